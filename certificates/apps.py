@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    """Verifiable PDF certificates (to come)."""
+
+    name = "certificates"
+    label = "certificates"

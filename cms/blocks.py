@@ -1,0 +1,202 @@
+"""StreamField blocks for toolkit chapters (and, later, lessons).
+
+Each block renders with its own template under `cms/blocks/` and carries a preview value
+so editors see what it looks like before choosing it.
+"""
+
+from django.conf import settings
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+INDICATOR_CATEGORIES = [
+    ("emotional", "Emotional signs"),
+    ("behavioural", "Behavioural signs"),
+    ("physical", "Physical signs"),
+    ("adult_behaviour", "Signs in an adult's behaviour"),
+    ("family_vulnerability", "Family vulnerabilities"),
+    ("cse", "Signs of child sexual exploitation"),
+    ("online", "Online signs"),
+]
+
+CALLOUT_VARIANTS = [
+    ("key", "Key message"),
+    ("important", "Important"),
+    ("info", "Good to know"),
+]
+
+
+class RichTextBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", settings.RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = "Text"
+        template = "cms/blocks/text.html"
+        preview_value = (
+            "<p>Children often show rather than tell. Record what you see and hear, "
+            "in the child's own words.</p>"
+        )
+        description = "Paragraphs, lists, sub-headings and links."
+
+
+class CalloutBlock(blocks.StructBlock):
+    variant = blocks.ChoiceBlock(choices=CALLOUT_VARIANTS, default="key")
+    heading = blocks.CharBlock(required=False, max_length=120)
+    text = blocks.TextBlock()
+
+    class Meta:
+        icon = "warning"
+        label = "Key message / callout"
+        template = "cms/blocks/callout.html"
+        preview_value = {
+            "variant": "key",
+            "heading": "No police action is not no safeguarding action",
+            "text": "Safeguarding decisions are made on the balance of probabilities.",
+        }
+
+
+class IndicatorGroupBlock(blocks.StructBlock):
+    category = blocks.ChoiceBlock(choices=INDICATOR_CATEGORIES)
+    items = blocks.ListBlock(blocks.CharBlock(max_length=300), label="Indicators")
+
+    class Meta:
+        icon = "list-ul"
+        label = "Group of indicators"
+
+
+class IndicatorListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=120)
+    intro = blocks.TextBlock(required=False)
+    groups = blocks.ListBlock(IndicatorGroupBlock())
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        labels = dict(INDICATOR_CATEGORIES)
+        context["labelled_groups"] = [(labels[g["category"]], g) for g in value["groups"]]
+        return context
+
+    class Meta:
+        icon = "list-ul"
+        label = "Indicator list"
+        template = "cms/blocks/indicators.html"
+        preview_value = {
+            "heading": "Signs you might notice",
+            "groups": [
+                {"category": "emotional", "items": ["Changes in mood", "Nightmares"]},
+                {"category": "online", "items": ["Secretive about who they talk to online"]},
+            ],
+        }
+
+
+class ProcedureStepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=160, label="Step")
+    who = blocks.CharBlock(max_length=300, label="Who acts")
+    what = blocks.TextBlock(label="What they do")
+    timescale = blocks.CharBlock(required=False, max_length=200)
+
+    class Meta:
+        icon = "arrow-right"
+        label = "Step"
+
+
+class ProcedureStepsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=160)
+    steps = blocks.ListBlock(ProcedureStepBlock())
+
+    class Meta:
+        icon = "list-ol"
+        label = "Procedure steps"
+        template = "cms/blocks/steps.html"
+        preview_value = {
+            "heading": "After a referral",
+            "steps": [
+                {
+                    "title": "Strategy discussion",
+                    "who": "Children's social care, police and health",
+                    "what": "Share information and decide whether to start a section 47 enquiry.",
+                    "timescale": "Usually within 24 hours of the decision to hold one",
+                }
+            ],
+        }
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(max_length=250)
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote (voice of a child or survivor)"
+        template = "cms/blocks/quote.html"
+        preview_value = {
+            "text": "People don't talk about it.",
+            "attribution": "Young person, quoted by the Centre of expertise on child sexual abuse",
+        }
+
+
+class ResourceListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=120, default="Resources")
+    items = blocks.ListBlock(SnippetChooserBlock("cms.Resource"), label="Resources")
+
+    class Meta:
+        icon = "link"
+        label = "Resource list"
+        template = "cms/blocks/resources.html"
+        preview_value = {"heading": "Resources", "items": []}
+
+
+class HelplineListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=120, default="Helplines")
+    items = blocks.ListBlock(SnippetChooserBlock("cms.Helpline"), label="Helplines")
+
+    class Meta:
+        icon = "mail"
+        label = "Helpline list"
+        template = "cms/blocks/helplines.html"
+        preview_value = {"heading": "Helplines", "items": []}
+
+
+class PhrasesBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=120, default="What you can say")
+    intro = blocks.TextBlock(required=False)
+    items = blocks.ListBlock(blocks.CharBlock(max_length=300), label="Phrases")
+
+    class Meta:
+        icon = "comment"
+        label = "What to say"
+        template = "cms/blocks/phrases.html"
+        preview_value = {
+            "heading": "What you can say",
+            "items": ["Help me to understand that a bit better.", "Tell me about that."],
+        }
+
+
+class ChapterContentBlock(blocks.StreamBlock):
+    """What a section of a chapter may contain."""
+
+    text = RichTextBlock()
+    callout = CalloutBlock()
+    indicators = IndicatorListBlock()
+    steps = ProcedureStepsBlock()
+    quote = QuoteBlock()
+    resources = ResourceListBlock()
+    helplines = HelplineListBlock()
+    phrases = PhrasesBlock()
+
+
+class SectionBlock(blocks.StructBlock):
+    """A titled part of a chapter: it becomes an H2 and an entry in the page's contents."""
+
+    heading = blocks.CharBlock(max_length=160)
+    content = ChapterContentBlock()
+
+    class Meta:
+        icon = "doc-full"
+        label = "Section"
+        template = "cms/blocks/section.html"
+        preview_value = {
+            "heading": "Responding to a disclosure",
+            "content": [("text", "<p>Listen, stay calm and take what the child says seriously.</p>")],
+        }

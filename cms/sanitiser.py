@@ -1,0 +1,42 @@
+"""The one place where HTML not made by Wagtail's editor is cleaned.
+
+Wagtail cleans rich text only when it arrives through the editor; HTML that code loads
+(content fixtures, imports, anything a learner types) comes through here instead. Keeping
+bleach behind these functions means a later swap of library touches one file.
+"""
+
+import html
+import re
+
+import bleach
+
+ALLOWED_TAGS = frozenset({"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "h3", "h4", "a"})
+ALLOWED_ATTRIBUTES = {"a": ["href"]}
+ALLOWED_PROTOCOLS = frozenset({"https", "http", "mailto", "tel"})
+
+# bleach removes disallowed tags but keeps their text; script and style bodies are not
+# text a reader should see, so they go first. Anything this misses is still escaped below.
+_CODE_ELEMENTS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+_text_cleaner = bleach.Cleaner(tags=set(), attributes={}, strip=True, strip_comments=True)
+
+
+def clean_html(markup: str) -> str:
+    """Return `markup` keeping only the tags, attributes and link schemes the site renders."""
+    return _cleaner.clean(_CODE_ELEMENTS.sub("", markup or "")).strip()
+
+
+def clean_text(text: str) -> str:
+    """Return `text` with all markup removed, for fields that are never HTML.
+
+    The result is still escaped (`&amp;`, `&lt;`) as bleach leaves it, so it is unescaped
+    once: templates escape it again on output.
+    """
+    return html.unescape(_text_cleaner.clean(_CODE_ELEMENTS.sub("", text or ""))).strip()

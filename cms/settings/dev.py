@@ -1,0 +1,10 @@
+"""Local development: safe defaults, nothing secret, console email."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = "dev-only-not-secret-f3c9b1f0a1d64c3f8b0e"  # noqa: S105 (development only)
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

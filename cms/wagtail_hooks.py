@@ -1,0 +1,5 @@
+from wagtail.snippets.models import register_snippet
+
+from cms.viewsets import ToolkitViewSetGroup
+
+register_snippet(ToolkitViewSetGroup)

@@ -1,0 +1,286 @@
+"""Writing checked data files into the site: agencies, snippets, settings and pages.
+
+Each item's fingerprint is kept in `LoadedItem`; an item whose data file is unchanged is
+left alone, a changed one is updated (pages get a new published revision), a missing one
+is created. The caller wraps `apply` in one transaction.
+"""
+
+import hashlib
+import json
+import re
+from collections import Counter
+
+from wagtail.models import Page, Site
+
+from cms.models import (
+    Agency,
+    ChapterPage,
+    Helpline,
+    HomePage,
+    PartnershipSettings,
+    Resource,
+    ToolkitIndexPage,
+)
+from cms.sanitiser import clean_html, clean_text
+from content_fixtures.models import LoadedItem
+from content_fixtures.schema import Bundle
+
+# Wagtail stores bold and italic as <b> and <i>; fixtures may say <strong> and <em>.
+_RICH_TEXT_TAGS = {"strong": "b", "em": "i"}
+_TAG = re.compile(r"<(/?)(strong|em)>")
+
+
+def to_rich_text(markup):
+    return _TAG.sub(lambda m: f"<{m.group(1)}{_RICH_TEXT_TAGS[m.group(2)]}>", clean_html(markup))
+
+
+def digest(data):
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class Loader:
+    def __init__(self, bundle: Bundle):
+        self.bundle = bundle
+        self.counts = Counter()
+        self._records = {(r.kind, r.key): r for r in LoadedItem.objects.all()}
+
+    # -- bookkeeping -------------------------------------------------------------------
+
+    def _unchanged(self, kind, key, data, exists):
+        record = self._records.get((kind, key))
+        return exists and record is not None and record.digest == digest(data)
+
+    def _remember(self, kind, key, data, created):
+        LoadedItem.objects.update_or_create(
+            kind=kind, key=key, defaults={"digest": digest(data)}
+        )
+        self.counts[f"{kind} {'created' if created else 'updated'}"] += 1
+
+    def _upsert(self, model, kind, lookup, data, build):
+        """Create or update a plain model row from `data`; `build` maps data to fields."""
+        instance = model.objects.filter(**lookup).first()
+        if self._unchanged(kind, next(iter(lookup.values())), data, instance is not None):
+            self.counts[f"{kind} unchanged"] += 1
+            return instance
+        created = instance is None
+        instance = instance or model(**lookup)
+        for name, value in build(data).items():
+            setattr(instance, name, value)
+        instance.save()
+        self._remember(kind, next(iter(lookup.values())), data, created)
+        return instance
+
+    # -- the steps ---------------------------------------------------------------------
+
+    def apply(self):
+        self.load_agencies()
+        self.load_helplines()
+        self.load_resources()
+        home = self.load_home()
+        toolkit = self.load_toolkit(home)
+        self.load_chapters(toolkit)
+        self.load_partnership(home)
+        return self.counts
+
+    def load_agencies(self):
+        for position, item in enumerate(self.bundle.agencies):
+            data = {**item, "sort_order": position}
+            self._upsert(
+                Agency, "agency", {"code": item["code"]}, data,
+                lambda d: {"name": clean_text(d["name"]), "sort_order": d["sort_order"]},
+            )
+
+    def load_helplines(self):
+        for position, item in enumerate(self.bundle.helplines):
+            data = {**item, "sort_order": position}
+            self._upsert(
+                Helpline, "helpline", {"key": item["key"]}, data,
+                lambda d: {
+                    "name": clean_text(d["name"]),
+                    "number": clean_text(d["number"]),
+                    "description": clean_text(d.get("description") or ""),
+                    "url": d.get("url") or "",
+                    "sort_order": d["sort_order"],
+                },
+            )
+
+    def load_resources(self):
+        agencies = {a.code: a for a in Agency.objects.all()}
+        for item in self.bundle.resources:
+            resource = Resource.objects.filter(key=item["key"]).first()
+            if self._unchanged("resource", item["key"], item, resource is not None):
+                self.counts["resource unchanged"] += 1
+                continue
+            created = resource is None
+            resource = resource or Resource(key=item["key"])
+            resource.title = clean_text(item["title"])
+            resource.provider = clean_text(item.get("provider") or "")
+            resource.url = item.get("url") or ""
+            resource.description = clean_text(item.get("description") or "")
+            resource.paid_membership = bool(item.get("paid_membership", False))
+            resource.agencies = [agencies[code] for code in item.get("agencies") or []]
+            resource.save()
+            self._remember("resource", item["key"], item, created)
+
+    def load_home(self):
+        data = self.bundle.site["home"]
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            # Wagtail's migrations leave a "Welcome to Wagtail" page where ours belongs.
+            for placeholder in root.get_children().filter(
+                content_type__model="page", content_type__app_label="wagtailcore"
+            ):
+                placeholder.delete()
+            home = HomePage(title=data["title"], slug="home")
+            root.add_child(instance=home)
+            self._publish(home, data, self._home_fields)
+            self._remember("page", "home", data, created=True)
+        elif not self._unchanged("page", "home", data, True):
+            self._publish(home, data, self._home_fields)
+            self._remember("page", "home", data, created=False)
+        else:
+            self.counts["page unchanged"] += 1
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True,
+                site_name=self.bundle.site["partnership"]["name"],
+            )
+        elif site.root_page_id != home.pk:
+            site.root_page = home
+            site.save()
+        return home
+
+    def _home_fields(self, page, data):
+        page.title = clean_text(data["title"])
+        page.introduction = clean_text(data["introduction"])
+        page.body = self._stream(data.get("blocks") or [])
+
+    def load_toolkit(self, home):
+        data = self.bundle.site["toolkit"]
+        toolkit = ToolkitIndexPage.objects.child_of(home).first()
+        if toolkit is None:
+            toolkit = ToolkitIndexPage(title=data["title"], slug=data["slug"])
+            home.add_child(instance=toolkit)
+            self._publish(toolkit, data, self._toolkit_fields)
+            self._remember("page", "toolkit", data, created=True)
+        elif not self._unchanged("page", "toolkit", data, True):
+            self._publish(toolkit, data, self._toolkit_fields)
+            self._remember("page", "toolkit", data, created=False)
+        else:
+            self.counts["page unchanged"] += 1
+        return toolkit
+
+    def _toolkit_fields(self, page, data):
+        page.title = clean_text(data["title"])
+        page.introduction = clean_text(data["introduction"])
+
+    def load_chapters(self, toolkit):
+        existing = {p.slug: p for p in ChapterPage.objects.child_of(toolkit)}
+        any_created = False
+        for chapter in self.bundle.chapters:
+            page = existing.get(chapter["slug"])
+            if page is None:
+                page = ChapterPage(title=chapter["title"], slug=chapter["slug"])
+                self._chapter_fields(page, chapter)
+                toolkit.add_child(instance=page)
+                self._publish(page, chapter, self._chapter_fields)
+                self._remember("chapter", chapter["slug"], chapter, created=True)
+                existing[page.slug] = page
+                any_created = True
+            elif not self._unchanged("chapter", chapter["slug"], chapter, True):
+                self._publish(page, chapter, self._chapter_fields)
+                self._remember("chapter", chapter["slug"], chapter, created=False)
+            else:
+                self.counts["chapter unchanged"] += 1
+        if any_created:
+            self._order_chapters(toolkit, [existing[c["slug"]] for c in self.bundle.chapters])
+
+    def _order_chapters(self, toolkit, wanted):
+        current = list(ChapterPage.objects.child_of(toolkit).order_by("path"))
+        wanted_ids = [p.pk for p in wanted]
+        if [p.pk for p in current if p.pk in wanted_ids] == wanted_ids:
+            return
+        for page in wanted:
+            Page.objects.get(pk=page.pk).move(toolkit, pos="last-child")
+
+    def _chapter_fields(self, page, data):
+        page.title = clean_text(data["title"])
+        page.introduction = clean_text(data["introduction"])
+        page.search_description = page.introduction[:255]
+        page.source = clean_text(data["source"])
+        page.search_terms = clean_text(data.get("search_terms") or "")[:255]
+        page.key_messages = [("message", clean_text(m)) for m in data.get("key_messages") or []]
+        page.body = [
+            (
+                "section",
+                {
+                    "heading": clean_text(section["heading"]),
+                    "content": self._stream(section["blocks"]),
+                },
+            )
+            for section in data["sections"]
+        ]
+
+    def _publish(self, page, data, set_fields):
+        set_fields(page, data)
+        page.save_revision(log_action=True).publish()
+
+    def load_partnership(self, home):
+        data = self.bundle.site["partnership"]
+        site = Site.objects.get(root_page=home)
+        settings = PartnershipSettings.for_site(site)
+        if self._unchanged("settings", "partnership", data, settings.pk is not None):
+            self.counts["settings unchanged"] += 1
+            return
+        settings.name = clean_text(data["name"])
+        settings.contact_email = data.get("contact_email") or ""
+        settings.contact_phone = clean_text(data.get("contact_phone") or "")
+        settings.contact_text = clean_text(data.get("contact_text") or "")
+        settings.save()
+        if site.site_name != settings.name:
+            site.site_name = settings.name
+            site.save()
+        self._remember("settings", "partnership", data, created=False)
+
+    # -- blocks ------------------------------------------------------------------------
+
+    def _stream(self, blocks):
+        """Turn data-file blocks into (block type, value) pairs for a StreamField."""
+        return [self._block(block) for block in blocks]
+
+    def _block(self, block):
+        kind = block["type"]
+        text = lambda name: clean_text(block.get(name) or "")  # noqa: E731
+        if kind == "text":
+            return ("text", to_rich_text(block["html"]))
+        if kind == "callout":
+            return ("callout", {"variant": block.get("variant") or "key",
+                                "heading": text("heading"), "text": text("text")})
+        if kind == "indicators":
+            return ("indicators", {
+                "heading": text("heading"), "intro": text("intro"),
+                "groups": [{"category": g["category"], "items": [clean_text(i) for i in g["items"]]}
+                           for g in block["groups"]],
+            })
+        if kind == "steps":
+            return ("steps", {"heading": text("heading"), "steps": [
+                {name: clean_text(step.get(name) or "")
+                 for name in ("title", "who", "what", "timescale")}
+                for step in block["steps"]]})
+        if kind == "quote":
+            return ("quote", {"text": text("text"), "attribution": text("attribution")})
+        if kind == "phrases":
+            return ("phrases", {"heading": text("heading") or "What you can say",
+                                "intro": text("intro"),
+                                "items": [clean_text(i) for i in block["items"]]})
+        if kind == "resources":
+            chosen = Resource.objects.in_bulk(block["items"], field_name="key")
+            return ("resources", {"heading": text("heading") or "Resources",
+                                  "items": [chosen[key] for key in block["items"]]})
+        if kind == "helplines":
+            chosen = Helpline.objects.in_bulk(block["items"], field_name="key")
+            return ("helplines", {"heading": text("heading") or "Helplines",
+                                  "items": [chosen[key] for key in block["items"]]})
+        raise AssertionError(f"unchecked block type {kind}")  # schema.py rejects these first

@@ -1,0 +1,269 @@
+"""Reading and checking the data files before anything is written.
+
+Every problem is reported as a `FixtureError` naming the file and where in it the problem
+is, so whoever edits a data file can fix it without reading code.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from cms.blocks import CALLOUT_VARIANTS, INDICATOR_CATEGORIES
+
+MAX_FILE_BYTES = 512 * 1024
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CATEGORIES = {code for code, _ in INDICATOR_CATEGORIES}
+VARIANTS = {code for code, _ in CALLOUT_VARIANTS}
+
+
+class FixtureError(Exception):
+    """A data file that cannot be loaded; the message says which file and why."""
+
+
+@dataclass
+class Bundle:
+    """Everything the data directory holds, checked and ready to load."""
+
+    site: dict
+    agencies: list = field(default_factory=list)
+    helplines: list = field(default_factory=list)
+    resources: list = field(default_factory=list)
+    chapters: list = field(default_factory=list)
+
+
+def read_bundle(data_dir: Path) -> Bundle:
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise FixtureError(f"{data_dir}: no such data directory")
+    bundle = Bundle(site=_check(data_dir / "site.yaml", dict, _check_site))
+    bundle.agencies = _check(data_dir / "agencies.yaml", list, _check_agencies)
+    bundle.helplines = _check(data_dir / "helplines.yaml", list, _check_helplines)
+    for path in sorted(data_dir.glob("resources*.yaml")):
+        bundle.resources += _check(path, list, _check_resources)
+    _unique(bundle.resources, "key", "resources*.yaml")
+    chapter_files = sorted((data_dir / "chapters").glob("*.yaml"))
+    if not chapter_files:
+        raise FixtureError(f"{data_dir / 'chapters'}: no chapter files")
+    known = _Known(
+        resources={r["key"] for r in bundle.resources},
+        helplines={h["key"] for h in bundle.helplines},
+        agencies={a["code"] for a in bundle.agencies},
+    )
+    for resource in bundle.resources:
+        for code in resource.get("agencies", []):
+            if code not in known.agencies:
+                raise FixtureError(
+                    f"resources: resource '{resource['key']}' names unknown agency '{code}'"
+                )
+    for b, block in enumerate(bundle.site["home"].get("blocks") or [], 1):
+        _check_block(block, f"site.yaml: home, block {b}", known)
+    for path in chapter_files:
+        bundle.chapters.append(_check(path, dict, lambda d, where: _check_chapter(d, where, known)))
+    _unique(bundle.chapters, "slug", "chapters/")
+    _unique(bundle.chapters, "order", "chapters/")
+    bundle.chapters.sort(key=lambda c: c["order"])
+    return bundle
+
+
+@dataclass
+class _Known:
+    resources: set
+    helplines: set
+    agencies: set
+
+
+def _check(path: Path, expected_type, checker):
+    name = path.name if path.parent.name != "chapters" else f"chapters/{path.name}"
+    if not path.is_file():
+        raise FixtureError(f"{name}: file is missing")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise FixtureError(f"{name}: file is larger than {MAX_FILE_BYTES // 1024} KB")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise FixtureError(f"{name}: not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise FixtureError(f"{name}: not valid YAML{where}: {problem}") from None
+    if not isinstance(data, expected_type):
+        raise FixtureError(f"{name}: expected a {expected_type.__name__} at the top level")
+    checker(data, name)
+    return data
+
+
+def _fields(item, where, required, optional=()):
+    if not isinstance(item, dict):
+        raise FixtureError(f"{where}: expected a mapping of fields")
+    unknown = set(item) - set(required) - set(optional)
+    if unknown:
+        raise FixtureError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    for name, kind in required.items():
+        if name not in item:
+            raise FixtureError(f"{where}: missing field '{name}'")
+        _type(item[name], kind, f"{where}: field '{name}'")
+    for name, kind in dict(optional).items():
+        if name in item and item[name] is not None:
+            _type(item[name], kind, f"{where}: field '{name}'")
+
+
+def _type(value, kind, where):
+    if kind is str:
+        if isinstance(value, dict):
+            raise FixtureError(
+                f"{where} must be text, but YAML read a mapping: put text that contains "
+                "': ' in quotes"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise FixtureError(f"{where} must be non-empty text")
+    elif kind == "text":  # text that may be empty
+        if not isinstance(value, str):
+            raise FixtureError(f"{where} must be text")
+    elif kind == "slug":
+        if not isinstance(value, str) or not SLUG.match(value):
+            raise FixtureError(f"{where} must be lower-case letters, digits and hyphens")
+    elif kind is int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise FixtureError(f"{where} must be a whole number")
+    elif kind is bool:
+        if not isinstance(value, bool):
+            raise FixtureError(f"{where} must be true or false")
+    elif kind == "url":
+        if not isinstance(value, str) or (value and not re.match(r"^https?://[^\s]+$", value)):
+            raise FixtureError(f"{where} must be an http(s) address or empty")
+    elif kind == "texts":
+        if not isinstance(value, list) or not value:
+            raise FixtureError(f"{where} must be a non-empty list")
+        for i, entry in enumerate(value, 1):
+            _type(entry, str, f"{where} item {i}")
+    elif kind == "slugs":
+        if not isinstance(value, list):
+            raise FixtureError(f"{where} must be a list")
+        for i, entry in enumerate(value, 1):
+            _type(entry, "slug", f"{where} item {i}")
+    elif kind is list:
+        if not isinstance(value, list) or not value:
+            raise FixtureError(f"{where} must be a non-empty list")
+    elif kind is dict:
+        if not isinstance(value, dict):
+            raise FixtureError(f"{where} must be a mapping")
+
+
+def _unique(items, name, where):
+    seen = set()
+    for item in items:
+        if item[name] in seen:
+            raise FixtureError(f"{where}: '{item[name]}' is used twice as {name}")
+        seen.add(item[name])
+
+
+def _check_site(data, where):
+    _fields(data, where, {"partnership": dict, "home": dict, "toolkit": dict})
+    _fields(
+        data["partnership"],
+        f"{where}: partnership",
+        {"name": str},
+        {"contact_email": "text", "contact_phone": "text", "contact_text": "text"},
+    )
+    _fields(data["home"], f"{where}: home", {"title": str, "introduction": str}, {"blocks": list})
+    _fields(data["toolkit"], f"{where}: toolkit", {"title": str, "slug": "slug", "introduction": str})
+
+
+def _check_agencies(data, where):
+    for i, item in enumerate(data, 1):
+        _fields(item, f"{where}: agency {i}", {"code": "slug", "name": str})
+    _unique(data, "code", where)
+
+
+def _check_helplines(data, where):
+    for i, item in enumerate(data, 1):
+        _fields(
+            item,
+            f"{where}: helpline {i}",
+            {"key": "slug", "name": str, "number": str},
+            {"description": "text", "url": "url"},
+        )
+    _unique(data, "key", where)
+
+
+def _check_resources(data, where):
+    for i, item in enumerate(data, 1):
+        _fields(
+            item,
+            f"{where}: resource {i} ({item.get('key', '?') if isinstance(item, dict) else '?'})",
+            {"key": "slug", "title": str},
+            {
+                "provider": "text",
+                "url": "url",
+                "description": "text",
+                "paid_membership": bool,
+                "agencies": "slugs",
+            },
+        )
+
+
+def _check_chapter(data, where, known):
+    _fields(
+        data,
+        where,
+        {
+            "slug": "slug",
+            "title": str,
+            "order": int,
+            "source": str,
+            "introduction": str,
+            "sections": list,
+        },
+        {"key_messages": "texts", "search_terms": "text"},
+    )
+    for s, section in enumerate(data["sections"], 1):
+        place = f"{where}: section {s}"
+        _fields(section, place, {"heading": str, "blocks": list})
+        for b, block in enumerate(section["blocks"], 1):
+            _check_block(block, f"{place} ('{section['heading']}'), block {b}", known)
+
+
+_BLOCKS = {
+    "text": ({"html": str}, {}),
+    "callout": ({"text": str}, {"variant": "slug", "heading": "text"}),
+    "indicators": ({"groups": list}, {"heading": "text", "intro": "text"}),
+    "steps": ({"steps": list}, {"heading": "text"}),
+    "quote": ({"text": str, "attribution": str}, {}),
+    "phrases": ({"items": "texts"}, {"heading": "text", "intro": "text"}),
+    "resources": ({"items": "slugs"}, {"heading": "text"}),
+    "helplines": ({"items": "slugs"}, {"heading": "text"}),
+}
+
+
+def _check_block(block, where, known):
+    if not isinstance(block, dict) or block.get("type") not in _BLOCKS:
+        kind = block.get("type") if isinstance(block, dict) else None
+        raise FixtureError(
+            f"{where}: unknown block type {kind!r} (expected one of {', '.join(_BLOCKS)})"
+        )
+    required, optional = _BLOCKS[block["type"]]
+    _fields(block, f"{where} [{block['type']}]", {"type": str, **required}, optional)
+    where = f"{where} [{block['type']}]"
+    kind = block["type"]
+    if kind == "callout" and block.get("variant", "key") not in VARIANTS:
+        raise FixtureError(f"{where}: variant must be one of {', '.join(sorted(VARIANTS))}")
+    if kind == "indicators":
+        for g, group in enumerate(block["groups"], 1):
+            _fields(group, f"{where} group {g}", {"category": str, "items": "texts"})
+            if group["category"] not in CATEGORIES:
+                raise FixtureError(
+                    f"{where} group {g}: category '{group['category']}' is not one of "
+                    f"{', '.join(sorted(CATEGORIES))}"
+                )
+    if kind == "steps":
+        for n, step in enumerate(block["steps"], 1):
+            _fields(step, f"{where} step {n}", {"title": str, "who": str, "what": str},
+                    {"timescale": "text"})
+    if kind in ("resources", "helplines"):
+        pool = known.resources if kind == "resources" else known.helplines
+        for key in block["items"]:
+            if key not in pool:
+                raise FixtureError(f"{where}: no {kind[:-1]} with key '{key}'")
