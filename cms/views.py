@@ -1,3 +1,5 @@
+import re
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.contrib.search_promotions.models import Query
@@ -7,29 +9,40 @@ from cms.models import Helpline, Resource
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
+# Quotes and operators mean something to full-text engines (an unbalanced quote is an
+# error in SQLite FTS5); people search with words, so only words reach the backend.
+_NOT_A_WORD = re.compile(r"[^\w\s'-]+")
+
+
+def search_words(text):
+    return " ".join(_NOT_A_WORD.sub(" ", text).split())[:MAX_QUERY_LENGTH]
 
 
 def search(request):
     """Site search over published pages, resources and helplines.
 
-    Pages come first because a chapter is usually what people want; resources and
-    helplines that match are listed after them with where to find them.
+    Editors' promoted results ("best bets", managed in Wagtail's promoted search results)
+    come first, then matching pages, then resources and helplines, because a chapter is
+    usually what people want and a resource is easier to judge in its chapter.
     """
-    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
-    pages = resources = helplines = None
-    if query:
-        page_results = Page.objects.live().public().specific().search(query)
-        pages = Paginator(page_results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        resources = list(Resource.objects.search(query)[:RESULTS_PER_PAGE])
-        helplines = list(Helpline.objects.search(query)[:5])
-        Query.get(query).add_hit()
-    return render(
-        request,
-        "cms/search.html",
-        {
-            "search_query": query,
-            "pages": pages,
-            "resources": resources,
-            "helplines": helplines,
-        },
-    )
+    query_text = search_words(request.GET.get("q") or "")
+    context = {"search_query": query_text, "promotions": [], "pages": None,
+               "resources": [], "helplines": []}
+    if query_text:
+        query = Query.get(query_text)
+        query.add_hit()
+        promotions = list(
+            query.editors_picks.filter(page__live=True).select_related("page")
+            .order_by("sort_order")
+        )
+        pages = (
+            Page.objects.live().public().exclude(pk__in=[p.page_id for p in promotions])
+            .specific().search(query_text)
+        )
+        context.update(
+            promotions=promotions,
+            pages=Paginator(pages, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+            resources=list(Resource.objects.search(query_text)[:RESULTS_PER_PAGE]),
+            helplines=list(Helpline.objects.search(query_text)[:5]),
+        )
+    return render(request, "cms/search.html", context)

@@ -10,6 +10,7 @@ import json
 import re
 from collections import Counter
 
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, Site
 
 from cms.models import (
@@ -80,6 +81,7 @@ class Loader:
         toolkit = self.load_toolkit(home)
         self.load_chapters(toolkit)
         self.load_partnership(home)
+        self.load_search_promotions(toolkit)
         return self.counts
 
     def load_agencies(self):
@@ -243,6 +245,22 @@ class Loader:
             site.site_name = settings.name
             site.save()
         self._remember("settings", "partnership", data, created=False)
+
+    def load_search_promotions(self, toolkit):
+        data = self.bundle.site.get("search_promotions") or []
+        if self._unchanged("settings", "search-promotions", data, True):
+            self.counts["settings unchanged"] += 1
+            return
+        chapters = {p.slug: p for p in ChapterPage.objects.child_of(toolkit)}
+        for position, item in enumerate(data):
+            query = Query.get(item["query"])
+            SearchPromotion.objects.update_or_create(
+                query=query,
+                page=chapters[item["chapter"]],
+                defaults={"sort_order": position,
+                          "description": clean_text(item.get("description") or "")},
+            )
+        self._remember("settings", "search-promotions", data, created=False)
 
     # -- blocks ------------------------------------------------------------------------
 

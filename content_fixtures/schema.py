@@ -62,6 +62,11 @@ def read_bundle(data_dir: Path) -> Bundle:
     for path in chapter_files:
         bundle.chapters.append(_check(path, dict, lambda d, where: _check_chapter(d, where, known)))
     _unique(bundle.chapters, "slug", "chapters/")
+    slugs = {c["slug"] for c in bundle.chapters}
+    for item in bundle.site.get("search_promotions") or []:
+        if item["chapter"] not in slugs:
+            raise FixtureError(f"site.yaml: search promotion '{item['query']}' names "
+                               f"unknown chapter '{item['chapter']}'")
     _unique(bundle.chapters, "order", "chapters/")
     bundle.chapters.sort(key=lambda c: c["order"])
     return bundle
@@ -161,7 +166,13 @@ def _unique(items, name, where):
 
 
 def _check_site(data, where):
-    _fields(data, where, {"partnership": dict, "home": dict, "toolkit": dict})
+    _fields(
+        data, where, {"partnership": dict, "home": dict, "toolkit": dict},
+        {"search_promotions": list},
+    )
+    for i, item in enumerate(data.get("search_promotions") or [], 1):
+        _fields(item, f"{where}: search promotion {i}", {"query": str, "chapter": "slug"},
+                {"description": "text"})
     _fields(
         data["partnership"],
         f"{where}: partnership",

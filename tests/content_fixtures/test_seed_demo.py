@@ -1,0 +1,35 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_exist_with_their_roles():
+    User = get_user_model()
+    admin = User.objects.get(username="admin@example.org")
+    editor = User.objects.get(username="editor@example.org")
+    assert admin.is_superuser
+    assert not editor.is_superuser
+    assert editor.groups.filter(name="Content editors").exists()
+    assert admin.check_password("test-demo-password")
+
+
+def test_running_again_keeps_existing_accounts_and_passwords(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "a-different-password")
+    User = get_user_model()
+    before = User.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert User.objects.count() == before
+    assert User.objects.get(username="admin@example.org").check_password("test-demo-password")
+
+
+def test_outside_development_a_password_must_be_given(monkeypatch, settings):
+    monkeypatch.delenv("DEMO_PASSWORD")
+    settings.DEBUG = False
+    get_user_model().objects.filter(username__endswith="@example.org").delete()
+    with pytest.raises(CommandError, match="DEMO_PASSWORD"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username="admin@example.org").exists()
