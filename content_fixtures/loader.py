@@ -124,25 +124,33 @@ class Loader:
             resource.save()
             self._remember("resource", item["key"], item, created)
 
+    def _sync_page(self, kind, key, page, data, set_fields, parent):
+        """Create `page` under `parent` if it is new, or republish it if its data changed.
+
+        Returns True when the page was created."""
+        created = page.pk is None
+        if not created and self._unchanged(kind, key, data, True):
+            self.counts[f"{kind} unchanged"] += 1
+            return False
+        set_fields(page, data)
+        if created:
+            parent.add_child(instance=page)
+        page.save_revision(log_action=True).publish()
+        self._remember(kind, key, data, created)
+        return created
+
     def load_home(self):
         data = self.bundle.site["home"]
+        root = Page.get_first_root_node()
         home = HomePage.objects.first()
         if home is None:
-            root = Page.get_first_root_node()
             # Wagtail's migrations leave a "Welcome to Wagtail" page where ours belongs.
             for placeholder in root.get_children().filter(
                 content_type__model="page", content_type__app_label="wagtailcore"
             ):
                 placeholder.delete()
-            home = HomePage(title=data["title"], slug="home")
-            root.add_child(instance=home)
-            self._publish(home, data, self._home_fields)
-            self._remember("page", "home", data, created=True)
-        elif not self._unchanged("page", "home", data, True):
-            self._publish(home, data, self._home_fields)
-            self._remember("page", "home", data, created=False)
-        else:
-            self.counts["page unchanged"] += 1
+            home = HomePage(slug="home")
+        self._sync_page("page", "home", home, data, self._home_fields, root)
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
@@ -161,17 +169,10 @@ class Loader:
 
     def load_toolkit(self, home):
         data = self.bundle.site["toolkit"]
-        toolkit = ToolkitIndexPage.objects.child_of(home).first()
-        if toolkit is None:
-            toolkit = ToolkitIndexPage(title=data["title"], slug=data["slug"])
-            home.add_child(instance=toolkit)
-            self._publish(toolkit, data, self._toolkit_fields)
-            self._remember("page", "toolkit", data, created=True)
-        elif not self._unchanged("page", "toolkit", data, True):
-            self._publish(toolkit, data, self._toolkit_fields)
-            self._remember("page", "toolkit", data, created=False)
-        else:
-            self.counts["page unchanged"] += 1
+        toolkit = ToolkitIndexPage.objects.child_of(home).first() or ToolkitIndexPage(
+            slug=data["slug"]
+        )
+        self._sync_page("page", "toolkit", toolkit, data, self._toolkit_fields, home)
         return toolkit
 
     def _toolkit_fields(self, page, data):
@@ -182,20 +183,10 @@ class Loader:
         existing = {p.slug: p for p in ChapterPage.objects.child_of(toolkit)}
         any_created = False
         for chapter in self.bundle.chapters:
-            page = existing.get(chapter["slug"])
-            if page is None:
-                page = ChapterPage(title=chapter["title"], slug=chapter["slug"])
-                self._chapter_fields(page, chapter)
-                toolkit.add_child(instance=page)
-                self._publish(page, chapter, self._chapter_fields)
-                self._remember("chapter", chapter["slug"], chapter, created=True)
-                existing[page.slug] = page
-                any_created = True
-            elif not self._unchanged("chapter", chapter["slug"], chapter, True):
-                self._publish(page, chapter, self._chapter_fields)
-                self._remember("chapter", chapter["slug"], chapter, created=False)
-            else:
-                self.counts["chapter unchanged"] += 1
+            page = existing.setdefault(chapter["slug"], ChapterPage(slug=chapter["slug"]))
+            any_created |= self._sync_page(
+                "chapter", chapter["slug"], page, chapter, self._chapter_fields, toolkit
+            )
         if any_created:
             self._order_chapters(toolkit, [existing[c["slug"]] for c in self.bundle.chapters])
 
@@ -224,10 +215,6 @@ class Loader:
             )
             for section in data["sections"]
         ]
-
-    def _publish(self, page, data, set_fields):
-        set_fields(page, data)
-        page.save_revision(log_action=True).publish()
 
     def load_partnership(self, home):
         data = self.bundle.site["partnership"]
