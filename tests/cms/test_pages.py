@@ -165,6 +165,24 @@ class ChapterRenderingTests(WagtailPageTestCase):
             terms = [dt.get_text() for dt in step.select("dt")]
             self.assertEqual(terms[:2], ["Who", "What"])
 
+    def test_partnership_name_and_logo_come_from_site_settings(self):
+        from wagtail.images.models import Image
+        from wagtail.images.tests.utils import get_test_image_file
+        from wagtail.models import Site
+
+        from cms.models import PartnershipSettings
+
+        settings = PartnershipSettings.for_site(Site.objects.get(is_default_site=True))
+        settings.name = "Northshire Safeguarding Children Partnership"
+        settings.logo = Image.objects.create(title="Logo", file=get_test_image_file())
+        settings.save()
+        soup = self.soup("/toolkit/trauma/")
+        self.assertIn("Northshire Safeguarding Children Partnership",
+                      soup.select_one(".site-header").get_text())
+        logo = soup.select_one(".site-header__logo")
+        self.assertEqual(logo["alt"], "")
+        self.assertTrue(logo["src"].startswith("/media/"))
+
     def test_home_links_to_the_toolkit(self):
         soup = self.soup("/")
         self.assertTrue(soup.select_one('main a[href="/toolkit/"]'))
