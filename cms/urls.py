@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
+    # The learning app's pages (named by string: cms imports none of the apps built on it).
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

@@ -26,7 +26,7 @@ class AgencyViewSet(SnippetViewSet):
     model = Agency
     icon = "group"
     menu_label = "Agencies"
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "allowed_email_domains"]
     search_fields = ["name"]
 
 

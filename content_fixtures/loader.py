@@ -25,6 +25,7 @@ from cms.models import (
 from cms.sanitiser import clean_html, clean_text
 from content_fixtures.models import LoadedItem
 from content_fixtures.schema import Bundle
+from courses.models import CourseIndexPage, CoursePage, LessonPage, SurveyItem
 
 # Wagtail stores bold and italic as <b> and <i>; fixtures may say <strong> and <em>.
 _RICH_TEXT_TAGS = {"strong": "b", "em": "i"}
@@ -80,6 +81,8 @@ class Loader:
         home = self.load_home()
         toolkit = self.load_toolkit(home)
         self.load_chapters(toolkit)
+        self.load_survey()
+        self.load_courses(home)
         self.load_partnership(home)
         self.load_search_promotions(toolkit)
         return self.counts
@@ -188,15 +191,17 @@ class Loader:
                 "chapter", chapter["slug"], page, chapter, self._chapter_fields, toolkit
             )
         if any_created:
-            self._order_chapters(toolkit, [existing[c["slug"]] for c in self.bundle.chapters])
+            self._order_children(toolkit, ChapterPage,
+                                 [existing[c["slug"]] for c in self.bundle.chapters])
 
-    def _order_chapters(self, toolkit, wanted):
-        current = list(ChapterPage.objects.child_of(toolkit).order_by("path"))
+    def _order_children(self, parent, model, wanted):
+        """Put `parent`'s children in the data files' order, if they are not already."""
+        current = list(model.objects.child_of(parent).order_by("path"))
         wanted_ids = [p.pk for p in wanted]
         if [p.pk for p in current if p.pk in wanted_ids] == wanted_ids:
             return
         for page in wanted:
-            Page.objects.get(pk=page.pk).move(toolkit, pos="last-child")
+            Page.objects.get(pk=page.pk).move(parent, pos="last-child")
 
     def _chapter_fields(self, page, data):
         page.title = clean_text(data["title"])
@@ -214,6 +219,60 @@ class Loader:
                 },
             )
             for section in data["sections"]
+        ]
+
+    def load_survey(self):
+        for position, item in enumerate(self.bundle.survey):
+            data = {**item, "sort_order": position}
+            self._upsert(
+                SurveyItem, "survey-item", {"code": item["code"]}, data,
+                lambda d: {"text": clean_text(d["text"]), "sort_order": d["sort_order"]},
+            )
+
+    def load_courses(self, home):
+        data = self.bundle.site["courses"]
+        index = CourseIndexPage.objects.child_of(home).first() or CourseIndexPage(slug=data["slug"])
+        self._sync_page("page", "courses", index, data, self._toolkit_fields, home)
+        courses = {p.slug: p for p in CoursePage.objects.child_of(index)}
+        agencies = {a.code: a for a in Agency.objects.all()}
+        self._chapters = {p.slug: p for p in ChapterPage.objects.all()}
+        created = False
+        for course in self.bundle.courses:
+            page = courses.setdefault(course["slug"], CoursePage(slug=course["slug"]))
+            summary = {k: v for k, v in course.items() if k != "lessons"}
+            created |= self._sync_page(
+                "course", course["slug"], page, summary,
+                lambda p, d: self._course_fields(p, d, agencies), index,
+            )
+            lessons = {p.slug: p for p in LessonPage.objects.child_of(page)}
+            new_lesson = False
+            for lesson in course["lessons"]:
+                lesson_page = lessons.setdefault(lesson["slug"], LessonPage(slug=lesson["slug"]))
+                new_lesson |= self._sync_page("lesson", f"{course['slug']}/{lesson['slug']}",
+                                              lesson_page, lesson, self._lesson_fields, page)
+            if new_lesson:
+                self._order_children(page, LessonPage,
+                                     [lessons[x["slug"]] for x in course["lessons"]])
+        if created:
+            self._order_children(index, CoursePage, [courses[c["slug"]] for c in self.bundle.courses])
+
+    def _course_fields(self, page, data, agencies):
+        page.title = clean_text(data["title"])
+        page.introduction = clean_text(data["introduction"])
+        page.search_description = page.introduction[:255]
+        page.agency = agencies[data["agency"]] if data.get("agency") else None
+        page.outcomes = [("outcome", clean_text(o)) for o in data["outcomes"]]
+        page.estimated_minutes = data["estimated_minutes"]
+        page.refresher_months = data.get("refresher_months", 36)
+        page.source = clean_text(data.get("source") or "")
+
+    def _lesson_fields(self, page, data):
+        page.title = clean_text(data["title"])
+        page.introduction = clean_text(data["introduction"])
+        page.estimated_minutes = data.get("estimated_minutes", 10)
+        page.body = [
+            ("section", {"heading": clean_text(s["heading"]), "content": self._stream(s["blocks"])})
+            for s in data["sections"]
         ]
 
     def load_partnership(self, home):
@@ -288,4 +347,9 @@ class Loader:
             chosen = Helpline.objects.in_bulk(block["items"], field_name="key")
             return ("helplines", {"heading": text("heading") or "Helplines",
                                   "items": [chosen[key] for key in block["items"]]})
+        if kind == "chapter_link":
+            return ("chapter_link", {"chapter": self._chapters[block["chapter"]], "text": text("text")})
+        if kind == "chapter_section":
+            return ("chapter_section", {"chapter": self._chapters[block["chapter"]],
+                                        "section": clean_text(block["section"])})
         raise AssertionError(f"unchecked block type {kind}")  # schema.py rejects these first

@@ -31,6 +31,8 @@ class Bundle:
     helplines: list = field(default_factory=list)
     resources: list = field(default_factory=list)
     chapters: list = field(default_factory=list)
+    courses: list = field(default_factory=list)
+    survey: list = field(default_factory=list)
 
 
 def read_bundle(data_dir: Path) -> Bundle:
@@ -69,6 +71,15 @@ def read_bundle(data_dir: Path) -> Bundle:
                                f"unknown chapter '{item['chapter']}'")
     _unique(bundle.chapters, "order", "chapters/")
     bundle.chapters.sort(key=lambda c: c["order"])
+    known.chapters = {
+        c["slug"]: [section["heading"].strip() for section in c["sections"]] for c in bundle.chapters
+    }
+    for path in sorted((data_dir / "courses").glob("*.yaml")):
+        bundle.courses.append(_check(path, dict, lambda d, where: _check_course(d, where, known)))
+    _unique(bundle.courses, "slug", "courses/")
+    _unique(bundle.courses, "order", "courses/")
+    bundle.courses.sort(key=lambda c: c["order"])
+    bundle.survey = _check(data_dir / "survey.yaml", dict, _check_survey)["items"]
     return bundle
 
 
@@ -77,10 +88,13 @@ class _Known:
     resources: set
     helplines: set
     agencies: set
+    chapters: dict = field(default_factory=dict)  # slug -> section headings
 
 
 def _check(path: Path, expected_type, checker):
-    name = path.name if path.parent.name != "chapters" else f"chapters/{path.name}"
+    name = path.name if path.parent.name not in ("chapters", "courses") else (
+        f"{path.parent.name}/{path.name}"
+    )
     if not path.is_file():
         raise FixtureError(f"{name}: file is missing")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -167,9 +181,10 @@ def _unique(items, name, where):
 
 def _check_site(data, where):
     _fields(
-        data, where, {"partnership": dict, "home": dict, "toolkit": dict},
+        data, where, {"partnership": dict, "home": dict, "toolkit": dict, "courses": dict},
         {"search_promotions": list},
     )
+    _fields(data["courses"], f"{where}: courses", {"title": str, "slug": "slug", "introduction": str})
     for i, item in enumerate(data.get("search_promotions") or [], 1):
         _fields(item, f"{where}: search promotion {i}", {"query": str, "chapter": "slug"},
                 {"description": "text"})
@@ -247,15 +262,20 @@ _BLOCKS = {
     "resources": ({"items": "slugs"}, {"heading": "text"}),
     "helplines": ({"items": "slugs"}, {"heading": "text"}),
 }
+_LESSON_BLOCKS = {
+    **_BLOCKS,
+    "chapter_link": ({"chapter": "slug"}, {"text": "text"}),
+    "chapter_section": ({"chapter": "slug", "section": str}, {}),
+}
 
 
-def _check_block(block, where, known):
-    if not isinstance(block, dict) or block.get("type") not in _BLOCKS:
+def _check_block(block, where, known, allowed=_BLOCKS):
+    if not isinstance(block, dict) or block.get("type") not in allowed:
         kind = block.get("type") if isinstance(block, dict) else None
         raise FixtureError(
-            f"{where}: unknown block type {kind!r} (expected one of {', '.join(_BLOCKS)})"
+            f"{where}: unknown block type {kind!r} (expected one of {', '.join(allowed)})"
         )
-    required, optional = _BLOCKS[block["type"]]
+    required, optional = allowed[block["type"]]
     _fields(block, f"{where} [{block['type']}]", {"type": str, **required}, optional)
     where = f"{where} [{block['type']}]"
     kind = block["type"]
@@ -273,8 +293,55 @@ def _check_block(block, where, known):
         for n, step in enumerate(block["steps"], 1):
             _fields(step, f"{where} step {n}", {"title": str, "who": str, "what": str},
                     {"timescale": "text"})
+    if kind in ("chapter_link", "chapter_section"):
+        if block["chapter"] not in known.chapters:
+            raise FixtureError(f"{where}: no chapter with slug '{block['chapter']}'")
+        if kind == "chapter_section" and block["section"].strip() not in known.chapters[block["chapter"]]:
+            raise FixtureError(
+                f"{where}: chapter '{block['chapter']}' has no section headed '{block['section']}'"
+            )
     if kind in ("resources", "helplines"):
         pool = known.resources if kind == "resources" else known.helplines
         for key in block["items"]:
             if key not in pool:
                 raise FixtureError(f"{where}: no {kind[:-1]} with key '{key}'")
+
+
+def _check_course(data, where, known):
+    _fields(
+        data,
+        where,
+        {
+            "slug": "slug",
+            "title": str,
+            "order": int,
+            "introduction": str,
+            "outcomes": "texts",
+            "estimated_minutes": int,
+            "lessons": list,
+        },
+        {"agency": "slug", "refresher_months": int, "source": "text"},
+    )
+    if data.get("agency") is not None and data["agency"] not in known.agencies:
+        raise FixtureError(f"{where}: unknown agency '{data['agency']}'")
+    if data.get("refresher_months", 36) < 1:
+        raise FixtureError(f"{where}: refresher_months must be at least 1")
+    for n, lesson in enumerate(data["lessons"], 1):
+        place = f"{where}: lesson {n}"
+        _fields(
+            lesson, place, {"slug": "slug", "title": str, "introduction": str, "sections": list},
+            {"estimated_minutes": int},
+        )
+        for s, section in enumerate(lesson["sections"], 1):
+            _fields(section, f"{place}, section {s}", {"heading": str, "blocks": list})
+            for b, block in enumerate(section["blocks"], 1):
+                _check_block(block, f"{place} ('{lesson['title']}'), section {s}, block {b}", known,
+                             allowed=_LESSON_BLOCKS)
+    _unique(data["lessons"], "slug", where)
+
+
+def _check_survey(data, where):
+    _fields(data, where, {"items": list})
+    for i, item in enumerate(data["items"], 1):
+        _fields(item, f"{where}: item {i}", {"code": "slug", "text": str})
+    _unique(data["items"], "code", where)

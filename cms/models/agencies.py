@@ -13,6 +13,14 @@ class Agency(index.Indexed, models.Model):
     code = models.SlugField(max_length=20, unique=True)
     name = models.CharField(max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    allowed_email_domains = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=(
+            "Optional. Comma-separated email domains staff of this agency must register "
+            "with, e.g. nhs.net. Leave blank to accept any address."
+        ),
+    )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -22,3 +30,14 @@ class Agency(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def email_domains(self):
+        return [d.strip().lower().lstrip("@") for d in self.allowed_email_domains.split(",")
+                if d.strip()]
+
+    def accepts_email(self, email):
+        """True if `email` may register for this agency (any address when no domains set)."""
+        domains = self.email_domains
+        domain = email.rsplit("@", 1)[-1].lower()
+        return not domains or any(domain == d or domain.endswith("." + d) for d in domains)

@@ -9,12 +9,15 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
+# Apps that build on `cms` come first so their templates can fill its slots (for example
+# `includes/account_nav.html`): cms itself never imports them.
 INSTALLED_APPS = [
-    "cms",
-    "courses",
-    "quizzes",
     "certificates",
+    "quizzes",
+    "courses",
+    "cms",
     "content_fixtures",
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -47,7 +50,19 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock an email address from one IP address after repeated failures, for a while only.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "cms.urls"
 
@@ -144,7 +159,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "courses:login"
+LOGIN_REDIRECT_URL = "courses:my_learning"
+LOGOUT_REDIRECT_URL = "/"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 
 LOGGING = {
     "version": 1,

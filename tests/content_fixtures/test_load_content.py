@@ -158,6 +158,42 @@ def test_a_broken_file_stops_the_load_names_the_file_and_writes_nothing(data_cop
     assert ChapterPage.objects.get(slug="trauma").introduction != "Should never be saved."
 
 
+def test_a_lesson_pointing_at_a_missing_toolkit_section_is_refused(data_copy):
+    path = next((data_copy / "courses").glob("*-core.yaml"))
+    edit_yaml(path, lambda d: d["lessons"][0]["sections"][0]["blocks"].append(
+        {"type": "chapter_section", "chapter": "trauma", "section": "No such heading"}))
+    before = counts()
+    with pytest.raises(CommandError, match=r"courses/01-core.yaml.*no section headed 'No such heading'"):
+        load(data_copy)
+    assert counts() == before
+
+
+def test_a_changed_lesson_gets_a_new_revision_and_nothing_else_changes(data_copy):
+    from courses.models import LessonPage
+
+    path = next((data_copy / "courses").glob("*-housing.yaml"))
+    edit_yaml(path, lambda d: d["lessons"][1].update(title="A retitled housing lesson"))
+    before = counts()
+    assert "1 lesson updated" in load(data_copy)
+    lesson = LessonPage.objects.get(title="A retitled housing lesson")
+    assert lesson.get_parent().slug == "housing"
+    after = counts()
+    assert after["revisions"] == before["revisions"] + 1
+    assert after["pages"] == before["pages"]
+
+
+def test_the_shipped_courses_and_survey_are_loaded():
+    from courses.models import CoursePage, LessonPage, SurveyItem
+
+    files = sorted((DATA / "courses").glob("*.yaml"))
+    assert CoursePage.objects.count() == len(files)
+    expected_lessons = sum(len(yaml.safe_load(p.read_text())["lessons"]) for p in files)
+    assert LessonPage.objects.count() == expected_lessons
+    items = yaml.safe_load((DATA / "survey.yaml").read_text())["items"]
+    assert list(SurveyItem.objects.values_list("code", flat=True)) == [i["code"] for i in items]
+    assert len(items) == 8
+
+
 def test_a_failure_while_writing_rolls_everything_back(data_copy, monkeypatch):
     edit_yaml(next((data_copy / "chapters").glob("*-trauma.yaml")),
               lambda d: d.update(introduction="Half-way change."))

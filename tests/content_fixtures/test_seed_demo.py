@@ -29,7 +29,21 @@ def test_running_again_keeps_existing_accounts_and_passwords(monkeypatch):
 def test_outside_development_a_password_must_be_given(monkeypatch, settings):
     monkeypatch.delenv("DEMO_PASSWORD")
     settings.DEBUG = False
-    get_user_model().objects.filter(username__endswith="@example.org").delete()
+    get_user_model().objects.filter(username__in=["admin@example.org", "editor@example.org"]).delete()
     with pytest.raises(CommandError, match="DEMO_PASSWORD"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not get_user_model().objects.filter(username="admin@example.org").exists()
+
+
+def test_a_learner_for_every_agency_with_some_records():
+    from cms.models import Agency
+    from courses.models import Completion, LearnerProfile, SurveyResponse
+
+    for agency in Agency.objects.all():
+        profile = LearnerProfile.objects.get(user__username=f"learner.{agency.code}@example.org")
+        assert profile.agency == agency
+    completions = Completion.objects.filter(learner__username__startswith="learner.")
+    assert completions.values("agency").distinct().count() >= 6
+    assert completions.filter(course__agency__isnull=False).exists()  # some agency modules too
+    assert SurveyResponse.objects.filter(phase="retrospective").exists()
+    assert Completion.objects.filter(learner__username="learner.vcs@example.org").count() == 0

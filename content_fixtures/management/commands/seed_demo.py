@@ -1,26 +1,50 @@
 import os
+import random
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from cms.models import Agency
 from cms.roles import ensure_content_editors
+from courses import services
+from courses.models import CoursePage, JobRole, LearnerProfile, LessonPage, SurveyItem
 
 DEVELOPMENT_PASSWORD = "safeguarding-demo"  # noqa: S105 (documented, development only)
 
-ACCOUNTS = [
+STAFF = [
     {"email": "admin@example.org", "first_name": "Ada", "last_name": "Admin", "role": "admin"},
-    {"email": "editor@example.org", "first_name": "Eddie", "last_name": "Editor",
-     "role": "editor"},
+    {"email": "editor@example.org", "first_name": "Eddie", "last_name": "Editor", "role": "editor"},
 ]
+
+# One learner per agency: (agency code, first name, last name, job role, how far they got).
+LEARNERS = [
+    ("health", "Hana", "Hughes", JobRole.HEALTH_VISITOR, "both"),
+    ("police", "Priya", "Patel", JobRole.POLICE, "both"),
+    ("education", "Eve", "Evans", JobRole.SAFEGUARDING_LEAD, "both"),
+    ("housing", "Holly", "Harris", JobRole.HOUSING, "core"),
+    ("probation", "Paul", "Price", JobRole.PROBATION, "core"),
+    ("yos", "Yusuf", "Young", JobRole.YOUTH_JUSTICE, "core"),
+    ("vcs", "Vera", "Vaughan", JobRole.VOLUNTEER, "in_progress"),
+    ("csc", "Callum", "Cole", JobRole.SOCIAL_WORKER, "core"),
+    ("adult", "Alia", "Ahmed", JobRole.ADULT_SERVICES, "in_progress"),
+    ("other", "Olly", "Owen", JobRole.MANAGER, "none"),
+]
+
+
+def learner_email(code):
+    return f"learner.{code}@example.org"
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (an administrator and a content editor). Passwords come "
-        f"from DEMO_PASSWORD; in development the default is '{DEVELOPMENT_PASSWORD}'. "
-        "Existing accounts are left as they are."
+        "Create the demo accounts: an administrator, a content editor and a learner for each "
+        "agency, with some courses completed and surveys answered. Passwords come from "
+        f"DEMO_PASSWORD; in development the default is '{DEVELOPMENT_PASSWORD}'. Existing "
+        "accounts are left as they are."
     )
 
     def handle(self, *args, **options):
@@ -29,23 +53,75 @@ class Command(BaseCommand):
             if not settings.DEBUG:
                 raise CommandError("Set DEMO_PASSWORD: there is no default outside development.")
             password = DEVELOPMENT_PASSWORD
-        User = get_user_model()
         with transaction.atomic():
             editors = ensure_content_editors()
-            for account in ACCOUNTS:
-                user, created = User.objects.get_or_create(
-                    username=account["email"],
-                    defaults={
-                        "email": account["email"],
-                        "first_name": account["first_name"],
-                        "last_name": account["last_name"],
-                        "is_staff": account["role"] == "admin",
-                        "is_superuser": account["role"] == "admin",
-                    },
-                )
-                if created:
-                    user.set_password(password)
-                    user.save()
-                    self.stdout.write(f"Created {account['role']} account {user.username}.")
-                if account["role"] == "editor":
+            for account in STAFF:
+                user = self._user(account["email"], account["first_name"], account["last_name"],
+                                  password, superuser=account["role"] == "admin")
+                if user and account["role"] == "editor":
                     user.groups.add(editors)
+            self._learners(password)
+
+    def _user(self, email, first_name, last_name, password, superuser=False):
+        """Create the account if it is missing; return it only when it was created."""
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=email,
+            defaults={"email": email, "first_name": first_name, "last_name": last_name,
+                      "is_staff": superuser, "is_superuser": superuser},
+        )
+        if not created:
+            return None
+        user.set_password(password)
+        user.save()
+        self.stdout.write(f"Created {email}.")
+        return user
+
+    def _learners(self, password):
+        agencies = {a.code: a for a in Agency.objects.all()}
+        courses = list(CoursePage.objects.live().order_by("path"))
+        core = next((c for c in courses if c.agency_id is None), None)
+        items = list(SurveyItem.objects.filter(active=True))
+        rng = random.Random(2026)  # the same demo data every time
+        for code, first, last, role, progress in LEARNERS:
+            if code not in agencies:
+                continue
+            user = self._user(learner_email(code), first, last, password)
+            if user is None:
+                continue
+            LearnerProfile.objects.create(user=user, agency=agencies[code], job_role=role,
+                                          team="", privacy_accepted_at=timezone.now())
+            if core is None or progress == "none":
+                continue
+            module = next((c for c in courses if c.agency_id == agencies[code].pk), None)
+            plan = [core] + ([module] if module and progress == "both" else [])
+            for number, course in enumerate(plan):
+                finish = progress != "in_progress"
+                self._take(user, course, items, rng, finish,
+                           days_ago=30 + 20 * number + rng.randrange(60))
+
+    def _take(self, user, course, items, rng, finish, days_ago):
+        enrolment = services.enrol(user, course)
+        before = {item.pk: rng.randint(1, 3) for item in items}
+        services.submit_survey(enrolment, "before",
+                               [(item, "before", before[item.pk]) for item in items])
+        lessons = list(LessonPage.objects.child_of(course).live().order_by("path"))
+        for lesson in lessons if finish else lessons[: len(lessons) // 2]:
+            services.complete_lesson(enrolment, lesson)
+        if not finish:
+            return
+        ratings = []
+        for item in items:
+            after = min(5, before[item.pk] + rng.randint(0, 2))
+            ratings += [(item, "after", after),
+                        (item, "retrospective", max(1, before[item.pk] - rng.randint(0, 1)))]
+        with transaction.atomic():
+            # Demo completions are spread over the last few months.
+            services.submit_survey(enrolment, "after", ratings)
+            completion = enrolment.completion
+            when = timezone.now() - timedelta(days=days_ago)
+            type(completion).objects.filter(pk=completion.pk).update(
+                completed_at=when,
+                expires_on=completion.expires_on - timedelta(days=days_ago),
+            )
+            type(enrolment).objects.filter(pk=enrolment.pk).update(completed_at=when)

@@ -1,0 +1,69 @@
+"""What a course can require before it counts as complete.
+
+A course stores the codes of its required activities; each activity knows how to tell
+whether an enrolment has done it. Other apps add their own (the quiz app registers
+"pass the quiz") through `register`, so `courses` never imports them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class Activity:
+    code: str
+    label: str
+    is_done: Callable  # (enrolment) -> bool
+    order: int = 50
+    # The after survey comes last: it is only offered once everything else is done.
+    comes_last: bool = False
+
+
+_registry: dict[str, Activity] = {}
+
+
+def register(activity: Activity):
+    _registry[activity.code] = activity
+
+
+def get(code) -> Activity:
+    return _registry[code]
+
+
+def codes():
+    return set(_registry)
+
+
+def all_activities():
+    return sorted(_registry.values(), key=lambda a: a.order)
+
+
+def default_codes():
+    return ["before_survey", "lessons", "after_survey"]
+
+
+def validate_codes(codes):
+    if not isinstance(codes, list) or not codes:
+        raise ValidationError({"required_activities": "Choose at least one required activity."})
+    unknown = [code for code in codes if code not in _registry]
+    if unknown:
+        raise ValidationError(
+            {"required_activities": f"Unknown activity: {', '.join(map(str, unknown))}."}
+        )
+
+
+class ActivitiesField(forms.MultipleChoiceField):
+    """A tick box per registered activity; the choices are read when the form is built,
+    after every app has registered its activities."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.pop("max_length", None)
+        super().__init__(*args, **kwargs)
+        self.choices = [(a.code, a.label) for a in all_activities()]

@@ -1,0 +1,26 @@
+from .pages import CourseIndexPage, CoursePage, LessonPage
+from .profiles import JobRole, LearnerProfile
+from .records import (
+    Completion,
+    Enrolment,
+    LessonProgress,
+    SurveyItem,
+    SurveyPhase,
+    SurveyResponse,
+    SurveySubmission,
+)
+
+__all__ = [
+    "Completion",
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrolment",
+    "JobRole",
+    "LearnerProfile",
+    "LessonPage",
+    "LessonProgress",
+    "SurveyItem",
+    "SurveyPhase",
+    "SurveyResponse",
+    "SurveySubmission",
+]

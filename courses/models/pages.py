@@ -1,0 +1,146 @@
+import calendar
+from datetime import date
+
+from django.db import models
+from django.utils.functional import cached_property
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from cms.models import BasePage
+from courses import activities
+from courses.blocks import LessonSectionBlock
+from courses.forms import CoursePageForm
+
+DEFAULT_REFRESHER_MONTHS = 36
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole calendar months, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class CourseIndexPage(BasePage):
+    """All courses, filterable by agency (`/courses/?agency=housing`)."""
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.models import Agency
+
+        context = super().get_context(request, *args, **kwargs)
+        courses = CoursePage.objects.child_of(self).live().select_related("agency").order_by("path")
+        agencies = Agency.objects.filter(pk__in=courses.values("agency"))
+        chosen = request.GET.get("agency", "")
+        if chosen:
+            courses = courses.filter(models.Q(agency__code=chosen) | models.Q(agency__isnull=True))
+        context.update(courses=courses, agencies=agencies, chosen_agency=chosen)
+        return context
+
+
+class CoursePage(BasePage):
+    """A course: the multi-agency core course, or an agency's module.
+
+    What a learner must do to complete it is data (`required_activities`): codes from the
+    activity registry, which other apps extend (the quiz app adds "pass the quiz"), so no
+    course needs code of its own.
+    """
+
+    agency = models.ForeignKey(
+        "cms.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        help_text="Leave blank for a multi-agency course.",
+    )
+    outcomes = StreamField(
+        [("outcome", blocks.CharBlock(max_length=250))],
+        blank=True,
+        help_text="What learners will be able to do by the end.",
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(default=60)
+    refresher_months = models.PositiveSmallIntegerField(
+        default=DEFAULT_REFRESHER_MONTHS,
+        help_text="How long a completion stays current before a refresher is due.",
+    )
+    required_activities = models.JSONField(
+        default=activities.default_codes,
+        help_text="What a learner must do to complete the course.",
+    )
+    source = models.CharField(max_length=500, blank=True)
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+    base_form_class = CoursePageForm
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("agency"),
+        FieldPanel("outcomes"),
+        MultiFieldPanel(
+            [
+                FieldPanel("estimated_minutes"),
+                FieldPanel("refresher_months"),
+                FieldPanel("required_activities"),
+            ],
+            heading="Completion",
+        ),
+        FieldPanel("source"),
+    ]
+    search_fields = BasePage.search_fields + [index.SearchField("outcomes")]
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(refresher_months__gte=1),
+                                   name="refresher_at_least_a_month")
+        ]
+
+    def clean(self):
+        super().clean()
+        activities.validate_codes(self.required_activities)
+
+    @cached_property
+    def lessons(self):
+        return list(
+            LessonPage.objects.child_of(self).live().order_by("path").defer("body")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.progress import course_status
+
+        context = super().get_context(request, *args, **kwargs)
+        context["status"] = course_status(request.user, self, self.lessons)
+        context["required_labels"] = [
+            activities.get(code).label for code in self.required_activities
+            if code in activities.codes()
+        ]
+        return context
+
+
+class LessonPage(BasePage):
+    """One lesson of a course; its body reuses the toolkit's blocks and can show toolkit
+    sections."""
+
+    estimated_minutes = models.PositiveSmallIntegerField(default=10)
+    body = StreamField([("section", LessonSectionBlock())])
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    content_panels = BasePage.content_panels + [FieldPanel("estimated_minutes"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("body")]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.progress import lesson_status
+
+        context = super().get_context(request, *args, **kwargs)
+        course = CoursePage.objects.get(pk=self.get_parent().pk)
+        context["course"] = course
+        context.update(lesson_status(request.user, course, self))
+        return context
+

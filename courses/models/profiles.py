@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+
+
+class JobRole(models.TextChoices):
+    """A short list, broad enough for every agency, so reports can group staff."""
+
+    SAFEGUARDING_LEAD = "safeguarding_lead", "Designated or named safeguarding lead"
+    TEACHER = "teacher", "Teacher or school staff"
+    EARLY_YEARS = "early_years", "Early years practitioner"
+    HEALTH_VISITOR = "health_visitor", "Health visitor, midwife or school nurse"
+    DOCTOR = "doctor", "GP or doctor"
+    NURSE = "nurse", "Nurse or other health professional"
+    POLICE = "police", "Police officer or staff"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    FAMILY_SUPPORT = "family_support", "Family support or early help worker"
+    HOUSING = "housing", "Housing officer"
+    PROBATION = "probation", "Probation officer"
+    YOUTH_JUSTICE = "youth_justice", "Youth offending service worker"
+    YOUTH_WORKER = "youth_worker", "Youth worker"
+    ADULT_SERVICES = "adult_services", "Adult services practitioner"
+    VOLUNTEER = "volunteer", "Volunteer"
+    MANAGER = "manager", "Manager"
+    OTHER = "other", "Other"
+
+
+class LearnerProfile(models.Model):
+    """What the partnership needs to know about a learner to count their training.
+
+    Only work details: agency, job role and team. Completions copy these when they happen,
+    so changing agency later does not move past training to the new agency.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    agency = models.ForeignKey("cms.Agency", on_delete=models.PROTECT, related_name="learners")
+    job_role = models.CharField(max_length=30, choices=JobRole.choices)
+    job_role_other = models.CharField("job role (if other)", max_length=80, blank=True)
+    team = models.CharField("team or organisation", max_length=100, blank=True)
+    privacy_accepted_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(job_role="other") | ~models.Q(job_role_other=""),
+                name="other_job_role_is_named",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.agency})"
+
+    @property
+    def job_role_label(self):
+        if self.job_role == JobRole.OTHER and self.job_role_other:
+            return self.job_role_other
+        return self.get_job_role_display()

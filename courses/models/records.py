@@ -1,0 +1,171 @@
+"""Learning records: who enrolled, what they did, what they said, and what they completed.
+
+Records never point into editable content in a way an edit could rewrite: a completion
+copies the course title, agency and job role it had when it happened.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class SurveyPhase(models.TextChoices):
+    BEFORE = "before", "Before the course"
+    AFTER = "after", "After the course"
+    RETROSPECTIVE = "retrospective", "Looking back, before the course"
+
+
+class SurveyItem(models.Model):
+    """One statement of the confidence survey. The `code` is stable so reports can follow
+    an item when its wording is improved."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    text = models.CharField(max_length=200)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Enrolment(models.Model):
+    """A learner taking a course once: the first time is cycle 1, each refresher the next.
+
+    While an enrolment is open (not completed), it is the only open one for that learner
+    and course: the partial unique constraint makes a double click safe.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    cycle = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course", "cycle"], name="one_enrolment_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "course"],
+                condition=models.Q(completed_at__isnull=True),
+                name="one_open_enrolment_per_course",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self):
+        return f"{self.learner} on {self.course_id} (cycle {self.cycle})"
+
+
+class LessonProgress(models.Model):
+    """A lesson a learner has finished in one enrolment."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="one_progress_per_lesson")
+        ]
+        verbose_name_plural = "lesson progress"
+
+    def __str__(self):
+        return f"Lesson {self.lesson_id} done in enrolment {self.enrolment_id}"
+
+
+class SurveySubmission(models.Model):
+    """The fact that a learner answered the before or the after survey of an enrolment;
+    the constraint guarantees once each, whatever the browser does."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="surveys")
+    phase = models.CharField(
+        max_length=10, choices=[(SurveyPhase.BEFORE.value, SurveyPhase.BEFORE.label),
+                                (SurveyPhase.AFTER.value, SurveyPhase.AFTER.label)]
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "phase"], name="one_survey_per_phase"),
+            models.CheckConstraint(condition=models.Q(phase__in=["before", "after"]),
+                                   name="survey_phase_is_before_or_after"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_phase_display()} survey of enrolment {self.enrolment_id}"
+
+
+class SurveyResponse(models.Model):
+    """One rating (1 to 5) of one item, in one phase, for one enrolment.
+
+    The after survey stores two phases: "after" and "retrospective" (how confident the
+    learner now thinks they were before), which corrects for over-rating at the start.
+    """
+
+    submission = models.ForeignKey(
+        SurveySubmission, on_delete=models.CASCADE, related_name="responses"
+    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="responses")
+    item = models.ForeignKey(SurveyItem, on_delete=models.PROTECT, related_name="responses")
+    phase = models.CharField(max_length=15, choices=SurveyPhase.choices)
+    rating = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "phase", "item"], name="one_rating_per_item_and_phase"
+            ),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5),
+                                   name="rating_between_1_and_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} ({self.phase}): {self.rating}"
+
+
+class Completion(models.Model):
+    """A finished course: the record agency leads count. Written once, never edited.
+
+    It copies what it needs (agency, job role, course title, dates) so a later change of
+    agency, job or course wording does not rewrite history.
+    """
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="completion"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="completions"
+    )
+    agency = models.ForeignKey("cms.Agency", on_delete=models.PROTECT, related_name="completions")
+    agency_name = models.CharField(max_length=100)
+    job_role = models.CharField(max_length=30)
+    job_role_label = models.CharField(max_length=100)
+    course_title = models.CharField(max_length=255)
+    completed_at = models.DateTimeField()
+    expires_on = models.DateField()
+    quiz_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "completed_at"]),
+            models.Index(fields=["course", "completed_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.course_title}: {self.learner} ({self.completed_at:%d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A completion is a record: it is never edited after it is made.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,182 @@
+"""Where a learner stands on each course, worked out in a fixed number of queries however
+many courses, lessons and past completions there are. The course page and My learning
+share this, so they always agree."""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import (
+    Completion,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    SurveyResponse,
+    SurveySubmission,
+)
+from courses.services import CONFIDENCE_SCALE, refresher_due
+
+
+@dataclass
+class ConfidenceChange:
+    before: float
+    after: float
+    improved: int
+    items: int
+
+    @property
+    def before_label(self):
+        return CONFIDENCE_SCALE[round(self.before) - 1]
+
+    @property
+    def after_label(self):
+        return CONFIDENCE_SCALE[round(self.after) - 1]
+
+
+@dataclass
+class Journey:
+    course: CoursePage
+    lessons: list
+    enrolment: Enrolment | None = None
+    done_lesson_ids: set = field(default_factory=set)
+    surveys: set = field(default_factory=set)
+    completions: list = field(default_factory=list)  # newest first
+    confidence: dict = field(default_factory=dict)  # enrolment id -> ConfidenceChange
+
+    @property
+    def latest_completion(self):
+        return self.completions[0] if self.completions else None
+
+    @property
+    def is_open(self):
+        return self.enrolment is not None and self.enrolment.completed_at is None
+
+    @property
+    def state(self):
+        if self.is_open:
+            return "in_progress"
+        if self.latest_completion is not None:
+            return "refresher_due" if refresher_due(self.latest_completion) else "completed"
+        return "not_started"
+
+    @property
+    def state_label(self):
+        return {
+            "not_started": "Not started",
+            "in_progress": "In progress",
+            "completed": "Completed",
+            "refresher_due": "Refresher due",
+        }[self.state]
+
+    @property
+    def lessons_done(self):
+        return len([lesson for lesson in self.lessons if lesson.pk in self.done_lesson_ids])
+
+    def next_step(self):
+        """(label, url) of what the learner should do next on an open enrolment."""
+        if not self.is_open:
+            return None
+        required = self.course.required_activities
+        survey_url = lambda phase: reverse(  # noqa: E731
+            "courses:survey", args=[self.enrolment.pk, phase]
+        )
+        if "before_survey" in required and "before" not in self.surveys:
+            return "Answer the “before” survey", survey_url("before")
+        for lesson in self.lessons:
+            if lesson.pk not in self.done_lesson_ids:
+                return f"Continue: {lesson.title}", lesson.url
+        if "after_survey" in required and "after" not in self.surveys:
+            return "Answer the “after” survey", survey_url("after")
+        return None
+
+
+def journeys(user, courses, lessons=None):
+    """{course id: Journey} for `user` on each of `courses`; `lessons` may be passed in when
+    the caller has them already."""
+    courses = list(courses)
+    by_path = {course.path: Journey(course=course, lessons=[]) for course in courses}
+    if not courses:
+        return {}
+    if lessons is None:
+        # Courses are children of the one course index: its lessons are its grandchildren.
+        index_path = courses[0].path[: -CoursePage.steplen]
+        lessons = LessonPage.objects.live().filter(
+            depth=courses[0].depth + 1, path__startswith=index_path
+        ).order_by("path").defer("body")
+    for lesson in lessons:
+        journey = by_path.get(lesson.path[: -LessonPage.steplen])
+        if journey is not None:
+            journey.lessons.append(lesson)
+    result = {j.course.pk: j for j in by_path.values()}
+    if not user.is_authenticated:
+        return result
+
+    enrolments = list(
+        Enrolment.objects.filter(learner=user, course__in=result).order_by("course_id", "-cycle")
+    )
+    latest = {}
+    for enrolment in enrolments:
+        latest.setdefault(enrolment.course_id, enrolment)
+    for course_id, enrolment in latest.items():
+        result[course_id].enrolment = enrolment
+    latest_ids = [e.pk for e in latest.values()]
+    course_of = {e.pk: e.course_id for e in latest.values()}
+    for enrolment_id, lesson_id in LessonProgress.objects.filter(
+        enrolment_id__in=latest_ids
+    ).values_list("enrolment_id", "lesson_id"):
+        result[course_of[enrolment_id]].done_lesson_ids.add(lesson_id)
+    for enrolment_id, phase in SurveySubmission.objects.filter(
+        enrolment_id__in=latest_ids
+    ).values_list("enrolment_id", "phase"):
+        result[course_of[enrolment_id]].surveys.add(phase)
+    completions = Completion.objects.filter(learner=user, course_id__in=result).order_by(
+        "-completed_at"
+    )
+    for completion in completions:
+        result[completion.course_id].completions.append(completion)
+    ratings = defaultdict(lambda: defaultdict(dict))
+    for enrolment_id, item_id, phase, rating in SurveyResponse.objects.filter(
+        enrolment__learner=user, enrolment__completed_at__isnull=False,
+        enrolment__course_id__in=result,
+    ).values_list("enrolment_id", "item_id", "phase", "rating"):
+        ratings[enrolment_id][phase][item_id] = rating
+    for completion in completions:
+        change = confidence_change(ratings.get(completion.enrolment_id, {}))
+        if change:
+            result[completion.course_id].confidence[completion.enrolment_id] = change
+    return result
+
+
+def confidence_change(by_phase):
+    """Median before and after across the items answered in both, and how many rose."""
+    before, after = by_phase.get("before", {}), by_phase.get("after", {})
+    paired = [item for item in before if item in after]
+    if not paired:
+        return None
+    return ConfidenceChange(
+        before=statistics.median(before[i] for i in paired),
+        after=statistics.median(after[i] for i in paired),
+        improved=sum(after[i] > before[i] for i in paired),
+        items=len(paired),
+    )
+
+
+def course_status(user, course, lessons):
+    return journeys(user, [course], lessons)[course.pk]
+
+
+def lesson_status(user, course, lesson):
+    journey = course_status(user, course, course.lessons)
+    position = next((i for i, item in enumerate(journey.lessons) if item.pk == lesson.pk), 0)
+    return {
+        "journey": journey,
+        "position": position + 1,
+        "previous_lesson": journey.lessons[position - 1] if position > 0 else None,
+        "next_lesson": journey.lessons[position + 1] if position + 1 < len(journey.lessons) else None,
+        "lesson_done": lesson.pk in journey.done_lesson_ids,
+        "today": timezone.localdate(),
+    }

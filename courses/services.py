@@ -1,0 +1,186 @@
+"""The learning journey's rules, without HTTP: enrolling, finishing lessons, answering the
+surveys and completing a course.
+
+Every write is safe to repeat: a double click, a second tab or a retried request finds
+what the first one made (the database's unique constraints settle races) and never
+raises to the learner.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses import activities
+from courses.models import (
+    Completion,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    SurveyResponse,
+    SurveySubmission,
+)
+from courses.models.pages import add_months
+
+CONFIDENCE_SCALE = [
+    "Not at all confident",
+    "Slightly confident",
+    "Somewhat confident",
+    "Fairly confident",
+    "Very confident",
+]
+# A refresher may be started this many days before the current completion expires.
+REFRESHER_WINDOW = timedelta(days=60)
+
+
+class JourneyError(Exception):
+    """Something the learner asked for that the rules do not allow; the message says why."""
+
+
+# -- the built-in activities -------------------------------------------------------------
+
+def _lessons_done(enrolment):
+    lesson_ids = set(LessonPage.objects.child_of(enrolment.course).live().values_list("pk", flat=True))
+    done = set(enrolment.progress.values_list("lesson_id", flat=True))
+    return bool(lesson_ids) and lesson_ids <= done
+
+
+def _survey_done(phase):
+    return lambda enrolment: enrolment.surveys.filter(phase=phase).exists()
+
+
+activities.register(activities.Activity("before_survey", "Answer the “before” confidence survey",
+                                        _survey_done("before"), order=10))
+activities.register(activities.Activity("lessons", "Finish every lesson", _lessons_done, order=20))
+activities.register(activities.Activity("after_survey", "Answer the “after” confidence survey",
+                                        _survey_done("after"), order=90, comes_last=True))
+
+
+# -- enrolment -----------------------------------------------------------------------------
+
+def current_enrolment(user, course):
+    """The learner's latest enrolment on `course`, or None."""
+    return Enrolment.objects.filter(learner=user, course=course).order_by("-cycle").first()
+
+
+def refresher_due(completion, today=None):
+    today = today or timezone.localdate()
+    return completion is not None and today >= completion.expires_on - REFRESHER_WINDOW
+
+
+def enrol(user, course):
+    """Start the course, or return the enrolment already open. A new cycle starts only when
+    the last completion is within its refresher window."""
+    latest = current_enrolment(user, course)
+    if latest is not None:
+        if latest.completed_at is None:
+            return latest
+        if not refresher_due(getattr(latest, "completion", None)):
+            raise JourneyError("You have completed this course and the refresher is not due yet.")
+    cycle = latest.cycle + 1 if latest else 1
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(learner=user, course=course, cycle=cycle)
+    except IntegrityError:
+        # Another request enrolled at the same moment: use the enrolment it made.
+        return Enrolment.objects.get(learner=user, course=course, completed_at__isnull=True)
+
+
+def other_activities_done(enrolment):
+    """True when everything the course requires, except the activities that come last, is done."""
+    return all(
+        activities.get(code).is_done(enrolment)
+        for code in enrolment.course.required_activities
+        if not activities.get(code).comes_last
+    )
+
+
+def complete_lesson(enrolment, lesson):
+    if enrolment.completed_at is not None:
+        return None
+    if lesson.get_parent().pk != enrolment.course_id:
+        raise JourneyError("That lesson is not part of this course.")
+    if _needs_before_survey(enrolment):
+        raise JourneyError("Answer the “before” survey before you start the lessons.")
+    try:
+        with transaction.atomic():
+            progress = LessonProgress.objects.create(enrolment=enrolment, lesson=lesson)
+    except IntegrityError:
+        progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
+    try_complete(enrolment)
+    return progress
+
+
+def _needs_before_survey(enrolment):
+    return ("before_survey" in enrolment.course.required_activities
+            and not enrolment.surveys.filter(phase="before").exists())
+
+
+def submit_survey(enrolment, phase, ratings):
+    """Store one survey (`ratings`: (item, phase, rating) triples) exactly once.
+
+    Returns False if this survey was already submitted (a second tab or a retry)."""
+    if enrolment.completed_at is not None:
+        raise JourneyError("This course is already complete.")
+    if phase == "after" and not other_activities_done(enrolment):
+        raise JourneyError("The “after” survey opens when you have finished the course.")
+    ratings = list(ratings)
+    if any(not 1 <= rating <= 5 for _, _, rating in ratings):
+        raise JourneyError("Each answer must be between 1 and 5.")
+    try:
+        with transaction.atomic():
+            submission = SurveySubmission.objects.create(enrolment=enrolment, phase=phase)
+            SurveyResponse.objects.bulk_create(
+                SurveyResponse(submission=submission, enrolment=enrolment, item=item,
+                               phase=item_phase, rating=rating)
+                for item, item_phase, rating in ratings
+            )
+    except IntegrityError:
+        return False
+    try_complete(enrolment)
+    return True
+
+
+# -- completion ----------------------------------------------------------------------------
+
+def rule_met(enrolment):
+    return all(activities.get(code).is_done(enrolment) for code in enrolment.course.required_activities)
+
+
+def try_complete(enrolment, quiz_score=None, now=None):
+    """Record the completion if the course's rule is met; return it (or None).
+
+    Concurrent callers are serialised on the enrolment row where the database can lock
+    (PostgreSQL); the one-to-one constraint is the backstop everywhere."""
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("course", "learner").get(
+            pk=enrolment.pk
+        )
+        existing = Completion.objects.filter(enrolment=locked).first()
+        if existing is not None:
+            return existing
+        if not rule_met(locked):
+            return None
+        profile = locked.learner.learner_profile
+        completed_at = now or timezone.now()
+        try:
+            with transaction.atomic():
+                completion = Completion.objects.create(
+                    enrolment=locked,
+                    learner=locked.learner,
+                    course=locked.course,
+                    agency=profile.agency,
+                    agency_name=profile.agency.name,
+                    job_role=profile.job_role,
+                    job_role_label=profile.job_role_label,
+                    course_title=locked.course.title,
+                    completed_at=completed_at,
+                    expires_on=add_months(timezone.localtime(completed_at).date(),
+                                          locked.course.refresher_months),
+                    quiz_score=quiz_score,
+                )
+        except IntegrityError:
+            return Completion.objects.get(enrolment=locked)
+        Enrolment.objects.filter(pk=locked.pk).update(completed_at=completed_at)
+        enrolment.completed_at = completed_at
+        return completion

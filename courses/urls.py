@@ -1,0 +1,24 @@
+from django.urls import path
+
+from courses.views import accounts, learning
+
+app_name = "courses"
+
+urlpatterns = [
+    path("accounts/register/", accounts.register, name="register"),
+    path("accounts/sign-in/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/sign-out/", accounts.auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/password-reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/password-reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path("accounts/password-reset/<uidb64>/<token>/", accounts.password_reset_confirm,
+         name="password_reset_confirm"),
+    path("accounts/password-reset/done/", accounts.password_reset_complete,
+         name="password_reset_complete"),
+    path("my/", learning.my_learning, name="my_learning"),
+    path("my/courses/<int:course_id>/start/", learning.start_course, name="start"),
+    path("my/learning/<int:enrolment_id>/continue/", learning.continue_course, name="continue"),
+    path("my/learning/<int:enrolment_id>/survey/<slug:phase>/", learning.survey, name="survey"),
+    path("my/learning/<int:enrolment_id>/lessons/<int:lesson_id>/done/", learning.finish_lesson,
+         name="finish_lesson"),
+]

@@ -1,0 +1,97 @@
+"""Races on PostgreSQL: many requests at once still leave one record each.
+
+The threads need committed data, so these tests write outside the usual test transaction
+and remove what they made afterwards (a transactional test would flush the shipped
+content that the rest of the suite reads)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from courses import services
+from courses.models import Completion, Enrolment, SurveySubmission
+from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    """Database access in autocommit mode; yields a list to which tests add what they made
+    (users and courses), all removed at the end."""
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip("concurrency tests need PostgreSQL (run with DATABASE_URL=postgres://...)")
+        made = {"users": [], "courses": []}
+        try:
+            yield made
+        finally:
+            Completion.objects.filter(learner__in=made["users"]).delete()
+            Enrolment.objects.filter(learner__in=made["users"]).delete()
+            for course in made["courses"]:
+                course.delete()
+            for user in made["users"]:
+                user.delete()
+
+
+def learner_and_course(made, **course_options):
+    learner, course = make_learner(), make_course(**course_options)
+    made["users"].append(learner)
+    made["courses"].append(course)
+    return learner, course
+
+
+def run_at_once(count, work):
+    barrier = threading.Barrier(count)
+    errors, results = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(work())
+        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_ten_threads_completing_one_enrolment_make_one_completion(committed):
+    learner, course = learner_and_course(committed, lessons=1, required=["lessons"])
+    enrolment = services.enrol(learner, course)
+    from courses.models import LessonProgress
+
+    LessonProgress.objects.create(enrolment=enrolment, lesson=lessons_of(course)[0])
+    results, errors = run_at_once(10, lambda: services.try_complete(
+        Enrolment.objects.get(pk=enrolment.pk)))
+    assert errors == []
+    assert Completion.objects.filter(enrolment=enrolment).count() == 1
+    assert len({r.pk for r in results}) == 1
+
+
+def test_submitting_the_after_survey_twice_at_once_stores_it_once(committed):
+    learner, course = learner_and_course(committed, lessons=1)
+    enrolment = services.enrol(learner, course)
+    services.submit_survey(enrolment, "before", survey_ratings("before"))
+    services.complete_lesson(enrolment, lessons_of(course)[0])
+    results, errors = run_at_once(2, lambda: services.submit_survey(
+        Enrolment.objects.get(pk=enrolment.pk), "after", survey_ratings("after")))
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert SurveySubmission.objects.filter(enrolment=enrolment, phase="after").count() == 1
+    assert Completion.objects.filter(enrolment=enrolment).count() == 1
+
+
+def test_ten_threads_enrolling_at_once_make_one_enrolment(committed):
+    learner, course = learner_and_course(committed, lessons=1)
+    results, errors = run_at_once(10, lambda: services.enrol(learner, course))
+    assert errors == []
+    assert Enrolment.objects.filter(learner=learner, course=course).count() == 1
+    assert len({r.pk for r in results}) == 1
