@@ -15,6 +15,8 @@ _MODEL_PERMISSIONS = [
     ("cms", "add_resource"), ("cms", "change_resource"), ("cms", "delete_resource"),
     ("cms", "add_helpline"), ("cms", "change_helpline"), ("cms", "delete_helpline"),
 ]
+# Apps built on cms add what their editors may change (by label: cms imports none of them).
+_MODEL_PERMISSIONS += [("courses", "add_surveyitem"), ("courses", "change_surveyitem")]
 _PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 _COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"), ("wagtailimages", "change_image"),

@@ -6,6 +6,7 @@ copies the course title, agency and job role it had when it happened.
 
 from django.conf import settings
 from django.db import models
+from wagtail.admin.panels import FieldPanel
 
 
 class SurveyPhase(models.TextChoices):
@@ -18,10 +19,15 @@ class SurveyItem(models.Model):
     """One statement of the confidence survey. The `code` is stable so reports can follow
     an item when its wording is improved."""
 
-    code = models.SlugField(max_length=50, unique=True)
+    code = models.SlugField(
+        max_length=50, unique=True,
+        help_text="Stable identifier for reports; keep it when you reword the item.",
+    )
     text = models.CharField(max_length=200)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
+    active = models.BooleanField(default=True, help_text="Untick to stop asking this item.")
+
+    panels = [FieldPanel("text"), FieldPanel("code"), FieldPanel("active")]
 
     class Meta:
         ordering = ["sort_order", "pk"]

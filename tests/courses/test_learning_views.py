@@ -53,7 +53,9 @@ def test_the_whole_journey_in_pages(client):
     completion = Completion.objects.get(enrolment=enrolment)
     page = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
     assert "Completed" in page
-    assert f"Completed on {completion.completed_at:%-d %B %Y}" in page
+    from django.utils import timezone
+
+    assert f"Completed on {timezone.localtime(completion.completed_at):%-d %B %Y}" in page
     assert "Slightly confident → Fairly confident" in page
     assert "more confident in 8 of 8" in page
 
