@@ -8,7 +8,6 @@ whether an enrolment has done it. Other apps add their own (the quiz app registe
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -55,15 +54,5 @@ def validate_codes(codes):
         )
 
 
-class ActivitiesField(forms.MultipleChoiceField):
-    """A tick box per registered activity; the choices are read when the form is built,
-    after every app has registered its activities."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(self, *args, **kwargs):
-        kwargs.pop("encoder", None)
-        kwargs.pop("decoder", None)
-        kwargs.pop("max_length", None)
-        super().__init__(*args, **kwargs)
-        self.choices = [(a.code, a.label) for a in all_activities()]
+def choices():
+    return [(activity.code, activity.label) for activity in all_activities()]

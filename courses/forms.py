@@ -5,7 +5,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from cms.models import Agency
 from cms.sanitiser import clean_text
-from courses.activities import ActivitiesField
+from courses import activities
 from courses.models.profiles import JobRole
 
 NO_CASE_DETAILS = (
@@ -14,10 +14,17 @@ NO_CASE_DETAILS = (
 
 
 class CoursePageForm(WagtailAdminPageForm):
-    required_activities = ActivitiesField(
+    required_activities = forms.MultipleChoiceField(
         label="Required to complete",
         help_text="What a learner must do before the course counts as complete.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one required activity."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is built, after every app has registered its activities.
+        self.fields["required_activities"].choices = activities.choices()
 
 
 def clean_name(value, label):
