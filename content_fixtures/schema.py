@@ -245,11 +245,15 @@ def _check_chapter(data, where, known):
         },
         {"key_messages": "texts", "search_terms": "text"},
     )
-    for s, section in enumerate(data["sections"], 1):
+    _check_sections(data["sections"], where, known, _BLOCKS)
+
+
+def _check_sections(sections, where, known, allowed):
+    for s, section in enumerate(sections, 1):
         place = f"{where}: section {s}"
         _fields(section, place, {"heading": str, "blocks": list})
         for b, block in enumerate(section["blocks"], 1):
-            _check_block(block, f"{place} ('{section['heading']}'), block {b}", known)
+            _check_block(block, f"{place} ('{section['heading']}'), block {b}", known, allowed)
 
 
 _BLOCKS = {
@@ -332,11 +336,7 @@ def _check_course(data, where, known):
             lesson, place, {"slug": "slug", "title": str, "introduction": str, "sections": list},
             {"estimated_minutes": int},
         )
-        for s, section in enumerate(lesson["sections"], 1):
-            _fields(section, f"{place}, section {s}", {"heading": str, "blocks": list})
-            for b, block in enumerate(section["blocks"], 1):
-                _check_block(block, f"{place} ('{lesson['title']}'), section {s}, block {b}", known,
-                             allowed=_LESSON_BLOCKS)
+        _check_sections(lesson["sections"], f"{place} ('{lesson['title']}')", known, _LESSON_BLOCKS)
     _unique(data["lessons"], "slug", where)
 
 

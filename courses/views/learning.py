@@ -45,6 +45,7 @@ def my_learning(request):
         "core": core,
         "own": own,
         "others": started_elsewhere,
+        "refreshers_due": [j for j in core + own + started_elsewhere if j.state == "refresher_due"],
     })
 
 

@@ -209,3 +209,21 @@ def test_my_learning_and_course_page_queries_stay_flat(client):
     assert count_queries(client, "/my/") == few_my
     assert count_queries(client, big.url) == few_course
     assert few_my <= 16 and few_course <= 22
+
+
+def test_my_learning_prompts_for_a_refresher_and_the_course_offers_it(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    learner, course = make_learner(), make_course(lessons=1)
+    complete(learner, course)
+    client.force_login(learner)
+    assert b"Refresher due" not in client.get("/my/").content
+    Completion.objects.filter(learner=learner, course=course).update(
+        expires_on=timezone.localdate() + timedelta(days=30))
+    assert b"Refresher due" in client.get("/my/").content
+    assert b"Start the refresher" in client.get(course.url).content
+    response = start(client, course)
+    assert "survey/before" in response.redirect_chain[-1][0]
+    assert learner.enrolments.filter(course=course).count() == 2
