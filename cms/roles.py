@@ -12,16 +12,39 @@ CONTENT_EDITORS = "Content editors"
 
 _MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
-    ("cms", "add_resource"), ("cms", "change_resource"), ("cms", "delete_resource"),
-    ("cms", "add_helpline"), ("cms", "change_helpline"), ("cms", "delete_helpline"),
+    ("cms", "add_resource"),
+    ("cms", "change_resource"),
+    ("cms", "delete_resource"),
+    ("cms", "add_helpline"),
+    ("cms", "change_helpline"),
+    ("cms", "delete_helpline"),
 ]
 # Apps built on cms add what their editors may change (by label: cms imports none of them).
-_MODEL_PERMISSIONS += [("courses", "add_surveyitem"), ("courses", "change_surveyitem")]
+_MODEL_PERMISSIONS += [("courses", "add_surveyitem"), ("courses", "change_surveyitem")] + [
+    ("quizzes", f"{action}_{model}")
+    for model in [
+        "quiz",
+        "vignette",
+        "bandset",
+        "behaviour",
+        "singlechoicequestion",
+        "multipleresponsequestion",
+        "truefalsequestion",
+        "trafficlightquestion",
+        "trafficlightsortquestion",
+        "spotindicatorsquestion",
+        "orderquestion",
+        "matchingquestion",
+    ]
+    for action in ["add", "change", "delete"]
+]
 _PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 _COLLECTION_PERMISSIONS = [
-    ("wagtailimages", "add_image"), ("wagtailimages", "change_image"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
 

@@ -26,18 +26,19 @@ def search(request):
     usually what people want and a resource is easier to judge in its chapter.
     """
     query_text = search_words(request.GET.get("q") or "")
-    context = {"search_query": query_text, "promotions": [], "pages": None,
-               "resources": [], "helplines": []}
+    context = {"search_query": query_text, "promotions": [], "pages": None, "resources": [], "helplines": []}
     if query_text:
         query = Query.get(query_text)
         query.add_hit()
         promotions = list(
-            query.editors_picks.filter(page__live=True).select_related("page")
-            .order_by("sort_order")
+            query.editors_picks.filter(page__live=True).select_related("page").order_by("sort_order")
         )
         pages = (
-            Page.objects.live().public().exclude(pk__in=[p.page_id for p in promotions])
-            .specific().search(query_text)
+            Page.objects.live()
+            .public()
+            .exclude(pk__in=[p.page_id for p in promotions])
+            .specific()
+            .search(query_text)
         )
         context.update(
             promotions=promotions,

@@ -26,6 +26,8 @@ from cms.sanitiser import clean_html, clean_text
 from content_fixtures.models import LoadedItem
 from content_fixtures.schema import Bundle
 from courses.models import CourseIndexPage, CoursePage, LessonPage, SurveyItem
+from quizzes.interchange.data import build_question, current_bands
+from quizzes.models import AgeBand, BandSet, Behaviour, Question, Quiz, Vignette
 
 # Wagtail stores bold and italic as <b> and <i>; fixtures may say <strong> and <em>.
 _RICH_TEXT_TAGS = {"strong": "b", "em": "i"}
@@ -53,15 +55,14 @@ class Loader:
         return exists and record is not None and record.digest == digest(data)
 
     def _remember(self, kind, key, data, created):
-        LoadedItem.objects.update_or_create(
-            kind=kind, key=key, defaults={"digest": digest(data)}
-        )
+        LoadedItem.objects.update_or_create(kind=kind, key=key, defaults={"digest": digest(data)})
         self.counts[f"{kind} {'created' if created else 'updated'}"] += 1
 
-    def _upsert(self, model, kind, lookup, data, build):
+    def _upsert(self, model, kind, lookup, data, build, record_key=None):
         """Create or update a plain model row from `data`; `build` maps data to fields."""
+        record_key = record_key or next(iter(lookup.values()))
         instance = model.objects.filter(**lookup).first()
-        if self._unchanged(kind, next(iter(lookup.values())), data, instance is not None):
+        if self._unchanged(kind, record_key, data, instance is not None):
             self.counts[f"{kind} unchanged"] += 1
             return instance
         created = instance is None
@@ -69,7 +70,7 @@ class Loader:
         for name, value in build(data).items():
             setattr(instance, name, value)
         instance.save()
-        self._remember(kind, next(iter(lookup.values())), data, created)
+        self._remember(kind, record_key, data, created)
         return instance
 
     # -- the steps ---------------------------------------------------------------------
@@ -83,6 +84,8 @@ class Loader:
         self.load_chapters(toolkit)
         self.load_survey()
         self.load_courses(home)
+        self.load_traffic_light()
+        self.load_quizzes()
         self.load_partnership(home)
         self.load_search_promotions(toolkit)
         return self.counts
@@ -91,7 +94,10 @@ class Loader:
         for position, item in enumerate(self.bundle.agencies):
             data = {**item, "sort_order": position}
             self._upsert(
-                Agency, "agency", {"code": item["code"]}, data,
+                Agency,
+                "agency",
+                {"code": item["code"]},
+                data,
                 lambda d: {"name": clean_text(d["name"]), "sort_order": d["sort_order"]},
             )
 
@@ -99,7 +105,10 @@ class Loader:
         for position, item in enumerate(self.bundle.helplines):
             data = {**item, "sort_order": position}
             self._upsert(
-                Helpline, "helpline", {"key": item["key"]}, data,
+                Helpline,
+                "helpline",
+                {"key": item["key"]},
+                data,
                 lambda d: {
                     "name": clean_text(d["name"]),
                     "number": clean_text(d["number"]),
@@ -157,7 +166,10 @@ class Loader:
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True,
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
                 site_name=self.bundle.site["partnership"]["name"],
             )
         elif site.root_page_id != home.pk:
@@ -172,9 +184,7 @@ class Loader:
 
     def load_toolkit(self, home):
         data = self.bundle.site["toolkit"]
-        toolkit = ToolkitIndexPage.objects.child_of(home).first() or ToolkitIndexPage(
-            slug=data["slug"]
-        )
+        toolkit = ToolkitIndexPage.objects.child_of(home).first() or ToolkitIndexPage(slug=data["slug"])
         self._sync_page("page", "toolkit", toolkit, data, self._toolkit_fields, home)
         return toolkit
 
@@ -191,8 +201,7 @@ class Loader:
                 "chapter", chapter["slug"], page, chapter, self._chapter_fields, toolkit
             )
         if any_created:
-            self._order_children(toolkit, ChapterPage,
-                                 [existing[c["slug"]] for c in self.bundle.chapters])
+            self._order_children(toolkit, ChapterPage, [existing[c["slug"]] for c in self.bundle.chapters])
 
     def _order_children(self, parent, model, wanted):
         """Put `parent`'s children in the data files' order, if they are not already."""
@@ -225,7 +234,10 @@ class Loader:
         for position, item in enumerate(self.bundle.survey):
             data = {**item, "sort_order": position}
             self._upsert(
-                SurveyItem, "survey-item", {"code": item["code"]}, data,
+                SurveyItem,
+                "survey-item",
+                {"code": item["code"]},
+                data,
                 lambda d: {"text": clean_text(d["text"]), "sort_order": d["sort_order"]},
             )
 
@@ -241,18 +253,27 @@ class Loader:
             page = courses.setdefault(course["slug"], CoursePage(slug=course["slug"]))
             summary = {k: v for k, v in course.items() if k != "lessons"}
             created |= self._sync_page(
-                "course", course["slug"], page, summary,
-                lambda p, d: self._course_fields(p, d, agencies), index,
+                "course",
+                course["slug"],
+                page,
+                summary,
+                lambda p, d: self._course_fields(p, d, agencies),
+                index,
             )
             lessons = {p.slug: p for p in LessonPage.objects.child_of(page)}
             new_lesson = False
             for lesson in course["lessons"]:
                 lesson_page = lessons.setdefault(lesson["slug"], LessonPage(slug=lesson["slug"]))
-                new_lesson |= self._sync_page("lesson", f"{course['slug']}/{lesson['slug']}",
-                                              lesson_page, lesson, self._lesson_fields, page)
+                new_lesson |= self._sync_page(
+                    "lesson",
+                    f"{course['slug']}/{lesson['slug']}",
+                    lesson_page,
+                    lesson,
+                    self._lesson_fields,
+                    page,
+                )
             if new_lesson:
-                self._order_children(page, LessonPage,
-                                     [lessons[x["slug"]] for x in course["lessons"]])
+                self._order_children(page, LessonPage, [lessons[x["slug"]] for x in course["lessons"]])
         if created:
             self._order_children(index, CoursePage, [courses[c["slug"]] for c in self.bundle.courses])
 
@@ -274,6 +295,120 @@ class Loader:
             ("section", {"heading": clean_text(s["heading"]), "content": self._stream(s["blocks"])})
             for s in data["sections"]
         ]
+
+    def load_traffic_light(self):
+        for item in self.bundle.band_sets:
+            band_set = BandSet.objects.filter(key=item["key"]).first()
+            if self._unchanged("band-set", item["key"], item, band_set is not None):
+                self.counts["band-set unchanged"] += 1
+                continue
+            created = band_set is None
+            if item.get("current"):
+                BandSet.objects.filter(current=True).exclude(key=item["key"]).update(current=False)
+            band_set, _ = BandSet.objects.update_or_create(
+                key=item["key"],
+                defaults={"name": clean_text(item["name"]), "current": bool(item.get("current"))},
+            )
+            for position, band in enumerate(item["bands"]):
+                AgeBand.objects.update_or_create(
+                    band_set=band_set,
+                    code=band["code"],
+                    defaults={
+                        "label": clean_text(band["label"]),
+                        "min_age": band["min_age"],
+                        "max_age": band["max_age"],
+                        "sort_order": position,
+                    },
+                )
+            self._remember("band-set", item["key"], item, created)
+        bands = current_bands()
+        for item in self.bundle.behaviours:
+            data = {**item, "practice": True}
+            self._upsert(
+                Behaviour,
+                "behaviour",
+                {"key": item["key"]},
+                data,
+                lambda d: {
+                    "band": bands[d["band"]],
+                    "text": clean_text(d["text"]),
+                    "colour": d["colour"],
+                    "reasoning": clean_text(d["reasoning"]),
+                    "practice": True,
+                },
+            )
+
+    def load_quizzes(self):
+        courses = {c.slug: c for c in CoursePage.objects.all()}
+        agencies = {a.code: a for a in Agency.objects.all()}
+        bands = current_bands()
+        chapters = {p.slug: p for p in ChapterPage.objects.all()}
+        for item in self.bundle.quizzes:
+            course = courses[item["course"]]
+            quiz = Quiz.objects.filter(slug=item["slug"]).first()
+            summary = {k: v for k, v in item.items() if k not in ("questions", "vignettes")}
+            if not self._unchanged("quiz", item["slug"], summary, quiz is not None):
+                created = quiz is None
+                quiz, _ = Quiz.objects.update_or_create(
+                    slug=item["slug"],
+                    defaults={
+                        "course": course,
+                        "title": clean_text(item["title"]),
+                        "introduction": clean_text(item.get("introduction") or ""),
+                        "pass_mark": item.get("pass_mark", 70),
+                        "max_attempts": item.get("max_attempts", 0),
+                        "shuffle": item.get("shuffle", False),
+                    },
+                )
+                self._remember("quiz", item["slug"], summary, created)
+            else:
+                self.counts["quiz unchanged"] += 1
+            self._require_quiz(course)
+            vignettes = {v.key: v for v in Vignette.objects.filter(quiz=quiz)}
+            for data in item.get("vignettes") or []:
+                vignettes[data["key"]] = self._upsert(
+                    Vignette,
+                    "vignette",
+                    {"quiz": quiz, "key": data["key"]},
+                    data,
+                    lambda d: {
+                        "title": clean_text(d["title"]),
+                        "text": clean_text(d["text"]),
+                        "agency": agencies.get(d.get("agency")),
+                        "age_band": bands.get(d.get("age_band")),
+                    },
+                    record_key=f"{item['slug']}/{data['key']}",
+                )
+            existing = {q.key: q for q in Question.objects.filter(quiz=quiz)}
+            for position, data in enumerate(item["questions"], 1):
+                key = f"{item['slug']}/{data['key']}"
+                question = existing.get(data["key"])
+                if self._unchanged("question", key, {**data, "position": position}, question is not None):
+                    self.counts["question unchanged"] += 1
+                    continue
+                if question is not None and question.type_code != data["type"]:
+                    question.delete()  # past answers keep their own copy of the question
+                    question = None
+                build_question(
+                    quiz,
+                    data,
+                    sort_order=position,
+                    vignettes=vignettes,
+                    bands=bands,
+                    chapters=chapters,
+                    existing=question,
+                )
+                self._remember("question", key, {**data, "position": position}, question is None)
+
+    def _require_quiz(self, course):
+        """A course with a quiz requires passing it, before the after survey."""
+        if "quiz" in course.required_activities:
+            return
+        required = [code for code in course.required_activities if code != "after_survey"]
+        course.required_activities = (
+            required + ["quiz"] + (["after_survey"] if "after_survey" in course.required_activities else [])
+        )
+        course.save_revision().publish()
 
     def load_partnership(self, home):
         data = self.bundle.site["partnership"]
@@ -303,8 +438,7 @@ class Loader:
             SearchPromotion.objects.update_or_create(
                 query=query,
                 page=chapters[item["chapter"]],
-                defaults={"sort_order": position,
-                          "description": clean_text(item.get("description") or "")},
+                defaults={"sort_order": position, "description": clean_text(item.get("description") or "")},
             )
         self._remember("settings", "search-promotions", data, created=False)
 
@@ -320,36 +454,64 @@ class Loader:
         if kind == "text":
             return ("text", to_rich_text(block["html"]))
         if kind == "callout":
-            return ("callout", {"variant": block.get("variant") or "key",
-                                "heading": text("heading"), "text": text("text")})
+            return (
+                "callout",
+                {"variant": block.get("variant") or "key", "heading": text("heading"), "text": text("text")},
+            )
         if kind == "indicators":
-            return ("indicators", {
-                "heading": text("heading"), "intro": text("intro"),
-                "groups": [{"category": g["category"], "items": [clean_text(i) for i in g["items"]]}
-                           for g in block["groups"]],
-            })
+            return (
+                "indicators",
+                {
+                    "heading": text("heading"),
+                    "intro": text("intro"),
+                    "groups": [
+                        {"category": g["category"], "items": [clean_text(i) for i in g["items"]]}
+                        for g in block["groups"]
+                    ],
+                },
+            )
         if kind == "steps":
-            return ("steps", {"heading": text("heading"), "steps": [
-                {name: clean_text(step.get(name) or "")
-                 for name in ("title", "who", "what", "timescale")}
-                for step in block["steps"]]})
+            return (
+                "steps",
+                {
+                    "heading": text("heading"),
+                    "steps": [
+                        {
+                            name: clean_text(step.get(name) or "")
+                            for name in ("title", "who", "what", "timescale")
+                        }
+                        for step in block["steps"]
+                    ],
+                },
+            )
         if kind == "quote":
             return ("quote", {"text": text("text"), "attribution": text("attribution")})
         if kind == "phrases":
-            return ("phrases", {"heading": text("heading") or "What you can say",
-                                "intro": text("intro"),
-                                "items": [clean_text(i) for i in block["items"]]})
+            return (
+                "phrases",
+                {
+                    "heading": text("heading") or "What you can say",
+                    "intro": text("intro"),
+                    "items": [clean_text(i) for i in block["items"]],
+                },
+            )
         if kind == "resources":
             chosen = Resource.objects.in_bulk(block["items"], field_name="key")
-            return ("resources", {"heading": text("heading") or "Resources",
-                                  "items": [chosen[key] for key in block["items"]]})
+            return (
+                "resources",
+                {"heading": text("heading") or "Resources", "items": [chosen[key] for key in block["items"]]},
+            )
         if kind == "helplines":
             chosen = Helpline.objects.in_bulk(block["items"], field_name="key")
-            return ("helplines", {"heading": text("heading") or "Helplines",
-                                  "items": [chosen[key] for key in block["items"]]})
+            return (
+                "helplines",
+                {"heading": text("heading") or "Helplines", "items": [chosen[key] for key in block["items"]]},
+            )
         if kind == "chapter_link":
             return ("chapter_link", {"chapter": self._chapters[block["chapter"]], "text": text("text")})
         if kind == "chapter_section":
-            return ("chapter_section", {"chapter": self._chapters[block["chapter"]],
-                                        "section": clean_text(block["section"])})
+            return (
+                "chapter_section",
+                {"chapter": self._chapters[block["chapter"]], "section": clean_text(block["section"])},
+            )
         raise AssertionError(f"unchecked block type {kind}")  # schema.py rejects these first

@@ -15,9 +15,7 @@ class LoadedItem(models.Model):
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "key"], name="unique_loaded_item")
-        ]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_loaded_item")]
 
     def __str__(self):
         return f"{self.kind}:{self.key}"

@@ -33,6 +33,9 @@ class Bundle:
     chapters: list = field(default_factory=list)
     courses: list = field(default_factory=list)
     survey: list = field(default_factory=list)
+    band_sets: list = field(default_factory=list)
+    behaviours: list = field(default_factory=list)
+    quizzes: list = field(default_factory=list)
 
 
 def read_bundle(data_dir: Path) -> Bundle:
@@ -56,9 +59,7 @@ def read_bundle(data_dir: Path) -> Bundle:
     for resource in bundle.resources:
         for code in resource.get("agencies", []):
             if code not in known.agencies:
-                raise FixtureError(
-                    f"resources: resource '{resource['key']}' names unknown agency '{code}'"
-                )
+                raise FixtureError(f"resources: resource '{resource['key']}' names unknown agency '{code}'")
     for b, block in enumerate(bundle.site["home"].get("blocks") or [], 1):
         _check_block(block, f"site.yaml: home, block {b}", known)
     for path in chapter_files:
@@ -67,8 +68,9 @@ def read_bundle(data_dir: Path) -> Bundle:
     slugs = {c["slug"] for c in bundle.chapters}
     for item in bundle.site.get("search_promotions") or []:
         if item["chapter"] not in slugs:
-            raise FixtureError(f"site.yaml: search promotion '{item['query']}' names "
-                               f"unknown chapter '{item['chapter']}'")
+            raise FixtureError(
+                f"site.yaml: search promotion '{item['query']}' names unknown chapter '{item['chapter']}'"
+            )
     _unique(bundle.chapters, "order", "chapters/")
     bundle.chapters.sort(key=lambda c: c["order"])
     known.chapters = {
@@ -80,6 +82,25 @@ def read_bundle(data_dir: Path) -> Bundle:
     _unique(bundle.courses, "order", "courses/")
     bundle.courses.sort(key=lambda c: c["order"])
     bundle.survey = _check(data_dir / "survey.yaml", dict, _check_survey)["items"]
+    bundle.band_sets = _check(data_dir / "traffic_light.yaml", dict, _check_band_sets)["band_sets"]
+    known.bands = {b["code"] for s in bundle.band_sets if s.get("current") for b in s["bands"]}
+    bundle.behaviours = _check(
+        data_dir / "traffic_light_behaviours.yaml", list, lambda d, where: _check_behaviours(d, where, known)
+    )
+    known.courses = {c["slug"] for c in bundle.courses}
+    for path in sorted((data_dir / "quizzes").glob("*.yaml")):
+        bundle.quizzes.append(_check(path, dict, lambda d, where: _check_quiz(d, where, known)))
+    _unique(bundle.quizzes, "slug", "quizzes/")
+    _unique(bundle.quizzes, "course", "quizzes/")
+    behaviour_keys = [b["key"] for b in bundle.behaviours] + [
+        b["key"]
+        for quiz in bundle.quizzes
+        for q in quiz["questions"]
+        for b in ([q["behaviour"]] if q["type"] == "traffic_light" else q.get("behaviours", []))
+    ]
+    if len(behaviour_keys) != len(set(behaviour_keys)):
+        twice = sorted({k for k in behaviour_keys if behaviour_keys.count(k) > 1})
+        raise FixtureError(f"quizzes/: behaviour key(s) used twice: {', '.join(twice)}")
     return bundle
 
 
@@ -89,11 +110,15 @@ class _Known:
     helplines: set
     agencies: set
     chapters: dict = field(default_factory=dict)  # slug -> section headings
+    bands: set = field(default_factory=set)
+    courses: set = field(default_factory=set)
 
 
 def _check(path: Path, expected_type, checker):
-    name = path.name if path.parent.name not in ("chapters", "courses") else (
-        f"{path.parent.name}/{path.name}"
+    name = (
+        path.name
+        if path.parent.name not in ("chapters", "courses", "quizzes")
+        else (f"{path.parent.name}/{path.name}")
     )
     if not path.is_file():
         raise FixtureError(f"{name}: file is missing")
@@ -133,8 +158,7 @@ def _type(value, kind, where):
     if kind is str:
         if isinstance(value, dict):
             raise FixtureError(
-                f"{where} must be text, but YAML read a mapping: put text that contains "
-                "': ' in quotes"
+                f"{where} must be text, but YAML read a mapping: put text that contains ': ' in quotes"
             )
         if not isinstance(value, str) or not value.strip():
             raise FixtureError(f"{where} must be non-empty text")
@@ -181,13 +205,16 @@ def _unique(items, name, where):
 
 def _check_site(data, where):
     _fields(
-        data, where, {"partnership": dict, "home": dict, "toolkit": dict, "courses": dict},
+        data,
+        where,
+        {"partnership": dict, "home": dict, "toolkit": dict, "courses": dict},
         {"search_promotions": list},
     )
     _fields(data["courses"], f"{where}: courses", {"title": str, "slug": "slug", "introduction": str})
     for i, item in enumerate(data.get("search_promotions") or [], 1):
-        _fields(item, f"{where}: search promotion {i}", {"query": str, "chapter": "slug"},
-                {"description": "text"})
+        _fields(
+            item, f"{where}: search promotion {i}", {"query": str, "chapter": "slug"}, {"description": "text"}
+        )
     _fields(
         data["partnership"],
         f"{where}: partnership",
@@ -276,9 +303,7 @@ _LESSON_BLOCKS = {
 def _check_block(block, where, known, allowed=_BLOCKS):
     if not isinstance(block, dict) or block.get("type") not in allowed:
         kind = block.get("type") if isinstance(block, dict) else None
-        raise FixtureError(
-            f"{where}: unknown block type {kind!r} (expected one of {', '.join(allowed)})"
-        )
+        raise FixtureError(f"{where}: unknown block type {kind!r} (expected one of {', '.join(allowed)})")
     required, optional = allowed[block["type"]]
     _fields(block, f"{where} [{block['type']}]", {"type": str, **required}, optional)
     where = f"{where} [{block['type']}]"
@@ -295,8 +320,7 @@ def _check_block(block, where, known, allowed=_BLOCKS):
                 )
     if kind == "steps":
         for n, step in enumerate(block["steps"], 1):
-            _fields(step, f"{where} step {n}", {"title": str, "who": str, "what": str},
-                    {"timescale": "text"})
+            _fields(step, f"{where} step {n}", {"title": str, "who": str, "what": str}, {"timescale": "text"})
     if kind in ("chapter_link", "chapter_section"):
         if block["chapter"] not in known.chapters:
             raise FixtureError(f"{where}: no chapter with slug '{block['chapter']}'")
@@ -333,7 +357,9 @@ def _check_course(data, where, known):
     for n, lesson in enumerate(data["lessons"], 1):
         place = f"{where}: lesson {n}"
         _fields(
-            lesson, place, {"slug": "slug", "title": str, "introduction": str, "sections": list},
+            lesson,
+            place,
+            {"slug": "slug", "title": str, "introduction": str, "sections": list},
             {"estimated_minutes": int},
         )
         _check_sections(lesson["sections"], f"{place} ('{lesson['title']}')", known, _LESSON_BLOCKS)
@@ -345,3 +371,72 @@ def _check_survey(data, where):
     for i, item in enumerate(data["items"], 1):
         _fields(item, f"{where}: item {i}", {"code": "slug", "text": str})
     _unique(data["items"], "code", where)
+
+
+def _check_band_sets(data, where):
+    _fields(data, where, {"band_sets": list})
+    for n, band_set in enumerate(data["band_sets"], 1):
+        place = f"{where}: band set {n}"
+        _fields(band_set, place, {"key": "slug", "name": str, "bands": list}, {"current": bool})
+        for b, band in enumerate(band_set["bands"], 1):
+            _fields(band, f"{place}, band {b}", {"code": str, "label": str, "min_age": int, "max_age": int})
+            if band["max_age"] < band["min_age"]:
+                raise FixtureError(f"{place}, band {b}: max_age is below min_age")
+        _unique(band_set["bands"], "code", place)
+    if sum(bool(s.get("current")) for s in data["band_sets"]) != 1:
+        raise FixtureError(f"{where}: exactly one band set must be current")
+    _unique(data["band_sets"], "key", where)
+
+
+def _check_behaviours(data, where, known):
+    for n, item in enumerate(data, 1):
+        _fields(
+            item,
+            f"{where}: behaviour {n}",
+            {"key": "slug", "band": str, "text": str, "colour": str, "reasoning": str},
+        )
+        if item["band"] not in known.bands:
+            raise FixtureError(f"{where}: behaviour {n} has unknown band '{item['band']}'")
+        if item["colour"] not in ("green", "amber", "red"):
+            raise FixtureError(f"{where}: behaviour {n}: colour must be green, amber or red")
+
+
+def _check_quiz(data, where, known):
+    from quizzes.interchange.data import QuestionDataError
+    from quizzes.interchange.validate import check_question
+
+    _fields(
+        data,
+        where,
+        {"slug": "slug", "course": "slug", "title": str, "questions": list},
+        {"introduction": "text", "pass_mark": int, "max_attempts": int, "shuffle": bool, "vignettes": list},
+    )
+    if data["course"] not in known.courses:
+        raise FixtureError(f"{where}: no course with slug '{data['course']}'")
+    if not 1 <= data.get("pass_mark", 70) <= 100:
+        raise FixtureError(f"{where}: pass_mark must be a percentage from 1 to 100")
+    for n, vignette in enumerate(data.get("vignettes") or [], 1):
+        _fields(
+            vignette,
+            f"{where}: vignette {n}",
+            {"key": "slug", "title": str, "text": str},
+            {"agency": "slug", "age_band": str},
+        )
+        if vignette.get("agency") and vignette["agency"] not in known.agencies:
+            raise FixtureError(f"{where}: vignette {n} has unknown agency '{vignette['agency']}'")
+        if vignette.get("age_band") and vignette["age_band"] not in known.bands:
+            raise FixtureError(f"{where}: vignette {n} has unknown age band '{vignette['age_band']}'")
+    _unique(data.get("vignettes") or [], "key", where)
+    vignettes = {v["key"] for v in data.get("vignettes") or []}
+    for n, question in enumerate(data["questions"], 1):
+        try:
+            check_question(
+                question,
+                f"{where}: question {n}",
+                bands=known.bands,
+                chapters=known.chapters,
+                vignettes=vignettes,
+            )
+        except QuestionDataError as problem:
+            raise FixtureError(str(problem)) from None
+    _unique(data["questions"], "key", where)

@@ -19,6 +19,11 @@ class Activity:
     order: int = 50
     # The after survey comes last: it is only offered once everything else is done.
     comes_last: bool = False
+    # For activities of other apps: {enrolment id: (done, url)} for many open enrolments in
+    # a fixed number of queries, so My learning can offer the next step.
+    bulk_status: Callable | None = None
+    # A score the completion record keeps (the quiz's best score), or None.
+    score: Callable | None = None
 
 
 _registry: dict[str, Activity] = {}
@@ -49,9 +54,7 @@ def validate_codes(codes):
         raise ValidationError({"required_activities": "Choose at least one required activity."})
     unknown = [code for code in codes if code not in _registry]
     if unknown:
-        raise ValidationError(
-            {"required_activities": f"Unknown activity: {', '.join(map(str, unknown))}."}
-        )
+        raise ValidationError({"required_activities": f"Unknown activity: {', '.join(map(str, unknown))}."})
 
 
 def choices():

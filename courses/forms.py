@@ -8,9 +8,7 @@ from cms.sanitiser import clean_text
 from courses import activities
 from courses.models.profiles import JobRole
 
-NO_CASE_DETAILS = (
-    "Work details only. Do not enter names or details of children, families or cases."
-)
+NO_CASE_DETAILS = "Work details only. Do not enter names or details of children, families or cases."
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -49,15 +47,21 @@ class ProfileFieldsMixin(forms.Form):
     )
     job_role = forms.ChoiceField(
         choices=[("", "Choose your job role")] + JobRole.choices,
-        error_messages={"required": "Choose your job role.",
-                        "invalid_choice": "Choose a job role from the list."},
+        error_messages={
+            "required": "Choose your job role.",
+            "invalid_choice": "Choose a job role from the list.",
+        },
     )
     job_role_other = forms.CharField(
-        label="Your job role, if other", max_length=80, required=False,
+        label="Your job role, if other",
+        max_length=80,
+        required=False,
         help_text="Only if you chose “Other”.",
     )
     team = forms.CharField(
-        label="Team or organisation (optional)", max_length=100, required=False,
+        label="Team or organisation (optional)",
+        max_length=100,
+        required=False,
         help_text=NO_CASE_DETAILS,
     )
 
@@ -75,8 +79,10 @@ class ProfileFieldsMixin(forms.Form):
         agency = cleaned.get("agency")
         if email and agency and not agency.accepts_email(email):
             domains = " or ".join(agency.email_domains)
-            self.add_error("email" if "email" in self.fields else "agency",
-                           f"{agency.name} staff must register with a work address ending {domains}.")
+            self.add_error(
+                "email" if "email" in self.fields else "agency",
+                f"{agency.name} staff must register with a work address ending {domains}.",
+            )
         return cleaned
 
 
@@ -84,18 +90,24 @@ class RegistrationForm(ProfileFieldsMixin):
     first_name = forms.CharField(max_length=60, error_messages={"required": "Enter your first name."})
     last_name = forms.CharField(max_length=60, error_messages={"required": "Enter your last name."})
     email = forms.EmailField(
-        label="Work email address", max_length=200,
+        label="Work email address",
+        max_length=200,
         help_text="You will use this to sign in.",
-        error_messages={"required": "Enter your work email address.",
-                        "invalid": "Enter an email address like name@example.org."},
+        error_messages={
+            "required": "Enter your work email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
     )
     password1 = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 8 characters, not a common password and not all numbers.",
         error_messages={"required": "Choose a password."},
     )
     password2 = forms.CharField(
-        label="Confirm password", strip=False,
+        label="Confirm password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Type your password again."},
     )
@@ -104,8 +116,18 @@ class RegistrationForm(ProfileFieldsMixin):
         error_messages={"required": "You need to agree to the privacy notice to register."},
     )
 
-    field_order = ["first_name", "last_name", "email", "password1", "password2", "agency",
-                   "job_role", "job_role_other", "team", "accept_privacy"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "agency",
+        "job_role",
+        "job_role_other",
+        "team",
+        "accept_privacy",
+    ]
 
     def clean_first_name(self):
         return clean_name(self.cleaned_data["first_name"], "first name")
@@ -127,10 +149,12 @@ class RegistrationForm(ProfileFieldsMixin):
         if first and second and first != second:
             self.add_error("password2", "The two passwords do not match.")
         elif first:
-            user = get_user_model()(username=cleaned.get("email") or "",
-                                    email=cleaned.get("email") or "",
-                                    first_name=cleaned.get("first_name") or "",
-                                    last_name=cleaned.get("last_name") or "")
+            user = get_user_model()(
+                username=cleaned.get("email") or "",
+                email=cleaned.get("email") or "",
+                first_name=cleaned.get("first_name") or "",
+                last_name=cleaned.get("last_name") or "",
+            )
             try:
                 password_validation.validate_password(first, user)
             except forms.ValidationError as error:
@@ -175,16 +199,25 @@ class SurveyForm(forms.Form):
         choices = [(str(n), label) for n, label in enumerate(scale, 1)]
         for item in self.items:
             self.fields[f"item-{item.pk}"] = forms.TypedChoiceField(
-                label=item.text, choices=choices, coerce=int, widget=forms.RadioSelect,
-                error_messages={"required": "Choose how confident you feel.",
-                                "invalid_choice": "Choose one of the five answers."},
+                label=item.text,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose how confident you feel.",
+                    "invalid_choice": "Choose one of the five answers.",
+                },
             )
             if retrospective:
                 self.fields[f"retro-{item.pk}"] = forms.TypedChoiceField(
                     label=f"Looking back, how confident were you before this course? ({item.text})",
-                    choices=choices, coerce=int, widget=forms.RadioSelect,
-                    error_messages={"required": "Choose how confident you were before.",
-                                    "invalid_choice": "Choose one of the five answers."},
+                    choices=choices,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "required": "Choose how confident you were before.",
+                        "invalid_choice": "Choose one of the five answers.",
+                    },
                 )
 
     def ratings(self):

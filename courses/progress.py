@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
+from courses import activities
 from courses.models import (
     Completion,
     CoursePage,
@@ -45,6 +46,7 @@ class Journey:
     done_lesson_ids: set = field(default_factory=set)
     surveys: set = field(default_factory=set)
     completions: list = field(default_factory=list)  # newest first
+    activity_status: dict = field(default_factory=dict)  # code -> (done, url) for other apps
     confidence: dict = field(default_factory=dict)  # enrolment id -> ConfidenceChange
 
     @property
@@ -89,6 +91,9 @@ class Journey:
         for lesson in self.lessons:
             if lesson.pk not in self.done_lesson_ids:
                 return f"Continue: {lesson.title}", lesson.url
+        for code, (done, url) in self.activity_status.items():
+            if code in required and not done:
+                return activities.get(code).label, url
         if "after_survey" in required and "after" not in self.surveys:
             return "Answer the “after” survey", survey_url("after")
         return None
@@ -104,9 +109,12 @@ def journeys(user, courses, lessons=None):
     if lessons is None:
         # Courses are children of the one course index: its lessons are its grandchildren.
         index_path = courses[0].path[: -CoursePage.steplen]
-        lessons = LessonPage.objects.live().filter(
-            depth=courses[0].depth + 1, path__startswith=index_path
-        ).order_by("path").defer("body")
+        lessons = (
+            LessonPage.objects.live()
+            .filter(depth=courses[0].depth + 1, path__startswith=index_path)
+            .order_by("path")
+            .defer("body")
+        )
     for lesson in lessons:
         journey = by_path.get(lesson.path[: -LessonPage.steplen])
         if journey is not None:
@@ -125,22 +133,31 @@ def journeys(user, courses, lessons=None):
         result[course_id].enrolment = enrolment
     latest_ids = [e.pk for e in latest.values()]
     course_of = {e.pk: e.course_id for e in latest.values()}
-    for enrolment_id, lesson_id in LessonProgress.objects.filter(
-        enrolment_id__in=latest_ids
-    ).values_list("enrolment_id", "lesson_id"):
+    for enrolment_id, lesson_id in LessonProgress.objects.filter(enrolment_id__in=latest_ids).values_list(
+        "enrolment_id", "lesson_id"
+    ):
         result[course_of[enrolment_id]].done_lesson_ids.add(lesson_id)
-    for enrolment_id, phase in SurveySubmission.objects.filter(
-        enrolment_id__in=latest_ids
-    ).values_list("enrolment_id", "phase"):
+    open_enrolments = [e for e in latest.values() if e.completed_at is None]
+    for activity in activities.all_activities():
+        if activity.bulk_status is None:
+            continue
+        needing = [
+            e for e in open_enrolments if activity.code in result[e.course_id].course.required_activities
+        ]
+        if needing:
+            for enrolment_id, status in activity.bulk_status(needing).items():
+                result[course_of[enrolment_id]].activity_status[activity.code] = status
+    for enrolment_id, phase in SurveySubmission.objects.filter(enrolment_id__in=latest_ids).values_list(
+        "enrolment_id", "phase"
+    ):
         result[course_of[enrolment_id]].surveys.add(phase)
-    completions = Completion.objects.filter(learner=user, course_id__in=result).order_by(
-        "-completed_at"
-    )
+    completions = Completion.objects.filter(learner=user, course_id__in=result).order_by("-completed_at")
     for completion in completions:
         result[completion.course_id].completions.append(completion)
     ratings = defaultdict(lambda: defaultdict(dict))
     for enrolment_id, item_id, phase, rating in SurveyResponse.objects.filter(
-        enrolment__learner=user, enrolment__completed_at__isnull=False,
+        enrolment__learner=user,
+        enrolment__completed_at__isnull=False,
         enrolment__course_id__in=result,
     ).values_list("enrolment_id", "item_id", "phase", "rating"):
         ratings[enrolment_id][phase][item_id] = rating

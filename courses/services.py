@@ -39,6 +39,7 @@ class JourneyError(Exception):
 
 # -- the built-in activities -------------------------------------------------------------
 
+
 def _lessons_done(enrolment):
     lesson_ids = set(LessonPage.objects.child_of(enrolment.course).live().values_list("pk", flat=True))
     done = set(enrolment.progress.values_list("lesson_id", flat=True))
@@ -49,14 +50,25 @@ def _survey_done(phase):
     return lambda enrolment: enrolment.surveys.filter(phase=phase).exists()
 
 
-activities.register(activities.Activity("before_survey", "Answer the “before” confidence survey",
-                                        _survey_done("before"), order=10))
+activities.register(
+    activities.Activity(
+        "before_survey", "Answer the “before” confidence survey", _survey_done("before"), order=10
+    )
+)
 activities.register(activities.Activity("lessons", "Finish every lesson", _lessons_done, order=20))
-activities.register(activities.Activity("after_survey", "Answer the “after” confidence survey",
-                                        _survey_done("after"), order=90, comes_last=True))
+activities.register(
+    activities.Activity(
+        "after_survey",
+        "Answer the “after” confidence survey",
+        _survey_done("after"),
+        order=90,
+        comes_last=True,
+    )
+)
 
 
 # -- enrolment -----------------------------------------------------------------------------
+
 
 def current_enrolment(user, course):
     """The learner's latest enrolment on `course`, or None."""
@@ -112,8 +124,10 @@ def complete_lesson(enrolment, lesson):
 
 
 def _needs_before_survey(enrolment):
-    return ("before_survey" in enrolment.course.required_activities
-            and not enrolment.surveys.filter(phase="before").exists())
+    return (
+        "before_survey" in enrolment.course.required_activities
+        and not enrolment.surveys.filter(phase="before").exists()
+    )
 
 
 def submit_survey(enrolment, phase, ratings):
@@ -131,8 +145,9 @@ def submit_survey(enrolment, phase, ratings):
         with transaction.atomic():
             submission = SurveySubmission.objects.create(enrolment=enrolment, phase=phase)
             SurveyResponse.objects.bulk_create(
-                SurveyResponse(submission=submission, enrolment=enrolment, item=item,
-                               phase=item_phase, rating=rating)
+                SurveyResponse(
+                    submission=submission, enrolment=enrolment, item=item, phase=item_phase, rating=rating
+                )
                 for item, item_phase, rating in ratings
             )
     except IntegrityError:
@@ -142,6 +157,7 @@ def submit_survey(enrolment, phase, ratings):
 
 
 # -- completion ----------------------------------------------------------------------------
+
 
 def rule_met(enrolment):
     return all(activities.get(code).is_done(enrolment) for code in enrolment.course.required_activities)
@@ -153,8 +169,8 @@ def try_complete(enrolment, quiz_score=None, now=None):
     Concurrent callers are serialised on the enrolment row where the database can lock
     (PostgreSQL); the one-to-one constraint is the backstop everywhere."""
     with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().select_related("course", "learner").get(
-            pk=enrolment.pk
+        locked = (
+            Enrolment.objects.select_for_update().select_related("course", "learner").get(pk=enrolment.pk)
         )
         existing = Completion.objects.filter(enrolment=locked).first()
         if existing is not None:
@@ -163,6 +179,15 @@ def try_complete(enrolment, quiz_score=None, now=None):
             return None
         profile = locked.learner.learner_profile
         completed_at = now or timezone.now()
+        if quiz_score is None:
+            quiz_score = next(
+                (
+                    score
+                    for code in locked.course.required_activities
+                    if (scorer := activities.get(code).score) and (score := scorer(locked)) is not None
+                ),
+                None,
+            )
         try:
             with transaction.atomic():
                 completion = Completion.objects.create(
@@ -175,8 +200,9 @@ def try_complete(enrolment, quiz_score=None, now=None):
                     job_role_label=profile.job_role_label,
                     course_title=locked.course.title,
                     completed_at=completed_at,
-                    expires_on=add_months(timezone.localtime(completed_at).date(),
-                                          locked.course.refresher_months),
+                    expires_on=add_months(
+                        timezone.localtime(completed_at).date(), locked.course.refresher_months
+                    ),
                     quiz_score=quiz_score,
                 )
         except IntegrityError:

@@ -2,7 +2,11 @@ from django.apps import AppConfig
 
 
 class QuizzesConfig(AppConfig):
-    """Scenario quizzes, attempts and Moodle XML / GIFT exchange (to come)."""
+    """Scenario quizzes, attempts and responses, the traffic-light practice, and Moodle XML /
+    GIFT exchange."""
 
     name = "quizzes"
     label = "quizzes"
+
+    def ready(self):
+        from quizzes import services  # noqa: F401  (registers "pass the quiz" with courses)

@@ -59,11 +59,16 @@ def make_learner(agency_code="housing", email=None, job_role="housing", **names)
 
     email = email or f"learner{next(_serial)}@example.org"
     user = get_user_model().objects.create_user(
-        username=email, email=email, password="correct-horse-battery",
-        first_name=names.get("first_name", "Lee"), last_name=names.get("last_name", "Learner"),
+        username=email,
+        email=email,
+        password="correct-horse-battery",
+        first_name=names.get("first_name", "Lee"),
+        last_name=names.get("last_name", "Learner"),
     )
     LearnerProfile.objects.create(
-        user=user, agency=Agency.objects.get(code=agency_code), job_role=job_role,
+        user=user,
+        agency=Agency.objects.get(code=agency_code),
+        job_role=job_role,
         privacy_accepted_at=timezone.now(),
     )
     return user
@@ -77,17 +82,22 @@ def make_course(lessons=3, agency=None, required=None, refresher_months=36, titl
     index = CourseIndexPage.objects.get()
     serial = next(_serial)
     course = CoursePage(
-        title=title or f"Test course {serial}", slug=f"test-course-{serial}", agency=agency,
-        outcomes=[("outcome", "Do the right thing.")], estimated_minutes=30,
-        refresher_months=refresher_months, required_activities=required or default_codes(),
+        title=title or f"Test course {serial}",
+        slug=f"test-course-{serial}",
+        agency=agency,
+        outcomes=[("outcome", "Do the right thing.")],
+        estimated_minutes=30,
+        refresher_months=refresher_months,
+        required_activities=required or default_codes(),
     )
     index.add_child(instance=course)
     course.save_revision().publish()
     for n in range(lessons):
         lesson = LessonPage(
-            title=f"Lesson {n + 1}", slug=f"lesson-{n + 1}", estimated_minutes=5,
-            body=[("section", {"heading": "Part one",
-                               "content": [("text", "<p>Lesson text.</p>")]})],
+            title=f"Lesson {n + 1}",
+            slug=f"lesson-{n + 1}",
+            estimated_minutes=5,
+            body=[("section", {"heading": "Part one", "content": [("text", "<p>Lesson text.</p>")]})],
         )
         course.add_child(instance=lesson)
         lesson.save_revision().publish()
@@ -108,3 +118,157 @@ def survey_ratings(phase, rating=3):
     if phase == "after":
         triples += [(item, "retrospective", max(1, rating - 1)) for item in items]
     return triples
+
+
+SAMPLE_QUESTIONS = [
+    {
+        "key": "tell",
+        "type": "single_choice",
+        "text": "Who do you tell first?",
+        "explanation": "Your safeguarding lead, the same day.",
+        "chapter": "referral-pathway",
+        "options": [
+            {"text": "Your safeguarding lead", "correct": True},
+            {"text": "The parent", "correct": False},
+        ],
+    },
+    {
+        "key": "signs",
+        "type": "spot_indicators",
+        "text": "Which are indicators?",
+        "explanation": "Gifts and going missing are CSE indicators.",
+        "chapter": "indicators",
+        "observations": [
+            {"text": "Unexplained gifts", "category": "cse", "indicator": True},
+            {"text": "Goes missing overnight", "category": "cse", "indicator": True},
+            {"text": "Enjoys football", "category": "behavioural", "indicator": False},
+        ],
+    },
+    {
+        "key": "tf",
+        "type": "true_false",
+        "text": "No police action means no safeguarding action.",
+        "explanation": "Safeguarding uses the balance of probabilities.",
+        "correct": False,
+    },
+    {
+        "key": "light",
+        "type": "traffic_light",
+        "text": "Which colour?",
+        "explanation": "Persistent.",
+        "behaviour": {
+            "key": "test-light",
+            "band": "5-9",
+            "text": "Keeps touching others after being asked to stop",
+            "colour": "amber",
+            "reasoning": "Persistence.",
+        },
+    },
+    {
+        "key": "sort",
+        "type": "traffic_light_sort",
+        "text": "Sort these.",
+        "explanation": "See the tool.",
+        "band": "0-5",
+        "behaviours": [
+            {
+                "key": "test-sort-1",
+                "text": "Curious about bodies",
+                "colour": "green",
+                "reasoning": "Healthy.",
+            },
+            {
+                "key": "test-sort-2",
+                "text": "Secretive and coercive play",
+                "colour": "red",
+                "reasoning": "Coercion.",
+            },
+        ],
+    },
+    {
+        "key": "order",
+        "type": "order",
+        "text": "Put in order.",
+        "explanation": "The procedure.",
+        "steps": [
+            {"text": "Concern"},
+            {"text": "Safeguarding lead"},
+            {"text": "Referral"},
+            {"text": "Strategy discussion", "timescale": "within 24 hours"},
+        ],
+    },
+    {
+        "key": "match",
+        "type": "matching",
+        "text": "Match the terms.",
+        "explanation": "Definitions.",
+        "pairs": [
+            {"term": "CSE", "definition": "Exploitation"},
+            {"term": "HSB", "definition": "Harmful behaviour"},
+            {"term": "PSB", "definition": "Problematic behaviour"},
+        ],
+    },
+    {
+        "key": "multi",
+        "type": "multiple_response",
+        "text": "Which apply?",
+        "explanation": "Both.",
+        "options": [
+            {"text": "Record it", "correct": True},
+            {"text": "Tell your lead", "correct": True},
+            {"text": "Promise secrecy", "correct": False},
+        ],
+    },
+]
+
+
+def make_quiz(course, questions=SAMPLE_QUESTIONS, pass_mark=70, max_attempts=0, slug=None):
+    from quizzes.interchange.data import build_question
+    from quizzes.models import Quiz
+
+    quiz = Quiz.objects.create(
+        course=course,
+        title=f"Quiz for {course.title}",
+        slug=slug or f"test-quiz-{next(_serial)}",
+        pass_mark=pass_mark,
+        max_attempts=max_attempts,
+    )
+    for position, data in enumerate(questions, 1):
+        build_question(quiz, data, sort_order=position)
+    required = [c for c in course.required_activities if c != "after_survey"] + ["quiz"]
+    if "after_survey" in course.required_activities:
+        required.append("after_survey")
+    type(course).objects.filter(pk=course.pk).update(required_activities=required)
+    course.required_activities = required
+    return quiz
+
+
+def quiz_post(attempt, right=True):
+    """The POST a learner sends: every answer right (or every answer left empty)."""
+    from quizzes.scoring import model_answer
+
+    data = {}
+    for position, snapshot in enumerate(attempt.questions, 1):
+        if not right:
+            continue
+        answer = model_answer(snapshot)
+        p = f"q{position}-"
+        kind = snapshot["type"]
+        if kind == "single_choice":
+            data[p + "choice"] = str(answer["choice"])
+        elif kind in ("multiple_response", "spot_indicators"):
+            data[p + "choices"] = [str(i) for i in answer["choices"]]
+        elif kind == "true_false":
+            data[p + "value"] = "true" if answer["value"] else "false"
+        elif kind == "traffic_light":
+            data[p + "colour"] = answer["colour"]
+        elif kind == "traffic_light_sort":
+            for item_id, colour in answer["placements"].items():
+                data[f"{p}item-{item_id}"] = colour
+        elif kind == "order":
+            for place, step_id in enumerate(answer["order"], 1):
+                data[f"{p}step-{step_id}"] = str(place)
+        elif kind == "matching":
+            for term_id, definition_id in answer["matches"].items():
+                data[f"{p}term-{term_id}"] = str(definition_id)
+    return data

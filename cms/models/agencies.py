@@ -33,8 +33,7 @@ class Agency(index.Indexed, models.Model):
 
     @property
     def email_domains(self):
-        return [d.strip().lower().lstrip("@") for d in self.allowed_email_domains.split(",")
-                if d.strip()]
+        return [d.strip().lower().lstrip("@") for d in self.allowed_email_domains.split(",") if d.strip()]
 
     def accepts_email(self, email):
         """True if `email` may register for this agency (any address when no domains set)."""

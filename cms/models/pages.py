@@ -48,9 +48,10 @@ class ToolkitIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["chapters"] = (
-            ChapterPage.objects.child_of(self).live().order_by("path").only(
-                "title", "url_path", "introduction", "slug"
-            )
+            ChapterPage.objects.child_of(self)
+            .live()
+            .order_by("path")
+            .only("title", "url_path", "introduction", "slug")
         )
         return context
 
@@ -70,9 +71,7 @@ class ChapterPage(BasePage):
         help_text="Three to six short sentences shown in a box at the top.",
     )
     body = StreamField([("section", SectionBlock())])
-    source = models.CharField(
-        max_length=500, help_text="Title of the document(s) the content comes from."
-    )
+    source = models.CharField(max_length=500, help_text="Title of the document(s) the content comes from.")
     search_terms = models.CharField(
         max_length=255,
         blank=True,

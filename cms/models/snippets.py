@@ -77,9 +77,7 @@ class Helpline(index.Indexed, models.Model):
 
     key = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)
-    number = models.CharField(
-        max_length=40, help_text="As it should be dialled and read, e.g. 0800 1111."
-    )
+    number = models.CharField(max_length=40, help_text="As it should be dialled and read, e.g. 0800 1111.")
     description = models.TextField(blank=True)
     url = models.URLField("website", blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)

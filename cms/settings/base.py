@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "courses",
     "cms",
     "content_fixtures",
+    "polymorphic",
     "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",

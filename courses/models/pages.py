@@ -96,8 +96,9 @@ class CoursePage(BasePage):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(refresher_months__gte=1),
-                                   name="refresher_at_least_a_month")
+            models.CheckConstraint(
+                condition=models.Q(refresher_months__gte=1), name="refresher_at_least_a_month"
+            )
         ]
 
     def clean(self):
@@ -106,9 +107,7 @@ class CoursePage(BasePage):
 
     @cached_property
     def lessons(self):
-        return list(
-            LessonPage.objects.child_of(self).live().order_by("path").defer("body")
-        )
+        return list(LessonPage.objects.child_of(self).live().order_by("path").defer("body"))
 
     def get_context(self, request, *args, **kwargs):
         from courses.progress import course_status
@@ -116,8 +115,7 @@ class CoursePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["status"] = course_status(request.user, self, self.lessons)
         context["required_labels"] = [
-            activities.get(code).label for code in self.required_activities
-            if code in activities.codes()
+            activities.get(code).label for code in self.required_activities if code in activities.codes()
         ]
         return context
 
@@ -143,4 +141,3 @@ class LessonPage(BasePage):
         context["course"] = course
         context.update(lesson_status(request.user, course, self))
         return context
-

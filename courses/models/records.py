@@ -20,7 +20,8 @@ class SurveyItem(models.Model):
     an item when its wording is improved."""
 
     code = models.SlugField(
-        max_length=50, unique=True,
+        max_length=50,
+        unique=True,
         help_text="Stable identifier for reports; keep it when you reword the item.",
     )
     text = models.CharField(max_length=200)
@@ -43,21 +44,15 @@ class Enrolment(models.Model):
     and course: the partial unique constraint makes a double click safe.
     """
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
-    )
-    course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments"
-    )
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments")
     cycle = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["learner", "course", "cycle"], name="one_enrolment_per_cycle"
-            ),
+            models.UniqueConstraint(fields=["learner", "course", "cycle"], name="one_enrolment_per_cycle"),
             models.UniqueConstraint(
                 fields=["learner", "course"],
                 condition=models.Q(completed_at__isnull=True),
@@ -93,16 +88,20 @@ class SurveySubmission(models.Model):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="surveys")
     phase = models.CharField(
-        max_length=10, choices=[(SurveyPhase.BEFORE.value, SurveyPhase.BEFORE.label),
-                                (SurveyPhase.AFTER.value, SurveyPhase.AFTER.label)]
+        max_length=10,
+        choices=[
+            (SurveyPhase.BEFORE.value, SurveyPhase.BEFORE.label),
+            (SurveyPhase.AFTER.value, SurveyPhase.AFTER.label),
+        ],
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "phase"], name="one_survey_per_phase"),
-            models.CheckConstraint(condition=models.Q(phase__in=["before", "after"]),
-                                   name="survey_phase_is_before_or_after"),
+            models.CheckConstraint(
+                condition=models.Q(phase__in=["before", "after"]), name="survey_phase_is_before_or_after"
+            ),
         ]
 
     def __str__(self):
@@ -116,9 +115,7 @@ class SurveyResponse(models.Model):
     learner now thinks they were before), which corrects for over-rating at the start.
     """
 
-    submission = models.ForeignKey(
-        SurveySubmission, on_delete=models.CASCADE, related_name="responses"
-    )
+    submission = models.ForeignKey(SurveySubmission, on_delete=models.CASCADE, related_name="responses")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="responses")
     item = models.ForeignKey(SurveyItem, on_delete=models.PROTECT, related_name="responses")
     phase = models.CharField(max_length=15, choices=SurveyPhase.choices)
@@ -129,8 +126,9 @@ class SurveyResponse(models.Model):
             models.UniqueConstraint(
                 fields=["enrolment", "phase", "item"], name="one_rating_per_item_and_phase"
             ),
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5),
-                                   name="rating_between_1_and_5"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_between_1_and_5"
+            ),
         ]
 
     def __str__(self):
@@ -144,15 +142,11 @@ class Completion(models.Model):
     agency, job or course wording does not rewrite history.
     """
 
-    enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.PROTECT, related_name="completion"
-    )
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="completion")
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
     )
-    course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.PROTECT, related_name="completions"
-    )
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="completions")
     agency = models.ForeignKey("cms.Agency", on_delete=models.PROTECT, related_name="completions")
     agency_name = models.CharField(max_length=100)
     job_role = models.CharField(max_length=30)

@@ -17,7 +17,8 @@ from courses.models import LearnerProfile
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email address", max_length=200,
+        label="Email address",
+        max_length=200,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
@@ -44,8 +45,11 @@ def register(request):
         try:
             with transaction.atomic():
                 user = get_user_model().objects.create_user(
-                    username=data["email"], email=data["email"], password=data["password1"],
-                    first_name=data["first_name"], last_name=data["last_name"],
+                    username=data["email"],
+                    email=data["email"],
+                    password=data["password1"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
                 )
                 LearnerProfile.objects.create(user=user, **form.profile_values())
         except IntegrityError:
@@ -64,8 +68,12 @@ def profile(request):
     learner = LearnerProfile.objects.filter(user=user).select_related("agency").first()
     initial = {"first_name": user.first_name, "last_name": user.last_name}
     if learner:
-        initial.update(agency=learner.agency, job_role=learner.job_role,
-                       job_role_other=learner.job_role_other, team=learner.team)
+        initial.update(
+            agency=learner.agency,
+            job_role=learner.job_role,
+            job_role_other=learner.job_role_other,
+            team=learner.team,
+        )
     form = ProfileForm(request.POST or None, initial=initial, current_email=user.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -73,7 +81,8 @@ def profile(request):
             user.first_name, user.last_name = data["first_name"], data["last_name"]
             user.save(update_fields=["first_name", "last_name"])
             values = {
-                "agency": data["agency"], "job_role": data["job_role"],
+                "agency": data["agency"],
+                "job_role": data["job_role"],
                 "job_role_other": data["job_role_other"] if data["job_role"] == "other" else "",
                 "team": data["team"],
             }
@@ -83,8 +92,10 @@ def profile(request):
                 LearnerProfile.objects.create(user=user, privacy_accepted_at=timezone.now(), **values)
             else:
                 LearnerProfile.objects.filter(pk=learner.pk).update(**values)
-        messages.success(request, "Your details are saved. Courses you complete from now on "
-                                  "count for the agency you chose.")
+        messages.success(
+            request,
+            "Your details are saved. Courses you complete from now on count for the agency you chose.",
+        )
         return redirect("courses:profile")
     return render(request, "registration/profile.html", {"form": form, "learner": learner})
 

@@ -36,17 +36,23 @@ def my_learning(request):
     core = [by_course[c.pk] for c in courses if c.agency_id is None]
     own = [by_course[c.pk] for c in courses if profile and c.agency_id == profile.agency_id]
     started_elsewhere = [
-        by_course[c.pk] for c in courses
-        if c.agency_id is not None and (not profile or c.agency_id != profile.agency_id)
+        by_course[c.pk]
+        for c in courses
+        if c.agency_id is not None
+        and (not profile or c.agency_id != profile.agency_id)
         and (by_course[c.pk].enrolment is not None)
     ]
-    return render(request, "courses/my_learning.html", {
-        "profile": profile,
-        "core": core,
-        "own": own,
-        "others": started_elsewhere,
-        "refreshers_due": [j for j in core + own + started_elsewhere if j.state == "refresher_due"],
-    })
+    return render(
+        request,
+        "courses/my_learning.html",
+        {
+            "profile": profile,
+            "core": core,
+            "own": own,
+            "others": started_elsewhere,
+            "refreshers_due": [j for j in core + own + started_elsewhere if j.state == "refresher_due"],
+        },
+    )
 
 
 @login_required
@@ -87,8 +93,12 @@ def survey(request, enrolment_id, phase):
     if phase == "after" and not services.other_activities_done(enrolment):
         messages.info(request, "The “after” survey opens when you have finished the course.")
         return redirect("courses:continue", enrolment_id=enrolment.pk)
-    form = SurveyForm(request.POST or None, items=SurveyItem.objects.filter(active=True),
-                      scale=services.CONFIDENCE_SCALE, retrospective=phase == "after")
+    form = SurveyForm(
+        request.POST or None,
+        items=SurveyItem.objects.filter(active=True),
+        scale=services.CONFIDENCE_SCALE,
+        retrospective=phase == "after",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             stored = services.submit_survey(enrolment, phase, form.ratings())
@@ -102,9 +112,16 @@ def survey(request, enrolment_id, phase):
             messages.success(request, f"You have completed {enrolment.course.title}.")
             return redirect("courses:my_learning")
         return redirect("courses:continue", enrolment_id=enrolment.pk)
-    return render(request, "courses/survey.html", {
-        "form": form, "enrolment": enrolment, "phase": phase, "scale": services.CONFIDENCE_SCALE,
-    })
+    return render(
+        request,
+        "courses/survey.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "phase": phase,
+            "scale": services.CONFIDENCE_SCALE,
+        },
+    )
 
 
 @login_required

@@ -17,8 +17,11 @@ def click_and_wait(browser, element):
     """Click something that loads a new page, and wait until the new page is there."""
     browser.execute_script("window.__beforeClick = true")
     element.click()
-    WebDriverWait(browser, 15).until(lambda b: b.execute_script(
-        "return window.__beforeClick === undefined && document.readyState === 'complete'"))
+    WebDriverWait(browser, 15).until(
+        lambda b: b.execute_script(
+            "return window.__beforeClick === undefined && document.readyState === 'complete'"
+        )
+    )
 
 
 def fill(browser, field_id, value):
@@ -55,15 +58,23 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
     try:
         browser.get(live_site + "/accounts/register/")
         assert axe_problems(browser) == []
-        register(browser, live_site, "Holly", "Harris", "holly.harris@council.example.org",
-                 "Housing", "Housing officer")
+        register(
+            browser,
+            live_site,
+            "Holly",
+            "Harris",
+            "holly.harris@council.example.org",
+            "Housing",
+            "Housing officer",
+        )
         assert browser.current_url == live_site + "/my/"
         assert axe_problems(browser) == []
         highlighted = browser.find_element(By.CSS_SELECTOR, ".course-card--highlight h3").text
         assert highlighted.startswith("Housing")
 
-        click_and_wait(browser, browser.find_element(
-            By.LINK_TEXT, "Recognising and responding to child sexual abuse"))
+        click_and_wait(
+            browser, browser.find_element(By.LINK_TEXT, "Recognising and responding to child sexual abuse")
+        )
         assert axe_problems(browser) == []
         click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Start the course']"))
         assert "/survey/before/" in browser.current_url
@@ -78,8 +89,9 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
                 assert axe_problems(browser) == []
                 screenshot("phone-first-lesson", width=360)
             lessons_seen += 1
-            click_and_wait(browser, browser.find_element(
-                By.XPATH, "//button[text()='Finish this lesson and continue']"))
+            click_and_wait(
+                browser, browser.find_element(By.XPATH, "//button[text()='Finish this lesson and continue']")
+            )
             if lessons_seen == 2:
                 # She leaves, and later resumes where she stopped from My learning.
                 browser.get(live_site + "/my/")
@@ -89,8 +101,11 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
         answer_survey(browser, 4)
 
         assert browser.current_url == live_site + "/my/"
-        card = browser.find_element(By.XPATH, "//li[contains(@class,'course-card')][.//a[text()="
-                                              "'Recognising and responding to child sexual abuse']]")
+        card = browser.find_element(
+            By.XPATH,
+            "//li[contains(@class,'course-card')][.//a[text()="
+            "'Recognising and responding to child sexual abuse']]",
+        )
         text = card.text
         assert "Completed" in text
         assert f"Completed on {TODAY.day} {TODAY:%B %Y}" in text
@@ -103,8 +118,15 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
 
 
 def test_a_colleague_from_another_agency_sees_nothing_of_hers(browser, live_site):
-    register(browser, live_site, "Priya", "Shah", "priya.shah@police.example.org",
-             "Police", "Police officer or staff")
+    register(
+        browser,
+        live_site,
+        "Priya",
+        "Shah",
+        "priya.shah@police.example.org",
+        "Police",
+        "Police officer or staff",
+    )
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Holly" not in page
     assert "Completed on" not in page

@@ -53,8 +53,7 @@ def test_search_results_are_accessible(browser, live_site, screenshot):
 
 def test_every_chapter_passes_axe(browser, live_site):
     browser.get(live_site + "/toolkit/")
-    urls = [a.get_attribute("href")
-            for a in browser.find_elements(By.CSS_SELECTOR, ".chapter-list__title a")]
+    urls = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".chapter-list__title a")]
     assert len(urls) >= 23
     problems = {}
     for url in urls:

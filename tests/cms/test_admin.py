@@ -22,24 +22,33 @@ class EditorTests(WagtailPageTestCase):
 
     def test_editor_edits_and_publishes_a_chapter(self):
         page = ChapterPage.objects.get(slug="trauma")
-        data = nested_form_data({
-            "title": "Trauma and recovery",
-            "slug": page.slug,
-            "introduction": "A new introduction.",
-            "source": page.source,
-            "search_terms": page.search_terms,
-            "key_messages": streamfield([("message", "Trauma responses are automatic.")]),
-            "body": streamfield([
-                ("section", {
-                    "heading": "Edited section",
-                    "content": streamfield([
-                        ("text", rich_text("<p>Edited in the admin.</p>")),
-                        ("callout", {"variant": "key", "heading": "", "text": "Be kind."}),
-                    ]),
-                }),
-            ]),
-            "action-publish": "publish",
-        })
+        data = nested_form_data(
+            {
+                "title": "Trauma and recovery",
+                "slug": page.slug,
+                "introduction": "A new introduction.",
+                "source": page.source,
+                "search_terms": page.search_terms,
+                "key_messages": streamfield([("message", "Trauma responses are automatic.")]),
+                "body": streamfield(
+                    [
+                        (
+                            "section",
+                            {
+                                "heading": "Edited section",
+                                "content": streamfield(
+                                    [
+                                        ("text", rich_text("<p>Edited in the admin.</p>")),
+                                        ("callout", {"variant": "key", "heading": "", "text": "Be kind."}),
+                                    ]
+                                ),
+                            },
+                        ),
+                    ]
+                ),
+                "action-publish": "publish",
+            }
+        )
         response = self.client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
         self.assertEqual(response.status_code, 302, response.content[:2000])
         page.refresh_from_db()
@@ -54,13 +63,16 @@ class EditorTests(WagtailPageTestCase):
         first = make_chapter("First chapter using it", resources=[resource])
         second = make_chapter("Second chapter using it", resources=[resource])
         url = reverse("wagtailsnippets_cms_resource:edit", args=[resource.pk])
-        response = self.client.post(url, {
-            "title": "A better title for this resource",
-            "provider": resource.provider,
-            "url": "https://example.org/moved-here/",
-            "description": resource.description,
-            "key": resource.key,
-        })
+        response = self.client.post(
+            url,
+            {
+                "title": "A better title for this resource",
+                "provider": resource.provider,
+                "url": "https://example.org/moved-here/",
+                "description": resource.description,
+                "key": resource.key,
+            },
+        )
         self.assertEqual(response.status_code, 302, response.content[:2000])
         for chapter in (first, second):
             soup = BeautifulSoup(self.client.get(chapter.url).content, "html.parser")
@@ -71,10 +83,16 @@ class EditorTests(WagtailPageTestCase):
     def test_editor_edits_a_helpline(self):
         helpline = Helpline.objects.get(key="mind")
         url = reverse("wagtailsnippets_cms_helpline:edit", args=[helpline.pk])
-        response = self.client.post(url, {
-            "name": "Mind Infoline", "number": "0300 123 3393",
-            "description": helpline.description, "url": helpline.url, "key": helpline.key,
-        })
+        response = self.client.post(
+            url,
+            {
+                "name": "Mind Infoline",
+                "number": "0300 123 3393",
+                "description": helpline.description,
+                "url": helpline.url,
+                "key": helpline.key,
+            },
+        )
         self.assertEqual(response.status_code, 302)
         helpline.refresh_from_db()
         self.assertEqual(helpline.number, "0300 123 3393")
@@ -82,10 +100,15 @@ class EditorTests(WagtailPageTestCase):
     def test_a_bad_resource_edit_shows_errors_and_saves_nothing(self):
         resource = Resource.objects.first()
         url = reverse("wagtailsnippets_cms_resource:edit", args=[resource.pk])
-        response = self.client.post(url, {
-            "title": "", "url": "javascript:alert(1)", "key": "Not A Slug!",
-            "provider": "x" * 500,
-        })
+        response = self.client.post(
+            url,
+            {
+                "title": "",
+                "url": "javascript:alert(1)",
+                "key": "Not A Slug!",
+                "provider": "x" * 500,
+            },
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "This field is required.")
         self.assertContains(response, "Enter a valid URL.")

@@ -58,22 +58,35 @@ class ShippedChaptersTests(WagtailPageTestCase):
         response = self.client.get("/toolkit/")
         soup = BeautifulSoup(response.content, "html.parser")
         listed = [a["href"] for a in soup.select(".chapter-list__title a")]
-        expected = [
-            f"/toolkit/{yaml.safe_load(p.read_text())['slug']}/" for p in CHAPTER_FILES
-        ]
+        expected = [f"/toolkit/{yaml.safe_load(p.read_text())['slug']}/" for p in CHAPTER_FILES]
         self.assertEqual(listed, expected)
 
     def test_the_brief_chapters_are_all_there(self):
         slugs = set(ChapterPage.objects.live().values_list("slug", flat=True))
         for slug in [
-            "introduction", "definitions", "trauma", "identifying-signs",
-            "working-with-children", "sexual-behaviour-and-hsb", "protection-procedures",
-            "referral-pathway", "risk-assessment-and-protective-adults", "support-for-parents",
-            "supervision-and-support", "tools-for-intervention",
-            "disabilities-and-communication", "healthy-relationships", "multi-agency-working",
-            "safety-planning", "victims-and-survivors", "people-who-pose-a-risk",
-            "what-children-say", "culture-faith-and-race", "child-sexual-exploitation",
-            "prevention-and-pants", "indicators",
+            "introduction",
+            "definitions",
+            "trauma",
+            "identifying-signs",
+            "working-with-children",
+            "sexual-behaviour-and-hsb",
+            "protection-procedures",
+            "referral-pathway",
+            "risk-assessment-and-protective-adults",
+            "support-for-parents",
+            "supervision-and-support",
+            "tools-for-intervention",
+            "disabilities-and-communication",
+            "healthy-relationships",
+            "multi-agency-working",
+            "safety-planning",
+            "victims-and-survivors",
+            "people-who-pose-a-risk",
+            "what-children-say",
+            "culture-faith-and-race",
+            "child-sexual-exploitation",
+            "prevention-and-pants",
+            "indicators",
         ]:
             self.assertIn(slug, slugs)
 
@@ -95,9 +108,7 @@ class ChapterRenderingTests(WagtailPageTestCase):
         self.assertEqual(headings, [s["heading"] for s in data["sections"]])
         contents = [a["href"] for a in soup.select(".contents a")]
         self.assertEqual(contents, [f"#section-{n}" for n in range(1, len(headings) + 1)])
-        self.assertEqual(
-            soup.select_one(".source").get_text(" ", strip=True), f"Source: {data['source']}"
-        )
+        self.assertEqual(soup.select_one(".source").get_text(" ", strip=True), f"Source: {data['source']}")
 
     def test_headings_never_skip_a_level(self):
         for slug in ChapterPage.objects.values_list("slug", flat=True):
@@ -136,19 +147,25 @@ class ChapterRenderingTests(WagtailPageTestCase):
                         listed_resources |= {r.pk for r in block.value["items"]}
                     if block.block_type == "helplines":
                         listed_helplines |= {h.pk for h in block.value["items"]}
-        self.assertEqual(set(Resource.objects.values_list("pk", flat=True)) - listed_resources,
-                         set())
-        self.assertEqual(set(Helpline.objects.values_list("pk", flat=True)) - listed_helplines,
-                         set())
+        self.assertEqual(set(Resource.objects.values_list("pk", flat=True)) - listed_resources, set())
+        self.assertEqual(set(Helpline.objects.values_list("pk", flat=True)) - listed_helplines, set())
 
     def test_helplines_have_the_numbers_of_the_seed(self):
         numbers = dict(Helpline.objects.values_list("key", "number"))
-        self.assertEqual(numbers, {
-            "childline": "0800 1111", "nspcc": "0808 800 5000", "rape-crisis": "0808 802 9999",
-            "victim-support": "0808 168 9111", "survivors-trust": "0808 801 0818",
-            "mens-advice-line": "0808 801 0327", "mankind": "01823 334244",
-            "galop": "0800 999 5428", "mind": "0300 304 7000",
-        })
+        self.assertEqual(
+            numbers,
+            {
+                "childline": "0800 1111",
+                "nspcc": "0808 800 5000",
+                "rape-crisis": "0808 802 9999",
+                "victim-support": "0808 168 9111",
+                "survivors-trust": "0808 801 0818",
+                "mens-advice-line": "0808 801 0327",
+                "mankind": "01823 334244",
+                "galop": "0800 999 5428",
+                "mind": "0300 304 7000",
+            },
+        )
         soup = self.soup("/toolkit/victims-and-survivors/")
         link = soup.find("a", string="0800 1111")
         self.assertEqual(link["href"], "tel:08001111")
@@ -177,8 +194,9 @@ class ChapterRenderingTests(WagtailPageTestCase):
         settings.logo = Image.objects.create(title="Logo", file=get_test_image_file())
         settings.save()
         soup = self.soup("/toolkit/trauma/")
-        self.assertIn("Northshire Safeguarding Children Partnership",
-                      soup.select_one(".site-header").get_text())
+        self.assertIn(
+            "Northshire Safeguarding Children Partnership", soup.select_one(".site-header").get_text()
+        )
         logo = soup.select_one(".site-header__logo")
         self.assertEqual(logo["alt"], "")
         self.assertTrue(logo["src"].startswith("/media/"))

@@ -26,8 +26,7 @@ def test_chapter_query_count_does_not_grow_with_its_resources(client, django_ass
 
 
 def test_shipped_pages_have_bounded_query_counts(client, django_assert_max_num_queries):
-    for url in ["/", "/toolkit/", "/toolkit/protection-procedures/",
-                "/toolkit/victims-and-survivors/"]:
+    for url in ["/", "/toolkit/", "/toolkit/protection-procedures/", "/toolkit/victims-and-survivors/"]:
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
 

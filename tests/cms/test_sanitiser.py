@@ -13,16 +13,17 @@ def test_event_handlers_and_unknown_attributes_are_removed():
 
 
 def test_javascript_and_data_links_lose_their_href():
-    for href in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>",
-                 "vbscript:x"]:
+    for href in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"]:
         cleaned = clean_html(f'<a href="{href}">Link</a>')
         assert "href" not in cleaned, href
         assert "Link" in cleaned
 
 
 def test_safe_markup_is_kept():
-    html = ('<h3>Sub</h3><p><strong>Bold</strong> <em>it</em> '
-            '<a href="https://www.nspcc.org.uk/">NSPCC</a></p><ul><li>One</li></ul>')
+    html = (
+        "<h3>Sub</h3><p><strong>Bold</strong> <em>it</em> "
+        '<a href="https://www.nspcc.org.uk/">NSPCC</a></p><ul><li>One</li></ul>'
+    )
     assert clean_html(html) == html
 
 

@@ -54,8 +54,16 @@ def test_the_shipped_content_is_all_loaded():
     assert Resource.objects.count() == resources
     assert Helpline.objects.count() == len(yaml.safe_load((DATA / "helplines.yaml").read_text()))
     assert list(Agency.objects.values_list("code", flat=True)) == [
-        "health", "police", "education", "housing", "probation", "yos", "vcs", "csc",
-        "adult", "other",
+        "health",
+        "police",
+        "education",
+        "housing",
+        "probation",
+        "yos",
+        "vcs",
+        "csc",
+        "adult",
+        "other",
     ]
 
 
@@ -82,15 +90,14 @@ def test_a_changed_chapter_file_updates_its_page_with_a_new_revision(data_copy):
     assert page.revisions.count() == revisions_before + 1
     assert page.live and not page.has_unpublished_changes
     assert Page.objects.count() == pages_before
-    assert {p.pk: p.latest_revision_id for p in ChapterPage.objects.exclude(pk=page.pk)} == (
-        others_before
-    )
+    assert {p.pk: p.latest_revision_id for p in ChapterPage.objects.exclude(pk=page.pk)} == (others_before)
     assert "nothing changed" in load(data_copy)
 
 
 def test_a_changed_resource_updates_in_place(data_copy):
     def retitle(resources):
         resources[0]["title"] = "Renamed resource"
+
     path = data_copy / "resources.yaml"
     edit_yaml(path, lambda d: retitle(d))
     key = yaml.safe_load(path.read_text())[0]["key"]
@@ -111,10 +118,10 @@ def test_an_unchanged_file_does_not_undo_an_editors_change():
 
 def test_html_in_data_files_is_sanitised(data_copy):
     path = next((data_copy / "chapters").glob("*-trauma.yaml"))
-    hostile = ('<p onclick="x()">Safe words<script>alert(1)</script>'
-               '<a href="javascript:alert(2)">bad link</a></p>')
-    edit_yaml(path, lambda d: d["sections"][0]["blocks"].insert(0, {"type": "text",
-                                                                   "html": hostile}))
+    hostile = (
+        '<p onclick="x()">Safe words<script>alert(1)</script><a href="javascript:alert(2)">bad link</a></p>'
+    )
+    edit_yaml(path, lambda d: d["sections"][0]["blocks"].insert(0, {"type": "text", "html": hostile}))
     edit_yaml(path, lambda d: d.update(title="Trauma <b>bold</b><script>x</script>"))
     load(data_copy)
     page = ChapterPage.objects.get(slug="trauma")
@@ -130,13 +137,17 @@ BROKEN = {
     "not a mapping": lambda p: p.write_text("- just\n- a list\n"),
     "missing title": lambda p: edit_yaml(p, lambda d: d.pop("title")),
     "unknown block": lambda p: edit_yaml(
-        p, lambda d: d["sections"][0]["blocks"].append({"type": "video", "url": "x"})),
+        p, lambda d: d["sections"][0]["blocks"].append({"type": "video", "url": "x"})
+    ),
     "unknown resource": lambda p: edit_yaml(
-        p, lambda d: d["sections"][0]["blocks"].append({"type": "resources",
-                                                        "items": ["no-such-resource"]})),
+        p, lambda d: d["sections"][0]["blocks"].append({"type": "resources", "items": ["no-such-resource"]})
+    ),
     "bad category": lambda p: edit_yaml(
-        p, lambda d: d["sections"][0]["blocks"].append(
-            {"type": "indicators", "groups": [{"category": "gossip", "items": ["x"]}]})),
+        p,
+        lambda d: d["sections"][0]["blocks"].append(
+            {"type": "indicators", "groups": [{"category": "gossip", "items": ["x"]}]}
+        ),
+    ),
     "oversized": lambda p: p.write_text("introduction: " + "x" * 600_000),
     "binary": lambda p: p.write_bytes(b"\xff\xfe\x00bad"),
 }
@@ -145,8 +156,10 @@ BROKEN = {
 @pytest.mark.parametrize("problem", BROKEN)
 def test_a_broken_file_stops_the_load_names_the_file_and_writes_nothing(data_copy, problem):
     # A good change in one file must not land when another file is broken.
-    edit_yaml(next((data_copy / "chapters").glob("*-trauma.yaml")),
-              lambda d: d.update(introduction="Should never be saved."))
+    edit_yaml(
+        next((data_copy / "chapters").glob("*-trauma.yaml")),
+        lambda d: d.update(introduction="Should never be saved."),
+    )
     broken = next((data_copy / "chapters").glob("*-safety-planning.yaml"))
     BROKEN[problem](broken)
     before = counts()
@@ -160,8 +173,12 @@ def test_a_broken_file_stops_the_load_names_the_file_and_writes_nothing(data_cop
 
 def test_a_lesson_pointing_at_a_missing_toolkit_section_is_refused(data_copy):
     path = next((data_copy / "courses").glob("*-core.yaml"))
-    edit_yaml(path, lambda d: d["lessons"][0]["sections"][0]["blocks"].append(
-        {"type": "chapter_section", "chapter": "trauma", "section": "No such heading"}))
+    edit_yaml(
+        path,
+        lambda d: d["lessons"][0]["sections"][0]["blocks"].append(
+            {"type": "chapter_section", "chapter": "trauma", "section": "No such heading"}
+        ),
+    )
     before = counts()
     with pytest.raises(CommandError, match=r"courses/01-core.yaml.*no section headed 'No such heading'"):
         load(data_copy)
@@ -195,12 +212,15 @@ def test_the_shipped_courses_and_survey_are_loaded():
 
 
 def test_a_failure_while_writing_rolls_everything_back(data_copy, monkeypatch):
-    edit_yaml(next((data_copy / "chapters").glob("*-trauma.yaml")),
-              lambda d: d.update(introduction="Half-way change."))
+    edit_yaml(
+        next((data_copy / "chapters").glob("*-trauma.yaml")),
+        lambda d: d.update(introduction="Half-way change."),
+    )
     from content_fixtures.loader import Loader
 
     def explode(self, toolkit):
         raise RuntimeError("disk full")
+
     monkeypatch.setattr(Loader, "load_search_promotions", explode)
     before = counts()
     with pytest.raises(RuntimeError):

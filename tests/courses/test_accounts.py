@@ -18,10 +18,16 @@ User = get_user_model()
 
 def valid_registration(**changes):
     data = {
-        "first_name": "Holly", "last_name": "Harris", "email": "Holly.Harris@Council.example.org",
-        "password1": "a-long-unusual-passphrase", "password2": "a-long-unusual-passphrase",
-        "agency": str(Agency.objects.get(code="housing").pk), "job_role": "housing",
-        "job_role_other": "", "team": "Tenancy team, North", "accept_privacy": "on",
+        "first_name": "Holly",
+        "last_name": "Harris",
+        "email": "Holly.Harris@Council.example.org",
+        "password1": "a-long-unusual-passphrase",
+        "password2": "a-long-unusual-passphrase",
+        "agency": str(Agency.objects.get(code="housing").pk),
+        "job_role": "housing",
+        "job_role_other": "",
+        "team": "Tenancy team, North",
+        "accept_privacy": "on",
     }
     data.update(changes)
     return data
@@ -52,10 +58,8 @@ def test_registration_page_has_the_privacy_notice_and_the_no_case_details_warnin
 BAD = {
     "missing agency": ({"agency": ""}, "Choose the agency you work for."),
     "unknown agency": ({"agency": "999999"}, "Choose an agency from the list."),
-    "agency not a number": ({"agency": "'; DROP TABLE cms_agency; --"},
-                            "Choose an agency from the list."),
-    "mismatched passwords": ({"password2": "something-else-entirely"},
-                             "The two passwords do not match."),
+    "agency not a number": ({"agency": "'; DROP TABLE cms_agency; --"}, "Choose an agency from the list."),
+    "mismatched passwords": ({"password2": "something-else-entirely"}, "The two passwords do not match."),
     "weak password": ({"password1": "12345678", "password2": "12345678"}, "too common"),
     "html in name": ({"first_name": "<script>alert(1)</script>"}, "can only contain letters"),
     "markup in last name": ({"last_name": "<b>Harris</b>"}, "can only contain letters"),
@@ -100,8 +104,9 @@ def test_agency_email_domain_allowlist(client):
 
 def test_sign_in_with_email_in_any_case_and_sign_out(client):
     make_learner(email="kim@example.org")
-    response = client.post("/accounts/sign-in/",
-                           {"username": "KIM@example.org", "password": "correct-horse-battery"})
+    response = client.post(
+        "/accounts/sign-in/", {"username": "KIM@example.org", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302 and response.url == "/my/"
     assert client.post("/accounts/sign-out/").status_code == 302
     assert client.get("/my/").status_code == 302
@@ -111,8 +116,9 @@ def test_repeated_failed_sign_ins_lock_the_account_for_a_while(client):
     make_learner(email="target@example.org")
     for _ in range(5):
         client.post("/accounts/sign-in/", {"username": "target@example.org", "password": "wrong"})
-    locked = client.post("/accounts/sign-in/",
-                         {"username": "target@example.org", "password": "correct-horse-battery"})
+    locked = client.post(
+        "/accounts/sign-in/", {"username": "target@example.org", "password": "correct-horse-battery"}
+    )
     assert locked.status_code == 429
     assert b"paused for 15 minutes" in locked.content
 
@@ -124,9 +130,10 @@ def test_password_reset_sends_a_working_link(client):
     link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert b"Choose a new password" in form_page.content
-    response = client.post(form_page.redirect_chain[-1][0],
-                           {"new_password1": "a-brand-new-passphrase",
-                            "new_password2": "a-brand-new-passphrase"})
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+    )
     assert response.status_code == 302
     assert User.objects.get(username="forgetful@example.org").check_password("a-brand-new-passphrase")
 
@@ -135,10 +142,17 @@ def test_profile_change_of_agency(client):
     learner = make_learner("housing")
     client.force_login(learner)
     police = Agency.objects.get(code="police")
-    response = client.post("/accounts/profile/", {
-        "first_name": "Lee", "last_name": "Learner", "agency": str(police.pk),
-        "job_role": "police", "job_role_other": "", "team": "",
-    })
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "first_name": "Lee",
+            "last_name": "Learner",
+            "agency": str(police.pk),
+            "job_role": "police",
+            "job_role_other": "",
+            "team": "",
+        },
+    )
     assert response.status_code == 302
     assert LearnerProfile.objects.get(user=learner).agency == police
 
@@ -146,10 +160,16 @@ def test_profile_change_of_agency(client):
 def test_profile_refuses_bad_input_and_keeps_the_old_values(client):
     learner = make_learner("housing")
     client.force_login(learner)
-    response = client.post("/accounts/profile/", {
-        "first_name": "<img src=x onerror=alert(1)>", "last_name": "L", "agency": "abc",
-        "job_role": "housing", "team": "x" * 500,
-    })
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "first_name": "<img src=x onerror=alert(1)>",
+            "last_name": "L",
+            "agency": "abc",
+            "job_role": "housing",
+            "team": "x" * 500,
+        },
+    )
     assert response.status_code == 200
     assert len(errors_of(response)) >= 3
     learner.refresh_from_db()

@@ -69,8 +69,7 @@ def test_ten_threads_completing_one_enrolment_make_one_completion(committed):
     from courses.models import LessonProgress
 
     LessonProgress.objects.create(enrolment=enrolment, lesson=lessons_of(course)[0])
-    results, errors = run_at_once(10, lambda: services.try_complete(
-        Enrolment.objects.get(pk=enrolment.pk)))
+    results, errors = run_at_once(10, lambda: services.try_complete(Enrolment.objects.get(pk=enrolment.pk)))
     assert errors == []
     assert Completion.objects.filter(enrolment=enrolment).count() == 1
     assert len({r.pk for r in results}) == 1
@@ -81,8 +80,12 @@ def test_submitting_the_after_survey_twice_at_once_stores_it_once(committed):
     enrolment = services.enrol(learner, course)
     services.submit_survey(enrolment, "before", survey_ratings("before"))
     services.complete_lesson(enrolment, lessons_of(course)[0])
-    results, errors = run_at_once(2, lambda: services.submit_survey(
-        Enrolment.objects.get(pk=enrolment.pk), "after", survey_ratings("after")))
+    results, errors = run_at_once(
+        2,
+        lambda: services.submit_survey(
+            Enrolment.objects.get(pk=enrolment.pk), "after", survey_ratings("after")
+        ),
+    )
     assert errors == []
     assert sorted(results) == [False, True]
     assert SurveySubmission.objects.filter(enrolment=enrolment, phase="after").count() == 1

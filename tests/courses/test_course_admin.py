@@ -14,13 +14,19 @@ class CourseAdminTests(WagtailPageTestCase):
         self.course = CoursePage.objects.get(slug="housing")
 
     def post_course(self, required):
-        data = nested_form_data({
-            "title": self.course.title, "slug": self.course.slug,
-            "introduction": self.course.introduction, "agency": self.course.agency_id,
-            "outcomes": streamfield([("outcome", "An outcome.")]),
-            "estimated_minutes": 45, "refresher_months": 24, "source": "",
-            "action-publish": "publish",
-        })
+        data = nested_form_data(
+            {
+                "title": self.course.title,
+                "slug": self.course.slug,
+                "introduction": self.course.introduction,
+                "agency": self.course.agency_id,
+                "outcomes": streamfield([("outcome", "An outcome.")]),
+                "estimated_minutes": 45,
+                "refresher_months": 24,
+                "source": "",
+                "action-publish": "publish",
+            }
+        )
         data["required_activities"] = required
         return self.client.post(reverse("wagtailadmin_pages:edit", args=[self.course.pk]), data)
 
@@ -39,14 +45,14 @@ class CourseAdminTests(WagtailPageTestCase):
             response = self.post_course(required)
             self.assertEqual(response.status_code, 200)
             self.course.refresh_from_db()
-            self.assertEqual(self.course.required_activities,
-                             ["before_survey", "lessons", "after_survey"])
+            self.assertEqual(self.course.required_activities, ["before_survey", "lessons", "after_survey"])
 
     def test_editor_rewords_a_survey_item_keeping_its_code(self):
         item = SurveyItem.objects.get(code="recording-and-sharing")
         url = reverse("wagtailsnippets_courses_surveyitem:edit", args=[item.pk])
-        response = self.client.post(url, {"text": "Writing down and passing on concerns",
-                                          "code": item.code, "active": "on"})
+        response = self.client.post(
+            url, {"text": "Writing down and passing on concerns", "code": item.code, "active": "on"}
+        )
         self.assertEqual(response.status_code, 302)
         item.refresh_from_db()
         self.assertEqual(item.text, "Writing down and passing on concerns")

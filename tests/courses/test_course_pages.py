@@ -71,8 +71,13 @@ class ShippedCoursesTests(WagtailPageTestCase):
     def test_course_index_filters_by_agency(self):
         soup = BeautifulSoup(self.client.get("/courses/", {"agency": "housing"}).content, "html.parser")
         titles = [a.get_text(strip=True) for a in soup.select(".course-list h2 a")]
-        self.assertEqual(titles, ["Recognising and responding to child sexual abuse",
-                                  "Housing: recognising and responding to child sexual abuse"])
+        self.assertEqual(
+            titles,
+            [
+                "Recognising and responding to child sexual abuse",
+                "Housing: recognising and responding to child sexual abuse",
+            ],
+        )
         everything = BeautifulSoup(self.client.get("/courses/").content, "html.parser")
         self.assertEqual(len(everything.select(".course-list h2 a")), 8)
         odd = self.client.get("/courses/", {"agency": "<script>"})

@@ -35,8 +35,9 @@ def test_the_whole_journey_in_pages(client):
     response = start(client, course)
     assert "survey/before" in response.redirect_chain[-1][0]
     enrolment = learner.enrolments.get(course=course)
-    response = client.post(f"/my/learning/{enrolment.pk}/survey/before/", survey_post("before", 2),
-                           follow=True)
+    response = client.post(
+        f"/my/learning/{enrolment.pk}/survey/before/", survey_post("before", 2), follow=True
+    )
     first, second = lessons_of(course)
     assert response.redirect_chain[-1][0] == first.url
 
@@ -47,8 +48,7 @@ def test_the_whole_journey_in_pages(client):
     client.post(f"/my/learning/{enrolment.pk}/lessons/{second.pk}/done/")
     assert client.get(f"/my/learning/{enrolment.pk}/continue/").url.endswith("/survey/after/")
 
-    response = client.post(f"/my/learning/{enrolment.pk}/survey/after/", survey_post("after", 4),
-                           follow=True)
+    response = client.post(f"/my/learning/{enrolment.pk}/survey/after/", survey_post("after", 4), follow=True)
     assert response.redirect_chain[-1][0] == "/my/"
     completion = Completion.objects.get(enrolment=enrolment)
     page = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
@@ -124,8 +124,7 @@ def test_the_after_survey_waits_for_the_lessons(client):
     start(client, course)
     enrolment = learner.enrolments.get(course=course)
     client.post(f"/my/learning/{enrolment.pk}/survey/before/", survey_post("before"))
-    response = client.post(f"/my/learning/{enrolment.pk}/survey/after/", survey_post("after"),
-                           follow=True)
+    response = client.post(f"/my/learning/{enrolment.pk}/survey/after/", survey_post("after"), follow=True)
     assert b"opens when you have finished" in response.content
     assert not SurveySubmission.objects.filter(enrolment=enrolment, phase="after").exists()
 
@@ -159,8 +158,9 @@ def test_finishing_a_lesson_of_another_course_is_refused(client):
     client.force_login(learner)
     start(client, course)
     enrolment = learner.enrolments.get(course=course)
-    response = client.post(f"/my/learning/{enrolment.pk}/lessons/{lessons_of(elsewhere)[0].pk}/done/",
-                           follow=True)
+    response = client.post(
+        f"/my/learning/{enrolment.pk}/lessons/{lessons_of(elsewhere)[0].pk}/done/", follow=True
+    )
     assert b"not part of this course" in response.content
     assert not LessonProgress.objects.filter(enrolment=enrolment).exists()
 
@@ -171,7 +171,8 @@ def test_my_learning_highlights_the_learners_agency_module(client):
     soup = BeautifulSoup(client.get("/my/").content, "html.parser")
     highlighted = soup.select(".course-card--highlight h3")
     assert [h.get_text(strip=True) for h in highlighted] == [
-        "Housing: recognising and responding to child sexual abuse"]
+        "Housing: recognising and responding to child sexual abuse"
+    ]
     titles = [h.get_text(strip=True) for h in soup.select(".course-card h3")]
     assert titles[0] == "Recognising and responding to child sexual abuse"
 
@@ -221,7 +222,8 @@ def test_my_learning_prompts_for_a_refresher_and_the_course_offers_it(client):
     client.force_login(learner)
     assert b"Refresher due" not in client.get("/my/").content
     Completion.objects.filter(learner=learner, course=course).update(
-        expires_on=timezone.localdate() + timedelta(days=30))
+        expires_on=timezone.localdate() + timedelta(days=30)
+    )
     assert b"Refresher due" in client.get("/my/").content
     assert b"Start the refresher" in client.get(course.url).content
     response = start(client, course)

@@ -58,8 +58,11 @@ def test_lessons_wait_for_the_before_survey_when_it_is_required():
 
 def test_another_app_can_add_a_required_activity():
     passed = set()
-    activities.register(activities.Activity(
-        "test_quiz", "Pass the test quiz", lambda enrolment: enrolment.pk in passed, order=60))
+    activities.register(
+        activities.Activity(
+            "test_quiz", "Pass the test quiz", lambda enrolment: enrolment.pk in passed, order=60
+        )
+    )
     try:
         learner = make_learner()
         course = make_course(lessons=1, required=["lessons", "test_quiz", "after_survey"])
@@ -103,10 +106,15 @@ def test_expiry_is_completion_plus_the_refresher_period():
     assert completion.expires_on == add_months(completed_on, 24)
 
 
-@pytest.mark.parametrize("day, months, expected", [
-    ("2026-01-31", 1, "2026-02-28"), ("2024-01-31", 1, "2024-02-29"),
-    ("2026-11-21", 36, "2029-11-21"), ("2026-12-15", 1, "2027-01-15"),
-])
+@pytest.mark.parametrize(
+    "day, months, expected",
+    [
+        ("2026-01-31", 1, "2026-02-28"),
+        ("2024-01-31", 1, "2024-02-29"),
+        ("2026-11-21", 36, "2029-11-21"),
+        ("2026-12-15", 1, "2027-01-15"),
+    ],
+)
 def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
     from datetime import date
 
@@ -119,13 +127,14 @@ def test_refresher_cycle_keeps_history():
     with pytest.raises(services.JourneyError, match="not due"):
         services.enrol(learner, course)
     # Move the first completion to 60 days before expiry: the refresher opens.
-    Completion.objects.filter(pk=first.pk).update(
-        expires_on=timezone.localdate() + timedelta(days=60))
+    Completion.objects.filter(pk=first.pk).update(expires_on=timezone.localdate() + timedelta(days=60))
     second_enrolment = services.enrol(learner, course)
     assert second_enrolment.cycle == 2
     second = finish_everything(second_enrolment)
-    assert list(Completion.objects.filter(learner=learner, course=course)
-                .order_by("completed_at")) == [first, second]
+    assert list(Completion.objects.filter(learner=learner, course=course).order_by("completed_at")) == [
+        first,
+        second,
+    ]
     assert Enrolment.objects.filter(learner=learner, course=course).count() == 2
 
 
@@ -173,5 +182,6 @@ def test_ratings_out_of_range_are_refused_by_the_rules_and_the_database():
     assert not SurveySubmission.objects.filter(enrolment=enrolment).exists()
     submission = SurveySubmission.objects.create(enrolment=enrolment, phase="before")
     with pytest.raises(IntegrityError), transaction.atomic():
-        SurveyResponse.objects.create(submission=submission, enrolment=enrolment,
-                                      item=ratings[0][0], phase="before", rating=0)
+        SurveyResponse.objects.create(
+            submission=submission, enrolment=enrolment, item=ratings[0][0], phase="before", rating=0
+        )

@@ -12,6 +12,9 @@ from cms.models import Agency
 from cms.roles import ensure_content_editors
 from courses import services
 from courses.models import CoursePage, JobRole, LearnerProfile, LessonPage, SurveyItem
+from quizzes import services as quiz_services
+from quizzes.models import Quiz
+from quizzes.scoring import model_answer
 
 DEVELOPMENT_PASSWORD = "safeguarding-demo"  # noqa: S105 (documented, development only)
 
@@ -56,8 +59,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             editors = ensure_content_editors()
             for account in STAFF:
-                user = self._user(account["email"], account["first_name"], account["last_name"],
-                                  password, superuser=account["role"] == "admin")
+                user = self._user(
+                    account["email"],
+                    account["first_name"],
+                    account["last_name"],
+                    password,
+                    superuser=account["role"] == "admin",
+                )
                 if user and account["role"] == "editor":
                     user.groups.add(editors)
             self._learners(password)
@@ -67,8 +75,13 @@ class Command(BaseCommand):
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=email,
-            defaults={"email": email, "first_name": first_name, "last_name": last_name,
-                      "is_staff": superuser, "is_superuser": superuser},
+            defaults={
+                "email": email,
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_staff": superuser,
+                "is_superuser": superuser,
+            },
         )
         if not created:
             return None
@@ -89,32 +102,44 @@ class Command(BaseCommand):
             user = self._user(learner_email(code), first, last, password)
             if user is None:
                 continue
-            LearnerProfile.objects.create(user=user, agency=agencies[code], job_role=role,
-                                          team="", privacy_accepted_at=timezone.now())
+            LearnerProfile.objects.create(
+                user=user, agency=agencies[code], job_role=role, team="", privacy_accepted_at=timezone.now()
+            )
             if core is None or progress == "none":
                 continue
             module = next((c for c in courses if c.agency_id == agencies[code].pk), None)
             plan = [core] + ([module] if module and progress == "both" else [])
             for number, course in enumerate(plan):
                 finish = progress != "in_progress"
-                self._take(user, course, items, rng, finish,
-                           days_ago=30 + 20 * number + rng.randrange(60))
+                self._take(user, course, items, rng, finish, days_ago=30 + 20 * number + rng.randrange(60))
+
+    def _pass_quiz(self, user, quiz, rng):
+        """A first attempt with some slips (sometimes a fail), then full marks if needed."""
+        attempt = quiz_services.start_attempt(user, quiz)
+        answers = [model_answer(q) if rng.random() > 0.25 else {} for q in attempt.questions]
+        if not quiz_services.submit_attempt(attempt, answers).passed:
+            retake = quiz_services.start_attempt(user, quiz)
+            quiz_services.submit_attempt(retake, [model_answer(q) for q in retake.questions])
 
     def _take(self, user, course, items, rng, finish, days_ago):
         enrolment = services.enrol(user, course)
         before = {item.pk: rng.randint(1, 3) for item in items}
-        services.submit_survey(enrolment, "before",
-                               [(item, "before", before[item.pk]) for item in items])
+        services.submit_survey(enrolment, "before", [(item, "before", before[item.pk]) for item in items])
         lessons = list(LessonPage.objects.child_of(course).live().order_by("path"))
         for lesson in lessons if finish else lessons[: len(lessons) // 2]:
             services.complete_lesson(enrolment, lesson)
         if not finish:
             return
+        quiz = Quiz.objects.filter(course=course).first()
+        if quiz is not None:
+            self._pass_quiz(user, quiz, rng)
         ratings = []
         for item in items:
             after = min(5, before[item.pk] + rng.randint(0, 2))
-            ratings += [(item, "after", after),
-                        (item, "retrospective", max(1, before[item.pk] - rng.randint(0, 1)))]
+            ratings += [
+                (item, "after", after),
+                (item, "retrospective", max(1, before[item.pk] - rng.randint(0, 1))),
+            ]
         with transaction.atomic():
             # Demo completions are spread over the last few months.
             services.submit_survey(enrolment, "after", ratings)

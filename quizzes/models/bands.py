@@ -1,0 +1,101 @@
+"""The sexual behaviours traffic light as data: band sets, their age bands, and behaviours.
+
+A newer edition of the tool uses different bands, so bands are rows, not code: a new
+edition is a new band set with its own bands and behaviours.
+"""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+COLOUR_MEANING = {
+    Colour.GREEN: "Healthy and expected: reinforce and give information.",
+    Colour.AMBER: "Outside healthy behaviour: notice, gather information and support.",
+    Colour.RED: "Harmful or a sign of harm: act now and follow safeguarding procedures.",
+}
+
+
+class BandSet(ClusterableModel):
+    key = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    current = models.BooleanField(
+        default=False, help_text="The band set used for new questions and the practice page."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("key"),
+        FieldPanel("current"),
+        InlinePanel("bands", label="Age bands"),
+    ]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["current"], condition=models.Q(current=True), name="one_current_band_set"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AgeBand(Orderable):
+    band_set = ParentalKey(BandSet, on_delete=models.CASCADE, related_name="bands")
+    code = models.CharField(max_length=10, help_text="Short code, e.g. 5-9.")
+    label = models.CharField(max_length=40, help_text="As shown, e.g. 5 to 9 years.")
+    min_age = models.PositiveSmallIntegerField()
+    max_age = models.PositiveSmallIntegerField()
+
+    panels = [FieldPanel("code"), FieldPanel("label"), FieldPanel("min_age"), FieldPanel("max_age")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["band_set", "code"], name="unique_band_code_in_set"),
+            models.CheckConstraint(
+                condition=models.Q(max_age__gte=models.F("min_age")), name="band_ages_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Behaviour(index.Indexed, models.Model):
+    """A behaviour a child of a given age band might show, with its colour and why.
+
+    Written by the partnership (never the tool's own examples). Used by traffic-light
+    questions and by the public "Sort the behaviours" practice page."""
+
+    key = models.SlugField(max_length=80, unique=True)
+    band = models.ForeignKey(AgeBand, on_delete=models.PROTECT, related_name="behaviours")
+    text = models.CharField(max_length=300)
+    colour = models.CharField(max_length=5, choices=Colour.choices)
+    reasoning = models.TextField(help_text="Why this colour, and what to do.")
+    practice = models.BooleanField(default=True, help_text="Show on the public practice page.")
+
+    panels = [
+        FieldPanel("band"),
+        FieldPanel("text"),
+        FieldPanel("colour"),
+        FieldPanel("reasoning"),
+        FieldPanel("practice"),
+        FieldPanel("key"),
+    ]
+    search_fields = [index.SearchField("text"), index.FilterField("colour")]
+
+    class Meta:
+        ordering = ["band__sort_order", "pk"]
+
+    def __str__(self):
+        return f"{self.band.code}: {self.text}"

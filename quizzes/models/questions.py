@@ -1,0 +1,319 @@
+"""Questions: one polymorphic base with a subclass per type.
+
+The base keeps a plain ForeignKey to its quiz and an explicit `sort_order` shared by all
+types (a ParentalKey here would let publishing a quiz delete and re-create questions, and
+with them learners' answers). Each type's parts (options, observations, steps, pairs) are
+modelcluster children so one admin form edits a question and its parts together.
+
+`snapshot()` turns a question into plain data: what the learner is shown and what counts
+as right. Attempts store it, so editing a question later never changes a past result.
+"""
+
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from polymorphic.models import PolymorphicModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from cms.blocks import INDICATOR_CATEGORIES
+
+
+class QuestionTag(TaggedItemBase):
+    content_object = ParentalKey("quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class Question(PolymorphicModel, ClusterableModel, index.Indexed):
+    type_code = ""
+    type_label = ""
+
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=80, help_text="Stable identifier within the quiz.")
+    sort_order = models.PositiveSmallIntegerField(default=0, help_text="Position in the quiz.")
+    vignette = models.ForeignKey(
+        "quizzes.Vignette", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    text = models.TextField("question")
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explanation = models.TextField(
+        blank=True,
+        help_text="Why the right answer is right: the indicator, the traffic-light reasoning "
+        "or the procedure and timescale.",
+    )
+    chapter = models.ForeignKey(
+        "cms.ChapterPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The toolkit chapter that covers this.",
+    )
+    category = models.CharField("indicator category", max_length=25, blank=True, choices=INDICATOR_CATEGORIES)
+    points = models.PositiveSmallIntegerField(default=1)
+    tags = ClusterTaggableManager(through=QuestionTag, blank=True)
+
+    common_panels = [
+        FieldPanel("quiz"),
+        FieldRowPanel([FieldPanel("sort_order"), FieldPanel("points"), FieldPanel("key")]),
+        FieldPanel("vignette"),
+        FieldPanel("text"),
+        FieldPanel("image"),
+    ]
+    explanation_panels = [
+        MultiFieldPanel(
+            [FieldPanel("explanation"), FieldPanel("chapter"), FieldPanel("category"), FieldPanel("tags")],
+            heading="Feedback and filing",
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("text"),
+        index.SearchField("explanation"),
+        index.FilterField("quiz_id"),
+        index.FilterField("category"),
+    ]
+
+    class Meta:
+        ordering = ["quiz_id", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "key"], name="unique_question_key_in_quiz"),
+            models.CheckConstraint(condition=models.Q(points__gte=1), name="question_points_positive"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def base_snapshot(self):
+        return {
+            "type": self.type_code,
+            "key": self.key,
+            "text": self.text,
+            "explanation": self.explanation,
+            "points": self.points,
+            "vignette": (
+                {"title": self.vignette.title, "text": self.vignette.text} if self.vignette_id else None
+            ),
+            "chapter": ({"title": self.chapter.title, "url": self.chapter.url} if self.chapter_id else None),
+            "image": ({"url": self.image.file.url, "alt": self.image.title} if self.image_id else None),
+        }
+
+    def snapshot(self, parts):
+        """Everything needed to show, mark and explain this question. `parts` holds the
+        question's options, observations, steps or pairs, loaded in bulk by the caller."""
+        return {**self.base_snapshot(), **self.part_snapshot(parts)}
+
+    def part_snapshot(self, parts):
+        raise NotImplementedError
+
+
+class ChoiceQuestion(Question):
+    """Shared by single choice and multiple response: a list of options."""
+
+    class Meta:
+        abstract = True
+
+    def part_snapshot(self, parts):
+        return {
+            "options": [
+                {"id": o.pk, "text": o.text, "correct": o.correct, "feedback": o.feedback} for o in parts
+            ]
+        }
+
+
+class SingleChoiceQuestion(ChoiceQuestion):
+    type_code = "single_choice"
+    type_label = "Single choice"
+    panels = (
+        Question.common_panels
+        + [InlinePanel("options", label="Options", min_num=2)]
+        + Question.explanation_panels
+    )
+
+    class Meta:
+        verbose_name = "single choice question"
+
+
+class MultipleResponseQuestion(ChoiceQuestion):
+    type_code = "multiple_response"
+    type_label = "Multiple response"
+    panels = SingleChoiceQuestion.panels
+
+    class Meta:
+        verbose_name = "multiple response question"
+
+
+class TrueFalseQuestion(Question):
+    type_code = "true_false"
+    type_label = "True or false"
+    correct = models.BooleanField("the statement is true", default=True)
+    panels = Question.common_panels + [FieldPanel("correct")] + Question.explanation_panels
+
+    class Meta:
+        verbose_name = "true or false question"
+
+    def part_snapshot(self, parts):
+        return {"correct": self.correct}
+
+
+class TrafficLightQuestion(Question):
+    type_code = "traffic_light"
+    type_label = "Traffic light"
+    behaviour = models.ForeignKey("quizzes.Behaviour", on_delete=models.PROTECT, related_name="+")
+    panels = Question.common_panels + [FieldPanel("behaviour")] + Question.explanation_panels
+
+    class Meta:
+        verbose_name = "traffic light question"
+
+    def part_snapshot(self, parts):
+        behaviour = self.behaviour
+        return {
+            "behaviour": behaviour.text,
+            "band": behaviour.band.label,
+            "correct": behaviour.colour,
+            "reasoning": behaviour.reasoning,
+        }
+
+
+class TrafficLightSortQuestion(Question):
+    type_code = "traffic_light_sort"
+    type_label = "Sort into the traffic light"
+    band = models.ForeignKey("quizzes.AgeBand", on_delete=models.PROTECT, related_name="+")
+    behaviours = models.ManyToManyField(
+        "quizzes.Behaviour", related_name="+", help_text="Behaviours of this age band to sort."
+    )
+    panels = (
+        Question.common_panels + [FieldPanel("band"), FieldPanel("behaviours")] + Question.explanation_panels
+    )
+
+    class Meta:
+        verbose_name = "sort into the traffic light question"
+
+    def part_snapshot(self, parts):
+        return {
+            "band": self.band.label,
+            "items": [
+                {"id": b.pk, "text": b.text, "correct": b.colour, "reasoning": b.reasoning} for b in parts
+            ],
+        }
+
+
+class SpotIndicatorsQuestion(Question):
+    type_code = "spot_indicators"
+    type_label = "Spot the indicators"
+    panels = (
+        Question.common_panels
+        + [InlinePanel("observations", label="Observations", min_num=2)]
+        + Question.explanation_panels
+    )
+
+    class Meta:
+        verbose_name = "spot the indicators question"
+
+    def part_snapshot(self, parts):
+        labels = dict(INDICATOR_CATEGORIES)
+        return {
+            "items": [
+                {
+                    "id": o.pk,
+                    "text": o.text,
+                    "category": o.category,
+                    "category_label": labels.get(o.category, ""),
+                    "indicator": o.indicator,
+                }
+                for o in parts
+            ]
+        }
+
+
+class OrderQuestion(Question):
+    type_code = "order"
+    type_label = "Put in order"
+    panels = (
+        Question.common_panels
+        + [InlinePanel("steps", label="Steps, in the right order", min_num=2)]
+        + Question.explanation_panels
+    )
+
+    class Meta:
+        verbose_name = "put in order question"
+
+    def part_snapshot(self, parts):
+        return {"steps": [{"id": s.pk, "text": s.text, "timescale": s.timescale} for s in parts]}
+
+
+class MatchingQuestion(Question):
+    type_code = "matching"
+    type_label = "Matching"
+    panels = (
+        Question.common_panels
+        + [InlinePanel("pairs", label="Pairs", min_num=2)]
+        + Question.explanation_panels
+    )
+
+    class Meta:
+        verbose_name = "matching question"
+
+    def part_snapshot(self, parts):
+        return {"pairs": [{"id": p.pk, "term": p.term, "definition": p.definition} for p in parts]}
+
+
+class Option(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=300)
+    correct = models.BooleanField(default=False)
+    feedback = models.CharField(max_length=300, blank=True)
+
+    panels = [FieldPanel("text"), FieldPanel("correct"), FieldPanel("feedback")]
+
+
+class Observation(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="observations")
+    text = models.CharField(max_length=300)
+    category = models.CharField(max_length=25, choices=INDICATOR_CATEGORIES)
+    indicator = models.BooleanField("is an indicator of possible abuse", default=True)
+
+    panels = [FieldPanel("text"), FieldPanel("category"), FieldPanel("indicator")]
+
+
+class OrderStep(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="steps")
+    text = models.CharField(max_length=300)
+    timescale = models.CharField(max_length=120, blank=True)
+
+    panels = [FieldPanel("text"), FieldPanel("timescale")]
+
+
+class MatchPair(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="pairs")
+    term = models.CharField(max_length=120)
+    definition = models.CharField(max_length=400)
+
+    panels = [FieldPanel("term"), FieldPanel("definition")]
+
+
+QUESTION_TYPES = {
+    model.type_code: model
+    for model in [
+        SingleChoiceQuestion,
+        MultipleResponseQuestion,
+        TrueFalseQuestion,
+        TrafficLightQuestion,
+        TrafficLightSortQuestion,
+        SpotIndicatorsQuestion,
+        OrderQuestion,
+        MatchingQuestion,
+    ]
+}
+# Which child relation holds each type's parts.
+PART_RELATIONS = {
+    "single_choice": "options",
+    "multiple_response": "options",
+    "spot_indicators": "observations",
+    "order": "steps",
+    "matching": "pairs",
+}

@@ -1,0 +1,17 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def picked(previous, name, value, word="checked"):
+    """`checked` (or `selected`) when the re-shown form had `value` for field `name`."""
+    if not previous:
+        return ""
+    return word if str(value) in previous.getlist(name) else ""
+
+
+@register.simple_tag
+def qfield(position, *parts):
+    """The form field name for a question at `position`: q3-choice, q3-item-17..."""
+    return "-".join([f"q{position}", *map(str, parts)])

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from quizzes import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("quizzes/<slug:slug>/", views.quiz, name="quiz"),
+    path("quizzes/<slug:slug>/start/", views.start, name="start"),
+    path("quizzes/attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path("quizzes/attempts/<int:attempt_id>/result/", views.result, name="result"),
+    path("practice/traffic-light/", views.practice_index, name="practice_index"),
+    path("practice/traffic-light/<str:band_code>/", views.practice, name="practice"),
+]

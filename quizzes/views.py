@@ -1,0 +1,170 @@
+"""The quiz pages and the public traffic-light practice.
+
+Attempts are always looked up through the signed-in learner, so another person's attempt
+is not found (404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quizzes import services
+from quizzes.answers import AnswerError, IncompleteAnswer, layout, read_answer, read_answers
+from quizzes.models import AgeBand, BandSet, Behaviour, Quiz, Response
+from quizzes.models.bands import COLOUR_MEANING, Colour
+from quizzes.scoring import mark
+
+
+def _own_attempt(request, attempt_id):
+    from quizzes.models import Attempt
+
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz", "enrolment__course"), pk=attempt_id, learner=request.user
+    )
+
+
+@login_required
+def quiz(request, slug):
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), slug=slug)
+    enrolment = services.open_enrolment(request.user, quiz)
+    attempts = services.attempts_for(enrolment, quiz) if enrolment else []
+    return render(
+        request,
+        "quizzes/quiz.html",
+        {
+            "quiz": quiz,
+            "enrolment": enrolment,
+            "attempts": attempts,
+            "passed": any(a.passed for a in attempts),
+            "open_attempt": next((a for a in attempts if a.submitted_at is None), None),
+            "question_count": quiz.questions.count(),
+            "attempts_left": (quiz.max_attempts - len(attempts)) if quiz.max_attempts else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request, slug):
+    quiz = get_object_or_404(Quiz, slug=slug)
+    try:
+        attempt = services.start_attempt(request.user, quiz)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect("quizzes:quiz", slug=slug)
+    return redirect("quizzes:attempt", attempt_id=attempt.pk)
+
+
+def _shown(attempt):
+    return [
+        (position, layout(snapshot, f"{attempt.pk}-{position}"))
+        for position, snapshot in enumerate(attempt.questions, 1)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.submitted_at is not None:
+        if request.method == "POST":
+            messages.error(request, "This attempt was already submitted: your first answers stand.")
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    problem, status, previous = None, 200, {}
+    if request.method == "POST":
+        try:
+            answers = read_answers(attempt.questions, request.POST)
+            services.submit_attempt(attempt, answers)
+        except AnswerError:
+            problem, status = "Some answers could not be read, so nothing was saved. Please try again.", 400
+        except IncompleteAnswer as error:
+            problem = str(error)
+            previous = request.POST
+        except services.AlreadySubmitted:
+            messages.error(request, "This attempt was already submitted: your first answers stand.")
+            return redirect("quizzes:result", attempt_id=attempt.pk)
+        else:
+            return redirect("quizzes:result", attempt_id=attempt.pk)
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": _shown(attempt),
+            "problem": problem,
+            "previous": previous,
+            "colours": Colour.choices,
+        },
+        status=status,
+    )
+
+
+@login_required
+def result(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.submitted_at is None:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    responses = list(Response.objects.filter(attempt=attempt).order_by("position"))
+    feedback = [(r, mark(r.snapshot, r.answer)) for r in responses]
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "feedback": feedback,
+            "can_retake": not attempt.passed
+            and attempt.enrolment.completed_at is None
+            and (not attempt.quiz.max_attempts or attempt.number < attempt.quiz.max_attempts),
+        },
+    )
+
+
+# -- practice: sort the behaviours (public, records nothing) --------------------------------
+
+
+def _current_bands():
+    band_set = BandSet.objects.filter(current=True).first()
+    return list(AgeBand.objects.filter(band_set=band_set).order_by("sort_order")) if band_set else []
+
+
+def practice_index(request):
+    return render(request, "quizzes/practice_index.html", {"bands": _current_bands()})
+
+
+def practice(request, band_code):
+    band = next((b for b in _current_bands() if b.code == band_code), None)
+    if band is None:
+        raise Http404
+    behaviours = list(Behaviour.objects.filter(band=band, practice=True).order_by("pk"))
+    snapshot = {
+        "type": "traffic_light_sort",
+        "band": band.label,
+        "text": "Is each behaviour green, amber or red?",
+        "items": [
+            {"id": b.pk, "text": b.text, "correct": b.colour, "reasoning": b.reasoning} for b in behaviours
+        ],
+    }
+    marked, problem = None, None
+    if request.method == "POST":
+        try:
+            marked = mark(snapshot, read_answer(snapshot, request.POST, 1))
+        except AnswerError:
+            problem = "Some answers could not be read. Please try again."
+    return render(
+        request,
+        "quizzes/practice.html",
+        {
+            "band": band,
+            "question": snapshot,
+            "position": 1,
+            "marked": marked,
+            "problem": problem,
+            "colours": Colour.choices,
+            "meanings": COLOUR_MEANING,
+            "previous": request.POST,
+        },
+        status=400 if problem else 200,
+    )

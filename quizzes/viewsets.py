@@ -1,0 +1,110 @@
+"""Admin screens for quizzes, grouped under "Quizzes": one snippet viewset per question type
+(Wagtail's generic views do not understand polymorphic parents), plus quizzes, vignettes,
+the traffic-light bands and behaviours."""
+
+import django_filters
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cms.models import Agency
+from quizzes.models import (
+    BandSet,
+    Behaviour,
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    OrderQuestion,
+    Quiz,
+    SingleChoiceQuestion,
+    SpotIndicatorsQuestion,
+    TrafficLightQuestion,
+    TrafficLightSortQuestion,
+    TrueFalseQuestion,
+    Vignette,
+)
+from quizzes.models.questions import INDICATOR_CATEGORIES
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    quiz = django_filters.ModelChoiceFilter(queryset=Quiz.objects.all())
+    category = django_filters.ChoiceFilter(choices=INDICATOR_CATEGORIES, label="Indicator category")
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(), field_name="quiz__course__agency", label="Agency"
+    )
+
+
+def question_viewset(question_model, icon):
+    """A snippet viewset for one question type, listing by quiz and position."""
+    filterset = type(
+        f"{question_model.__name__}FilterSet",
+        (QuestionFilterSet,),
+        {
+            "Meta": type("Meta", (), {"model": question_model, "fields": []}),
+        },
+    )
+    return type(
+        f"{question_model.__name__}ViewSet",
+        (SnippetViewSet,),
+        {
+            "model": question_model,
+            "icon": icon,
+            "menu_label": question_model.type_label,
+            "list_display": ["text", "quiz", "sort_order", "category"],
+            "ordering": ["quiz", "sort_order"],
+            "filterset_class": filterset,
+            "search_fields": ["text", "explanation"],
+            "add_to_admin_menu": False,
+        },
+    )
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "form"
+    menu_label = "Quizzes"
+    list_display = ["title", "course", "pass_mark", "max_attempts"]
+    search_fields = ["title"]
+
+
+class VignetteViewSet(SnippetViewSet):
+    model = Vignette
+    icon = "doc-full"
+    menu_label = "Vignettes"
+    list_display = ["title", "quiz", "agency"]
+    list_filter = ["quiz", "agency"]
+    search_fields = ["title", "text"]
+
+
+class BandSetViewSet(SnippetViewSet):
+    model = BandSet
+    icon = "list-ol"
+    menu_label = "Traffic-light age bands"
+    list_display = ["name", "current"]
+
+
+class BehaviourViewSet(SnippetViewSet):
+    model = Behaviour
+    icon = "tick-inverse"
+    menu_label = "Traffic-light behaviours"
+    list_display = ["text", "band", "colour", "practice"]
+    list_filter = ["colour", "practice", "band"]
+    search_fields = ["text"]
+
+
+class QuizzesViewSetGroup(SnippetViewSetGroup):
+    items = (
+        QuizViewSet,
+        VignetteViewSet,
+        question_viewset(SingleChoiceQuestion, "radio-full"),
+        question_viewset(MultipleResponseQuestion, "tasks"),
+        question_viewset(TrueFalseQuestion, "help"),
+        question_viewset(TrafficLightQuestion, "warning"),
+        question_viewset(TrafficLightSortQuestion, "list-ul"),
+        question_viewset(SpotIndicatorsQuestion, "view"),
+        question_viewset(OrderQuestion, "order"),
+        question_viewset(MatchingQuestion, "link"),
+        BandSetViewSet,
+        BehaviourViewSet,
+    )
+    menu_icon = "form"
+    menu_label = "Quizzes"
+    menu_name = "quizzes"

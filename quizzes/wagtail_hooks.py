@@ -1,0 +1,27 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.models import register_snippet
+
+from quizzes import admin_views
+from quizzes.models import Quiz
+from quizzes.viewsets import QuizzesViewSetGroup
+
+register_snippet(QuizzesViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def quiz_admin_urls():
+    return [
+        path("quizzes/<int:quiz_id>/reorder/", admin_views.reorder, name="quizzes_reorder"),
+        path("quizzes/<int:quiz_id>/import/", admin_views.import_questions, name="quizzes_import"),
+        path("quizzes/<int:quiz_id>/export/", admin_views.export_moodle, name="quizzes_export"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def quiz_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, Quiz) and user.has_perm("quizzes.change_quiz"):
+        yield ListingButton("Reorder questions", reverse("quizzes_reorder", args=[snippet.pk]), priority=20)
+        yield ListingButton("Import questions", reverse("quizzes_import", args=[snippet.pk]), priority=30)
+        yield ListingButton("Export to Moodle XML", reverse("quizzes_export", args=[snippet.pk]), priority=40)
