@@ -41,11 +41,13 @@ class CourseAdminTests(WagtailPageTestCase):
         self.assertEqual(self.course.refresher_months, 24)
 
     def test_an_empty_or_unknown_rule_is_refused(self):
+        before = self.course.required_activities
+        self.assertEqual(before, ["before_survey", "lessons", "quiz", "after_survey"])
         for required in [[], ["lessons", "bake_a_cake"]]:
             response = self.post_course(required)
             self.assertEqual(response.status_code, 200)
             self.course.refresh_from_db()
-            self.assertEqual(self.course.required_activities, ["before_survey", "lessons", "after_survey"])
+            self.assertEqual(self.course.required_activities, before)
 
     def test_editor_rewords_a_survey_item_keeping_its_code(self):
         item = SurveyItem.objects.get(code="recording-and-sharing")
