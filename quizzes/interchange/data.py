@@ -101,13 +101,13 @@ def build_question(
             MatchPair(term=clean_text(p["term"]), definition=clean_text(p["definition"]))
             for p in data["pairs"]
         ]
+    if tags:
+        question.tags.add(*tags)  # committed with the question by its save()
     question.save()
     if kind == "traffic_light_sort":
         question.behaviours.set(
             [_behaviour({**b, "band": data["band"]}, question.band, where) for b in data["behaviours"]]
         )
-    if tags:
-        question.tags.add(*tags)
     return question
 
 

@@ -4,63 +4,14 @@ The threads need committed data, so these tests write outside the usual test tra
 and remove what they made afterwards (a transactional test would flush the shipped
 content that the rest of the suite reads)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from courses import services
 from courses.models import Completion, Enrolment, SurveySubmission
-from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+from tests.concurrency import committed, learner_and_course, run_at_once  # noqa: F401
+from tests.factories import lessons_of, survey_ratings
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def committed(django_db_setup, django_db_blocker):
-    """Database access in autocommit mode; yields a list to which tests add what they made
-    (users and courses), all removed at the end."""
-    with django_db_blocker.unblock():
-        if connection.vendor != "postgresql":
-            pytest.skip("concurrency tests need PostgreSQL (run with DATABASE_URL=postgres://...)")
-        made = {"users": [], "courses": []}
-        try:
-            yield made
-        finally:
-            Completion.objects.filter(learner__in=made["users"]).delete()
-            Enrolment.objects.filter(learner__in=made["users"]).delete()
-            for course in made["courses"]:
-                course.delete()
-            for user in made["users"]:
-                user.delete()
-
-
-def learner_and_course(made, **course_options):
-    learner, course = make_learner(), make_course(**course_options)
-    made["users"].append(learner)
-    made["courses"].append(course)
-    return learner, course
-
-
-def run_at_once(count, work):
-    barrier = threading.Barrier(count)
-    errors, results = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_ten_threads_completing_one_enrolment_make_one_completion(committed):
