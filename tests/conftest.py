@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from courses.models import Completion, Enrolment
+
 IN_CI = os.environ.get("CI") == "true"
 os.environ.setdefault("DEMO_PASSWORD", "test-demo-password")
 
@@ -17,6 +19,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_content", stdout=io.StringIO())
         call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    """Database access in autocommit mode; yields a list to which tests add what they made
+    (users and courses), all removed at the end."""
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip("concurrency tests need PostgreSQL (run with DATABASE_URL=postgres://...)")
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            # pytest-django only creates the test database when a collected test is marked
+            # django_db; these tests are not (threads need committed data), so they run
+            # with the rest of the suite, never against a real database.
+            pytest.skip("run with the rest of the suite, which creates the test database")
+        made = {"users": [], "courses": []}
+        try:
+            yield made
+        finally:
+            from quizzes.models import Attempt, Quiz
+
+            Attempt.objects.filter(learner__in=made["users"]).delete()
+            Quiz.objects.filter(course__in=made["courses"]).delete()
+            Completion.objects.filter(learner__in=made["users"]).delete()
+            Enrolment.objects.filter(learner__in=made["users"]).delete()
+            for course in made["courses"]:
+                course.delete()
+            for user in made["users"]:
+                user.delete()
 
 
 def pytest_report_header(config):

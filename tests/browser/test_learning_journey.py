@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.browser.quiz_helpers import answer_all
 from tests.browser.test_toolkit_journey import axe_problems
 
 TODAY = datetime.now(ZoneInfo("Europe/London")).date()
@@ -83,7 +84,7 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
         answer_survey(browser, 2)
 
         lessons_seen = 0
-        while "/survey/after/" not in browser.current_url:
+        while "/quizzes/" not in browser.current_url:
             assert "/courses/core/" in browser.current_url, browser.current_url
             if lessons_seen == 0:
                 assert axe_problems(browser) == []
@@ -97,6 +98,13 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
                 browser.get(live_site + "/my/")
                 click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Continue:"))
         assert lessons_seen >= 6
+        # The course quiz comes after the lessons; passing it opens the "after" survey.
+        click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Start the quiz']"))
+        answer_all(browser, "core-quiz")
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.quiz-form button[type=submit]"))
+        assert "Passed" in browser.find_element(By.CSS_SELECTOR, ".result-summary").text
+        click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Continue the course"))
+        assert "/survey/after/" in browser.current_url
         assert axe_problems(browser) == []
         answer_survey(browser, 4)
 

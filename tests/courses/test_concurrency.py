@@ -8,7 +8,7 @@ import pytest
 
 from courses import services
 from courses.models import Completion, Enrolment, SurveySubmission
-from tests.concurrency import committed, learner_and_course, run_at_once  # noqa: F401
+from tests.concurrency import learner_and_course, run_at_once
 from tests.factories import lessons_of, survey_ratings
 
 pytestmark = pytest.mark.postgres

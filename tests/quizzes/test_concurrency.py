@@ -6,7 +6,7 @@ from courses import services as course_services
 from quizzes import services
 from quizzes.models import Attempt, Response
 from quizzes.scoring import model_answer
-from tests.concurrency import committed, learner_and_course, run_at_once  # noqa: F401
+from tests.concurrency import learner_and_course, run_at_once
 from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_quiz, survey_ratings
 
 pytestmark = pytest.mark.postgres

@@ -18,8 +18,12 @@ from tests.factories import SAMPLE_QUESTIONS, make_course, make_quiz
 
 pytestmark = pytest.mark.django_db
 
-MOODLE_FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "interop" / "moodle-xml" / (
-    "nested_categories_with_questions.xml"
+MOODLE_FIXTURE = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "interop"
+    / "moodle-xml"
+    / ("nested_categories_with_questions.xml")
 )
 
 
@@ -37,11 +41,18 @@ def test_the_real_moodle_file_imports_its_true_false_questions_with_tags(quiz):
     assert plan.skipped == ["Essay: “Kappa Essay Question”"]
     created = apply_plan(quiz, plan)
     assert [(q.text, q.correct) for q in created] == [
-        ("Testing Iota Question", True), ("Testing Kappa Question", True),
-        ("Testing Lambda Question", True), ("Testing Mu Question", True)]
+        ("Testing Iota Question", True),
+        ("Testing Kappa Question", True),
+        ("Testing Lambda Question", True),
+        ("Testing Mu Question", True),
+    ]
     saved = [Question.objects.get(pk=q.pk) for q in created]
     assert [list(q.tags.names()) for q in saved] == [
-        ["Iota"], ["Iota/Kappa"], ["Iota/Kappa/Lambda"], ["Iota/Mu"]]
+        ["Iota"],
+        ["Iota/Kappa"],
+        ["Iota/Kappa/Lambda"],
+        ["Iota/Mu"],
+    ]
 
 
 def test_multichoice_and_matching_from_a_moodle_file_we_wrote(quiz):
@@ -69,11 +80,15 @@ def test_multichoice_and_matching_from_a_moodle_file_we_wrote(quiz):
     single, multi, matching = created
     assert single.type_code == "single_choice" and single.text == "Who do you tell first?"
     assert [(o.text, o.correct, o.feedback) for o in single.options.all()] == [
-        ("Safeguarding lead", True, "Yes"), ("Nobody", False, "")]
+        ("Safeguarding lead", True, "Yes"),
+        ("Nobody", False, ""),
+    ]
     assert multi.type_code == "multiple_response"
     assert [o.correct for o in multi.options.all()] == [True, True, False]
     assert [(p.term, p.definition) for p in matching.pairs.all()] == [
-        ("CSE", "Exploitation"), ("HSB", "Harmful behaviour")]
+        ("CSE", "Exploitation"),
+        ("HSB", "Harmful behaviour"),
+    ]
 
 
 def png_bytes():
@@ -110,14 +125,18 @@ def test_embedded_images_are_kept_or_dropped_with_a_warning(quiz):
 HOSTILE = {
     "malformed": (b"<quiz><question type='truefalse'>", "not a valid Moodle XML file"),
     "not a quiz": (b"<html><body>hello</body></html>", "should start with <quiz>"),
-    "entity bomb": (b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">
+    "entity bomb": (
+        b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">
         <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
         <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
         <quiz><question type="truefalse"><name><text>&lol3;</text></name></question></quiz>""",
-                    "DTD or entities"),
-    "external entity": (b"""<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+        "DTD or entities",
+    ),
+    "external entity": (
+        b"""<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
         <quiz><question type="truefalse"><name><text>&xxe;</text></name></question></quiz>""",
-                        "DTD or entities"),
+        "DTD or entities",
+    ),
     "twenty megabytes": (b"<quiz>" + b" " * (20 * 1024 * 1024) + b"</quiz>", "largest that can be imported"),
     "empty": (b"", "The file is empty."),
 }
@@ -180,7 +199,12 @@ def test_gift_imports_every_supported_type_with_categories_as_tags(quiz, tmp_pat
     assert not quiz.questions.exists()
     call_command("import_questions", str(path), quiz=quiz.slug, stdout=io.StringIO())
     questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order"))
-    assert [q.type_code for q in questions] == ["single_choice", "true_false", "matching", "multiple_response"]
+    assert [q.type_code for q in questions] == [
+        "single_choice",
+        "true_false",
+        "matching",
+        "multiple_response",
+    ]
     assert questions[0].explanation == "Your lead, the same day."
     assert questions[1].correct is False
     assert {tag for q in questions for tag in q.tags.names()} == {"Safeguarding/Procedures"}
@@ -197,16 +221,23 @@ def test_export_then_import_gives_back_the_same_questions():
 
 def test_the_shipped_core_quiz_round_trips_with_its_vignettes():
     source = Quiz.objects.get(slug="core-quiz")
-    vignettes = {v.key: {"title": v.title, "text": v.text, "agency": v.agency.code if v.agency else None,
-                         "age_band": v.age_band.code if v.age_band else None}
-                 for v in source.vignettes.all()}
+    vignettes = {
+        v.key: {
+            "title": v.title,
+            "text": v.text,
+            "agency": v.agency.code if v.agency else None,
+            "age_band": v.age_band.code if v.age_band else None,
+        }
+        for v in source.vignettes.all()
+    }
     exported = moodle_xml.export(source, quiz_to_data(source), vignettes)
     assert b"<safeguarding_hub>" in exported
     target = Quiz.objects.create(title="Copy", slug="copy-of-core")
     apply_plan(target, moodle_xml.parse(exported))
     assert quiz_to_data(target) == quiz_to_data(source)
     assert sorted(target.vignettes.values_list("key", "title")) == sorted(
-        source.vignettes.values_list("key", "title"))
+        source.vignettes.values_list("key", "title")
+    )
 
 
 def test_exported_xml_is_also_plain_moodle(client):
@@ -218,7 +249,12 @@ def test_exported_xml_is_also_plain_moodle(client):
     plain = re.sub(rb"<safeguarding_hub>.*?</safeguarding_hub>", b"", exported, flags=re.S)
     plan = moodle_xml.parse(plain)
     assert len(plan.questions) == len(SAMPLE_QUESTIONS)
-    assert {q["type"] for q in plan.questions} == {"single_choice", "multiple_response", "true_false", "matching"}
+    assert {q["type"] for q in plan.questions} == {
+        "single_choice",
+        "multiple_response",
+        "true_false",
+        "matching",
+    }
 
 
 class TestAdminImport:
@@ -249,7 +285,9 @@ class TestAdminImport:
         quiz = Quiz.objects.create(title="Admin import 2", slug="admin-import-2")
         upload = io.BytesIO(b"<quiz><oops")
         upload.name = "bad.xml"
-        response = client.post(reverse("quizzes_import", args=[quiz.pk]), {"file": upload, "format": "moodlexml"})
+        response = client.post(
+            reverse("quizzes_import", args=[quiz.pk]), {"file": upload, "format": "moodlexml"}
+        )
         assert "not a valid Moodle XML file" in response.content.decode()
         assert not quiz.questions.exists()
 

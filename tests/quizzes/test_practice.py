@@ -28,7 +28,11 @@ def test_sorting_shows_every_behaviour_with_its_word_and_reasoning_and_writes_no
     data[f"q1-item-{behaviours[0].pk}"] = "red" if behaviours[0].colour != "red" else "green"
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/practice/traffic-light/5-9/", data)
-    assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not [
+        q
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     soup = BeautifulSoup(response.content, "html.parser")
     rows = soup.select("table tbody tr")
     assert len(rows) == 6

@@ -14,47 +14,87 @@ class QuizAdminTests(WagtailPageTestCase):
         self.quiz = Quiz.objects.get(slug="housing-quiz")
 
     def test_every_question_type_has_a_listing_filtered_by_quiz(self):
-        for name in ["singlechoicequestion", "multipleresponsequestion", "truefalsequestion",
-                     "trafficlightquestion", "trafficlightsortquestion", "spotindicatorsquestion",
-                     "orderquestion", "matchingquestion"]:
+        for name in [
+            "singlechoicequestion",
+            "multipleresponsequestion",
+            "truefalsequestion",
+            "trafficlightquestion",
+            "trafficlightsortquestion",
+            "spotindicatorsquestion",
+            "orderquestion",
+            "matchingquestion",
+        ]:
             url = reverse(f"wagtailsnippets_quizzes_{name}:list")
             response = self.client.get(url, {"quiz": self.quiz.pk})
             self.assertEqual(response.status_code, 200, name)
-        response = self.client.get(reverse("wagtailsnippets_quizzes_spotindicatorsquestion:list"),
-                                   {"category": "cse", "agency": self.quiz.course.agency_id})
+        response = self.client.get(
+            reverse("wagtailsnippets_quizzes_spotindicatorsquestion:list"),
+            {"category": "cse", "agency": self.quiz.course.agency_id},
+        )
         self.assertEqual(response.status_code, 200)
 
     def test_editor_creates_a_single_choice_question_with_its_options(self):
         url = reverse("wagtailsnippets_quizzes_singlechoicequestion:add")
-        data = nested_form_data({
-            "quiz": self.quiz.pk, "sort_order": 99, "points": 1, "key": "new-question",
-            "vignette": "", "text": "Who do you tell first?", "image": "",
-            "options": inline_formset([
-                {"text": "Your safeguarding lead", "correct": "on", "feedback": ""},
-                {"text": "The neighbour", "feedback": ""},
-            ]),
-            "explanation": "Your lead, the same day.", "chapter": "", "category": "", "tags": "",
-        })
+        data = nested_form_data(
+            {
+                "quiz": self.quiz.pk,
+                "sort_order": 99,
+                "points": 1,
+                "key": "new-question",
+                "vignette": "",
+                "text": "Who do you tell first?",
+                "image": "",
+                "options": inline_formset(
+                    [
+                        {"text": "Your safeguarding lead", "correct": "on", "feedback": ""},
+                        {"text": "The neighbour", "feedback": ""},
+                    ]
+                ),
+                "explanation": "Your lead, the same day.",
+                "chapter": "",
+                "category": "",
+                "tags": "",
+            }
+        )
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, response.content[:300])
         question = SingleChoiceQuestion.objects.get(quiz=self.quiz, key="new-question")
-        self.assertEqual([(o.text, o.correct) for o in question.options.all()],
-                         [("Your safeguarding lead", True), ("The neighbour", False)])
+        self.assertEqual(
+            [(o.text, o.correct) for o in question.options.all()],
+            [("Your safeguarding lead", True), ("The neighbour", False)],
+        )
 
     def test_editor_edits_observations_of_a_spot_the_indicators_question(self):
         question = SpotIndicatorsQuestion.objects.filter(quiz=self.quiz).first()
         url = reverse("wagtailsnippets_quizzes_spotindicatorsquestion:edit", args=[question.pk])
         observations = list(question.observations.all())
-        data = nested_form_data({
-            "quiz": self.quiz.pk, "sort_order": question.sort_order, "points": 1, "key": question.key,
-            "vignette": question.vignette_id or "", "text": "Edited question text", "image": "",
-            "observations": inline_formset([
-                {"id": o.pk, "text": o.text, "category": o.category, **({"indicator": "on"} if o.indicator else {})}
-                for o in observations
-            ], initial=len(observations)),
-            "explanation": question.explanation, "chapter": question.chapter_id or "",
-            "category": question.category, "tags": "",
-        })
+        data = nested_form_data(
+            {
+                "quiz": self.quiz.pk,
+                "sort_order": question.sort_order,
+                "points": 1,
+                "key": question.key,
+                "vignette": question.vignette_id or "",
+                "text": "Edited question text",
+                "image": "",
+                "observations": inline_formset(
+                    [
+                        {
+                            "id": o.pk,
+                            "text": o.text,
+                            "category": o.category,
+                            **({"indicator": "on"} if o.indicator else {}),
+                        }
+                        for o in observations
+                    ],
+                    initial=len(observations),
+                ),
+                "explanation": question.explanation,
+                "chapter": question.chapter_id or "",
+                "category": question.category,
+                "tags": "",
+            }
+        )
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, response.content[:300])
         question.refresh_from_db()
@@ -63,8 +103,14 @@ class QuizAdminTests(WagtailPageTestCase):
 
     def test_preview_shows_the_quiz_with_its_right_answers(self):
         url = reverse("wagtailsnippets_quizzes_quiz:preview_on_edit", args=[self.quiz.pk])
-        form = {"title": self.quiz.title, "slug": self.quiz.slug, "course": self.quiz.course_id,
-                "introduction": self.quiz.introduction, "pass_mark": 70, "max_attempts": 0}
+        form = {
+            "title": self.quiz.title,
+            "slug": self.quiz.slug,
+            "course": self.quiz.course_id,
+            "introduction": self.quiz.introduction,
+            "pass_mark": 70,
+            "max_attempts": 0,
+        }
         self.assertEqual(self.client.post(url, form).json()["is_valid"], True)
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)

@@ -49,7 +49,9 @@ def test_every_question_type_is_used_and_every_question_explains_itself():
 def test_procedure_timescales_in_the_quizzes_agree_with_the_seeds():
     texts = " ".join(
         s["explanation"] + " " + " ".join(step.get("timescale", "") for step in s.get("steps", []))
-        for quiz in Quiz.objects.all() for s in quiz_snapshots(quiz))
+        for quiz in Quiz.objects.all()
+        for s in quiz_snapshots(quiz)
+    )
     assert "24 hours" in texts and "15 working days" in texts
     for wrong in ["within 48 hours of the decision", "15 calendar days", "within 10 working days"]:
         assert wrong not in texts
