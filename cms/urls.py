@@ -13,6 +13,7 @@ urlpatterns = [
     # The learning app's pages (named by string: cms imports none of the apps built on it).
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

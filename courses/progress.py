@@ -21,6 +21,14 @@ from courses.models import (
 )
 from courses.services import CONFIDENCE_SCALE, refresher_due
 
+# Other apps add details to the completions My learning shows (certificates add their
+# download link), loading them in bulk: each function gets the whole list.
+_completion_details = []
+
+
+def register_completion_details(function):
+    _completion_details.append(function)
+
 
 @dataclass
 class ConfidenceChange:
@@ -152,8 +160,11 @@ def journeys(user, courses, lessons=None):
     ):
         result[course_of[enrolment_id]].surveys.add(phase)
     completions = Completion.objects.filter(learner=user, course_id__in=result).order_by("-completed_at")
+    completions = list(completions)
     for completion in completions:
         result[completion.course_id].completions.append(completion)
+    for add_details in _completion_details if completions else []:
+        add_details(completions)
     ratings = defaultdict(lambda: defaultdict(dict))
     for enrolment_id, item_id, phase, rating in SurveyResponse.objects.filter(
         enrolment__learner=user,

@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "cms",
     "content_fixtures",
     "polymorphic",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -159,6 +161,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Background work (certificate PDFs): run at once in development and tests; production
+# uses the database queue and `manage.py db_worker` (see production.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 LOGIN_URL = "courses:login"
 LOGIN_REDIRECT_URL = "courses:my_learning"

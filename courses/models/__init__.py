@@ -9,8 +9,10 @@ from .records import (
     SurveyResponse,
     SurveySubmission,
 )
+from .roles import AgencyLead
 
 __all__ = [
+    "AgencyLead",
     "Completion",
     "CourseIndexPage",
     "CoursePage",

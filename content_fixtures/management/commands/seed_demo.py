@@ -11,7 +11,7 @@ from django.utils import timezone
 from cms.models import Agency
 from cms.roles import ensure_content_editors
 from courses import services
-from courses.models import CoursePage, JobRole, LearnerProfile, LessonPage, SurveyItem
+from courses.models import AgencyLead, CoursePage, JobRole, LearnerProfile, LessonPage, SurveyItem
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
 from quizzes.scoring import model_answer
@@ -69,6 +69,7 @@ class Command(BaseCommand):
                 if user and account["role"] == "editor":
                     user.groups.add(editors)
             self._learners(password)
+            self._leads(password)
 
     def _user(self, email, first_name, last_name, password, superuser=False):
         """Create the account if it is missing; return it only when it was created."""
@@ -89,6 +90,13 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(f"Created {email}.")
         return user
+
+    def _leads(self, password):
+        """An agency lead for each agency: lead.<code>@example.org."""
+        for agency in Agency.objects.all():
+            user = self._user(f"lead.{agency.code}@example.org", "Lead", agency.name, password)
+            if user is not None:
+                AgencyLead.objects.create(user=user).agencies.add(agency)
 
     def _learners(self, password):
         agencies = {a.code: a for a in Agency.objects.all()}

@@ -1,0 +1,153 @@
+"""Downloading certificates (the learner's own, or a lead's agency's) and public checking.
+
+Every download looks the certificate up through who is asking, so anyone else's is simply
+not found (404). The public check shows the holder's name, course, dates and status only."""
+
+import io
+import zipfile
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from certificates import codes
+from certificates.issuing import ensure_pdf
+from certificates.models import Certificate
+from courses.scoping import is_lead, lead_agencies
+
+VERIFY_LIMIT = 30  # look-ups per address
+VERIFY_WINDOW = 600  # seconds
+
+
+def _pdf_response(certificate):
+    name = ensure_pdf(certificate)
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"certificate-{certificate.display_code}.pdf",
+    )
+
+
+@login_required
+def download(request, pk):
+    certificate = get_object_or_404(
+        Certificate, pk=pk, completion__learner=request.user, revoked_at__isnull=True
+    )
+    return _pdf_response(certificate)
+
+
+def _rate_limited(request):
+    key = f"verify:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, VERIFY_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, VERIFY_WINDOW)
+        count = 1
+    return count > VERIFY_LIMIT
+
+
+def _too_many(request):
+    return render(request, "certificates/verify.html", {"too_many": True}, status=429)
+
+
+@require_GET
+def verify(request):
+    typed = request.GET.get("code", "")
+    if not typed:
+        return render(request, "certificates/verify.html", {})
+    if _rate_limited(request):
+        return _too_many(request)
+    code = codes.normalise(typed)
+    if code is None:
+        return render(
+            request, "certificates/verify.html", {"typed": typed[:40], "malformed": True}, status=404
+        )
+    return redirect("certificates:verify_code", code=codes.display(code))
+
+
+@require_GET
+def verify_code(request, code):
+    if _rate_limited(request):
+        return _too_many(request)
+    normalised = codes.normalise(code)
+    certificate = Certificate.objects.filter(code=normalised).first() if normalised else None
+    if certificate is None:
+        return render(
+            request, "certificates/verify.html", {"typed": code[:40], "not_found": True}, status=404
+        )
+    return render(
+        request, "certificates/verify.html", {"certificate": certificate, "status": certificate.status()}
+    )
+
+
+# -- agency leads ---------------------------------------------------------------------------
+
+
+def _lead_certificates(request):
+    if not is_lead(request.user):
+        raise Http404
+    return Certificate.objects.filter(completion__agency__in=lead_agencies(request.user))
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filtered(request):
+    certificates = _lead_certificates(request)
+    start, end = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    if start:
+        certificates = certificates.filter(completed_on__gte=start)
+    if end:
+        certificates = certificates.filter(completed_on__lte=end)
+    return certificates, start, end
+
+
+@login_required
+def lead_list(request):
+    certificates, start, end = _filtered(request)
+    bad_dates = any(request.GET.get(k) and not _date(request.GET.get(k)) for k in ("from", "to"))
+    return render(
+        request,
+        "certificates/lead_list.html",
+        {
+            "certificates": certificates.order_by("-completed_on", "holder_name")[:500],
+            "start": start,
+            "end": end,
+            "bad_dates": bad_dates,
+            "agencies": lead_agencies(request.user),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def lead_download(request, pk):
+    return _pdf_response(get_object_or_404(_lead_certificates(request), pk=pk))
+
+
+@login_required
+def lead_zip(request):
+    certificates, start, end = _filtered(request)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates.order_by("completed_on", "pk"):
+            name = ensure_pdf(certificate)
+            with default_storage.open(name, "rb") as pdf:
+                archive.writestr(
+                    f"{certificate.completed_on:%Y-%m-%d}-{certificate.display_code}.pdf", pdf.read()
+                )
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="certificates-{stamp}.zip"'
+    return response

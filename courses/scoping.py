@@ -1,0 +1,22 @@
+"""Who may see whose training records: one place, used by every lead page and download.
+
+A lead sees only the agencies she is linked to; anyone else sees no one's records."""
+
+from cms.models import Agency
+from courses.models import AgencyLead, Completion
+
+
+def lead_agencies(user):
+    """The agencies whose records `user` may see (empty for anyone who is not a lead)."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    return Agency.objects.filter(leads__user=user)
+
+
+def is_lead(user):
+    return user.is_authenticated and AgencyLead.objects.filter(user=user).exists()
+
+
+def visible_completions(user):
+    """Completions counted for the agencies `user` leads (by the agency at completion)."""
+    return Completion.objects.filter(agency__in=lead_agencies(user))
