@@ -37,8 +37,10 @@ def committed(django_db_setup, django_db_blocker):
         try:
             yield made
         finally:
+            from certificates.models import Certificate
             from quizzes.models import Attempt, Quiz
 
+            Certificate.objects.filter(completion__learner__in=made["users"]).delete()
             Attempt.objects.filter(learner__in=made["users"]).delete()
             Quiz.objects.filter(course__in=made["courses"]).delete()
             Completion.objects.filter(learner__in=made["users"]).delete()

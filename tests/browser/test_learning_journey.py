@@ -120,6 +120,17 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
         assert "Slightly confident → Fairly confident" in text
         assert axe_problems(browser) == []
         screenshot("phone-my-learning", width=360)
+
+        # Her certificate is issued: the link is there, and anyone can check its code.
+        assert card.find_element(By.PARTIAL_LINK_TEXT, "Download your certificate")
+        code = text.split("code ")[1].split()[0]
+        browser.get(live_site + "/certificates/verify/")
+        browser.find_element(By.ID, "code").send_keys(code.lower())
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]"))
+        assert "Valid certificate" in browser.find_element(By.TAG_NAME, "main").text
+        assert "Holly Harris" in browser.find_element(By.TAG_NAME, "main").text
+        assert axe_problems(browser) == []
+        screenshot("phone-verify", width=360)
         sign_out(browser)
     finally:
         browser.set_window_size(1280, 900)
