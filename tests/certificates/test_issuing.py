@@ -107,3 +107,33 @@ def test_the_quiz_score_is_printed_when_there_is_one(complete):
     completion.refresh_from_db()
     certificate = issue(completion)
     assert "85%" in pdf_of(certificate).pages[0].extract_text()
+
+
+def test_a_second_save_signal_never_makes_a_second_certificate(complete, django_capture_on_commit_callbacks):
+    from django.db.models.signals import post_save
+
+    from courses.models import Completion
+
+    completion = complete()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_save.send(Completion, instance=completion, created=False)
+    with pytest.raises(ValueError, match="never edited"):
+        completion.save()
+    assert Certificate.objects.filter(completion=completion).count() == 1
+
+
+def test_the_partnership_name_and_logo_are_printed(complete):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Site
+
+    from cms.models import PartnershipSettings
+
+    settings = PartnershipSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.name = "Northshire Safeguarding Children Partnership"
+    settings.logo = Image.objects.create(title="Logo", file=get_test_image_file())
+    settings.save()
+    certificate = complete().certificate
+    page = pdf_of(certificate).pages[0]
+    assert "Northshire Safeguarding Children Partnership" in page.extract_text()
+    assert len(page.images) == 2  # the logo and the QR code
