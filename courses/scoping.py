@@ -1,20 +1,26 @@
 """Who may see whose training records: one place, used by every lead page and download.
 
-A lead sees only the agencies she is linked to; anyone else sees no one's records."""
+A lead sees only the agencies she is linked to; the partnership manager sees every agency;
+anyone else (content editors included) sees no one's records."""
 
 from cms.models import Agency
-from courses.models import AgencyLead, Completion
+from courses.models import AgencyLead, Completion, PartnershipManager
 
 
 def lead_agencies(user):
     """The agencies whose records `user` may see (empty for anyone who is not a lead)."""
     if not user.is_authenticated:
         return Agency.objects.none()
+    if PartnershipManager.objects.filter(user=user).exists():
+        return Agency.objects.all()
     return Agency.objects.filter(leads__user=user)
 
 
 def is_lead(user):
-    return user.is_authenticated and AgencyLead.objects.filter(user=user).exists()
+    """True for agency leads and the partnership manager."""
+    return user.is_authenticated and (
+        AgencyLead.objects.filter(user=user).exists() or PartnershipManager.objects.filter(user=user).exists()
+    )
 
 
 def visible_completions(user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import accounts, learning
+from courses.views import accounts, learning, reports
 
 app_name = "courses"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("accounts/password-reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
     path("my/", learning.my_learning, name="my_learning"),
+    path("leads/reports/", reports.training, name="report_training"),
+    path("leads/reports/confidence/", reports.confidence, name="report_confidence"),
     path("my/courses/<int:course_id>/start/", learning.start_course, name="start"),
     path("my/learning/<int:enrolment_id>/continue/", learning.continue_course, name="continue"),
     path("my/learning/<int:enrolment_id>/survey/<slug:phase>/", learning.survey, name="survey"),

@@ -9,7 +9,7 @@ from .records import (
     SurveyResponse,
     SurveySubmission,
 )
-from .roles import AgencyLead
+from .roles import AgencyLead, PartnershipManager
 
 __all__ = [
     "AgencyLead",
@@ -21,6 +21,7 @@ __all__ = [
     "LearnerProfile",
     "LessonPage",
     "LessonProgress",
+    "PartnershipManager",
     "SurveyItem",
     "SurveyPhase",
     "SurveyResponse",

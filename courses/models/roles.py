@@ -15,3 +15,14 @@ class AgencyLead(models.Model):
 
     def __str__(self):
         return f"Lead: {self.user}"
+
+
+class PartnershipManager(models.Model):
+    """Sees every agency's figures side by side for the partnership board."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_manager"
+    )
+
+    def __str__(self):
+        return f"Partnership manager: {self.user}"

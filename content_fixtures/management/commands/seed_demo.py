@@ -11,7 +11,15 @@ from django.utils import timezone
 from cms.models import Agency
 from cms.roles import ensure_content_editors
 from courses import services
-from courses.models import AgencyLead, CoursePage, JobRole, LearnerProfile, LessonPage, SurveyItem
+from courses.models import (
+    AgencyLead,
+    CoursePage,
+    JobRole,
+    LearnerProfile,
+    LessonPage,
+    PartnershipManager,
+    SurveyItem,
+)
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
 from quizzes.scoring import model_answer
@@ -92,7 +100,10 @@ class Command(BaseCommand):
         return user
 
     def _leads(self, password):
-        """An agency lead for each agency: lead.<code>@example.org."""
+        """An agency lead for each agency (lead.<code>@example.org) and a partnership manager."""
+        manager = self._user("manager@example.org", "Morgan", "Manager", password)
+        if manager is not None:
+            PartnershipManager.objects.create(user=manager)
         for agency in Agency.objects.all():
             user = self._user(f"lead.{agency.code}@example.org", "Lead", agency.name, password)
             if user is not None:

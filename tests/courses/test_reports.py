@@ -1,0 +1,169 @@
+"""Reports for leads: scoped, right against the raw rows, small groups withheld, exports
+that match the page and cannot carry spreadsheet formulas."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cms.models import Agency
+from courses import reports, services
+from courses.exports import neutralise
+from courses.models import AgencyLead, Completion, PartnershipManager
+from courses.statistics import compare
+from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+
+pytestmark = pytest.mark.django_db
+
+
+def lead_for(code):
+    user = make_learner(code)
+    AgencyLead.objects.create(user=user).agencies.add(Agency.objects.get(code=code))
+    return user
+
+
+def finish(learner, course, before=2, after=4):
+    enrolment = services.enrol(learner, course)
+    services.submit_survey(enrolment, "before", survey_ratings("before", before))
+    services.complete_lesson(enrolment, lessons_of(course)[0])
+    services.submit_survey(enrolment, "after", survey_ratings("after", after))
+    return enrolment.completion
+
+
+@pytest.fixture
+def staff():
+    course = make_course(lessons=1, title="Report course")
+    housing = [make_learner("housing", last_name=f"H{n}") for n in range(7)]
+    police = [make_learner("police", job_role="police", last_name=f"P{n}") for n in range(3)]
+    for n, learner in enumerate(housing[:6]):
+        finish(learner, course, before=2, after=2 + n % 3)
+    for learner in police:
+        finish(learner, course)
+    return course, housing, police
+
+
+def test_training_numbers_match_the_raw_rows(staff):
+    course, housing, police = staff
+    agencies = Agency.objects.filter(code="housing")
+    period, _ = reports.period_from({"period": "this_year"})
+    numbers = reports.training_numbers(agencies, period, course=course)
+    raw = Completion.objects.filter(agency__code="housing", course=course)
+    assert numbers["completed"] == raw.values("learner").distinct().count() == 6
+    assert numbers["enrolled"] == 6
+    assert numbers["completion_rate"] == 100.0
+    assert sum(row["completions"] for row in numbers["per_month"]) == raw.count()
+    assert numbers["by_job_role"] == [{"job_role_label": "Housing officer", "people": 6}]
+
+
+def test_confidence_matches_an_independent_pairing(staff):
+    course, housing, police = staff
+    period, _ = reports.period_from({"period": "this_year"})
+    result = reports.confidence(Agency.objects.filter(code="housing"), period, course)
+    pairs = [(2, 2 + n % 3) for n in range(6)]
+    for row in result["items"]:
+        expected = compare(pairs)
+        assert row["change"].pairs == 6
+        assert row["change"].p_value == pytest.approx(expected.p_value)
+        assert row["change"].median_after == expected.median_after
+
+
+def test_a_lead_sees_only_her_agency_and_others_get_404(client, staff):
+    course, housing, police = staff
+    client.force_login(lead_for("police"))
+    soup = BeautifulSoup(
+        client.get("/leads/reports/", {"period": "this_year", "course": course.pk}).content, "html.parser"
+    )
+    tables = " ".join(t.get_text(" ") for t in soup.select("table"))
+    assert "Housing officer" not in tables and "Police officer or staff" in tables
+    assert soup.select_one(".figures").get_text(" ").count("3") >= 1
+    soup = BeautifulSoup(
+        client.get("/leads/reports/confidence/", {"period": "this_year"}).content, "html.parser"
+    )
+    assert "fewer than 5" in soup.get_text()  # three police officers: withheld
+    for user in [make_learner("housing"), get_user_model().objects.get(username="editor@example.org")]:
+        client.force_login(user)
+        assert client.get("/leads/reports/").status_code == 404
+        assert client.get("/leads/reports/confidence/", {"export": "csv"}).status_code == 404
+
+
+def test_the_partnership_manager_sees_every_agency(client, staff):
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    client.force_login(manager)
+    response = client.get("/leads/reports/", {"period": "this_year", "export": "csv"})
+    assert response.status_code == 200
+
+
+def test_exports_match_the_page_and_neutralise_formulas(client, staff):
+    course, housing, police = staff
+    Completion.objects.filter(learner=housing[0]).update(expires_on=timezone.localdate() + timedelta(days=20))
+    get_user_model().objects.filter(pk=housing[0].pk).update(first_name='=HYPERLINK("http://x")')
+    client.force_login(lead_for("housing"))
+    xlsx = client.get("/leads/reports/", {"period": "this_year", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Name" and len(rows) == 2
+    assert rows[1][0].startswith("'=HYPERLINK")
+    text = client.get("/leads/reports/", {"period": "this_year", "export": "csv"}).content.decode()
+    assert list(csv.reader(io.StringIO(text)))[1][0].startswith("'=")
+    conf = client.get("/leads/reports/confidence/", {"period": "this_year", "export": "xlsx"})
+    sheet = list(load_workbook(io.BytesIO(conf.content)).active.iter_rows(values_only=True))
+    page = BeautifulSoup(
+        client.get("/leads/reports/confidence/", {"period": "this_year"}).content, "html.parser"
+    )
+    first_row = [td.get_text(strip=True) for td in page.select("table tbody tr")[0].select("td")]
+    assert str(sheet[1][2]) == first_row[0]  # people with both ratings
+    for value in ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "plain"]:
+        assert neutralise(value) == (value if value == "plain" else "'" + value)
+
+
+def test_periods(client):
+    from datetime import date
+
+    today = date(2026, 11, 21)
+
+    def dates(params):
+        period = reports.period_from(params, today)[0]
+        return period.start, period.end
+
+    assert dates({}) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert dates({"period": "last_quarter"}) == (date(2026, 7, 1), date(2026, 9, 30))
+    assert dates({"period": "this_year"}) == (date(2026, 1, 1), date(2026, 12, 31))
+    period, problem = reports.period_from({"period": "custom", "from": "junk"}, today)
+    assert problem and period.start == date(2026, 10, 1)
+    assert dates({"period": "custom", "from": "2026-05-01", "to": "2026-02-01"}) == (
+        date(2026, 2, 1),
+        date(2026, 5, 1),
+    )
+
+
+def test_report_query_counts_do_not_grow_with_staff(client):
+    course = make_course(lessons=1)
+    lead = lead_for("housing")
+    client.force_login(lead)
+
+    def queries(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for _ in range(5):
+        finish(make_learner("housing"), course)
+    few = (
+        queries("/leads/reports/?period=this_year"),
+        queries("/leads/reports/confidence/?period=this_year"),
+    )
+    for _ in range(25):
+        finish(make_learner("housing"), course)
+    many = (
+        queries("/leads/reports/?period=this_year"),
+        queries("/leads/reports/confidence/?period=this_year"),
+    )
+    assert few == many
