@@ -116,7 +116,25 @@ def training_numbers(agencies, period, course=None, job_role=None):
             .annotate(people=Count("learner", distinct=True))
             .order_by("-people", "job_role_label")
         ),
+        "by_agency": by_agency(agencies, completions, staff),
     }
+
+
+def by_agency(agencies, completions, staff):
+    """One row per agency, side by side: staff registered and staff who completed."""
+    registered = dict(staff.values_list("agency").annotate(n=Count("pk")))
+    completed = dict(completions.values_list("agency").annotate(n=Count("learner", distinct=True)))
+    return [
+        {
+            "agency": agency.name,
+            "registered": registered.get(agency.pk, 0),
+            "completed": completed.get(agency.pk, 0),
+            "rate": round(100 * completed.get(agency.pk, 0) / registered[agency.pk], 1)
+            if registered.get(agency.pk)
+            else None,
+        }
+        for agency in agencies.order_by("sort_order", "name")
+    ]
 
 
 def due_refreshers(agencies, today=None, within=90):

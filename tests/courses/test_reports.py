@@ -167,3 +167,25 @@ def test_report_query_counts_do_not_grow_with_staff(client):
         queries("/leads/reports/confidence/?period=this_year"),
     )
     assert few == many
+
+
+def test_the_manager_sees_agencies_side_by_side_matching_raw_counts(client, staff):
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    client.force_login(manager)
+    soup = BeautifulSoup(client.get("/leads/reports/", {"period": "this_year"}).content, "html.parser")
+    table = next(
+        t for t in soup.select("table") if "Agencies side by side" in t.find_previous("h2").get_text()
+    )
+    rows = {
+        tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in table.select("tbody tr")
+    }
+    assert len(rows) == Agency.objects.count()
+    from courses.models import LearnerProfile
+
+    for code, name in [("housing", "Housing"), ("police", "Police")]:
+        registered = LearnerProfile.objects.filter(agency__code=code).count()
+        completed = Completion.objects.filter(agency__code=code).values("learner").distinct().count()
+        assert rows[name][:2] == [str(registered), str(completed)]
+    assert "Reports" in [a.get_text() for a in soup.select(".site-nav a")]
