@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes import views
+from quizzes import report_views, views
 
 app_name = "quizzes"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("quizzes/<slug:slug>/start/", views.start, name="start"),
     path("quizzes/attempts/<int:attempt_id>/", views.attempt, name="attempt"),
     path("quizzes/attempts/<int:attempt_id>/result/", views.result, name="result"),
+    path("leads/reports/quiz/", report_views.quiz_insight, name="report_insight"),
     path("practice/traffic-light/", views.practice_index, name="practice_index"),
     path("practice/traffic-light/<str:band_code>/", views.practice, name="practice"),
 ]

@@ -18,7 +18,7 @@ os.environ.setdefault("DEMO_PASSWORD", "test-demo-password")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_content", stdout=io.StringIO())
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
 
 
 @pytest.fixture

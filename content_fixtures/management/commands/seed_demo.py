@@ -58,7 +58,16 @@ class Command(BaseCommand):
         "accounts are left as they are."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--extra-learners",
+            type=int,
+            default=6,
+            help="More demo learners per agency (learner.<code>.<n>@example.org), so that the "
+            "reports have groups of five or more. Default 6; 0 for none.",
+        )
+
+    def handle(self, *args, extra_learners=6, **options):
         password = os.environ.get("DEMO_PASSWORD")
         if not password:
             if not settings.DEBUG:
@@ -77,6 +86,7 @@ class Command(BaseCommand):
                 if user and account["role"] == "editor":
                     user.groups.add(editors)
             self._learners(password)
+            self._extra_learners(password, max(0, min(extra_learners, 200)))
             self._leads(password)
 
     def _user(self, email, first_name, last_name, password, superuser=False):
@@ -131,6 +141,29 @@ class Command(BaseCommand):
             for number, course in enumerate(plan):
                 finish = progress != "in_progress"
                 self._take(user, course, items, rng, finish, days_ago=30 + 20 * number + rng.randrange(60))
+
+    def _extra_learners(self, password, count):
+        """A crowd per agency with a spread of roles, dates and answers."""
+        roles = {code: [role for c, _, _, role, _ in LEARNERS if c == code] for code, *_ in LEARNERS}
+        courses = list(CoursePage.objects.live().order_by("path"))
+        core = next((c for c in courses if c.agency_id is None), None)
+        items = list(SurveyItem.objects.filter(active=True))
+        rng = random.Random(1989)
+        for agency in Agency.objects.all():
+            module = next((c for c in courses if c.agency_id == agency.pk), None)
+            for n in range(1, count + 1):
+                user = self._user(f"learner.{agency.code}.{n}@example.org", f"Demo{n}", agency.name, password)
+                if user is None:
+                    continue
+                role = rng.choice(roles.get(agency.code) or [JobRole.OTHER]) if n % 3 else JobRole.MANAGER
+                LearnerProfile.objects.create(
+                    user=user, agency=agency, job_role=role, privacy_accepted_at=timezone.now()
+                )
+                if core is None or n == count:
+                    continue  # one in each agency has not started
+                self._take(user, core, items, rng, finish=n % 4 != 0, days_ago=rng.randrange(5, 330))
+                if module and n % 2:
+                    self._take(user, module, items, rng, finish=True, days_ago=rng.randrange(5, 200))
 
     def _pass_quiz(self, user, quiz, rng):
         """A first attempt with some slips (sometimes a fail), then full marks if needed."""

@@ -1,0 +1,88 @@
+"""What staff miss: figures checked against the raw responses, small groups withheld."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cms.models import Agency
+from courses import reports as course_reports
+from courses import services as course_services
+from courses.models import AgencyLead
+from quizzes import reports, services
+from quizzes.models import Attempt, Response
+from quizzes.scoring import model_answer
+from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_learner, make_quiz, survey_ratings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered():
+    """Eight housing learners take a quiz; learner n gets the first n questions right."""
+    course = make_course(lessons=1, title="Insight course")
+    quiz = make_quiz(course, SAMPLE_QUESTIONS)
+    for n in range(8):
+        learner = make_learner("housing")
+        enrolment = course_services.enrol(learner, course)
+        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
+        course_services.complete_lesson(enrolment, lessons_of(course)[0])
+        attempt = services.start_attempt(learner, quiz)
+        services.submit_attempt(
+            attempt, [model_answer(q) if i < n else {} for i, q in enumerate(attempt.questions)]
+        )
+    return course, quiz
+
+
+def scope():
+    return Agency.objects.filter(code="housing"), course_reports.period_from({"period": "this_year"})[0]
+
+
+def test_facility_matches_the_raw_responses(answered):
+    course, quiz = answered
+    agencies, period = scope()
+    rows = {r["question"]: r for r in reports.question_statistics(agencies, period, course)}
+    for position, data in enumerate(SAMPLE_QUESTIONS):
+        raw = Response.objects.filter(attempt__quiz=quiz, attempt__number=1, position=position + 1)
+        right = raw.filter(score=1).count()
+        assert rows[data["text"]]["facility"] == round(right / raw.count(), 2)
+        assert rows[data["text"]]["people"] == 8
+
+
+def test_discrimination_uses_upper_and_lower_groups(answered):
+    course, quiz = answered
+    agencies, period = scope()
+    rows = {r["question"]: r for r in reports.question_statistics(agencies, period, course)}
+    # Scores rise with n, so the top two (n=6,7) and bottom two (n=0,1) attempts form the groups.
+    # Question 1 (index 0): right for n>=1 -> upper 2/2, lower 1/2 -> 0.5.
+    assert rows[SAMPLE_QUESTIONS[0]["text"]]["discrimination"] == 0.5
+    # The last question is right only for no one (n<=7 means index 7 is never reached).
+    assert rows[SAMPLE_QUESTIONS[-1]["text"]]["discrimination"] == 0.0
+
+
+def test_missed_categories_and_the_traffic_light_table(answered):
+    course, quiz = answered
+    agencies, period = scope()
+    categories = {r["category"]: r for r in reports.missed_categories(agencies, period, course)}
+    cse = categories["Signs of child sexual exploitation"]
+    # The spot question is question 2: right for n>=2 (6 of 8), missed entirely by n=0,1.
+    assert cse["missed"] == 25.0
+    tables = {t["band"]: t for t in reports.traffic_light_table(agencies, period, course)}
+    amber = next(row for row in tables["5 to 9 years"]["rows"] if row["correct"] == "amber")
+    # Question 4 (traffic light, amber): right for n>=4 -> 4 answered amber, 4 no answer.
+    assert amber["cells"] == [0, "fewer than 5", 0, "fewer than 5"]
+
+
+def test_small_groups_are_withheld_and_the_page_is_scoped(client, answered):
+    course, quiz = answered
+    lead = make_learner("police")
+    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="police"))
+    client.force_login(lead)
+    soup = BeautifulSoup(client.get("/leads/reports/quiz/", {"period": "this_year"}).content, "html.parser")
+    assert SAMPLE_QUESTIONS[0]["text"] not in soup.get_text()
+    housing_lead = make_learner("housing")
+    AgencyLead.objects.create(user=housing_lead).agencies.add(Agency.objects.get(code="housing"))
+    client.force_login(housing_lead)
+    page = client.get("/leads/reports/quiz/", {"period": "this_year", "course": course.pk}).content.decode()
+    assert SAMPLE_QUESTIONS[0]["text"] in page
+    assert Attempt.objects.filter(quiz=quiz).count() == 8
+    client.force_login(make_learner("housing"))
+    assert client.get("/leads/reports/quiz/").status_code == 404
