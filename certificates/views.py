@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from certificates import codes
 from certificates.issuing import ensure_pdf
 from certificates.models import Certificate
-from courses.scoping import is_lead, lead_agencies
+from courses.scoping import lead_agencies, require_report_viewer
 
 VERIFY_LIMIT = 30  # look-ups per address
 VERIFY_WINDOW = 600  # seconds
@@ -91,9 +91,7 @@ def verify_code(request, code):
 
 
 def _lead_certificates(request):
-    if not is_lead(request.user):
-        raise Http404
-    return Certificate.objects.filter(completion__agency__in=lead_agencies(request.user))
+    return Certificate.objects.filter(completion__agency__in=require_report_viewer(request.user))
 
 
 def _date(value):

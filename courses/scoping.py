@@ -3,6 +3,8 @@
 A lead sees only the agencies she is linked to; the partnership manager sees every agency;
 anyone else (content editors included) sees no one's records."""
 
+from django.core.exceptions import PermissionDenied
+
 from cms.models import Agency
 from courses.models import AgencyLead, Completion, PartnershipManager
 
@@ -26,3 +28,12 @@ def is_lead(user):
 def visible_completions(user):
     """Completions counted for the agencies `user` leads (by the agency at completion)."""
     return Completion.objects.filter(agency__in=lead_agencies(user))
+
+
+def require_report_viewer(user):
+    """The agencies `user` may see; anyone else signed in (a learner, a content editor) is
+    refused with 403."""
+    agencies = lead_agencies(user)
+    if not agencies.exists():
+        raise PermissionDenied("Reports are for agency leads and the partnership manager.")
+    return agencies

@@ -1,22 +1,19 @@
 """The "what staff miss" report: part of the leads' Reports, scoped like the others."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from courses import reports as course_reports
 from courses.exports import download
 from courses.models import CoursePage
-from courses.scoping import lead_agencies
+from courses.scoping import require_report_viewer
 from courses.views.reports import PERIOD_CHOICES
 from quizzes import reports
 
 
 @login_required
 def quiz_insight(request):
-    agencies = lead_agencies(request.user)
-    if not agencies.exists():
-        raise Http404
+    agencies = require_report_viewer(request.user)
     period, problem = course_reports.period_from(request.GET)
     course_id = request.GET.get("course", "")
     course = CoursePage.objects.filter(pk=course_id).first() if course_id.isdigit() else None

@@ -4,19 +4,16 @@ Every figure comes from `courses.reports`, scoped by `courses.scoping.lead_agenc
 lead sees her agencies only; anyone who is not a lead gets a 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from courses import reports
 from courses.exports import download
 from courses.models import CoursePage, JobRole
-from courses.scoping import lead_agencies
+from courses.scoping import require_report_viewer
 
 
 def _scope(request):
-    agencies = lead_agencies(request.user)
-    if not agencies.exists():
-        raise Http404
+    agencies = require_report_viewer(request.user)
     period, problem = reports.period_from(request.GET)
     course = (
         CoursePage.objects.filter(pk=request.GET.get("course") or None).first()

@@ -82,9 +82,9 @@ def test_the_zip_holds_the_agencys_certificates_for_the_date_range(client, compl
 def test_people_who_are_not_leads_get_nothing(client, complete):
     completion = complete()
     client.force_login(make_learner("housing"))
-    assert client.get("/leads/certificates/").status_code == 404
-    assert client.get("/leads/certificates/download.zip").status_code == 404
-    assert client.get(f"/leads/certificates/{completion.certificate.pk}/pdf/").status_code == 404
+    assert client.get("/leads/certificates/").status_code == 403
+    assert client.get("/leads/certificates/download.zip").status_code == 403
+    assert client.get(f"/leads/certificates/{completion.certificate.pk}/pdf/").status_code == 403
     client.logout()
     assert client.get("/leads/certificates/").status_code == 302
 

@@ -74,7 +74,7 @@ def test_confidence_matches_an_independent_pairing(staff):
         assert row["change"].median_after == expected.median_after
 
 
-def test_a_lead_sees_only_her_agency_and_others_get_404(client, staff):
+def test_a_lead_sees_only_her_agency_and_others_get_403(client, staff):
     course, housing, police = staff
     client.force_login(lead_for("police"))
     soup = BeautifulSoup(
@@ -89,8 +89,8 @@ def test_a_lead_sees_only_her_agency_and_others_get_404(client, staff):
     assert "fewer than 5" in soup.get_text()  # three police officers: withheld
     for user in [make_learner("housing"), get_user_model().objects.get(username="editor@example.org")]:
         client.force_login(user)
-        assert client.get("/leads/reports/").status_code == 404
-        assert client.get("/leads/reports/confidence/", {"export": "csv"}).status_code == 404
+        assert client.get("/leads/reports/").status_code == 403
+        assert client.get("/leads/reports/confidence/", {"export": "csv"}).status_code == 403
 
 
 def test_the_partnership_manager_sees_every_agency(client, staff):

@@ -85,4 +85,4 @@ def test_small_groups_are_withheld_and_the_page_is_scoped(client, answered):
     assert SAMPLE_QUESTIONS[0]["text"] in page
     assert Attempt.objects.filter(quiz=quiz).count() == 8
     client.force_login(make_learner("housing"))
-    assert client.get("/leads/reports/quiz/").status_code == 404
+    assert client.get("/leads/reports/quiz/").status_code == 403
