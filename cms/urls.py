@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     # The learning app's pages (named by string: cms imports none of the apps built on it).
     path("", include("courses.urls")),
+    path("", include("courses.api_urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
 ]

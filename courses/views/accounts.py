@@ -109,3 +109,32 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     success_url=reverse_lazy("courses:password_reset_complete")
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """Leads make and revoke tokens for the reports API; the key is shown once."""
+    from wagtail.models import APIToken
+
+    from courses.scoping import require_report_viewer
+
+    require_report_viewer(request.user)
+    new_key = None
+    error = None
+    if request.method == "POST":
+        if request.POST.get("revoke", "").isdigit():
+            token = APIToken.objects.filter(pk=request.POST["revoke"], user=request.user).first()
+            if token:
+                token.revoke()
+                messages.success(request, f"The token “{token.name}” no longer works.")
+            return redirect("courses:api_tokens")
+        name = " ".join(request.POST.get("name", "").split())[:60]
+        if not name:
+            error = "Give the token a name, such as the dashboard that will use it."
+        else:
+            _, new_key = APIToken.create_token(user=request.user, name=name)
+    tokens = APIToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created")
+    return render(
+        request, "registration/api_tokens.html", {"tokens": tokens, "new_key": new_key, "error": error}
+    )

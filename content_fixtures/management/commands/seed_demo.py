@@ -201,4 +201,7 @@ class Command(BaseCommand):
                 completed_at=when,
                 expires_on=completion.expires_on - timedelta(days=days_ago),
             )
-            type(enrolment).objects.filter(pk=enrolment.pk).update(completed_at=when)
+            started = when - timedelta(days=rng.randint(0, 21), hours=rng.randint(1, 8))
+            type(enrolment).objects.filter(pk=enrolment.pk).update(started_at=started, completed_at=when)
+            # The quiz was taken on the day the course was completed.
+            enrolment.quiz_attempts.update(started_at=when, submitted_at=when)

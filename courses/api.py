@@ -1,0 +1,170 @@
+"""A read-only JSON API for the partnership's own dashboards: training numbers and
+confidence, scoped exactly like the reports (the same functions, the same scoping), with an
+OpenAPI schema at /api/v1/openapi.json."""
+
+from datetime import date
+
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from wagtail.api.v3.auth import BearerTokenAuth
+
+from courses import reports
+from courses.models import CoursePage
+from courses.scoping import lead_agencies
+
+# Tokens are Wagtail's own (wagtailcore.APIToken: only a digest is stored); a lead makes
+# hers on her profile page.
+api = NinjaAPI(
+    title="Safeguarding Learning Hub reports",
+    version="1",
+    auth=BearerTokenAuth(),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+class Filters(Schema):
+    period: str = "this_quarter"
+    start: date | None = None
+    end: date | None = None
+    course: int | None = None
+
+
+class MonthRow(Schema):
+    month: str
+    people: int
+    completions: int
+
+
+class CountRow(Schema):
+    name: str
+    people: int
+
+
+class AgencyRow(Schema):
+    agency: str
+    registered: int
+    completed: int
+    rate: float | None
+
+
+class TrainingNumbers(Schema):
+    period_start: date
+    period_end: date
+    agencies: list[str]
+    registered: int
+    enrolled: int
+    completed: int
+    completion_rate: float | None
+    median_days: float | None
+    per_month: list[MonthRow]
+    by_course: list[CountRow]
+    by_job_role: list[CountRow]
+    by_agency: list[AgencyRow]
+
+
+class ComparisonOut(Schema):
+    people: int | None  # null when fewer than 5 people: the figures are withheld
+    withheld: bool
+    median_before: float | None
+    median_after: float | None
+    improved_percent: float | None
+    same_percent: float | None
+    worse_percent: float | None
+    p_value: float | None
+    effect_size_r: float | None
+
+
+class ItemOut(Schema):
+    code: str
+    text: str
+    before_after: ComparisonOut
+    looking_back_after: ComparisonOut
+
+
+class Confidence(Schema):
+    period_start: date
+    period_end: date
+    overall: ComparisonOut
+    items: list[ItemOut]
+
+
+def _scope(request, filters):
+    agencies = lead_agencies(request.auth.user)
+    if not agencies.exists():
+        raise HttpError(403, "This token's owner is not an agency lead or the partnership manager.")
+    params = {"period": filters.period}
+    if filters.start and filters.end:
+        params.update({"period": "custom", "from": filters.start.isoformat(), "to": filters.end.isoformat()})
+    period, _ = reports.period_from(params)
+    course = CoursePage.objects.filter(pk=filters.course).first() if filters.course else None
+    return agencies, period, course
+
+
+def _comparison(c):
+    if c.suppressed:
+        return {
+            "people": None,
+            "withheld": True,
+            "median_before": None,
+            "median_after": None,
+            "improved_percent": None,
+            "same_percent": None,
+            "worse_percent": None,
+            "p_value": None,
+            "effect_size_r": None,
+        }
+    return {
+        "people": c.pairs,
+        "withheld": False,
+        "median_before": c.median_before,
+        "median_after": c.median_after,
+        "improved_percent": c.improved,
+        "same_percent": c.same,
+        "worse_percent": c.worse,
+        "p_value": c.p_value,
+        "effect_size_r": c.r,
+    }
+
+
+@api.get("/training-numbers", response=TrainingNumbers)
+def training_numbers(request, filters: Query[Filters]):
+    agencies, period, course = _scope(request, filters)
+    numbers = reports.training_numbers(agencies, period, course)
+    return {
+        "period_start": period.start,
+        "period_end": period.end,
+        "agencies": [a.name for a in agencies],
+        **{k: numbers[k] for k in ("registered", "enrolled", "completed", "completion_rate", "median_days")},
+        "per_month": [
+            {
+                "month": row["month"].strftime("%Y-%m"),
+                "people": row["people"],
+                "completions": row["completions"],
+            }
+            for row in numbers["per_month"]
+        ],
+        "by_course": [{"name": r["course_title"], "people": r["people"]} for r in numbers["by_course"]],
+        "by_job_role": [{"name": r["job_role_label"], "people": r["people"]} for r in numbers["by_job_role"]],
+        "by_agency": numbers["by_agency"],
+    }
+
+
+@api.get("/confidence", response=Confidence)
+def confidence(request, filters: Query[Filters]):
+    agencies, period, course = _scope(request, filters)
+    result = reports.confidence(agencies, period, course)
+    return {
+        "period_start": period.start,
+        "period_end": period.end,
+        "overall": _comparison(result["overall"]),
+        "items": [
+            {
+                "code": row["item"].code,
+                "text": row["item"].text,
+                "before_after": _comparison(row["change"]),
+                "looking_back_after": _comparison(row["looking_back"]),
+            }
+            for row in result["items"]
+        ],
+    }

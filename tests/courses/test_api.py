@@ -1,0 +1,91 @@
+"""The reports API: tokens, scoping, the same figures as the reports, and its schema."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import APIToken
+
+from cms.models import Agency
+from courses import reports
+from courses.models import AgencyLead, PartnershipManager
+from tests.factories import make_learner
+
+pytestmark = pytest.mark.django_db
+
+
+def lead_token(code):
+    user = make_learner(code)
+    AgencyLead.objects.create(user=user).agencies.add(Agency.objects.get(code=code))
+    return user, APIToken.create_token(user=user, name="dashboard")[1]
+
+
+def get(client, url, token=None, **params):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.get(url, params, **headers)
+
+
+def test_figures_match_the_reports_and_are_scoped(client, complete):
+    for _ in range(2):
+        complete(agency="housing")
+    complete(agency="police")
+    user, token = lead_token("housing")
+    body = get(client, "/api/v1/training-numbers", token, period="this_year").json()
+    period, _ = reports.period_from({"period": "this_year"})
+    expected = reports.training_numbers(Agency.objects.filter(code="housing"), period)
+    assert body["agencies"] == ["Housing"]
+    assert (body["registered"], body["completed"]) == (expected["registered"], expected["completed"])
+    assert [row["agency"] for row in body["by_agency"]] == ["Housing"]
+    confidence = get(client, "/api/v1/confidence", token, period="this_year").json()
+    assert confidence["overall"]["withheld"] is True and confidence["overall"]["people"] is None
+
+
+def test_tokens(client):
+    user, token = lead_token("housing")
+    assert get(client, "/api/v1/training-numbers").status_code == 401
+    assert get(client, "/api/v1/training-numbers", "wagtail_not-a-real-token").status_code == 401
+    assert get(client, "/api/v1/training-numbers", token).status_code == 200
+    APIToken.objects.filter(user=user).update(revoked_at="2026-01-01T00:00:00Z")
+    assert get(client, "/api/v1/training-numbers", token).status_code == 401
+    learner = make_learner("housing")
+    _, learner_token = APIToken.create_token(user=learner, name="x")
+    assert get(client, "/api/v1/confidence", learner_token).status_code == 403
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    _, manager_token = APIToken.create_token(user=manager, name="board")
+    body = get(client, "/api/v1/training-numbers", manager_token).json()
+    assert len(body["agencies"]) == Agency.objects.count()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "<script>"},
+        {"start": "not-a-date"},
+        {"course": "abc"},
+        {"course": "99999999"},
+        {"start": "2026-01-01", "end": "1999-01-01"},
+    ],
+)
+def test_odd_parameters_never_500(client, params):
+    user, token = lead_token("housing")
+    assert get(client, "/api/v1/training-numbers", token, **params).status_code in (200, 422)
+    assert get(client, "/api/v1/confidence", token, **params).status_code in (200, 422)
+
+
+def test_the_openapi_schema_describes_both_endpoints(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {"/api/v1/training-numbers", "/api/v1/confidence"}
+    assert "BearerTokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_a_lead_makes_and_revokes_a_token_on_her_profile(client):
+    user, _ = lead_token("housing")
+    client.force_login(user)
+    page = client.post("/accounts/api-tokens/", {"name": "Board dashboard"})
+    key = page.context["new_key"]
+    assert key and get(client, "/api/v1/training-numbers", key).status_code == 200
+    token = APIToken.objects.get(user=user, name="Board dashboard")
+    client.post("/accounts/api-tokens/", {"revoke": token.pk})
+    assert get(client, "/api/v1/training-numbers", key).status_code == 401
+    client.force_login(get_user_model().objects.get(username="editor@example.org"))
+    assert client.get("/accounts/api-tokens/").status_code == 403
