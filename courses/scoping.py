@@ -3,10 +3,12 @@
 A lead sees only the agencies she is linked to; the partnership manager sees every agency;
 anyone else (content editors included) sees no one's records."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from cms.models import Agency
-from courses.models import AgencyLead, Completion, PartnershipManager
+from courses.models import Completion, PartnershipManager
 
 
 def lead_agencies(user):
@@ -19,9 +21,13 @@ def lead_agencies(user):
 
 
 def is_lead(user):
-    """True for agency leads and the partnership manager."""
-    return user.is_authenticated and (
-        AgencyLead.objects.filter(user=user).exists() or PartnershipManager.objects.filter(user=user).exists()
+    """True for agency leads and the partnership manager (one query)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        get_user_model()
+        .objects.filter(Q(pk=user.pk) & (Q(agency_lead__isnull=False) | Q(partnership_manager__isnull=False)))
+        .exists()
     )
 
 

@@ -21,7 +21,7 @@ def test_running_again_keeps_existing_accounts_and_passwords(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "a-different-password")
     User = get_user_model()
     before = User.objects.count()
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
     assert User.objects.count() == before
     assert User.objects.get(username="admin@example.org").check_password("test-demo-password")
 
@@ -31,7 +31,7 @@ def test_outside_development_a_password_must_be_given(monkeypatch, settings):
     settings.DEBUG = False
     get_user_model().objects.filter(username__in=["admin@example.org", "editor@example.org"]).delete()
     with pytest.raises(CommandError, match="DEMO_PASSWORD"):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
     assert not get_user_model().objects.filter(username="admin@example.org").exists()
 
 
@@ -47,3 +47,14 @@ def test_a_learner_for_every_agency_with_some_records():
     assert completions.filter(course__agency__isnull=False).exists()  # some agency modules too
     assert SurveyResponse.objects.filter(phase="retrospective").exists()
     assert Completion.objects.filter(learner__username="learner.vcs@example.org").count() == 0
+
+
+def test_extra_learners_fill_every_agency_and_keep_dates_in_order():
+    from cms.models import Agency
+    from courses.models import Completion
+
+    call_command("seed_demo", extra_learners=2, stdout=io.StringIO())
+    for agency in Agency.objects.all():
+        assert get_user_model().objects.filter(username__startswith=f"learner.{agency.code}.").count() == 2
+    for completion in Completion.objects.select_related("enrolment"):
+        assert completion.enrolment.started_at <= completion.completed_at

@@ -209,7 +209,7 @@ def test_my_learning_and_course_page_queries_stay_flat(client):
     complete(learner, big)
     assert count_queries(client, "/my/") == few_my
     assert count_queries(client, big.url) == few_course
-    assert few_my <= 16 and few_course <= 22
+    assert few_my <= 17 and few_course <= 23
 
 
 def test_my_learning_prompts_for_a_refresher_and_the_course_offers_it(client):
