@@ -1,54 +1,15 @@
-"""The certificate PDF: an autoescaped template rendered by xhtml2pdf, with every resource
-confined.
-
-xhtml2pdf would otherwise fetch remote URLs and read files from the working directory. It
-gets both a resource policy (local reads under MEDIA_ROOT and STATIC_ROOT only, nothing
-remote) and a strict link callback that resolves real paths under those roots and turns
-anything else into an empty `data:` URI. The QR code is drawn here, by segno, and embedded
-as a PNG data URI. Renders hold a process-wide lock: throughput comes from worker processes.
-"""
-
-import io
-import threading
-from pathlib import Path
-from urllib.parse import unquote
+"""The certificate PDF: an autoescaped template made into a PDF by `cms.pdf`, which confines
+every resource. The QR code is drawn here, by segno, and embedded as a PNG data URI."""
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from cms.models import PartnershipSettings
+from cms.pdf import render_pdf as make_pdf
 
-_render_lock = threading.Lock()
-EMPTY = "data:,"
 NAME_PRINT_LIMIT = 90  # longer names are cut so the certificate stays on one page
-
-
-def _roots():
-    return [
-        (Path(settings.MEDIA_ROOT).resolve(), settings.MEDIA_URL),
-        (Path(settings.STATIC_ROOT).resolve(), settings.STATIC_URL),
-    ]
-
-
-def confined_link(uri, rel=None):
-    """The file an image or link may use, or an empty data URI for anything else."""
-    if uri.startswith("data:image/png;base64,"):
-        return uri
-    for root, prefix in _roots():
-        if uri.startswith(prefix):
-            path = (root / unquote(uri[len(prefix) :])).resolve()
-            if path.is_relative_to(root) and path.is_file():
-                return str(path)
-    return EMPTY
-
-
-def policy():
-    media, static = (root for root, _ in _roots())
-    return ResourceAccessPolicy.server(media, extra_roots=(static,), allow_remote=False)
 
 
 def verify_url(code):
@@ -81,11 +42,4 @@ def render_pdf(certificate, site=None):
             "verify_url": verify_url(certificate.code),
         },
     )
-    output = io.BytesIO()
-    with _render_lock:
-        result = pisa.CreatePDF(
-            html, dest=output, link_callback=confined_link, resource_policy=policy(), encoding="utf-8"
-        )
-    if result.err:
-        raise RuntimeError(f"The certificate PDF could not be made ({result.err} errors).")
-    return output.getvalue()
+    return make_pdf(html)

@@ -157,7 +157,8 @@ def due_refreshers(agencies, today=None, within=90):
 
 def confidence(agencies, period, course=None):
     """Per survey item and overall: the before/after comparison and the retrospective
-    ("looking back") comparison, for people who completed in the period."""
+    ("looking back") comparison, for people who completed a course in the period. Each
+    person is one pair: someone who finished two courses counts with the later one."""
     start, end = period.bounds
     rows = (
         SurveyResponse.objects.filter(
@@ -165,7 +166,7 @@ def confidence(agencies, period, course=None):
             enrolment__completion__completed_at__gte=start,
             enrolment__completion__completed_at__lt=end,
         )
-        .values("enrolment", "item")
+        .values("enrolment", "item", "enrolment__learner")
         .annotate(
             before=Max("rating", filter=Q(phase="before")),
             after=Max("rating", filter=Q(phase="after")),
@@ -174,8 +175,13 @@ def confidence(agencies, period, course=None):
     )
     if course:
         rows = rows.filter(enrolment__course=course)
+    # Each person counts once per item: their latest course in the period with both surveys.
+    latest = {}
+    for row in rows.order_by("enrolment"):
+        if row["before"] is not None and row["after"] is not None:
+            latest[(row["enrolment__learner"], row["item"])] = row
     by_item = {}
-    for row in rows:
+    for row in latest.values():
         by_item.setdefault(row["item"], []).append(row)
     items = list(SurveyItem.objects.filter(pk__in=by_item).order_by("sort_order"))
     result = []
@@ -196,8 +202,7 @@ def _overall(by_item):
     per_person = {}
     for rows in by_item.values():
         for row in rows:
-            if row["before"] and row["after"]:
-                per_person.setdefault(row["enrolment"], ([], []))
-                per_person[row["enrolment"]][0].append(row["before"])
-                per_person[row["enrolment"]][1].append(row["after"])
+            before, after = per_person.setdefault(row["enrolment__learner"], ([], []))
+            before.append(row["before"])
+            after.append(row["after"])
     return compare([(statistics.median(b), statistics.median(a)) for b, a in per_person.values()])

@@ -4,9 +4,14 @@ Every figure comes from `courses.reports`, scoped by `courses.scoping.lead_agenc
 lead sees her agencies only; anyone who is not a lead gets a 404."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from courses import reports
+from courses.charts import confidence_chart
 from courses.exports import download
 from courses.models import CoursePage, JobRole
 from courses.scoping import require_report_viewer
@@ -30,29 +35,6 @@ PERIOD_CHOICES = [
     ("this_year", "This year"),
     ("custom", "Custom dates"),
 ]
-BAR_SCALE = 60  # SVG units per confidence point
-
-
-def _chart(items):
-    """Bars for the confidence chart, drawn by the server (readable in a PDF too)."""
-    rows = []
-    for index, row in enumerate(r for r in items if not r["change"].suppressed):
-        change, top = row["change"], 10 + index * 42
-        rows.append(
-            {
-                "label": row["item"].text,
-                "label_y": top + 8,
-                "before_y": top + 12,
-                "before_width": change.median_before * BAR_SCALE,
-                "before": change.median_before,
-                "before_text_x": change.median_before * BAR_SCALE + 4,
-                "after_y": top + 24,
-                "after_width": change.median_after * BAR_SCALE,
-                "after": change.median_after,
-                "after_text_x": change.median_after * BAR_SCALE + 4,
-            }
-        )
-    return {"rows": rows, "height": 20 + 42 * len(rows)}
 
 
 def _filters(request, period, problem, course, job_role):
@@ -156,7 +138,44 @@ def confidence(request):
         {
             "agencies": agencies,
             "result": result,
-            "chart": _chart(result["items"]),
+            "chart_svg": confidence_chart(result["items"]),
             **_filters(request, period, problem, course, job_role),
         },
     )
+
+
+@login_required
+def board_summary(request):
+    """The partnership board's quarterly summary as a PDF: every agency side by side."""
+    from wagtail.models import Site
+
+    from cms.models import PartnershipSettings
+    from cms.pdf import render_pdf
+    from courses.charts import as_data_uri
+    from courses.models import PartnershipManager
+
+    if not PartnershipManager.objects.filter(user=request.user).exists():
+        raise PermissionDenied("The board summary is for the partnership manager.")
+    agencies, period, problem, course, job_role = _scope(request)
+    numbers = reports.training_numbers(agencies, period)
+    overall = reports.confidence(agencies, period)
+    per_agency = [
+        (agency.name, reports.confidence(agencies.filter(pk=agency.pk), period)["overall"])
+        for agency in agencies.order_by("sort_order", "name")
+    ]
+    site = Site.objects.filter(is_default_site=True).first()
+    html = render_to_string(
+        "courses/reports/board_summary.html",
+        {
+            "partnership": PartnershipSettings.for_site(site).name if site else "",
+            "period": period,
+            "numbers": numbers,
+            "overall": overall,
+            "per_agency": per_agency,
+            "chart": as_data_uri(confidence_chart(overall["items"])),
+            "made_on": timezone.localdate(),
+        },
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-summary-{period.start:%Y-%m-%d}.pdf"'
+    return response

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from certificates.rendering import confined_link, render_pdf
+from certificates.rendering import render_pdf
+from cms.pdf import confined_link
 
 pytestmark = pytest.mark.django_db
 

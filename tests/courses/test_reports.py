@@ -189,3 +189,38 @@ def test_the_manager_sees_agencies_side_by_side_matching_raw_counts(client, staf
         completed = Completion.objects.filter(agency__code=code).values("learner").distinct().count()
         assert rows[name][:2] == [str(registered), str(completed)]
     assert "Reports" in [a.get_text() for a in soup.select(".site-nav a")]
+
+
+def test_each_person_counts_once_in_the_confidence_figures():
+    first, second = make_course(lessons=1), make_course(lessons=1)
+    learners = [make_learner("other") for _ in range(5)]  # the demo "other" learner has not started
+    for learner in learners:
+        finish(learner, first, before=1, after=2)
+        finish(learner, second, before=3, after=5)
+    period, _ = reports.period_from({"period": "this_year"})
+    result = reports.confidence(Agency.objects.filter(code="other"), period)
+    assert result["overall"].pairs == 5
+    assert all(row["change"].pairs == 5 for row in result["items"])
+    assert result["overall"].median_before == 3 and result["overall"].median_after == 5  # the later course
+
+
+def test_the_board_summary_pdf_is_for_the_manager_and_matches_the_counts(client, staff):
+    from pypdf import PdfReader
+
+    client.force_login(lead_for("housing"))
+    assert client.get("/leads/reports/board-summary.pdf").status_code == 403
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    client.force_login(manager)
+    response = client.get("/leads/reports/board-summary.pdf", {"period": "this_year"})
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+    from courses.models import LearnerProfile
+
+    registered = LearnerProfile.objects.filter(agency__code="housing").count()
+    completed = Completion.objects.filter(agency__code="housing").values("learner").distinct().count()
+    assert f"Housing {registered} {completed}" in text
+    assert "Fewer than 5 people" in text  # police: three officers
+    assert "B 2" in text and "A 3" in text  # the chart's own labels, drawn as vector text
