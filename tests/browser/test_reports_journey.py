@@ -24,7 +24,9 @@ def test_a_lead_reads_and_exports_her_reports(browser, live_site, screenshot):
     export = browser.find_element(By.LINK_TEXT, "Download as Excel (XLSX)").get_attribute("href")
     result = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "fetch(arguments[0]).then(r => done([r.status, r.headers.get('content-type')]));", export)
+        "fetch(arguments[0]).then(r => done([r.status, r.headers.get('content-type')]));",
+        export,
+    )
     assert result == [200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
 
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Confidence before and after"))
