@@ -137,6 +137,46 @@ def by_agency(agencies, completions, staff):
     ]
 
 
+def staff_list(agencies, job_role=None):
+    """Staff of the agencies (by their profile now), by name; each with `completions`, the
+    courses they completed and when, attached by `attach_completions` for a page of them."""
+    staff = LearnerProfile.objects.filter(agency__in=agencies).select_related("user", "agency")
+    if job_role:
+        staff = staff.filter(job_role=job_role)
+    return staff.order_by("user__last_name", "user__first_name", "pk")
+
+
+def attach_completions(profiles):
+    """One query for the completions of a page of staff."""
+    by_user = {}
+    for completion in Completion.objects.filter(learner__in=[p.user_id for p in profiles]).order_by(
+        "completed_at"
+    ):
+        by_user.setdefault(completion.learner_id, []).append(completion)
+    for profile in profiles:
+        profile.completions = by_user.get(profile.user_id, [])
+    return profiles
+
+
+def summary_rows(numbers):
+    """The headline figures and breakdowns as (section, measure, value) rows for a spreadsheet."""
+    rows = [
+        ("Headline", label, numbers[key])
+        for key, label in [
+            ("registered", "Staff registered"),
+            ("enrolled", "Staff who started a course"),
+            ("completed", "Staff who completed a course"),
+            ("completion_rate", "Completion rate (%)"),
+            ("median_days", "Median days from start to completion"),
+        ]
+    ]
+    rows += [("Completions per month", f"{r['month']:%Y-%m}", r["people"]) for r in numbers["per_month"]]
+    rows += [("By course", r["course_title"], r["people"]) for r in numbers["by_course"]]
+    rows += [("By job role", r["job_role_label"], r["people"]) for r in numbers["by_job_role"]]
+    rows += [("By agency: completed", r["agency"], r["completed"]) for r in numbers["by_agency"]]
+    return [[section, measure, "" if value is None else value] for section, measure, value in rows]
+
+
 def due_refreshers(agencies, today=None, within=90):
     """Each person's latest completion of each course that expires within `within` days
     and has no newer completion, soonest first."""

@@ -1,10 +1,11 @@
 """Reports for agency leads and the partnership manager: training numbers and confidence.
 
 Every figure comes from `courses.reports`, scoped by `courses.scoping.lead_agencies`: a
-lead sees her agencies only; anyone who is not a lead gets a 404."""
+lead sees her agencies only; anyone else gets 403."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ def _scope(request):
     return agencies, period, problem, course, job_role
 
 
+STAFF_PER_PAGE = 50
 PERIOD_CHOICES = [
     ("this_quarter", "This quarter"),
     ("last_quarter", "Last quarter"),
@@ -55,34 +57,56 @@ def _filters(request, period, problem, course, job_role):
 def training(request):
     agencies, period, problem, course, job_role = _scope(request)
     numbers = reports.training_numbers(agencies, period, course, job_role)
-    due = list(reports.due_refreshers(agencies)[:500])
-    kind = request.GET.get("export")
+    due = reports.due_refreshers(agencies)
+    kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     if kind in ("csv", "xlsx"):
-        rows = [
-            [
-                c.learner.get_full_name(),
-                c.learner.email,
-                c.agency_name,
-                c.job_role_label,
-                c.course_title,
-                f"{c.completed_at:%Y-%m-%d}",
-                f"{c.expires_on:%Y-%m-%d}",
+        if table == "staff":
+            staff = reports.attach_completions(list(reports.staff_list(agencies, job_role)))
+            rows = [
+                [
+                    p.user.get_full_name(),
+                    p.user.email,
+                    p.agency.name,
+                    p.job_role_label,
+                    "; ".join(f"{c.course_title} ({c.completed_at:%Y-%m-%d})" for c in p.completions),
+                ]
+                for p in staff
             ]
-            for c in due
-        ]
+            return download(rows, ["Name", "Email", "Agency", "Job role", "Completed (date)"], "staff", kind)
+        if table == "refreshers":
+            rows = [
+                [
+                    c.learner.get_full_name(),
+                    c.learner.email,
+                    c.agency_name,
+                    c.job_role_label,
+                    c.course_title,
+                    f"{c.completed_at:%Y-%m-%d}",
+                    f"{c.expires_on:%Y-%m-%d}",
+                ]
+                for c in due
+            ]
+            return download(
+                rows,
+                ["Name", "Email", "Agency at completion", "Job role", "Course", "Completed", "Expires"],
+                "refreshers-due",
+                kind,
+            )
         return download(
-            rows,
-            ["Name", "Email", "Agency at completion", "Job role", "Course", "Completed", "Expires"],
-            "refreshers-due",
-            kind,
+            reports.summary_rows(numbers), ["Section", "Measure", "Value"], "training-numbers", kind
         )
+    staff_page = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    reports.attach_completions(staff_page.object_list)
     return render(
         request,
         "courses/reports/training.html",
         {
             "agencies": agencies,
             "numbers": numbers,
-            "due": due,
+            "due": due[:200],
+            "staff": staff_page,
             **_filters(request, period, problem, course, job_role),
         },
     )
