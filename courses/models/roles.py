@@ -16,6 +16,10 @@ class AgencyLead(models.Model):
     def __str__(self):
         return f"Lead: {self.user}"
 
+    @property
+    def agency_names(self):
+        return ", ".join(agency.name for agency in self.agencies.all())
+
 
 class PartnershipManager(models.Model):
     """Sees every agency's figures side by side for the partnership board."""

@@ -255,3 +255,17 @@ def test_the_board_summary_pdf_is_for_the_manager_and_matches_the_counts(client,
     assert f"Housing {registered} {completed}" in text
     assert "Fewer than 5 people" in text  # police: three officers
     assert "B 2" in text and "A 3" in text  # the chart's own labels, drawn as vector text
+
+
+def test_administrators_make_someone_a_lead_in_the_admin_and_editors_cannot(client):
+    user = make_learner("housing", job_role="manager")
+    admin = get_user_model().objects.get(username="admin@example.org")
+    client.force_login(admin)
+    housing, police = Agency.objects.get(code="housing"), Agency.objects.get(code="police")
+    response = client.post(
+        "/admin/snippets/courses/agencylead/add/", {"user": user.pk, "agencies": [housing.pk, police.pk]}
+    )
+    assert response.status_code == 302
+    assert set(AgencyLead.objects.get(user=user).agencies.all()) == {housing, police}
+    client.force_login(get_user_model().objects.get(username="editor@example.org"))
+    assert client.get("/admin/snippets/courses/agencylead/").status_code in (302, 403)
