@@ -269,3 +269,10 @@ def test_administrators_make_someone_a_lead_in_the_admin_and_editors_cannot(clie
     assert set(AgencyLead.objects.get(user=user).agencies.all()) == {housing, police}
     client.force_login(get_user_model().objects.get(username="editor@example.org"))
     assert client.get("/admin/snippets/courses/agencylead/").status_code in (302, 403)
+
+
+def test_report_pages_have_plain_titles(client):
+    client.force_login(lead_for("housing"))
+    for url in ["/leads/reports/", "/leads/reports/confidence/", "/leads/reports/quiz/"]:
+        title = BeautifulSoup(client.get(url).content, "html.parser").title.get_text()
+        assert "<" not in title and len(title) < 120, url
