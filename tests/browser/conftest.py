@@ -109,6 +109,15 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def _signed_out(request):
+    """Each browser test starts signed out, whatever the one before it left behind."""
+    if "browser" in request.fixturenames:
+        browser = request.getfixturevalue("browser")
+        browser.delete_all_cookies()
+    yield
+
+
 @pytest.fixture
 def screenshot(browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
