@@ -162,7 +162,7 @@ def confidence(request):
         {
             "agencies": agencies,
             "result": result,
-            "chart_svg": confidence_chart(result["items"]),
+            "chart": confidence_chart(result["items"]),
             **_filters(request, period, problem, course, job_role),
         },
     )
