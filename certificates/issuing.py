@@ -3,6 +3,8 @@
 `issue` is safe to call any number of times, from any number of workers at once: the
 database's one-certificate-per-completion and unique-code constraints settle races."""
 
+import uuid
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -44,15 +46,20 @@ def issue(completion):
 
 
 def ensure_pdf(certificate, force=False):
-    """Write the PDF if it is missing (or `force`); return its storage name."""
-    name = f"certificates/{certificate.code}.pdf"
-    if not force and certificate.pdf and default_storage.exists(certificate.pdf.name):
-        return certificate.pdf.name
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    saved = default_storage.save(name, ContentFile(render_pdf(certificate)))
+    """Write the PDF if it is missing (or `force`); return its storage name.
+
+    Each render gets a new file name and the record is pointed at it afterwards, so two
+    workers rendering at once never delete or overwrite each other's file."""
+    current = certificate.pdf.name
+    if not force and current and default_storage.exists(current):
+        return current
+    saved = default_storage.save(
+        f"certificates/{certificate.code}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(render_pdf(certificate))
+    )
     Certificate.objects.filter(pk=certificate.pk).update(pdf=saved)
     certificate.pdf.name = saved
+    if current and current != saved:
+        default_storage.delete(current)  # a file already gone is no error
     return saved
 
 
