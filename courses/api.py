@@ -9,7 +9,6 @@ from ninja.errors import HttpError
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from courses import reports
-from courses.models import CoursePage
 from courses.scoping import lead_agencies
 
 # Tokens are Wagtail's own (wagtailcore.APIToken: only a digest is stored); a lead makes
@@ -97,7 +96,7 @@ def _scope(request, filters):
     if filters.start and filters.end:
         params.update({"period": "custom", "from": filters.start.isoformat(), "to": filters.end.isoformat()})
     period, _ = reports.period_from(params)
-    course = CoursePage.objects.filter(pk=filters.course).first() if filters.course else None
+    course = reports.course_from(filters.course)
     return agencies, period, course
 
 

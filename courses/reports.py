@@ -10,7 +10,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from courses.models import Completion, Enrolment, LearnerProfile, SurveyItem, SurveyResponse
+from courses.models import Completion, CoursePage, Enrolment, LearnerProfile, SurveyItem, SurveyResponse
 from courses.statistics import compare
 
 
@@ -38,6 +38,17 @@ def _quarter(day):
         else start.replace(month=first_month + 3)
     ) - timedelta(days=1)
     return start, end
+
+
+MAX_ID = 2**31 - 1  # larger numbers are not ids (and SQLite cannot even compare them)
+
+
+def course_from(value):
+    """The course a report is filtered to, or None for anything that is not a course id."""
+    value = str(value or "")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        return None
+    return CoursePage.objects.filter(pk=int(value)).first()
 
 
 def period_from(params, today=None):

@@ -15,8 +15,7 @@ from quizzes import reports
 def quiz_insight(request):
     agencies = require_report_viewer(request.user)
     period, problem = course_reports.period_from(request.GET)
-    course_id = request.GET.get("course", "")
-    course = CoursePage.objects.filter(pk=course_id).first() if course_id.isdigit() else None
+    course = course_reports.course_from(request.GET.get("course"))
     questions = reports.question_statistics(agencies, period, course)
     if request.GET.get("export") in ("csv", "xlsx"):
         rows = [

@@ -21,11 +21,7 @@ from courses.scoping import require_report_viewer
 def _scope(request):
     agencies = require_report_viewer(request.user)
     period, problem = reports.period_from(request.GET)
-    course = (
-        CoursePage.objects.filter(pk=request.GET.get("course") or None).first()
-        if (request.GET.get("course") or "").isdigit()
-        else None
-    )
+    course = reports.course_from(request.GET.get("course"))
     job_role = request.GET.get("job_role") if request.GET.get("job_role") in JobRole.values else None
     return agencies, period, problem, course, job_role
 

@@ -276,3 +276,10 @@ def test_report_pages_have_plain_titles(client):
     for url in ["/leads/reports/", "/leads/reports/confidence/", "/leads/reports/quiz/"]:
         title = BeautifulSoup(client.get(url).content, "html.parser").title.get_text()
         assert "<" not in title and len(title) < 120, url
+
+
+def test_odd_course_parameters_are_ignored_not_errors(client):
+    client.force_login(lead_for("housing"))
+    for value in [str(2**70), "-1", "abc", "0", "1e9"]:
+        for url in ["/leads/reports/", "/leads/reports/confidence/", "/leads/reports/quiz/"]:
+            assert client.get(url, {"course": value}).status_code == 200, (url, value)
