@@ -48,8 +48,10 @@ test-postgres: $(VENV)/.installed-test
 		echo "SKIPPED the PostgreSQL run: TEST_DATABASE_URL is not set (see README, 'PostgreSQL')."; \
 	fi
 
+# On SQLite, or on PostgreSQL when TEST_DATABASE_URL is set (as for `make test`).
 bench: $(VENV)/.installed-test
-	env -u DATABASE_URL $(PY) -m pytest tests/benchmarks -p no:randomly -s -q
+	env -u DATABASE_URL $${TEST_DATABASE_URL:+DATABASE_URL="$$TEST_DATABASE_URL"} \
+		$(PY) -m pytest tests/benchmarks -p no:randomly -s -q
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from courses import reports
+from courses.models import JobRole
 from courses.scoping import lead_agencies
 
 # Tokens are Wagtail's own (wagtailcore.APIToken: only a digest is stored); a lead makes
@@ -27,6 +28,7 @@ class Filters(Schema):
     start: date | None = None
     end: date | None = None
     course: int | None = None
+    job_role: str | None = None
 
 
 class MonthRow(Schema):
@@ -81,10 +83,16 @@ class ItemOut(Schema):
     looking_back_after: ComparisonOut
 
 
+class AgencyComparison(Schema):
+    agency: str
+    before_after: ComparisonOut
+
+
 class Confidence(Schema):
     period_start: date
     period_end: date
     overall: ComparisonOut
+    by_agency: list[AgencyComparison]
     items: list[ItemOut]
 
 
@@ -97,7 +105,8 @@ def _scope(request, filters):
         params.update({"period": "custom", "from": filters.start.isoformat(), "to": filters.end.isoformat()})
     period, _ = reports.period_from(params)
     course = reports.course_from(filters.course)
-    return agencies, period, course
+    job_role = filters.job_role if filters.job_role in JobRole.values else None
+    return agencies, period, course, job_role
 
 
 def _comparison(c):
@@ -128,8 +137,8 @@ def _comparison(c):
 
 @api.get("/training-numbers", response=TrainingNumbers)
 def training_numbers(request, filters: Query[Filters]):
-    agencies, period, course = _scope(request, filters)
-    numbers = reports.training_numbers(agencies, period, course)
+    agencies, period, course, job_role = _scope(request, filters)
+    numbers = reports.training_numbers(agencies, period, course, job_role)
     return {
         "period_start": period.start,
         "period_end": period.end,
@@ -151,12 +160,16 @@ def training_numbers(request, filters: Query[Filters]):
 
 @api.get("/confidence", response=Confidence)
 def confidence(request, filters: Query[Filters]):
-    agencies, period, course = _scope(request, filters)
-    result = reports.confidence(agencies, period, course)
+    agencies, period, course, job_role = _scope(request, filters)
+    result = reports.confidence(agencies, period, course, job_role)
     return {
         "period_start": period.start,
         "period_end": period.end,
         "overall": _comparison(result["overall"]),
+        "by_agency": [
+            {"agency": row["agency"].name, "before_after": _comparison(row["change"])}
+            for row in result["by_agency"]
+        ],
         "items": [
             {
                 "code": row["item"].code,

@@ -2,15 +2,35 @@
 the pages and the exports share, so they cannot disagree. Every function takes the agencies
 the viewer may see (from `courses.scoping`) and a period."""
 
-import statistics
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from courses.models import Completion, CoursePage, Enrolment, LearnerProfile, SurveyItem, SurveyResponse
+from courses.models import (
+    Completion,
+    CoursePage,
+    Enrolment,
+    LearnerProfile,
+    SurveyItem,
+    SurveyResponse,
+    SurveySubmission,
+)
 from courses.statistics import compare
 
 
@@ -81,42 +101,48 @@ def _label(start, end):
     return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
 
 
-def training_numbers(agencies, period, course=None, job_role=None):
-    """Headline counts, completions per month, and the median days to complete."""
+def completions_in(agencies, period, course=None, job_role=None):
+    """Completions in the period, of the agencies (as recorded at completion), optionally
+    of one course and one job role: the rows every training and confidence figure counts."""
     start, end = period.bounds
     completions = Completion.objects.filter(
         agency__in=agencies, completed_at__gte=start, completed_at__lt=end
     )
+    if course:
+        completions = completions.filter(course=course)
+    if job_role:
+        completions = completions.filter(job_role=job_role)
+    return completions
+
+
+def training_numbers(agencies, period, course=None, job_role=None):
+    """Headline counts, completions per month, and the median days to complete."""
+    start, end = period.bounds
+    completions = completions_in(agencies, period, course, job_role)
     enrolments = Enrolment.objects.filter(
         learner__learner_profile__agency__in=agencies, started_at__gte=start, started_at__lt=end
     )
     staff = LearnerProfile.objects.filter(agency__in=agencies, created_at__lt=end)
     if course:
-        completions = completions.filter(course=course)
         enrolments = enrolments.filter(course=course)
     if job_role:
-        completions = completions.filter(job_role=job_role)
         enrolments = enrolments.filter(learner__learner_profile__job_role=job_role)
         staff = staff.filter(job_role=job_role)
-    registered = staff.count()
     enrolled = enrolments.values("learner").distinct().count()
     completed = completions.values("learner").distinct().count()
-    durations = [
-        (done - started).total_seconds() / 86400
-        for done, started in completions.values_list("completed_at", "enrolment__started_at")
-    ]
+    per_month = list(
+        completions.annotate(month=TruncMonth("completed_at"))
+        .values("month")
+        .annotate(people=Count("learner", distinct=True), completions=Count("pk"))
+        .order_by("month")
+    )
     return {
-        "registered": registered,
+        "registered": staff.count(),
         "enrolled": enrolled,
         "completed": completed,
         "completion_rate": round(100 * completed / enrolled, 1) if enrolled else None,
-        "median_days": round(statistics.median(durations), 1) if durations else None,
-        "per_month": list(
-            completions.annotate(month=TruncMonth("completed_at"))
-            .values("month")
-            .annotate(people=Count("learner", distinct=True), completions=Count("pk"))
-            .order_by("month")
-        ),
+        "median_days": _median_days(completions, sum(row["completions"] for row in per_month)),
+        "per_month": per_month,
         "by_course": list(
             completions.values("course_title")
             .annotate(people=Count("learner", distinct=True))
@@ -129,6 +155,24 @@ def training_numbers(agencies, period, course=None, job_role=None):
         ),
         "by_agency": by_agency(agencies, completions, staff),
     }
+
+
+def _median_days(completions, count):
+    """Median days from starting a course to completing it. The database sorts the
+    durations and returns only the middle one or two (SQLite has no median function)."""
+    if not count:
+        return None
+    durations = (
+        completions.annotate(
+            took=ExpressionWrapper(
+                F("completed_at") - F("enrolment__started_at"), output_field=DurationField()
+            )
+        )
+        .order_by("took")
+        .values_list("took", flat=True)
+    )
+    middle = list(durations[(count - 1) // 2 : count // 2 + 1])
+    return round(sum(took.total_seconds() for took in middle) / len(middle) / 86400, 1)
 
 
 def by_agency(agencies, completions, staff):
@@ -206,54 +250,96 @@ def due_refreshers(agencies, today=None, within=90):
     )
 
 
-def confidence(agencies, period, course=None):
+def confidence(agencies, period, course=None, job_role=None):
     """Per survey item and overall: the before/after comparison and the retrospective
-    ("looking back") comparison, for people who completed a course in the period. Each
-    person is one pair: someone who finished two courses counts with the later one."""
-    start, end = period.bounds
-    rows = (
-        SurveyResponse.objects.filter(
-            enrolment__completion__agency__in=agencies,
-            enrolment__completion__completed_at__gte=start,
-            enrolment__completion__completed_at__lt=end,
+    ("looking back") comparison, for people who completed a course in the period.
+
+    Each person is one pair: someone who finished two courses counts with the later one.
+    Overall, a person's score is the mean of their item ratings (a scale score). The
+    database returns how many people gave each combination of ratings, never the rows,
+    and scipy works on those counts. `by_agency` has the overall comparison per agency."""
+    latest = _latest_surveyed(completions_in(agencies, period, course, job_role))
+    per_item = (
+        SurveyResponse.objects.filter(enrolment__in=latest, phase="after")
+        .annotate(before=_same_item("before"), looking_back=_same_item("retrospective"))
+        .values_list("item", "before__rating", "looking_back__rating", "rating")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    change, back = defaultdict(Counter), defaultdict(Counter)
+    for item, before, looking_back, after, people in per_item:
+        change[item][before, after] += people
+        back[item][looking_back, after] += people
+    per_person = (
+        Completion.objects.filter(enrolment__in=latest)
+        .annotate(before=_mean_rating("before"), after=_mean_rating("after"))
+        .values_list("agency", "before", "after")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    overall, agency_counts = Counter(), defaultdict(Counter)
+    for agency, before, after, people in per_person:
+        pair = (_number(before), _number(after))
+        overall[pair] += people
+        agency_counts[agency][pair] += people
+    return {
+        "items": [
+            {"item": item, "change": compare(change[item.pk]), "looking_back": compare(back[item.pk])}
+            for item in SurveyItem.objects.filter(pk__in=change).order_by("sort_order")
+        ],
+        "overall": compare(overall),
+        "by_agency": [
+            {"agency": agency, "change": compare(agency_counts[agency.pk])}
+            for agency in agencies.order_by("sort_order", "name")
+        ],
+    }
+
+
+def _latest_surveyed(completions):
+    """Per person, the latest of these completed enrolments with both surveys answered."""
+    surveyed = completions.filter(
+        Exists(SurveySubmission.objects.filter(enrolment=OuterRef("enrolment"), phase="before")),
+        Exists(SurveySubmission.objects.filter(enrolment=OuterRef("enrolment"), phase="after")),
+    )
+    return surveyed.values("learner").annotate(latest=Max("enrolment")).values("latest")
+
+
+def _same_item(phase):
+    """Join the same person's rating of the same item in another phase."""
+    return FilteredRelation(
+        "enrolment__responses",
+        condition=Q(enrolment__responses__phase=phase, enrolment__responses__item=F("item")),
+    )
+
+
+def _mean_rating(phase):
+    """A person's mean rating over the items in one phase of a completed enrolment."""
+    return Subquery(
+        SurveyResponse.objects.filter(enrolment=OuterRef("enrolment"), phase=phase)
+        .values("enrolment")
+        .annotate(mean=Avg("rating"))
+        .values("mean")
+    )
+
+
+def _number(value):
+    """Averages come back as Decimal from PostgreSQL and float from SQLite."""
+    return None if value is None else round(float(value), 6)
+
+
+def confidence_sections(result):
+    """The confidence report as the page shows it and the exports write it: titled
+    sections of (name, comparison) rows. Agencies side by side only when there are several."""
+    sections = [("Overall: each person's mean rating over the areas", [("All areas", result["overall"])])]
+    if len(result["by_agency"]) > 1:
+        sections.append(
+            ("Overall, by agency", [(r["agency"].name, r["change"]) for r in result["by_agency"]])
         )
-        .values("enrolment", "item", "enrolment__learner")
-        .annotate(
-            before=Max("rating", filter=Q(phase="before")),
-            after=Max("rating", filter=Q(phase="after")),
-            looking_back=Max("rating", filter=Q(phase="retrospective")),
+    sections.append(("Before and after, per area", [(r["item"].text, r["change"]) for r in result["items"]]))
+    sections.append(
+        (
+            "Looking back and after, per area (“before” is how confident people think they really were)",
+            [(r["item"].text, r["looking_back"]) for r in result["items"]],
         )
     )
-    if course:
-        rows = rows.filter(enrolment__course=course)
-    # Each person counts once per item: their latest course in the period with both surveys.
-    latest = {}
-    for row in rows.order_by("enrolment"):
-        if row["before"] is not None and row["after"] is not None:
-            latest[(row["enrolment__learner"], row["item"])] = row
-    by_item = {}
-    for row in latest.values():
-        by_item.setdefault(row["item"], []).append(row)
-    items = list(SurveyItem.objects.filter(pk__in=by_item).order_by("sort_order"))
-    result = []
-    for item in items:
-        answered = by_item[item.pk]
-        result.append(
-            {
-                "item": item,
-                "change": compare([(r["before"], r["after"]) for r in answered]),
-                "looking_back": compare([(r["looking_back"], r["after"]) for r in answered]),
-            }
-        )
-    return {"items": result, "overall": _overall(by_item)}
-
-
-def _overall(by_item):
-    """One pair per person: the median of their item ratings before and after."""
-    per_person = {}
-    for rows in by_item.values():
-        for row in rows:
-            before, after = per_person.setdefault(row["enrolment__learner"], ([], []))
-            before.append(row["before"])
-            after.append(row["after"])
-    return compare([(statistics.median(b), statistics.median(a)) for b, a in per_person.values()])
+    return sections

@@ -6,9 +6,9 @@ scipy. Small groups are not reported: a figure about fewer than 5 people is with
 no p-value is given for fewer than 6 pairs (it would mean nothing)."""
 
 import math
-import statistics
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.stats import rankdata, wilcoxon
 
 SMALL_GROUP = 5
@@ -41,39 +41,77 @@ class Comparison:
             return "The change is unlikely to be chance (p < 0.05)."
         return "The change could be chance (p ≥ 0.05)."
 
-    def shown(self, name):
-        """A figure as it may be published: withheld for groups under five."""
+    @property
+    def p_rounded(self):
+        """The p-value as published: three decimal places, or "< 0.001"."""
+        if self.p_value is None:
+            return None
+        return "< 0.001" if self.p_value < 0.001 else round(self.p_value, 3)
+
+    @property
+    def r_rounded(self):
+        return None if self.r is None else round(self.r, 2)
+
+    def published(self):
+        """The figures as every page, export and PDF shows them, in PUBLISHED_COLUMNS order:
+        each one "fewer than 5" for a group under five, "" where there is no test."""
+        names = (
+            "pairs",
+            "median_before",
+            "median_after",
+            "improved",
+            "same",
+            "worse",
+            "p_rounded",
+            "r_rounded",
+        )
         if self.suppressed:
-            return FEWER_THAN_FIVE
-        value = getattr(self, name)
-        return "" if value is None else value
+            return [FEWER_THAN_FIVE] * len(names)
+        return ["" if getattr(self, name) is None else getattr(self, name) for name in names]
 
 
-def compare(pairs):
-    """Compare (before, after) ratings of the same people."""
-    pairs = [(b, a) for b, a in pairs if b is not None and a is not None]
-    n = len(pairs)
+PUBLISHED_COLUMNS = [
+    "People with both ratings",
+    "Median before",
+    "Median after",
+    "% more confident",
+    "% the same",
+    "% less confident",
+    "p (Wilcoxon, Pratt)",
+    "Effect size r",
+]
+
+
+def compare(counts):
+    """Compare the before and after ratings of the same people, given as the database
+    groups them: {(before, after): number of people}. Pairs missing a rating are left out."""
+    counts = {pair: n for pair, n in counts.items() if None not in pair and n}
+    n = sum(counts.values())
     if n < SMALL_GROUP:
         return Comparison(pairs=n)
-    before = [b for b, _ in pairs]
-    after = [a for _, a in pairs]
-    differences = [a - b for b, a in pairs]
+    people = np.array(list(counts.values()))
+    before = np.repeat(np.array([float(b) for b, _ in counts]), people)
+    after = np.repeat(np.array([float(a) for _, a in counts]), people)
+    differences = after - before
     p_value = r = None
-    if n >= MIN_PAIRS_FOR_TEST and any(differences):
+    if n >= MIN_PAIRS_FOR_TEST and differences.any():
         result = wilcoxon(after, before, zero_method="pratt", method="approx")
         p_value = float(result.pvalue)
         # scipy's two-sided z carries no direction; take it from the signed rank sums.
-        ranks = rankdata([abs(d) for d in differences])
-        rose = sum(rank for rank, d in zip(ranks, differences, strict=True) if d > 0)
-        fell = sum(rank for rank, d in zip(ranks, differences, strict=True) if d < 0)
-        r = math.copysign(abs(float(result.zstatistic)), rose - fell) / math.sqrt(n)
+        ranks = rankdata(np.abs(differences))
+        direction = ranks[differences > 0].sum() - ranks[differences < 0].sum()
+        r = math.copysign(abs(float(result.zstatistic)), direction) / math.sqrt(n)
     return Comparison(
         pairs=n,
-        median_before=float(statistics.median(before)),
-        median_after=float(statistics.median(after)),
-        improved=round(100 * sum(d > 0 for d in differences) / n, 1),
-        same=round(100 * sum(d == 0 for d in differences) / n, 1),
-        worse=round(100 * sum(d < 0 for d in differences) / n, 1),
+        median_before=float(np.median(before)),
+        median_after=float(np.median(after)),
+        improved=_percent(differences > 0),
+        same=_percent(differences == 0),
+        worse=_percent(differences < 0),
         p_value=p_value,
         r=r,
     )
+
+
+def _percent(flags):
+    return round(100 * float(flags.mean()), 1)

@@ -2,7 +2,8 @@
 most often missed, and traffic-light answers against the right colour per age band.
 
 Each learner counts once per quiz: her first submitted attempt (retakes after reading
-the explanations would flatter the figures). People belong to the agency on their profile.
+the explanations would flatter the figures). People belong to the agency and job role on
+their profile. Every figure is grouped and counted by the database.
 """
 
 from collections import defaultdict
@@ -10,18 +11,21 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP
-from quizzes.models import Attempt, Question, Response
+from quizzes.marks import COLOURS
+from quizzes.models import Attempt, ColourMark, IndicatorMark, Question, Response
 
 UPPER_LOWER_SHARE = 0.27  # the classic upper and lower 27% groups for discrimination
 
 
-def first_attempts(agencies, period, course=None):
+def first_attempts(agencies, period, course=None, job_role=None):
     start, end = period.bounds
     attempts = Attempt.objects.filter(
         number=1, submitted_at__gte=start, submitted_at__lt=end, learner__learner_profile__agency__in=agencies
     )
     if course is not None:
         attempts = attempts.filter(quiz__course=course)
+    if job_role:
+        attempts = attempts.filter(learner__learner_profile__job_role=job_role)
     return attempts
 
 
@@ -29,22 +33,29 @@ def small(count):
     return FEWER_THAN_FIVE if 0 < count < SMALL_GROUP else count
 
 
-def question_statistics(agencies, period, course=None):
-    attempts = first_attempts(agencies, period, course)
-    responses = Response.objects.filter(attempt__in=attempts)
-    counts = list(
-        responses.values("question")
-        .annotate(people=Count("pk"), right=Count("pk", filter=Q(score=1)))
+def question_statistics(agencies, period, course=None, job_role=None):
+    """Per question: people, facility (share fully right) and discrimination (facility in
+    the top 27% of attempts by score minus facility in the bottom 27%)."""
+    attempts = first_attempts(agencies, period, course, job_role)
+    size = max(1, round(attempts.count() * UPPER_LOWER_SHARE))
+    # Rank by score, ties by id, so the two groups never overlap and never change between runs.
+    lower = attempts.order_by("score", "pk").values("pk")[:size]
+    upper = attempts.order_by("-score", "-pk").values("pk")[:size]
+    right = Q(score=1)
+    counts = (
+        Response.objects.filter(attempt__in=attempts)
+        .values("question")
+        .annotate(
+            people=Count("pk"),
+            right=Count("pk", filter=right),
+            upper=Count("pk", filter=Q(attempt__in=upper)),
+            upper_right=Count("pk", filter=right & Q(attempt__in=upper)),
+            lower=Count("pk", filter=Q(attempt__in=lower)),
+            lower_right=Count("pk", filter=right & Q(attempt__in=lower)),
+        )
         .order_by("question")
     )
-    scores = dict(attempts.values_list("pk", "score"))
-    rows = responses.values_list("question", "attempt", "score")
-    by_question = defaultdict(dict)
-    for question, attempt, score in rows:
-        by_question[question][attempt] = score == 1
-    ranked = sorted(scores, key=lambda pk: scores[pk])
-    size = max(1, round(len(ranked) * UPPER_LOWER_SHARE))
-    lower, upper = set(ranked[:size]), set(ranked[-size:])
+    counts = list(counts)
     texts = dict(
         Question.objects.non_polymorphic()
         .filter(pk__in=[c["question"] for c in counts])
@@ -52,14 +63,12 @@ def question_statistics(agencies, period, course=None):
     )
     result = []
     for count in counts:
-        answers = by_question[count["question"]]
         suppressed = count["people"] < SMALL_GROUP
         discrimination = None
-        if not suppressed:
-            up = [right for attempt, right in answers.items() if attempt in upper]
-            low = [right for attempt, right in answers.items() if attempt in lower]
-            if up and low:
-                discrimination = round(sum(up) / len(up) - sum(low) / len(low), 2)
+        if not suppressed and count["upper"] and count["lower"]:
+            discrimination = round(
+                count["upper_right"] / count["upper"] - count["lower_right"] / count["lower"], 2
+            )
         result.append(
             {
                 "question": texts.get(count["question"], "(deleted question)"),
@@ -71,65 +80,137 @@ def question_statistics(agencies, period, course=None):
     return sorted(result, key=lambda r: (r["facility"] is None, r["facility"] or 0))
 
 
-def missed_categories(agencies, period, course=None):
-    """Share of indicator observations not ticked, per indicator category."""
-    responses = Response.objects.filter(
-        attempt__in=first_attempts(agencies, period, course), question_type="spot_indicators"
+def missed_categories(agencies, period, course=None, job_role=None):
+    """Share of real indicators left unticked, per indicator category."""
+    rows = (
+        IndicatorMark.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
+        .values("category", "category_label")
+        .annotate(
+            shown=Count("pk"),
+            missed=Count("pk", filter=Q(ticked=False)),
+            people=Count("attempt", distinct=True),
+        )
+        .order_by()
     )
-    shown, missed, people = defaultdict(int), defaultdict(int), defaultdict(set)
-    labels = {}
-    for snapshot, answer, attempt in responses.values_list("snapshot", "answer", "attempt"):
-        chosen = set(answer.get("choices", []))
-        for item in snapshot["items"]:
-            if item["indicator"]:
-                shown[item["category"]] += 1
-                missed[item["category"]] += item["id"] not in chosen
-                people[item["category"]].add(attempt)
-                labels[item["category"]] = item["category_label"]
-    rows = [
+    result = [
         {
-            "category": labels[c],
-            "people": small(len(people[c])),
-            "missed": None if len(people[c]) < SMALL_GROUP else round(100 * missed[c] / shown[c], 1),
+            "category": row["category_label"],
+            "people": small(row["people"]),
+            "missed": None if row["people"] < SMALL_GROUP else round(100 * row["missed"] / row["shown"], 1),
         }
-        for c in shown
+        for row in rows
     ]
-    return sorted(rows, key=lambda r: -(r["missed"] or 0))
+    return sorted(result, key=lambda r: (-(r["missed"] or 0), r["category"]))
 
 
-def traffic_light_table(agencies, period, course=None):
+def traffic_light_table(agencies, period, course=None, job_role=None):
     """For each age band: how often each right colour was answered green, amber or red."""
-    responses = Response.objects.filter(
-        attempt__in=first_attempts(agencies, period, course),
-        question_type__in=["traffic_light", "traffic_light_sort"],
-    )
-    table = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    people = defaultdict(set)
-    for snapshot, answer, attempt in responses.values_list("snapshot", "answer", "attempt"):
-        if snapshot["type"] == "traffic_light":
-            answers = [(snapshot["correct"], answer.get("colour") or "none")]
-        else:
-            placed = answer.get("placements", {})
-            answers = [(i["correct"], placed.get(str(i["id"])) or "none") for i in snapshot["items"]]
-        for correct, chosen in answers:
-            table[snapshot["band"]][correct][chosen] += 1
-        people[snapshot["band"]].add(attempt)
+    marks = ColourMark.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
+    people = dict(marks.values_list("band").annotate(n=Count("attempt", distinct=True)).order_by())
+    table = defaultdict(lambda: defaultdict(dict))
+    for band, correct, chosen, n in (
+        marks.values_list("band", "correct", "chosen").annotate(n=Count("pk")).order_by()
+    ):
+        table[band][correct][chosen] = n
+    return [
+        {
+            "band": band,
+            "people": small(people[band]),
+            "suppressed": people[band] < SMALL_GROUP,
+            "rows": [
+                {
+                    "correct": correct,
+                    "cells": [small(table[band][correct].get(c, 0)) for c in (*COLOURS, "none")],
+                }
+                for correct in COLOURS
+                if correct in table[band]
+            ],
+        }
+        for band in sorted(table)
+    ]
+
+
+def by_agency(agencies, period, course=None, job_role=None):
+    """One row per agency, side by side: people who took a quiz and the share of their
+    answers that were fully right."""
+    rows = {
+        row["attempt__learner__learner_profile__agency"]: row
+        for row in Response.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
+        .values("attempt__learner__learner_profile__agency")
+        .annotate(
+            people=Count("attempt", distinct=True), answers=Count("pk"), right=Count("pk", filter=Q(score=1))
+        )
+        .order_by()
+    }
     result = []
-    for band, rows in table.items():
-        suppressed = len(people[band]) < SMALL_GROUP
+    for agency in agencies.order_by("sort_order", "name"):
+        row = rows.get(agency.pk, {"people": 0, "answers": 0, "right": 0})
+        shown = row["people"] >= SMALL_GROUP
         result.append(
             {
-                "band": band,
-                "people": small(len(people[band])),
-                "suppressed": suppressed,
-                "rows": [
-                    {
-                        "correct": correct,
-                        "cells": [small(rows[correct][c]) for c in ("green", "amber", "red", "none")],
-                    }
-                    for correct in ("green", "amber", "red")
-                    if correct in rows
-                ],
+                "agency": agency.name,
+                "people": small(row["people"]),
+                "facility": round(row["right"] / row["answers"], 2) if shown else None,
             }
         )
-    return sorted(result, key=lambda r: r["band"])
+    return result
+
+
+def figures(agencies, period, course=None, job_role=None):
+    """Everything the page shows, as the tables the exports write: (key, title, headings,
+    rows), so the page and the spreadsheets hold the same rows in the same order."""
+    tables = [
+        (
+            "questions",
+            "Questions, hardest first",
+            ["Question", "People", "Facility index", "Discrimination index"],
+            [
+                [r["question"], r["people"], r["facility"], r["discrimination"]]
+                for r in question_statistics(agencies, period, course, job_role)
+            ],
+        ),
+        (
+            "categories",
+            "Indicator categories most often missed",
+            ["Indicator category", "People", "% of indicators not ticked"],
+            [
+                [r["category"], r["people"], r["missed"]]
+                for r in missed_categories(agencies, period, course, job_role)
+            ],
+        ),
+        (
+            "traffic",
+            "Traffic light: answers against the right colour, per age band",
+            [
+                "Age band",
+                "People",
+                "Right colour",
+                "Answered green",
+                "Answered amber",
+                "Answered red",
+                "No answer",
+            ],
+            [
+                [band["band"], band["people"], correct, *cells]
+                for band in traffic_light_table(agencies, period, course, job_role)
+                for correct, cells in (
+                    [("", [None] * 4)]
+                    if band["suppressed"]
+                    else [(row["correct"].capitalize(), row["cells"]) for row in band["rows"]]
+                )
+            ],
+        ),
+    ]
+    if agencies.count() > 1:
+        tables.append(
+            (
+                "agencies",
+                "Agencies side by side",
+                ["Agency", "People", "Share of answers fully right"],
+                [
+                    [r["agency"], r["people"], r["facility"]]
+                    for r in by_agency(agencies, period, course, job_role)
+                ],
+            )
+        )
+    return tables

@@ -12,6 +12,7 @@ from django.utils import timezone
 from courses import activities
 from courses import services as course_services
 from courses.models import Enrolment
+from quizzes import marks
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.scoring import mark, quiz_percentage
 from quizzes.snapshots import quiz_snapshots
@@ -78,7 +79,7 @@ def submit_attempt(attempt, answers):
         if locked.submitted_at is not None:
             raise AlreadySubmitted("This attempt has already been submitted.")
         marked = [mark(snapshot, answer) for snapshot, answer in zip(locked.questions, answers, strict=True)]
-        Response.objects.bulk_create(
+        responses = Response.objects.bulk_create(
             Response(
                 attempt=locked,
                 question_id=snapshot.get("question_id"),
@@ -93,6 +94,7 @@ def submit_attempt(attempt, answers):
                 zip(locked.questions, answers, marked, strict=True), 1
             )
         )
+        marks.record(responses)
         score = quiz_percentage([(m, s["points"]) for m, s in zip(marked, locked.questions, strict=True)])
         locked.score = Decimal(str(score))
         locked.passed = score >= locked.quiz.pass_mark

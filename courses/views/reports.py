@@ -16,9 +16,10 @@ from courses.charts import confidence_chart
 from courses.exports import download
 from courses.models import CoursePage, JobRole
 from courses.scoping import require_report_viewer
+from courses.statistics import PUBLISHED_COLUMNS
 
 
-def _scope(request):
+def report_scope(request):
     agencies = require_report_viewer(request.user)
     period, problem = reports.period_from(request.GET)
     course = reports.course_from(request.GET.get("course"))
@@ -35,7 +36,7 @@ PERIOD_CHOICES = [
 ]
 
 
-def _filters(request, period, problem, course, job_role):
+def filter_context(request, period, problem, course, job_role):
     return {
         "period_choices": PERIOD_CHOICES,
         "period": period,
@@ -51,7 +52,7 @@ def _filters(request, period, problem, course, job_role):
 
 @login_required
 def training(request):
-    agencies, period, problem, course, job_role = _scope(request)
+    agencies, period, problem, course, job_role = report_scope(request)
     numbers = reports.training_numbers(agencies, period, course, job_role)
     due = reports.due_refreshers(agencies)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
@@ -103,63 +104,34 @@ def training(request):
             "numbers": numbers,
             "due": due[:200],
             "staff": staff_page,
-            **_filters(request, period, problem, course, job_role),
+            **filter_context(request, period, problem, course, job_role),
         },
     )
 
 
 @login_required
 def confidence(request):
-    agencies, period, problem, course, job_role = _scope(request)
-    result = reports.confidence(agencies, period, course)
+    agencies, period, problem, course, job_role = report_scope(request)
+    result = reports.confidence(agencies, period, course, job_role)
+    sections = reports.confidence_sections(result)
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
-        rows = []
-        for row in result["items"]:
-            change, back = row["change"], row["looking_back"]
-            rows.append(
-                [
-                    row["item"].code,
-                    row["item"].text,
-                    change.shown("pairs"),
-                    change.shown("median_before"),
-                    change.shown("median_after"),
-                    change.shown("improved"),
-                    change.shown("same"),
-                    change.shown("worse"),
-                    change.shown("p_value"),
-                    change.shown("r"),
-                    back.shown("median_before"),
-                    back.shown("p_value"),
-                ]
-            )
-        return download(
-            rows,
-            [
-                "Item code",
-                "Item",
-                "People with both ratings",
-                "Median before",
-                "Median after",
-                "% improved",
-                "% same",
-                "% worse",
-                "p (Wilcoxon, Pratt)",
-                "Effect size r",
-                "Median looking back",
-                "p looking back",
-            ],
-            "confidence",
-            kind,
-        )
+        rows = [
+            [section, name, *comparison.published()]
+            for section, rows in sections
+            for name, comparison in rows
+        ]
+        return download(rows, ["Section", "Area or agency", *PUBLISHED_COLUMNS], "confidence", kind)
     return render(
         request,
         "courses/reports/confidence.html",
         {
             "agencies": agencies,
             "result": result,
+            "sections": sections,
+            "columns": PUBLISHED_COLUMNS,
             "chart": confidence_chart(result["items"]),
-            **_filters(request, period, problem, course, job_role),
+            **filter_context(request, period, problem, course, job_role),
         },
     )
 
@@ -176,13 +148,9 @@ def board_summary(request):
 
     if not PartnershipManager.objects.filter(user=request.user).exists():
         raise PermissionDenied("The board summary is for the partnership manager.")
-    agencies, period, problem, course, job_role = _scope(request)
+    agencies, period, problem, course, job_role = report_scope(request)
     numbers = reports.training_numbers(agencies, period)
     overall = reports.confidence(agencies, period)
-    per_agency = [
-        (agency.name, reports.confidence(agencies.filter(pk=agency.pk), period)["overall"])
-        for agency in agencies.order_by("sort_order", "name")
-    ]
     site = Site.objects.filter(is_default_site=True).first()
     html = render_to_string(
         "courses/reports/board_summary.html",
@@ -191,7 +159,6 @@ def board_summary(request):
             "period": period,
             "numbers": numbers,
             "overall": overall,
-            "per_agency": per_agency,
             "chart": as_data_uri(confidence_chart(overall["items"])),
             "made_on": timezone.localdate(),
         },

@@ -16,7 +16,7 @@ from .questions import (
     TrueFalseQuestion,
 )
 from .quizzes import Quiz, Vignette
-from .records import Attempt, Response
+from .records import Attempt, ColourMark, IndicatorMark, Response
 
 __all__ = [
     "QUESTION_TYPES",
@@ -25,6 +25,8 @@ __all__ = [
     "BandSet",
     "Behaviour",
     "Colour",
+    "ColourMark",
+    "IndicatorMark",
     "MatchPair",
     "MatchingQuestion",
     "MultipleResponseQuestion",

@@ -67,3 +67,37 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.attempt} question {self.position}"
+
+
+class IndicatorMark(models.Model):
+    """One real indicator shown in a "spot the indicators" answer, and whether it was ticked.
+
+    Derived from the response when it is saved (`quizzes.marks`), so "what staff miss"
+    is counted by the database instead of by reading every stored snapshot."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="indicator_marks")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="indicator_marks"
+    )  # saves a join
+    category = models.CharField(max_length=25)
+    category_label = models.CharField(max_length=100)
+    ticked = models.BooleanField()
+
+    def __str__(self):
+        return f"{self.category}: {'ticked' if self.ticked else 'missed'}"
+
+
+class ColourMark(models.Model):
+    """One traffic-light judgement: the age band, the right colour and the colour chosen
+    ("none" when left blank). Derived from the response like `IndicatorMark`."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="colour_marks")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="colour_marks"
+    )  # saves a join
+    band = models.CharField(max_length=100)
+    correct = models.CharField(max_length=5)
+    chosen = models.CharField(max_length=5)
+
+    def __str__(self):
+        return f"{self.band}: {self.correct} answered {self.chosen}"

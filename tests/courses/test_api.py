@@ -61,7 +61,9 @@ def test_tokens(client):
         {"period": "<script>"},
         {"start": "not-a-date"},
         {"course": "abc"},
-        {"course": "99999999"}, {"course": str(2**70)}, {"course": "-3"},
+        {"course": "99999999"},
+        {"course": str(2**70)},
+        {"course": "-3"},
         {"start": "2026-01-01", "end": "1999-01-01"},
     ],
 )
@@ -89,3 +91,24 @@ def test_a_lead_makes_and_revokes_a_token_on_her_profile(client):
     assert get(client, "/api/v1/training-numbers", key).status_code == 401
     client.force_login(get_user_model().objects.get(username="editor@example.org"))
     assert client.get("/accounts/api-tokens/").status_code == 403
+
+
+def test_confidence_by_agency_and_job_role_filter(client, complete):
+    for _ in range(5):
+        complete(agency="housing")
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    token = APIToken.create_token(user=manager, name="board")[1]
+    body = get(client, "/api/v1/confidence", token, period="this_year").json()
+    rows = {row["agency"]: row["before_after"] for row in body["by_agency"]}
+    assert len(rows) == Agency.objects.count()
+    period, _ = reports.period_from({"period": "this_year"})
+    expected = reports.confidence(Agency.objects.filter(code="housing"), period)["overall"]
+    assert rows["Housing"]["people"] == expected.pairs >= 5
+    assert rows["Housing"]["median_after"] == expected.median_after
+    other_role = get(client, "/api/v1/training-numbers", token, period="this_year", job_role="police").json()
+    assert (
+        other_role["completed"]
+        == reports.training_numbers(Agency.objects.all(), period, job_role="police")["completed"]
+    )
+    assert get(client, "/api/v1/confidence", token, job_role="<script>").status_code == 200

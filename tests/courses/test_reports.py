@@ -4,6 +4,7 @@ that match the page and cannot carry spreadsheet formulas."""
 import csv
 import io
 from datetime import timedelta
+from statistics import median
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,12 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
+from scipy.stats import wilcoxon
 
 from cms.models import Agency
 from courses import reports, services
 from courses.exports import neutralise
-from courses.models import AgencyLead, Completion, PartnershipManager
-from courses.statistics import compare
+from courses.models import AgencyLead, Completion, PartnershipManager, SurveyItem
 from tests.factories import lessons_of, make_course, make_learner, survey_ratings
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +67,15 @@ def test_confidence_matches_an_independent_pairing(staff):
     course, housing, police = staff
     period, _ = reports.period_from({"period": "this_year"})
     result = reports.confidence(Agency.objects.filter(code="housing"), period, course)
-    pairs = [(2, 2 + n % 3) for n in range(6)]
+    before, after = [2] * 6, [2 + n % 3 for n in range(6)]  # as the fixture rated them
+    expected = wilcoxon(after, before, zero_method="pratt", method="approx")
+    assert len(result["items"]) == SurveyItem.objects.filter(active=True).count()
     for row in result["items"]:
-        expected = compare(pairs)
         assert row["change"].pairs == 6
-        assert row["change"].p_value == pytest.approx(expected.p_value)
-        assert row["change"].median_after == expected.median_after
+        assert row["change"].p_value == pytest.approx(expected.pvalue)
+        assert row["change"].r == pytest.approx(abs(expected.zstatistic) / 6**0.5)
+        assert (row["change"].median_before, row["change"].median_after) == (2, 3)
+    assert result["overall"].pairs == 6 and result["overall"].p_value == pytest.approx(expected.pvalue)
 
 
 def test_a_lead_sees_only_her_agency_and_others_get_403(client, staff):
@@ -283,3 +287,74 @@ def test_odd_course_parameters_are_ignored_not_errors(client):
     for value in [str(2**70), "-1", "abc", "0", "1e9"]:
         for url in ["/leads/reports/", "/leads/reports/confidence/", "/leads/reports/quiz/"]:
             assert client.get(url, {"course": value}).status_code == 200, (url, value)
+
+
+def test_the_looking_back_comparison_matches_scipy(staff):
+    course, housing, police = staff
+    period, _ = reports.period_from({"period": "this_year"})
+    result = reports.confidence(Agency.objects.filter(code="housing"), period, course)
+    after = [2 + n % 3 for n in range(6)]
+    looking_back = [max(1, a - 1) for a in after]  # as the factory rates it: one below "after"
+    expected = wilcoxon(after, looking_back, zero_method="pratt", method="approx")
+    for row in result["items"]:
+        assert row["looking_back"].pairs == 6 and row["looking_back"].median_before == median(looking_back)
+        assert row["looking_back"].p_value == pytest.approx(expected.pvalue)
+        assert row["looking_back"].r == pytest.approx(abs(expected.zstatistic) / 6**0.5)
+
+
+def test_confidence_by_agency_and_by_job_role(staff):
+    course, housing, police = staff
+    period, _ = reports.period_from({"period": "this_year"})
+    everyone = Agency.objects.filter(code__in=["housing", "police"])
+    result = reports.confidence(everyone, period, course)
+    by_agency = {row["agency"].code: row["change"] for row in result["by_agency"]}
+    assert by_agency["housing"].pairs == 6 and by_agency["police"].pairs == 3
+    assert by_agency["police"].suppressed and by_agency["police"].published() == ["fewer than 5"] * 8
+    assert result["overall"].pairs == 9
+    assert reports.confidence(everyone, period, course, job_role="police")["overall"].pairs == 3
+    assert reports.confidence(everyone, period, course, job_role="housing")["overall"].pairs == 6
+
+
+def test_the_confidence_page_and_its_export_hold_the_same_figures(client, staff):
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    client.force_login(manager)
+    params = {"period": "this_year"}
+    page = BeautifulSoup(client.get("/leads/reports/confidence/", params).content, "html.parser")
+    shown = []
+    for table in page.select("table"):
+        for tr in table.select("tbody tr"):
+            cells = [td.get_text(strip=True).rstrip("%") for td in tr.select("td")]
+            if cells == ["fewer than 5 people"]:
+                cells = ["fewer than 5"] * 8
+            shown.append([table.caption.get_text(strip=True), tr.th.get_text(strip=True), *cells])
+    exported = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/leads/reports/confidence/", {**params, "export": "csv"}).content.decode()
+            )
+        )
+    )[1:]
+    assert [[value or "–" for value in row] for row in exported] == shown
+    sections = {row[0] for row in exported}
+    assert "Overall, by agency" in sections and any(s.startswith("Looking back") for s in sections)
+    police = next(row for row in exported if row[1] == "Police")
+    assert police[2:] == ["fewer than 5"] * 8  # three officers
+
+
+def test_median_days_matches_the_raw_rows(staff):
+    from courses.models import Enrolment
+
+    course, housing, police = staff
+
+    period, _ = reports.period_from({"period": "this_year"})
+    for days, enrolment in enumerate(Enrolment.objects.order_by("pk"), start=1):
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            started_at=enrolment.started_at - timedelta(days=days * 3)
+        )
+    for code, people in [("housing", 6), ("police", 3)]:  # an even and an odd number of completions
+        raw = Completion.objects.filter(agency__code=code, course=course).select_related("enrolment")
+        assert raw.count() == people
+        expected = median((c.completed_at - c.enrolment.started_at).total_seconds() / 86400 for c in raw)
+        numbers = reports.training_numbers(Agency.objects.filter(code=code), period, course)
+        assert numbers["median_days"] == round(expected, 1)

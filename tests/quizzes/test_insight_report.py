@@ -1,14 +1,18 @@
 """What staff miss: figures checked against the raw responses, small groups withheld."""
 
+import csv
+import io
+
 import pytest
 from bs4 import BeautifulSoup
+from openpyxl import load_workbook
 
 from cms.models import Agency
 from courses import reports as course_reports
 from courses import services as course_services
-from courses.models import AgencyLead
-from quizzes import reports, services
-from quizzes.models import Attempt, Response
+from courses.models import AgencyLead, PartnershipManager
+from quizzes import marks, reports, services
+from quizzes.models import Attempt, ColourMark, IndicatorMark, Response
 from quizzes.scoring import model_answer
 from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_learner, make_quiz, survey_ratings
 
@@ -86,3 +90,102 @@ def test_small_groups_are_withheld_and_the_page_is_scoped(client, answered):
     assert Attempt.objects.filter(quiz=quiz).count() == 8
     client.force_login(make_learner("housing"))
     assert client.get("/leads/reports/quiz/").status_code == 403
+
+
+def housing_lead(client):
+    lead = make_learner("housing")
+    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
+    client.force_login(lead)
+
+
+def page_tables(html):
+    """Each table on the page by its key: the body rows as text, "–" for an empty cell."""
+    soup = BeautifulSoup(html, "html.parser")
+    return {
+        table["data-table"]: [
+            [cell.get_text(strip=True) for cell in tr.select("th, td")] for tr in table.tbody.select("tr")
+        ]
+        for table in soup.select("table[data-table]")
+    }
+
+
+def comparable(rows):
+    """Rows of cells as text or numbers, so 0.0 on the page equals the 0 a spreadsheet gives back."""
+
+    def cell(value):
+        value = "–" if value in (None, "") else str(value)
+        try:
+            return float(value)
+        except ValueError:
+            return value
+
+    return [[cell(value) for value in row] for row in rows]
+
+
+def test_every_table_exports_what_the_page_shows(client, answered):
+    course, quiz = answered
+    housing_lead(client)
+    params = {"period": "this_year", "course": course.pk}
+    shown = page_tables(client.get("/leads/reports/quiz/", params).content)
+    assert set(shown) == {"questions", "categories", "traffic"}  # one agency: no side-by-side table
+    for key, rows in shown.items():
+        text = client.get("/leads/reports/quiz/", {**params, "export": "csv", "table": key}).content.decode()
+        exported = list(csv.reader(io.StringIO(text)))[1:]
+        assert comparable(exported) == comparable(rows), key
+        book = client.get("/leads/reports/quiz/", {**params, "export": "xlsx", "table": key}).content
+        sheet = list(load_workbook(io.BytesIO(book)).active.iter_rows(values_only=True))[1:]
+        assert comparable(sheet) == comparable(rows), key
+    assert len(shown["questions"]) == len(SAMPLE_QUESTIONS)
+
+
+def test_job_role_filter_and_agencies_side_by_side(client, answered):
+    course, quiz = answered
+    agencies, period = scope()
+    assert reports.question_statistics(agencies, period, course, job_role="police") == []
+    assert len(reports.question_statistics(agencies, period, course, job_role="housing")) == len(
+        SAMPLE_QUESTIONS
+    )
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    client.force_login(manager)
+    shown = page_tables(
+        client.get("/leads/reports/quiz/", {"period": "this_year", "course": course.pk}).content
+    )
+    rows = {row[0]: row[1:] for row in shown["agencies"]}
+    assert len(rows) == Agency.objects.count()
+    raw = Response.objects.filter(attempt__quiz=quiz, attempt__number=1)
+    assert rows["Housing"] == ["8", str(round(raw.filter(score=1).count() / raw.count(), 2))]
+    assert rows["Police"] == ["0", "–"]
+
+
+def test_the_migration_marks_answers_given_before_marks_existed(answered):
+    import importlib
+
+    from django.apps import apps
+
+    course, quiz = answered
+    agencies, period = scope()
+    before = (
+        reports.missed_categories(agencies, period, course),
+        reports.traffic_light_table(agencies, period, course),
+    )
+    assert IndicatorMark.objects.exists() and ColourMark.objects.exists()
+    IndicatorMark.objects.all().delete()
+    ColourMark.objects.all().delete()
+    assert reports.missed_categories(agencies, period, course) == []
+    migration = importlib.import_module("quizzes.migrations.0002_indicator_and_colour_marks")
+    migration.mark_earlier_answers(apps, None)
+    after = (
+        reports.missed_categories(agencies, period, course),
+        reports.traffic_light_table(agencies, period, course),
+    )
+    assert after == before
+
+
+def test_hostile_answers_are_marked_as_no_answer():
+    snapshot = {"type": "traffic_light", "band": "5 to 9 years", "correct": "amber"}
+    assert marks.colour_marks(snapshot, {"colour": "<script>"}) == [("5 to 9 years", "amber", "none")]
+    assert marks.colour_marks(snapshot, {}) == [("5 to 9 years", "amber", "none")]
+    sort = {"type": "traffic_light_sort", "band": "13 to 17 years", "items": [{"id": 4, "correct": "red"}]}
+    assert marks.colour_marks(sort, {"placements": {"4": "red"}}) == [("13 to 17 years", "red", "red")]
+    assert marks.indicator_marks({"type": "true_false"}, {}) == []

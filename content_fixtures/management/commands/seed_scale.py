@@ -23,6 +23,7 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
+from quizzes import marks
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.scoring import model_answer
 from quizzes.snapshots import quiz_snapshots
@@ -195,4 +196,4 @@ class Command(BaseCommand):
                         points=snapshot["points"],
                     )
                 )
-        Response.objects.bulk_create(answers, batch_size=5000)
+        marks.record(Response.objects.bulk_create(answers, batch_size=5000))

@@ -1,0 +1,69 @@
+"""Reporting rows derived from an answer: each real indicator in a "spot the indicators"
+question and whether it was ticked, and each traffic-light judgement with the right
+colour and the one chosen. They are written with the responses, so the "what staff miss"
+report groups and counts rows in the database rather than reading snapshots in Python."""
+
+from quizzes.models import ColourMark, IndicatorMark
+
+COLOURS = ("green", "amber", "red")
+
+
+def indicator_marks(snapshot, answer):
+    """(category, category label, ticked) for each real indicator the question showed."""
+    if snapshot["type"] != "spot_indicators":
+        return []
+    chosen = set(answer.get("choices", []))
+    return [
+        (item["category"], item["category_label"], item["id"] in chosen)
+        for item in snapshot["items"]
+        if item["indicator"]
+    ]
+
+
+def colour_marks(snapshot, answer):
+    """(age band, right colour, chosen colour or "none") for each traffic-light judgement."""
+    if snapshot["type"] == "traffic_light":
+        judgements = [(snapshot["correct"], answer.get("colour"))]
+    elif snapshot["type"] == "traffic_light_sort":
+        placed = answer.get("placements", {})
+        judgements = [(item["correct"], placed.get(str(item["id"]))) for item in snapshot["items"]]
+    else:
+        return []
+    return [
+        (snapshot["band"], correct, chosen if chosen in COLOURS else "none") for correct, chosen in judgements
+    ]
+
+
+def unsaved_marks(responses, indicator_model, colour_model):
+    """The mark rows for saved responses. The models are passed in so that the migration
+    that fills them for earlier answers can use its historical models."""
+    indicators, colours = [], []
+    for response in responses:
+        indicators += [
+            indicator_model(
+                response_id=response.pk,
+                attempt_id=response.attempt_id,
+                category=category,
+                category_label=label,
+                ticked=ticked,
+            )
+            for category, label, ticked in indicator_marks(response.snapshot, response.answer)
+        ]
+        colours += [
+            colour_model(
+                response_id=response.pk,
+                attempt_id=response.attempt_id,
+                band=band,
+                correct=correct,
+                chosen=chosen,
+            )
+            for band, correct, chosen in colour_marks(response.snapshot, response.answer)
+        ]
+    return indicators, colours
+
+
+def record(responses):
+    """Write the mark rows of newly saved responses."""
+    indicators, colours = unsaved_marks(responses, IndicatorMark, ColourMark)
+    IndicatorMark.objects.bulk_create(indicators)
+    ColourMark.objects.bulk_create(colours)
