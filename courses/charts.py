@@ -35,7 +35,7 @@ def confidence_chart(items):
                     "text_y": top + offset + 8,
                 }
             )
-        rows.append({"label": text if len(text) <= 90 else text[:89] + "…", "label_y": top + 8, "bars": bars})
+        rows.append({"label": text if len(text) <= 80 else text[:79] + "…", "label_y": top + 8, "bars": bars})
     return {"rows": rows, "height": 20 + ROW_HEIGHT * len(rows)}
 
 

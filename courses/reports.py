@@ -31,7 +31,7 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
-from courses.statistics import compare
+from courses.statistics import compare, published_columns
 
 
 @dataclass(frozen=True)
@@ -232,22 +232,36 @@ def summary_rows(numbers):
     return [[section, measure, "" if value is None else value] for section, measure, value in rows]
 
 
-def due_refreshers(agencies, today=None, within=90):
+REFRESHER_WINDOWS = (30, 60, 90)
+
+
+def due_refreshers(agencies, today=None, within=90, job_role=None):
     """Each person's latest completion of each course that expires within `within` days
-    and has no newer completion, soonest first."""
+    (or has already expired) and has no newer completion, soonest first."""
     today = today or timezone.localdate()
     latest = (
         Completion.objects.filter(learner=OuterRef("learner"), course=OuterRef("course"))
         .order_by("-completed_at")
         .values("pk")[:1]
     )
-    return (
-        Completion.objects.filter(
-            agency__in=agencies, pk=Subquery(latest), expires_on__lte=today + timedelta(days=within)
-        )
-        .select_related("learner")
-        .order_by("expires_on", "learner__last_name")
+    due = Completion.objects.filter(
+        agency__in=agencies, pk=Subquery(latest), expires_on__lte=today + timedelta(days=within)
     )
+    if job_role:
+        due = due.filter(job_role=job_role)
+    return due.select_related("learner").order_by("expires_on", "learner__last_name")
+
+
+def refresher_counts(agencies, today=None, job_role=None):
+    """How many refreshers are overdue, and how many are due (overdue included) within each
+    window: {"overdue": n, "windows": [(30, n), (60, n), (90, n)]}, in one query."""
+    today = today or timezone.localdate()
+    windows = {"overdue": today - timedelta(days=1)}
+    windows.update({f"within_{days}": today + timedelta(days=days) for days in REFRESHER_WINDOWS})
+    counts = due_refreshers(agencies, today, max(REFRESHER_WINDOWS), job_role).aggregate(
+        **{name: Count("pk", filter=Q(expires_on__lte=last_day)) for name, last_day in windows.items()}
+    )
+    return {"overdue": counts["overdue"], "windows": [(d, counts[f"within_{d}"]) for d in REFRESHER_WINDOWS]}
 
 
 def confidence(agencies, period, course=None, job_role=None):
@@ -329,17 +343,29 @@ def _number(value):
 
 def confidence_sections(result):
     """The confidence report as the page shows it and the exports write it: titled
-    sections of (name, comparison) rows. Agencies side by side only when there are several."""
-    sections = [("Overall: each person's mean rating over the areas", [("All areas", result["overall"])])]
-    if len(result["by_agency"]) > 1:
-        sections.append(
-            ("Overall, by agency", [(r["agency"].name, r["change"]) for r in result["by_agency"]])
-        )
-    sections.append(("Before and after, per area", [(r["item"].text, r["change"]) for r in result["items"]]))
-    sections.append(
+    sections of (name, comparison) rows, each with the heading of its name column and of
+    its "before" column. Agencies side by side only when there are several."""
+    per_area = [(r["item"].text, r["change"]) for r in result["items"]]
+    looking_back = [(r["item"].text, r["looking_back"]) for r in result["items"]]
+    sections = [
         (
-            "Looking back and after, per area (“before” is how confident people think they really were)",
-            [(r["item"].text, r["looking_back"]) for r in result["items"]],
-        )
-    )
-    return sections
+            "Overall: each person's mean rating over the areas",
+            "Scope",
+            "Median before",
+            [("All areas", result["overall"])],
+        ),
+        ("Before and after, per area", "Area", "Median before", per_area),
+        (
+            "Looking back and after, per area: how confident people now think they really were before",
+            "Area",
+            "Median looking back",
+            looking_back,
+        ),
+    ]
+    if len(result["by_agency"]) > 1:
+        by_agency = [(r["agency"].name, r["change"]) for r in result["by_agency"]]
+        sections.insert(1, ("Overall, by agency", "Agency", "Median before", by_agency))
+    return [
+        {"title": title, "name_heading": name, "columns": published_columns(before), "rows": rows}
+        for title, name, before, rows in sections
+    ]

@@ -53,7 +53,7 @@ class Comparison:
         return None if self.r is None else round(self.r, 2)
 
     def published(self):
-        """The figures as every page, export and PDF shows them, in PUBLISHED_COLUMNS order:
+        """The figures as every page, export and PDF shows them, in `published_columns` order:
         each one "fewer than 5" for a group under five, "" where there is no test."""
         names = (
             "pairs",
@@ -70,16 +70,18 @@ class Comparison:
         return ["" if getattr(self, name) is None else getattr(self, name) for name in names]
 
 
-PUBLISHED_COLUMNS = [
-    "People with both ratings",
-    "Median before",
-    "Median after",
-    "% more confident",
-    "% the same",
-    "% less confident",
-    "p (Wilcoxon, Pratt)",
-    "Effect size r",
-]
+def published_columns(before="Median before"):
+    """Headings for `Comparison.published`; `before` names the first rating."""
+    return [
+        "People with both ratings",
+        before,
+        "Median after",
+        "% more confident",
+        "% the same",
+        "% less confident",
+        "p (Wilcoxon, Pratt)",
+        "Effect size r",
+    ]
 
 
 def compare(counts):

@@ -16,7 +16,7 @@ from courses.charts import confidence_chart
 from courses.exports import download
 from courses.models import CoursePage, JobRole
 from courses.scoping import require_report_viewer
-from courses.statistics import PUBLISHED_COLUMNS
+from courses.statistics import published_columns
 
 
 def report_scope(request):
@@ -28,6 +28,7 @@ def report_scope(request):
 
 
 STAFF_PER_PAGE = 50
+DUE_SHOWN = 200  # on the page; the download has everyone
 PERIOD_CHOICES = [
     ("this_quarter", "This quarter"),
     ("last_quarter", "Last quarter"),
@@ -54,7 +55,8 @@ def filter_context(request, period, problem, course, job_role):
 def training(request):
     agencies, period, problem, course, job_role = report_scope(request)
     numbers = reports.training_numbers(agencies, period, course, job_role)
-    due = reports.due_refreshers(agencies)
+    within = int(request.GET["due"]) if request.GET.get("due") in ("30", "60", "90") else 90
+    due = reports.due_refreshers(agencies, within=within, job_role=job_role)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     if kind in ("csv", "xlsx"):
         if table == "staff":
@@ -102,7 +104,10 @@ def training(request):
         {
             "agencies": agencies,
             "numbers": numbers,
-            "due": due[:200],
+            "due": due[:DUE_SHOWN],
+            "due_shown": DUE_SHOWN,
+            "within": within,
+            "refreshers": reports.refresher_counts(agencies, job_role=job_role),
             "staff": staff_page,
             **filter_context(request, period, problem, course, job_role),
         },
@@ -117,11 +122,12 @@ def confidence(request):
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
         rows = [
-            [section, name, *comparison.published()]
-            for section, rows in sections
-            for name, comparison in rows
+            [section["title"], name, *comparison.published()]
+            for section in sections
+            for name, comparison in section["rows"]
         ]
-        return download(rows, ["Section", "Area or agency", *PUBLISHED_COLUMNS], "confidence", kind)
+        headings = ["Section", "Area or agency", *published_columns("Median before (or looking back)")]
+        return download(rows, headings, "confidence", kind)
     return render(
         request,
         "courses/reports/confidence.html",
@@ -129,7 +135,6 @@ def confidence(request):
             "agencies": agencies,
             "result": result,
             "sections": sections,
-            "columns": PUBLISHED_COLUMNS,
             "chart": confidence_chart(result["items"]),
             **filter_context(request, period, problem, course, job_role),
         },

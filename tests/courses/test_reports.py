@@ -358,3 +358,28 @@ def test_median_days_matches_the_raw_rows(staff):
         expected = median((c.completed_at - c.enrolment.started_at).total_seconds() / 86400 for c in raw)
         numbers = reports.training_numbers(Agency.objects.filter(code=code), period, course)
         assert numbers["median_days"] == round(expected, 1)
+
+
+def test_refreshers_due_within_30_60_90_days_match_the_raw_rows(client, staff):
+    course, housing, police = staff
+    today = timezone.localdate()
+    for days, learner in zip([-5, 10, 20, 45, 80, 200], housing, strict=False):
+        Completion.objects.filter(learner=learner).update(expires_on=today + timedelta(days=days))
+    agencies = Agency.objects.filter(code="housing")
+    raw = Completion.objects.filter(agency__code="housing")
+    counts = reports.refresher_counts(agencies)
+    assert counts["overdue"] == raw.filter(expires_on__lt=today).count() == 1
+    for days, count in counts["windows"]:
+        assert count == raw.filter(expires_on__lte=today + timedelta(days=days)).count()
+    assert [count for _, count in counts["windows"]] == [3, 4, 5]
+    assert reports.refresher_counts(agencies, job_role="police") == {
+        "overdue": 0,
+        "windows": [(30, 0), (60, 0), (90, 0)],
+    }
+    client.force_login(lead_for("housing"))
+    for due, expected in [("30", 3), ("60", 4), ("90", 5), ("9999", 5), ("<b>", 5)]:
+        page = BeautifulSoup(client.get("/leads/reports/", {"due": due}).content, "html.parser")
+        table = page.find("h2", id="refreshers").find_next("table")
+        assert len(table.select("tbody tr")) == expected, due
+        export = client.get("/leads/reports/", {"due": due, "export": "csv", "table": "refreshers"})
+        assert len(list(csv.reader(io.StringIO(export.content.decode())))) == expected + 1
