@@ -21,6 +21,7 @@ urlpatterns = [
     path("my/", learning.my_learning, name="my_learning"),
     path("leads/reports/", reports.training, name="report_training"),
     path("leads/reports/confidence/", reports.confidence, name="report_confidence"),
+    path("leads/reports/staff/<int:user_id>/", reports.staff_member, name="report_staff_member"),
     path("leads/reports/board-summary.pdf", reports.board_summary, name="report_board_summary"),
     path("my/courses/<int:course_id>/start/", learning.start_course, name="start"),
     path("my/learning/<int:enrolment_id>/continue/", learning.continue_course, name="continue"),

@@ -37,29 +37,22 @@ def colour_marks(snapshot, answer):
 def unsaved_marks(responses, indicator_model, colour_model):
     """The mark rows for saved responses. The models are passed in so that the migration
     that fills them for earlier answers can use its historical models."""
-    indicators, colours = [], []
-    for response in responses:
-        indicators += [
-            indicator_model(
+
+    def rows(model, fields, marks_of):
+        return [
+            model(
                 response_id=response.pk,
                 attempt_id=response.attempt_id,
-                category=category,
-                category_label=label,
-                ticked=ticked,
+                **dict(zip(fields, mark, strict=True)),
             )
-            for category, label, ticked in indicator_marks(response.snapshot, response.answer)
+            for response in responses
+            for mark in marks_of(response.snapshot, response.answer)
         ]
-        colours += [
-            colour_model(
-                response_id=response.pk,
-                attempt_id=response.attempt_id,
-                band=band,
-                correct=correct,
-                chosen=chosen,
-            )
-            for band, correct, chosen in colour_marks(response.snapshot, response.answer)
-        ]
-    return indicators, colours
+
+    return (
+        rows(indicator_model, ("category", "category_label", "ticked"), indicator_marks),
+        rows(colour_model, ("band", "correct", "chosen"), colour_marks),
+    )
 
 
 def record(responses):

@@ -30,14 +30,16 @@ def scoped_routes(patterns=None, prefix=""):
             yield route
 
 
-def fill(route, pk):
-    return "/" + re.sub(r"<(?:int:)?\w+>", str(pk), route.lstrip("^").rstrip("$"))
+def fill(route, ids):
+    """The route with agency B's ids: `ids` maps a parameter name to a value."""
+    return "/" + re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.lstrip("^").rstrip("$"))
 
 
 def test_the_generator_finds_the_lead_urls():
     routes = list(scoped_routes())
     assert "leads/reports/" in routes and "leads/certificates/<int:pk>/pdf/" in routes
     assert "my/certificates/<int:pk>/pdf/" in routes
+    assert "leads/reports/staff/<int:user_id>/" in routes
 
 
 def test_a_lead_of_one_agency_never_sees_anothers_rows(client, complete):
@@ -50,7 +52,7 @@ def test_a_lead_of_one_agency_never_sees_anothers_rows(client, complete):
     _, token = APIToken.create_token(user=lead, name="scoping")
     _, editor_token = APIToken.create_token(user=editor, name="scoping")
     for route in scoped_routes():
-        url = fill(route, theirs.certificate.pk)
+        url = fill(route, {"pk": theirs.certificate.pk, "user_id": theirs.learner_id})
         api = route.startswith("api/")
         for params in ({"period": "this_year"}, {"period": "this_year", "export": "csv"}):
             client.force_login(lead)

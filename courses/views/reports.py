@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from courses import reports
 from courses.charts import confidence_chart
 from courses.exports import download
-from courses.models import CoursePage, JobRole
+from courses.models import CoursePage, JobRole, LearnerProfile
+from courses.progress import journeys
 from courses.scoping import require_report_viewer
 from courses.statistics import published_columns
 
@@ -112,6 +113,24 @@ def training(request):
             **filter_context(request, period, problem, course, job_role),
         },
     )
+
+
+@login_required
+def staff_member(request, user_id):
+    """One member of staff's training record for her lead: what they started and completed,
+    when, with quiz scores and certificates. Never their survey answers."""
+    agencies = require_report_viewer(request.user)
+    profile = get_object_or_404(
+        LearnerProfile.objects.select_related("user", "agency"), user_id=user_id, agency__in=agencies
+    )
+    courses = CoursePage.objects.live().select_related("agency").order_by("path")
+    started = [j for j in journeys(profile.user, courses).values() if j.enrolment or j.completions]
+    in_scope = set(agencies.values_list("pk", flat=True))
+    for journey in started:
+        for completion in journey.completions:
+            # A certificate earned in another agency stays with that agency's lead.
+            completion.for_this_lead = completion.agency_id in in_scope
+    return render(request, "courses/reports/staff_member.html", {"profile": profile, "journeys": started})
 
 
 @login_required

@@ -38,9 +38,12 @@ class Migration(migrations.Migration):
                 ('band', models.CharField(max_length=100)),
                 ('correct', models.CharField(max_length=5)),
                 ('chosen', models.CharField(max_length=5)),
-                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='colour_marks', to='quizzes.attempt')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='colour_marks', to='quizzes.response')),
+                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.attempt')),
+                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.response')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.CreateModel(
             name='IndicatorMark',
@@ -49,9 +52,12 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(max_length=25)),
                 ('category_label', models.CharField(max_length=100)),
                 ('ticked', models.BooleanField()),
-                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_marks', to='quizzes.attempt')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_marks', to='quizzes.response')),
+                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.attempt')),
+                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.response')),
             ],
+            options={
+                'abstract': False,
+            },
         ),
         migrations.RunPython(mark_earlier_answers, migrations.RunPython.noop),
     ]

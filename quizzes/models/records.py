@@ -69,16 +69,21 @@ class Response(models.Model):
         return f"{self.attempt} question {self.position}"
 
 
-class IndicatorMark(models.Model):
-    """One real indicator shown in a "spot the indicators" answer, and whether it was ticked.
+class AnswerMark(models.Model):
+    """A reporting row derived from a response when it is saved (`quizzes.marks`), so
+    "what staff miss" is counted by the database instead of by reading every snapshot.
+    It carries the attempt as well as the response to save the reports a join."""
 
-    Derived from the response when it is saved (`quizzes.marks`), so "what staff miss"
-    is counted by the database instead of by reading every stored snapshot."""
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="indicator_marks")
-    attempt = models.ForeignKey(
-        Attempt, on_delete=models.CASCADE, related_name="indicator_marks"
-    )  # saves a join
+    class Meta:
+        abstract = True
+
+
+class IndicatorMark(AnswerMark):
+    """One real indicator shown in a "spot the indicators" answer, and whether it was ticked."""
+
     category = models.CharField(max_length=25)
     category_label = models.CharField(max_length=100)
     ticked = models.BooleanField()
@@ -87,14 +92,10 @@ class IndicatorMark(models.Model):
         return f"{self.category}: {'ticked' if self.ticked else 'missed'}"
 
 
-class ColourMark(models.Model):
+class ColourMark(AnswerMark):
     """One traffic-light judgement: the age band, the right colour and the colour chosen
-    ("none" when left blank). Derived from the response like `IndicatorMark`."""
+    ("none" when left blank)."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="colour_marks")
-    attempt = models.ForeignKey(
-        Attempt, on_delete=models.CASCADE, related_name="colour_marks"
-    )  # saves a join
     band = models.CharField(max_length=100)
     correct = models.CharField(max_length=5)
     chosen = models.CharField(max_length=5)

@@ -383,3 +383,38 @@ def test_refreshers_due_within_30_60_90_days_match_the_raw_rows(client, staff):
         assert len(table.select("tbody tr")) == expected, due
         export = client.get("/leads/reports/", {"due": due, "export": "csv", "table": "refreshers"})
         assert len(list(csv.reader(io.StringIO(export.content.decode())))) == expected + 1
+
+
+def test_a_lead_opens_one_member_of_staffs_record(client, staff):
+    from certificates.issuing import issue
+
+    course, housing, police = staff
+    completion = Completion.objects.get(learner=housing[0], course=course)
+    issue(completion)  # the fixture does not run what waits for the commit
+    client.force_login(lead_for("housing"))
+    listing = BeautifulSoup(client.get("/leads/reports/").content, "html.parser")
+    link = listing.find("a", string=housing[0].get_full_name())
+    assert link["href"] == f"/leads/reports/staff/{housing[0].pk}/"
+    page = BeautifulSoup(client.get(link["href"]).content, "html.parser")
+    row = next(tr for tr in page.select("tbody tr") if tr.th.get_text(strip=True) == "Report course")
+    cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+    assert cells[0] == "Completed" and completion.completed_at.strftime("%-d %B %Y") in cells[3]
+    assert f"/leads/certificates/{completion.certificate.pk}/pdf/" in str(row)
+    assert "rating" not in page.get_text().lower()  # group figures only
+    # Another agency's member of staff, someone with no profile, and a made-up id: not found.
+    for user_id in [police[0].pk, lead_for("police").pk, 999999]:
+        assert client.get(f"/leads/reports/staff/{user_id}/").status_code == 404
+    client.force_login(make_learner("housing"))
+    assert client.get(f"/leads/reports/staff/{housing[0].pk}/").status_code == 403
+    # The same number of queries for a person with one course as with three.
+    client.force_login(lead_for("housing"))
+    url = f"/leads/reports/staff/{housing[0].pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for extra in [make_course(lessons=1), make_course(lessons=1)]:
+        issue(finish(housing[0], extra))
+    with CaptureQueriesContext(connection) as three:
+        body = client.get(url).content.decode()
+    assert body.count("/leads/certificates/") == 3
+    assert len(three) == len(one)
