@@ -40,6 +40,14 @@ def test_a_lead_reads_and_exports_her_reports(browser, live_site, screenshot):
     assert "Staff who completed a course" in figures
     assert download(browser, "Download these figures as Excel") == [200, XLSX]
 
+    staff_link = browser.find_element(By.CSS_SELECTOR, "a[href^='/leads/reports/staff/']")
+    name = staff_link.text
+    click_and_wait(browser, staff_link)
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    assert axe_problems(browser) == []
+    screenshot("report-staff-member")
+    browser.back()
+
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Confidence before and after"))
     assert "period=this_year" in browser.current_url
     assert browser.find_elements(By.CSS_SELECTOR, ".chart__svg svg rect")
