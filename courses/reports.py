@@ -213,8 +213,9 @@ def attach_completions(profiles):
     return profiles
 
 
-def summary_rows(numbers):
-    """The headline figures and breakdowns as (section, measure, value) rows for a spreadsheet."""
+def summary_rows(numbers, refreshers):
+    """The headline figures, breakdowns and refresher counts as (section, measure, value)
+    rows for a spreadsheet, in the order the page shows them."""
     rows = [
         ("Headline", label, numbers[key])
         for key, label in [
@@ -229,6 +230,8 @@ def summary_rows(numbers):
     rows += [("By course", r["course_title"], r["people"]) for r in numbers["by_course"]]
     rows += [("By job role", r["job_role_label"], r["people"]) for r in numbers["by_job_role"]]
     rows += [("By agency: completed", r["agency"], r["completed"]) for r in numbers["by_agency"]]
+    rows += [("Refreshers", "Already overdue", refreshers["overdue"])]
+    rows += [("Refreshers", f"Overdue or due within {days} days", n) for days, n in refreshers["windows"]]
     return [[section, measure, "" if value is None else value] for section, measure, value in rows]
 
 

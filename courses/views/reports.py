@@ -58,6 +58,7 @@ def training(request):
     numbers = reports.training_numbers(agencies, period, course, job_role)
     within = int(request.GET["due"]) if request.GET.get("due") in ("30", "60", "90") else 90
     due = reports.due_refreshers(agencies, within=within, job_role=job_role)
+    refreshers = reports.refresher_counts(agencies, job_role=job_role)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     if kind in ("csv", "xlsx"):
         if table == "staff":
@@ -93,7 +94,10 @@ def training(request):
                 kind,
             )
         return download(
-            reports.summary_rows(numbers), ["Section", "Measure", "Value"], "training-numbers", kind
+            reports.summary_rows(numbers, refreshers),
+            ["Section", "Measure", "Value"],
+            "training-numbers",
+            kind,
         )
     staff_page = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE).get_page(
         request.GET.get("page")
@@ -108,7 +112,7 @@ def training(request):
             "due": due[:DUE_SHOWN],
             "due_shown": DUE_SHOWN,
             "within": within,
-            "refreshers": reports.refresher_counts(agencies, job_role=job_role),
+            "refreshers": refreshers,
             "staff": staff_page,
             **filter_context(request, period, problem, course, job_role),
         },

@@ -383,6 +383,12 @@ def test_refreshers_due_within_30_60_90_days_match_the_raw_rows(client, staff):
         assert len(table.select("tbody tr")) == expected, due
         export = client.get("/leads/reports/", {"due": due, "export": "csv", "table": "refreshers"})
         assert len(list(csv.reader(io.StringIO(export.content.decode())))) == expected + 1
+    summary = client.get("/leads/reports/", {"export": "csv", "table": "summary"}).content.decode()
+    rows = [row for row in csv.reader(io.StringIO(summary)) if row[0] == "Refreshers"]
+    assert rows == [
+        ["Refreshers", "Already overdue", "1"],
+        *[["Refreshers", f"Overdue or due within {d} days", str(n)] for d, n in [(30, 3), (60, 4), (90, 5)]],
+    ]
 
 
 def test_a_lead_opens_one_member_of_staffs_record(client, staff):
