@@ -6,23 +6,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from tests.browser.quiz_helpers import answer_all
 from tests.browser.test_toolkit_journey import axe_problems
+from tests.browser.waiting import click_and_wait
 
 TODAY = datetime.now(ZoneInfo("Europe/London")).date()
-
-
-def click_and_wait(browser, element):
-    """Click something that loads a new page, and wait until the new page is there."""
-    browser.execute_script("window.__beforeClick = true")
-    element.click()
-    WebDriverWait(browser, 15).until(
-        lambda b: b.execute_script(
-            "return window.__beforeClick === undefined && document.readyState === 'complete'"
-        )
-    )
 
 
 def fill(browser, field_id, value):

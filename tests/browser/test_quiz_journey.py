@@ -2,23 +2,11 @@
 retakes, passes, and the course completes. axe checks the quiz and feedback pages."""
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 
 from tests.browser.quiz_helpers import answer_all
-from tests.browser.test_learning_journey import answer_survey, click_and_wait, register, sign_out
+from tests.browser.test_learning_journey import answer_survey, register, sign_out
 from tests.browser.test_toolkit_journey import axe_problems
-
-
-def press_enter(browser, element):
-    browser.execute_script("window.__beforeClick = true")
-    element.send_keys(Keys.ENTER)
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(browser, 15).until(
-        lambda b: b.execute_script(
-            "return window.__beforeClick === undefined && document.readyState === 'complete'"
-        )
-    )
+from tests.browser.waiting import click_and_wait, press_enter
 
 
 def test_housing_quiz_by_keyboard_fail_retake_pass_and_complete(browser, live_site, screenshot):

@@ -4,8 +4,9 @@ the partnership manager sees the agencies side by side."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.test_learning_journey import click_and_wait, fill, sign_out
+from tests.browser.test_learning_journey import fill, sign_out
 from tests.browser.test_toolkit_journey import axe_problems
+from tests.browser.waiting import click_and_wait
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,6 +4,8 @@ from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from tests.browser.waiting import press_enter
+
 BLOCKING = {"serious", "critical"}
 
 
@@ -44,7 +46,7 @@ def test_home_to_toolkit_to_chapter_to_resource(browser, live_site, screenshot):
 def test_search_results_are_accessible(browser, live_site, screenshot):
     browser.get(live_site + "/toolkit/")
     box = browser.find_element(By.ID, "toolkit-search")
-    box.send_keys("SARC", Keys.ENTER)
+    press_enter(browser, box, "SARC")
     first = browser.find_element(By.CSS_SELECTOR, ".search-results h3 a")
     assert first.text == "Protection procedures"
     assert axe_problems(browser) == []
