@@ -62,12 +62,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--extra-learners",
             type=int,
-            default=6,
+            default=8,
             help="More demo learners per agency (learner.<code>.<n>@example.org), so that the "
-            "reports have groups of five or more. Default 6; 0 for none.",
+            "reports have groups of six or more. Default 8; 0 for none.",
         )
 
-    def handle(self, *args, extra_learners=6, **options):
+    def handle(self, *args, extra_learners=8, **options):
         password = os.environ.get("DEMO_PASSWORD")
         if not password:
             if not settings.DEBUG:
@@ -187,7 +187,8 @@ class Command(BaseCommand):
             self._pass_quiz(user, quiz, rng)
         ratings = []
         for item in items:
-            after = min(5, before[item.pk] + rng.randint(0, 2))
+            # Most rate themselves higher after the course; a few the same or lower.
+            after = min(5, max(1, before[item.pk] + rng.choice([-1, 0, 0, 1, 1, 1, 2])))
             ratings += [
                 (item, "after", after),
                 (item, "retrospective", max(1, before[item.pk] - rng.randint(0, 1))),
