@@ -161,6 +161,10 @@ def test_report_query_counts_are_the_same_at_50_and_500_staff(client):
         "/leads/reports/?period=this_year",
         "/leads/reports/confidence/?period=this_year",
         "/leads/reports/quiz/?period=this_year",
+        "/leads/reports/quiz/?period=this_year&export=xlsx&table=traffic",
+        "/leads/reports/confidence/?period=this_year&export=csv",
+        "/leads/reports/?period=this_year&export=csv&table=summary",
+        "/leads/reports/board-summary.pdf?period=this_year",
     ]
 
     def queries(url):

@@ -189,3 +189,27 @@ def test_hostile_answers_are_marked_as_no_answer():
     sort = {"type": "traffic_light_sort", "band": "13 to 17 years", "items": [{"id": 4, "correct": "red"}]}
     assert marks.colour_marks(sort, {"placements": {"4": "red"}}) == [("13 to 17 years", "red", "red")]
     assert marks.indicator_marks({"type": "true_false"}, {}) == []
+
+
+@pytest.mark.parametrize("people, shown", [(4, False), (5, True)])
+def test_question_figures_are_withheld_below_five_people(people, shown):
+    course = make_course(lessons=1, title=f"Boundary course {people}")
+    quiz = make_quiz(course, SAMPLE_QUESTIONS)
+    for n in range(people):
+        learner = make_learner("probation")
+        enrolment = course_services.enrol(learner, course)
+        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
+        course_services.complete_lesson(enrolment, lessons_of(course)[0])
+        attempt = services.start_attempt(learner, quiz)
+        services.submit_attempt(attempt, [model_answer(q) if n % 2 else {} for q in attempt.questions])
+    period = course_reports.period_from({"period": "this_year"})[0]
+    rows = reports.question_statistics(Agency.objects.filter(code="probation"), period, course)
+    assert len(rows) == len(SAMPLE_QUESTIONS)
+    for row in rows:
+        if shown:
+            right = sum(1 for n in range(people) if n % 2)
+            assert row["people"] == people and row["facility"] == round(right / people, 2)
+        else:
+            assert (
+                row["people"] == "fewer than 5" and row["facility"] is None and row["discrimination"] is None
+            )
