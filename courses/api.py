@@ -9,7 +9,6 @@ from ninja.errors import HttpError
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from courses import reports
-from courses.models import JobRole
 from courses.scoping import lead_agencies
 
 # Tokens are Wagtail's own (wagtailcore.APIToken: only a digest is stored); a lead makes
@@ -105,8 +104,7 @@ def _scope(request, filters):
         params.update({"period": "custom", "from": filters.start.isoformat(), "to": filters.end.isoformat()})
     period, _ = reports.period_from(params)
     course = reports.course_from(filters.course)
-    job_role = filters.job_role if filters.job_role in JobRole.values else None
-    return agencies, period, course, job_role
+    return agencies, period, course, reports.job_role_from(filters.job_role)
 
 
 def _comparison(c):

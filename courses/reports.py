@@ -26,6 +26,7 @@ from courses.models import (
     Completion,
     CoursePage,
     Enrolment,
+    JobRole,
     LearnerProfile,
     SurveyItem,
     SurveyResponse,
@@ -69,6 +70,11 @@ def course_from(value):
     if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
         return None
     return CoursePage.objects.filter(pk=int(value)).first()
+
+
+def job_role_from(value):
+    """The job role a report is filtered to, or None for anything that is not one."""
+    return value if value in JobRole.values else None
 
 
 def period_from(params, today=None):

@@ -42,7 +42,7 @@ def question_statistics(agencies, period, course=None, job_role=None):
     lower = attempts.order_by("score", "pk").values("pk")[:size]
     upper = attempts.order_by("-score", "-pk").values("pk")[:size]
     right = Q(score=1)
-    counts = (
+    counts = list(
         Response.objects.filter(attempt__in=attempts)
         .values("question")
         .annotate(
@@ -55,7 +55,6 @@ def question_statistics(agencies, period, course=None, job_role=None):
         )
         .order_by("question")
     )
-    counts = list(counts)
     texts = dict(
         Question.objects.non_polymorphic()
         .filter(pk__in=[c["question"] for c in counts])

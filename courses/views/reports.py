@@ -24,7 +24,7 @@ def report_scope(request):
     agencies = require_report_viewer(request.user)
     period, problem = reports.period_from(request.GET)
     course = reports.course_from(request.GET.get("course"))
-    job_role = request.GET.get("job_role") if request.GET.get("job_role") in JobRole.values else None
+    job_role = reports.job_role_from(request.GET.get("job_role"))
     return agencies, period, problem, course, job_role
 
 
@@ -55,12 +55,11 @@ def filter_context(request, period, problem, course, job_role):
 @login_required
 def training(request):
     agencies, period, problem, course, job_role = report_scope(request)
-    numbers = reports.training_numbers(agencies, period, course, job_role)
     within = int(request.GET["due"]) if request.GET.get("due") in ("30", "60", "90") else 90
     due = reports.due_refreshers(agencies, within=within, job_role=job_role)
-    refreshers = reports.refresher_counts(agencies, job_role=job_role)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
-    if kind in ("csv", "xlsx"):
+    exporting = kind in ("csv", "xlsx")
+    if exporting:  # the staff and refresher lists need none of the figures below
         if table == "staff":
             staff = reports.attach_completions(list(reports.staff_list(agencies, job_role)))
             rows = [
@@ -93,6 +92,9 @@ def training(request):
                 "refreshers-due",
                 kind,
             )
+    numbers = reports.training_numbers(agencies, period, course, job_role)
+    refreshers = reports.refresher_counts(agencies, job_role=job_role)
+    if exporting:
         return download(
             reports.summary_rows(numbers, refreshers),
             ["Section", "Measure", "Value"],
