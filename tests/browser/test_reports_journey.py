@@ -5,9 +5,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.browser.test_learning_journey import fill, sign_out
-from tests.browser.test_toolkit_journey import axe_problems
+from tests.browser.test_toolkit_journey import axe_problems, sideways_overflow
 from tests.browser.waiting import click_and_wait
 
+REPORTS = ["/leads/reports/", "/leads/reports/confidence/", "/leads/reports/quiz/"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,6 +48,7 @@ def test_a_lead_reads_and_exports_her_reports(browser, live_site, screenshot):
     assert browser.find_element(By.TAG_NAME, "h1").text == name
     assert axe_problems(browser) == []
     screenshot("report-staff-member")
+    staff_record = browser.current_url
     browser.back()
 
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Confidence before and after"))
@@ -62,6 +64,10 @@ def test_a_lead_reads_and_exports_her_reports(browser, live_site, screenshot):
     assert axe_problems(browser) == []
     assert download(browser, "Download “Questions, hardest first” as Excel") == [200, XLSX]
     screenshot("report-what-staff-miss")
+
+    # On a phone nothing pushes the page sideways (wide tables scroll inside themselves).
+    for url in [staff_record, *(live_site + path for path in REPORTS)]:
+        assert sideways_overflow(browser, url) == 0, url
     sign_out(browser)
 
 
