@@ -8,12 +8,12 @@ import zipfile
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
 
 from certificates import codes
 from certificates.issuing import ensure_pdf
@@ -43,14 +43,14 @@ def download(request, pk):
 
 
 def _rate_limited(request):
-    key = f"verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, VERIFY_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, VERIFY_WINDOW)
-        count = 1
-    return count > VERIFY_LIMIT
+    """Count look-ups per visitor (behind the proxy too) in the shared cache."""
+    return is_ratelimited(
+        request,
+        group="certificates:verify",
+        key="ip",
+        rate=f"{VERIFY_LIMIT}/{VERIFY_WINDOW}s",
+        increment=True,
+    )
 
 
 def _too_many(request):

@@ -67,6 +67,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# How many reverse proxies of the site's own stand in front of it (0: none, and
+# X-Forwarded-For is ignored). Every lock and limit reads the visitor's address through
+# cms.client_address, in the cache below (Redis in production, so processes share counts).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "cms.client_address.client_ip"
+RATELIMIT_IP_META_KEY = "cms.client_address.client_ip"
+
 ROOT_URLCONF = "cms.urls"
 
 TEMPLATES = [

@@ -1,7 +1,7 @@
 """Production: every secret and site-specific value comes from the environment.
 
-Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL.
-Optional: REDIS_URL (cache), EMAIL_URL parts (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, REDIS_URL (the shared cache).
+Optional: TRUSTED_PROXY_COUNT (reverse proxies in front of the site), EMAIL_URL parts (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL), WAGTAILADMIN_BASE_URL, CSRF_TRUSTED_ORIGINS.
 """
 
@@ -25,13 +25,14 @@ ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.s
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 _required("DATABASE_URL")  # base.py has already parsed it into DATABASES
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+# Sign-in locks, rate limits and the verify-page limit count in this cache: every gunicorn
+# process must see the same counts, so a per-process memory cache will not do.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _required("REDIS_URL"),
     }
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
