@@ -54,7 +54,20 @@ def _rate_limited(request):
 
 
 def _too_many(request):
-    return render(request, "certificates/verify.html", {"too_many": True}, status=429)
+    problems = [("You have checked too many codes. Wait a few minutes, then try again.", "code")]
+    return render(request, "certificates/verify.html", {"problems": problems}, status=429)
+
+
+def _not_found(request, typed):
+    problems = [
+        (
+            f"No certificate with this code: “{typed[:40]}”. Check the code on the certificate: "
+            "it has 12 letters and numbers in three groups of four.",
+            "code",
+        )
+    ]
+    context = {"problems": problems, "typed": typed[:40]}
+    return render(request, "certificates/verify.html", context, status=404)
 
 
 @require_GET
@@ -66,9 +79,7 @@ def verify(request):
         return _too_many(request)
     code = codes.normalise(typed)
     if code is None:
-        return render(
-            request, "certificates/verify.html", {"typed": typed[:40], "malformed": True}, status=404
-        )
+        return _not_found(request, typed)
     return redirect("certificates:verify_code", code=codes.display(code))
 
 
@@ -79,9 +90,7 @@ def verify_code(request, code):
     normalised = codes.normalise(code)
     certificate = Certificate.objects.filter(code=normalised).first() if normalised else None
     if certificate is None:
-        return render(
-            request, "certificates/verify.html", {"typed": code[:40], "not_found": True}, status=404
-        )
+        return _not_found(request, code)
     return render(
         request, "certificates/verify.html", {"certificate": certificate, "status": certificate.status()}
     )

@@ -173,8 +173,8 @@ class RegistrationForm(ProfileFieldsMixin):
 
 
 class ProfileForm(ProfileFieldsMixin):
-    first_name = forms.CharField(max_length=60)
-    last_name = forms.CharField(max_length=60)
+    first_name = forms.CharField(max_length=60, error_messages={"required": "Enter your first name."})
+    last_name = forms.CharField(max_length=60, error_messages={"required": "Enter your last name."})
 
     field_order = ["first_name", "last_name", "agency", "job_role", "job_role_other", "team"]
 
@@ -198,14 +198,15 @@ class SurveyForm(forms.Form):
         self.retrospective = retrospective
         choices = [(str(n), label) for n, label in enumerate(scale, 1)]
         for item in self.items:
+            about = item.text[:1].lower() + item.text[1:]  # each error names its item in the summary
             self.fields[f"item-{item.pk}"] = forms.TypedChoiceField(
                 label=item.text,
                 choices=choices,
                 coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": "Choose how confident you feel.",
-                    "invalid_choice": "Choose one of the five answers.",
+                    "required": f"Choose how confident you feel about {about}.",
+                    "invalid_choice": f"Choose one of the five answers for {about}.",
                 },
             )
             if retrospective:
@@ -215,8 +216,8 @@ class SurveyForm(forms.Form):
                     coerce=int,
                     widget=forms.RadioSelect,
                     error_messages={
-                        "required": "Choose how confident you were before.",
-                        "invalid_choice": "Choose one of the five answers.",
+                        "required": f"Choose how confident you were before the course about {about}.",
+                        "invalid_choice": f"Choose one of the five answers for {about}, looking back.",
                     },
                 )
 

@@ -14,7 +14,12 @@ class AnswerError(Exception):
 
 
 class IncompleteAnswer(Exception):
-    """The learner made a mistake the page should explain (e.g. two steps numbered 2)."""
+    """The learner made a mistake the page should explain (e.g. two steps numbered 2).
+    From `read_answers` its `problems` are (message, position) pairs, one per question."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def _int(value, allowed, where):
@@ -111,10 +116,10 @@ def read_answers(questions, post):
         try:
             answers.append(read_answer(snapshot, post, position))
         except IncompleteAnswer as problem:
-            problems.append(str(problem))
+            problems.append((str(problem), position))
             answers.append({})
     if problems:
-        raise IncompleteAnswer(" ".join(problems))
+        raise IncompleteAnswer(" ".join(message for message, _ in problems), problems)
     return answers
 
 

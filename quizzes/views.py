@@ -71,15 +71,16 @@ def attempt(request, attempt_id):
         if request.method == "POST":
             messages.error(request, "This attempt was already submitted: your first answers stand.")
         return redirect("quizzes:result", attempt_id=attempt.pk)
-    problem, status, previous = None, 200, {}
+    problems, status, previous = [], 200, {}
     if request.method == "POST":
         try:
             answers = read_answers(attempt.questions, request.POST)
             services.submit_attempt(attempt, answers)
         except AnswerError:
-            problem, status = "Some answers could not be read, so nothing was saved. Please try again.", 400
+            problems = [("Some answers could not be read, so nothing was saved. Please try again.", "")]
+            status = 400
         except IncompleteAnswer as error:
-            problem = str(error)
+            problems = [(message, f"question-{position}") for message, position in error.problems]
             previous = request.POST
         except services.AlreadySubmitted:
             messages.error(request, "This attempt was already submitted: your first answers stand.")
@@ -93,7 +94,7 @@ def attempt(request, attempt_id):
             "attempt": attempt,
             "quiz": attempt.quiz,
             "questions": _shown(attempt),
-            "problem": problem,
+            "problems": problems,
             "previous": previous,
             "colours": Colour.choices,
         },
@@ -147,12 +148,12 @@ def practice(request, band_code):
             {"id": b.pk, "text": b.text, "correct": b.colour, "reasoning": b.reasoning} for b in behaviours
         ],
     }
-    marked, problem = None, None
+    marked, problems = None, []
     if request.method == "POST":
         try:
             marked = mark(snapshot, read_answer(snapshot, request.POST, 1))
         except AnswerError:
-            problem = "Some answers could not be read. Please try again."
+            problems = [("Some answers could not be read. Please try again.", "")]
     return render(
         request,
         "quizzes/practice.html",
@@ -161,10 +162,10 @@ def practice(request, band_code):
             "question": snapshot,
             "position": 1,
             "marked": marked,
-            "problem": problem,
+            "problems": problems,
             "colours": Colour.choices,
             "meanings": COLOUR_MEANING,
             "previous": request.POST,
         },
-        status=400 if problem else 200,
+        status=400 if problems else 200,
     )

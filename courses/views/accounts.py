@@ -121,7 +121,7 @@ def api_tokens(request):
 
     require_report_viewer(request.user)
     new_key = None
-    error = None
+    problems = []
     if request.method == "POST":
         if request.POST.get("revoke", "").isdigit():
             token = APIToken.objects.filter(pk=request.POST["revoke"], user=request.user).first()
@@ -131,10 +131,10 @@ def api_tokens(request):
             return redirect("courses:api_tokens")
         name = " ".join(request.POST.get("name", "").split())[:60]
         if not name:
-            error = "Give the token a name, such as the dashboard that will use it."
+            problems = [("Give the token a name, such as the dashboard that will use it.", "name")]
         else:
             _, new_key = APIToken.create_token(user=request.user, name=name)
     tokens = APIToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created")
     return render(
-        request, "registration/api_tokens.html", {"tokens": tokens, "new_key": new_key, "error": error}
+        request, "registration/api_tokens.html", {"tokens": tokens, "new_key": new_key, "problems": problems}
     )
