@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -33,6 +33,16 @@ class EmailAuthenticationForm(AuthenticationForm):
 class SignInView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request):
+    """Only a POST signs out (a link or a prefetch must not). The page asks first when someone
+    signed in opens it, and afterwards says plainly that they have signed out."""
+    if request.method == "POST":
+        logout(request)
+        return redirect("courses:logout")
+    return render(request, "registration/sign_out.html")
 
 
 @require_http_methods(["GET", "POST"])
