@@ -7,7 +7,6 @@ import io
 import zipfile
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from certificates import codes
 from certificates.issuing import ensure_pdf
 from certificates.models import Certificate
+from courses.decorators import report_view
 from courses.scoping import lead_agencies, require_report_viewer
 
 VERIFY_LIMIT = 30  # look-ups per address
@@ -34,7 +34,7 @@ def _pdf_response(certificate):
     )
 
 
-@login_required
+@report_view
 def download(request, pk):
     certificate = get_object_or_404(
         Certificate, pk=pk, completion__learner=request.user, revoked_at__isnull=True
@@ -120,7 +120,7 @@ def _filtered(request):
     return certificates, start, end
 
 
-@login_required
+@report_view
 def lead_list(request):
     certificates, start, end = _filtered(request)
     bad_dates = any(request.GET.get(k) and not _date(request.GET.get(k)) for k in ("from", "to"))
@@ -138,12 +138,12 @@ def lead_list(request):
     )
 
 
-@login_required
+@report_view
 def lead_download(request, pk):
     return _pdf_response(get_object_or_404(_lead_certificates(request), pk=pk))
 
 
-@login_required
+@report_view
 def lead_zip(request):
     certificates, start, end = _filtered(request)
     buffer = io.BytesIO()

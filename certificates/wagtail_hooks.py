@@ -9,7 +9,7 @@ from certificates import admin_views
 def certificate_admin_urls():
     return [
         path("certificates/", admin_views.index, name="certificates_admin_index"),
-        path("certificates/<int:pk>/", admin_views.detail, name="certificates_admin_detail"),
+        path("certificates/<id:pk>/", admin_views.detail, name="certificates_admin_detail"),
     ]
 
 

@@ -4,6 +4,7 @@ OpenAPI schema at /api/v1/openapi.json."""
 
 from datetime import date
 
+from django.views.decorators.cache import never_cache
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from wagtail.api.v3.auth import BearerTokenAuth
@@ -20,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
 )
+api.add_decorator(never_cache, mode="view")  # staff's figures: no browser or proxy keeps a copy
 
 
 class Filters(Schema):
@@ -28,6 +30,10 @@ class Filters(Schema):
     end: date | None = None
     course: int | None = None
     job_role: str | None = None
+
+
+class Problem(Schema):
+    detail: str  # what to put right, e.g. dates outside 2000 to 2099
 
 
 class MonthRow(Schema):
@@ -54,6 +60,7 @@ class TrainingNumbers(Schema):
     agencies: list[str]
     registered: int
     enrolled: int
+    finished: int  # of `enrolled`, those who completed a course they started, by the period's end
     completed: int
     completion_rate: float | None
     median_days: float | None
@@ -61,6 +68,8 @@ class TrainingNumbers(Schema):
     by_course: list[CountRow]
     by_job_role: list[CountRow]
     by_agency: list[AgencyRow]
+    all_agencies: AgencyRow
+    definitions: dict[str, str]  # what each headline figure and `by_agency` counts
 
 
 class ComparisonOut(Schema):
@@ -95,14 +104,16 @@ class Confidence(Schema):
     items: list[ItemOut]
 
 
-def _scope(request, filters):
+def _scope(request, filters, whole_months=False):
     agencies = lead_agencies(request.auth.user)
     if not agencies.exists():
         raise HttpError(403, "This token's owner is not an agency lead or the partnership manager.")
     params = {"period": filters.period}
-    if filters.start and filters.end:
-        params.update({"period": "custom", "from": filters.start.isoformat(), "to": filters.end.isoformat()})
-    period, _ = reports.period_from(params)
+    if filters.start or filters.end:
+        params = {"period": "custom", "from": str(filters.start or ""), "to": str(filters.end or "")}
+    period, problem = reports.period_from(params, whole_months=whole_months)
+    if problem:
+        raise HttpError(400, problem)
     course = reports.course_from(filters.course)
     return agencies, period, course, reports.job_role_from(filters.job_role)
 
@@ -133,7 +144,7 @@ def _comparison(c):
     }
 
 
-@api.get("/training-numbers", response=TrainingNumbers)
+@api.get("/training-numbers", response={200: TrainingNumbers, 400: Problem})
 def training_numbers(request, filters: Query[Filters]):
     agencies, period, course, job_role = _scope(request, filters)
     numbers = reports.training_numbers(agencies, period, course, job_role)
@@ -141,7 +152,8 @@ def training_numbers(request, filters: Query[Filters]):
         "period_start": period.start,
         "period_end": period.end,
         "agencies": [a.name for a in agencies],
-        **{k: numbers[k] for k in ("registered", "enrolled", "completed", "completion_rate", "median_days")},
+        **{k: numbers[k] for k in ("registered", "enrolled", "finished", "completed", "completion_rate")},
+        "median_days": numbers["median_days"],
         "per_month": [
             {
                 "month": row["month"].strftime("%Y-%m"),
@@ -153,12 +165,18 @@ def training_numbers(request, filters: Query[Filters]):
         "by_course": [{"name": r["course_title"], "people": r["people"]} for r in numbers["by_course"]],
         "by_job_role": [{"name": r["job_role_label"], "people": r["people"]} for r in numbers["by_job_role"]],
         "by_agency": numbers["by_agency"],
+        "all_agencies": {"agency": "All agencies", **numbers["all_agencies"]},
+        "definitions": {
+            **{row["key"]: row["definition"] for row in reports.headlines(numbers)},
+            "by_agency": reports.AGENCY_DEFINITION,
+        },
     }
 
 
-@api.get("/confidence", response=Confidence)
+@api.get("/confidence", response={200: Confidence, 400: Problem})
 def confidence(request, filters: Query[Filters]):
-    agencies, period, course, job_role = _scope(request, filters)
+    """Whole months only (see `reports.period_from`)."""
+    agencies, period, course, job_role = _scope(request, filters, whole_months=True)
     result = reports.confidence(agencies, period, course, job_role)
     return {
         "period_start": period.start,

@@ -17,28 +17,29 @@ def neutralise(value):
     return value
 
 
-def download(rows, headings, name, kind):
-    """`rows`: lists of plain values in the order of `headings`."""
-    rows = [[neutralise(value) for value in row] for row in rows]
+def download(tables, about, filename, kind):
+    """A spreadsheet that says what it is: the `about` block of (label, value) rows (report,
+    agencies, period, filters, date made) first, then each (title, headings, rows) table under
+    its title, a blank row between. `rows` hold plain values in the order of `headings`."""
+    lines = [*about, []]
+    for title, headings, rows in tables:
+        lines += [[title], headings, *rows, []]
+    lines = [["" if value is None else neutralise(value) for value in line] for line in lines[:-1]]
     if kind == "xlsx":
         book = Workbook()
         sheet = book.active
-        sheet.title = name[:31]
-        sheet.append(headings)
-        for row in rows:
-            sheet.append(row)
+        sheet.title = "Report"
+        for line in lines:
+            sheet.append(line)
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(headings)
-    writer.writerows(rows)
-    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        text = io.StringIO()
+        csv.writer(text).writerows(lines)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
     return response

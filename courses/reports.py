@@ -39,7 +39,6 @@ from courses.statistics import compare, published_columns
 class Period:
     start: date
     end: date
-    label: str
 
     @property
     def bounds(self):
@@ -48,6 +47,33 @@ class Period:
             timezone.make_aware(datetime.combine(self.start, time.min), zone),
             timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), zone),
         )
+
+    @property
+    def label(self):
+        return f"{british(self.start)} to {british(self.end)}"
+
+    @property
+    def months(self):
+        """How many whole calendar months the period is, or None if it starts or ends mid-month."""
+        if self.start.day != 1 or (self.end + timedelta(days=1)).day != 1:
+            return None
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
+    def slug(self):
+        """The period in a file name: 2026-11, 2026-q4, 2026, or the two dates."""
+        if self.months == 1:
+            return f"{self.start:%Y-%m}"
+        if self.months == 3 and self.start.month % 3 == 1:
+            return f"{self.start:%Y}-q{self.start.month // 3 + 1}"
+        if self.months == 12 and self.start.month == 1:
+            return f"{self.start:%Y}"
+        return f"{self.start:%Y-%m-%d}-to-{self.end:%Y-%m-%d}"
+
+
+def british(day):
+    """21 November 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _quarter(day):
@@ -62,6 +88,13 @@ def _quarter(day):
 
 
 MAX_ID = 2**31 - 1  # larger numbers are not ids (and SQLite cannot even compare them)
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # custom dates outside these are typing slips
+LONGEST = timedelta(days=366 * 10)
+WHOLE_MONTHS_ONLY = (
+    "Confidence and quiz figures are only given for whole months: choose a quarter or a year, or custom "
+    "dates from the first day of a month to the last day of a month. Figures for any run of days "
+    "would let someone compare two overlapping periods and work out one person's answers."
+)
 
 
 def course_from(value):
@@ -77,34 +110,41 @@ def job_role_from(value):
     return value if value in JobRole.values else None
 
 
-def period_from(params, today=None):
+def period_from(params, today=None, whole_months=False):
     """The reporting period asked for: this quarter (default), last quarter, this year or
-    custom dates. Returns the period and an error message (or None)."""
+    custom dates. Returns the period and None, or None and a message saying what to put right.
+
+    With `whole_months` (confidence and quiz figures) custom dates must cover whole calendar
+    months: small-number protection holds for one period, but two overlapping runs of days
+    that differ by one person would give away that person's answers."""
     today = today or timezone.localdate()
-    choice = params.get("period", "this_quarter")
-    if choice == "last_quarter":
+    choice = params.get("period") or "this_quarter"
+    if choice == "this_quarter":
+        start, end = _quarter(today)
+    elif choice == "last_quarter":
         start, end = _quarter(_quarter(today)[0] - timedelta(days=1))
     elif choice == "this_year":
         start, end = date(today.year, 1, 1), date(today.year, 12, 31)
     elif choice == "custom":
         try:
-            start, end = date.fromisoformat(params.get("from", "")), date.fromisoformat(params.get("to", ""))
+            start, end = (
+                date.fromisoformat(params.get("from") or ""),
+                date.fromisoformat(params.get("to") or ""),
+            )
         except ValueError:
-            start, end = _quarter(today)
-            return Period(
-                start, end, _label(start, end)
-            ), "Enter both dates as YYYY-MM-DD; showing this quarter."
+            return None, "Enter the start and end dates as dates, for example 2026-10-01 and 2026-12-31."
+        if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+            return None, f"Enter dates from {british(EARLIEST)} to {british(LATEST)}."
         if end < start:
-            start, end = end, start
-        if (end - start).days > 366 * 10:
-            start = end - timedelta(days=366 * 10)
+            return None, "The end date must be the same as or after the start date."
+        if end - start >= LONGEST:
+            return None, "Choose a period of ten years or less."
     else:
-        start, end = _quarter(today)
-    return Period(start, end, _label(start, end)), None
-
-
-def _label(start, end):
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+        return None, "Choose a period from the list."
+    period = Period(start, end)
+    if whole_months and period.months is None:
+        return None, WHOLE_MONTHS_ONLY
+    return period, None
 
 
 def completions_in(agencies, period, course=None, job_role=None):
@@ -125,9 +165,7 @@ def training_numbers(agencies, period, course=None, job_role=None):
     """Headline counts, completions per month, and the median days to complete."""
     start, end = period.bounds
     completions = completions_in(agencies, period, course, job_role)
-    enrolments = Enrolment.objects.filter(
-        learner__learner_profile__agency__in=agencies, started_at__gte=start, started_at__lt=end
-    )
+    enrolments = Enrolment.objects.filter(agency__in=agencies, started_at__gte=start, started_at__lt=end)
     staff = LearnerProfile.objects.filter(agency__in=agencies, created_at__lt=end)
     if course:
         enrolments = enrolments.filter(course=course)
@@ -135,18 +173,24 @@ def training_numbers(agencies, period, course=None, job_role=None):
         enrolments = enrolments.filter(learner__learner_profile__job_role=job_role)
         staff = staff.filter(job_role=job_role)
     enrolled = enrolments.values("learner").distinct().count()
-    completed = completions.values("learner").distinct().count()
+    # The rate follows the people who started: of them, who finished what they started, so it
+    # cannot pass 100% however many people who started earlier finish in the period.
+    finished = enrolments.filter(completion__completed_at__lt=end).values("learner").distinct().count()
     per_month = list(
         completions.annotate(month=TruncMonth("completed_at"))
         .values("month")
         .annotate(people=Count("learner", distinct=True), completions=Count("pk"))
         .order_by("month")
     )
+    agency_rows = by_agency(agencies, completions, staff)
+    on_register = sum(row["registered"] for row in agency_rows)
+    completed_of_them = sum(row["completed"] for row in agency_rows)
     return {
         "registered": staff.count(),
         "enrolled": enrolled,
-        "completed": completed,
-        "completion_rate": round(100 * completed / enrolled, 1) if enrolled else None,
+        "finished": finished,
+        "completed": completions.values("learner").distinct().count(),
+        "completion_rate": _share(finished, enrolled),
         "median_days": _median_days(completions, sum(row["completions"] for row in per_month)),
         "per_month": per_month,
         "by_course": list(
@@ -159,8 +203,65 @@ def training_numbers(agencies, period, course=None, job_role=None):
             .annotate(people=Count("learner", distinct=True))
             .order_by("-people", "job_role_label")
         ),
-        "by_agency": by_agency(agencies, completions, staff),
+        "by_agency": agency_rows,
+        "all_agencies": {
+            "registered": on_register,
+            "completed": completed_of_them,
+            "rate": _share(completed_of_them, on_register),
+        },
     }
+
+
+def _share(part, whole):
+    """A percentage to one decimal place, or None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+HEADLINES = [
+    (
+        "registered",
+        "Staff registered",
+        "People with an account in the agency by the end of the period (by the agency on their profile now).",
+    ),
+    ("enrolled", "Staff who started a course", "People who started at least one course in the period."),
+    (
+        "completed",
+        "Staff who completed a course",
+        "People who completed at least one course in the period, counted in the agency they were in "
+        "when they completed it. Some may have started before the period.",
+    ),
+    (
+        "completion_rate",
+        "Completion rate (%)",
+        "Of the staff who started a course in the period, the share who completed a course they "
+        "started in the period by its end.",
+    ),
+    (
+        "median_days",
+        "Median days from start to completion",
+        "Over the completions in the period: half took fewer days from starting the course, half more.",
+    ),
+]
+AGENCY_COLUMNS = [
+    "Agency",
+    "Staff registered by the end of the period",
+    "Of them, completed a course in the period",
+    "Share of registered staff (%)",
+]
+AGENCY_DEFINITION = (
+    "Staff registered: people with an account in the agency (by the agency on their profile now) by the "
+    "end of the period. Share: of them, the share who completed at least one course in the period."
+)
+
+
+def headlines(numbers):
+    """The headline figures with their labels and what each counts, for the page, the export
+    and the board summary alike."""
+    counts = {"completion_rate": f" In this period: {numbers['finished']} of {numbers['enrolled']}."}
+    return [
+        {"key": key, "label": label, "value": numbers[key], "definition": definition + counts.get(key, "")}
+        for key, label, definition in HEADLINES
+    ]
 
 
 def _median_days(completions, count):
@@ -182,63 +283,133 @@ def _median_days(completions, count):
 
 
 def by_agency(agencies, completions, staff):
-    """One row per agency, side by side: staff registered and staff who completed."""
-    registered = dict(staff.values_list("agency").annotate(n=Count("pk")))
-    completed = dict(completions.values_list("agency").annotate(n=Count("learner", distinct=True)))
-    return [
-        {
-            "agency": agency.name,
-            "registered": registered.get(agency.pk, 0),
-            "completed": completed.get(agency.pk, 0),
-            "rate": round(100 * completed.get(agency.pk, 0) / registered[agency.pk], 1)
-            if registered.get(agency.pk)
-            else None,
-        }
-        for agency in agencies.order_by("sort_order", "name")
-    ]
+    """One row per agency, side by side: the staff on its register at the end of the period,
+    how many of them completed a course in the period, and that as a share (so it cannot pass
+    100%, and is None rather than a share of nobody)."""
+    counts = {
+        row["agency"]: row
+        for row in staff.values("agency")
+        .annotate(
+            registered=Count("pk"),
+            completed=Count("pk", filter=Q(Exists(completions.filter(learner=OuterRef("user"))))),
+        )
+        .order_by()
+    }
+    rows = []
+    for agency in agencies.order_by("sort_order", "name"):
+        row = counts.get(agency.pk, {"registered": 0, "completed": 0})
+        rows.append(
+            {
+                "agency": agency.name,
+                "registered": row["registered"],
+                "completed": row["completed"],
+                "rate": _share(row["completed"], row["registered"]),
+            }
+        )
+    return rows
 
 
 def staff_list(agencies, job_role=None):
     """Staff of the agencies (by their profile now), by name; each with `completions`, the
-    courses they completed and when, attached by `attach_completions` for a page of them."""
+    courses they completed in the period, attached by `attach_completions` for a page of them."""
     staff = LearnerProfile.objects.filter(agency__in=agencies).select_related("user", "agency")
     if job_role:
         staff = staff.filter(job_role=job_role)
     return staff.order_by("user__last_name", "user__first_name", "pk")
 
 
-def attach_completions(profiles):
-    """One query for the completions of a page of staff."""
+def attach_completions(profiles, agencies, period, course=None):
+    """One query for the completions in the period (of the course, if one is chosen) of a
+    page of staff, counted for these agencies like every other figure."""
     by_user = {}
-    for completion in Completion.objects.filter(learner__in=[p.user_id for p in profiles]).order_by(
-        "completed_at"
-    ):
+    completions = completions_in(agencies, period, course).filter(learner__in=[p.user_id for p in profiles])
+    for completion in completions.order_by("completed_at"):
         by_user.setdefault(completion.learner_id, []).append(completion)
     for profile in profiles:
         profile.completions = by_user.get(profile.user_id, [])
     return profiles
 
 
-def summary_rows(numbers, refreshers):
-    """The headline figures, breakdowns and refresher counts as (section, measure, value)
-    rows for a spreadsheet, in the order the page shows them."""
-    rows = [
-        ("Headline", label, numbers[key])
-        for key, label in [
-            ("registered", "Staff registered"),
-            ("enrolled", "Staff who started a course"),
-            ("completed", "Staff who completed a course"),
-            ("completion_rate", "Completion rate (%)"),
-            ("median_days", "Median days from start to completion"),
+STAFF_COLUMNS = ["Name", "Email", "Agency", "Job role", "Completed in the period"]
+REFRESHER_COLUMNS = ["Name", "Email", "Agency at completion", "Job role", "Course", "Completed", "Expires"]
+
+
+def staff_rows(profiles):
+    """The staff list's rows, in STAFF_COLUMNS order, as the page shows them."""
+    return [
+        [
+            p.user.get_full_name(),
+            p.user.email,
+            p.agency.name,
+            p.job_role_label,
+            "; ".join(
+                f"{c.course_title} ({british(timezone.localtime(c.completed_at))})" for c in p.completions
+            ),
         ]
+        for p in profiles
     ]
-    rows += [("Completions per month", f"{r['month']:%Y-%m}", r["people"]) for r in numbers["per_month"]]
-    rows += [("By course", r["course_title"], r["people"]) for r in numbers["by_course"]]
-    rows += [("By job role", r["job_role_label"], r["people"]) for r in numbers["by_job_role"]]
-    rows += [("By agency: completed", r["agency"], r["completed"]) for r in numbers["by_agency"]]
-    rows += [("Refreshers", "Already overdue", refreshers["overdue"])]
-    rows += [("Refreshers", f"Overdue or due within {days} days", n) for days, n in refreshers["windows"]]
-    return [[section, measure, "" if value is None else value] for section, measure, value in rows]
+
+
+def refresher_rows(due):
+    """The refreshers due, in REFRESHER_COLUMNS order, as the page shows them."""
+    return [
+        [
+            c.learner.get_full_name(),
+            c.learner.email,
+            c.agency_name,
+            c.job_role_label,
+            c.course_title,
+            british(timezone.localtime(c.completed_at)),
+            british(c.expires_on),
+        ]
+        for c in due
+    ]
+
+
+def summary_tables(numbers, refreshers):
+    """The training numbers page's figures as (title, headings, rows) tables with the page's
+    columns, in the page's order, for the spreadsheet."""
+    tables = [
+        (
+            "Headline figures",
+            ["Measure", "Value", "What it counts"],
+            [[row["label"], row["value"], row["definition"]] for row in headlines(numbers)],
+        )
+    ]
+    if len(numbers["by_agency"]) > 1:
+        total = numbers["all_agencies"]
+        tables.append(
+            (
+                "Agencies side by side",
+                AGENCY_COLUMNS,
+                [[r["agency"], r["registered"], r["completed"], r["rate"]] for r in numbers["by_agency"]]
+                + [["All agencies", total["registered"], total["completed"], total["rate"]]],
+            )
+        )
+    tables += [
+        (
+            "Completions per month",
+            ["Month", "People", "Completions"],
+            [[f"{r['month']:%B %Y}", r["people"], r["completions"]] for r in numbers["per_month"]],
+        ),
+        (
+            "By course",
+            ["Course", "People who completed"],
+            [[r["course_title"], r["people"]] for r in numbers["by_course"]],
+        ),
+        (
+            "By job role",
+            ["Job role", "People who completed"],
+            [[r["job_role_label"], r["people"]] for r in numbers["by_job_role"]],
+        ),
+        (
+            "Due a refresher",
+            ["Measure", "Completions"],
+            [["Already overdue", refreshers["overdue"]]]
+            + [[f"Overdue or due within {days} days", n] for days, n in refreshers["windows"]],
+        ),
+    ]
+    return tables
 
 
 REFRESHER_WINDOWS = (30, 60, 90)

@@ -1,29 +1,25 @@
 """The "what staff miss" report: part of the leads' Reports, scoped and filtered like
 the others. The page and its exports are drawn from the same tables."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from courses.exports import download
-from courses.views.reports import filter_context, report_scope
+from courses.decorators import report_view
+from courses.views.reports import export, filter_context, period_problem, report_scope
 from quizzes import reports
 
 
-@login_required
+@report_view
 def quiz_insight(request):
-    agencies, period, problem, course, job_role = report_scope(request)
+    agencies, period, problem, course, job_role = report_scope(request, whole_months=True)
+    if problem:
+        return period_problem(request, "What staff miss", agencies, problem, course, job_role)
     tables = reports.figures(agencies, period, course, job_role)
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
-        by_key = {key: (headings, rows) for key, _title, headings, rows in tables}
+        by_key = {key: (title, headings, rows) for key, title, headings, rows in tables}
         key = request.GET.get("table") if request.GET.get("table") in by_key else "questions"
-        headings, rows = by_key[key]
-        return download(
-            [["" if value is None else value for value in row] for row in rows],
-            headings,
-            f"what-staff-miss-{key}",
-            kind,
-        )
+        scope = (agencies, period.label, period.slug, course, job_role)
+        return export(kind, "What staff miss", f"what-staff-miss-{key}", [by_key[key]], *scope)
     return render(
         request,
         "quizzes/reports/insight.html",

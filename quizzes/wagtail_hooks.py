@@ -13,9 +13,9 @@ register_snippet(QuizzesViewSetGroup)
 @hooks.register("register_admin_urls")
 def quiz_admin_urls():
     return [
-        path("quizzes/<int:quiz_id>/reorder/", admin_views.reorder, name="quizzes_reorder"),
-        path("quizzes/<int:quiz_id>/import/", admin_views.import_questions, name="quizzes_import"),
-        path("quizzes/<int:quiz_id>/export/", admin_views.export_moodle, name="quizzes_export"),
+        path("quizzes/<id:quiz_id>/reorder/", admin_views.reorder, name="quizzes_reorder"),
+        path("quizzes/<id:quiz_id>/import/", admin_views.import_questions, name="quizzes_import"),
+        path("quizzes/<id:quiz_id>/export/", admin_views.export_moodle, name="quizzes_export"),
     ]
 
 

@@ -32,14 +32,14 @@ def scoped_routes(patterns=None, prefix=""):
 
 def fill(route, ids):
     """The route with agency B's ids: `ids` maps a parameter name to a value."""
-    return "/" + re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.lstrip("^").rstrip("$"))
+    return "/" + re.sub(r"<(?:id:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.lstrip("^").rstrip("$"))
 
 
 def test_the_generator_finds_the_lead_urls():
     routes = list(scoped_routes())
-    assert "leads/reports/" in routes and "leads/certificates/<int:pk>/pdf/" in routes
-    assert "my/certificates/<int:pk>/pdf/" in routes
-    assert "leads/reports/staff/<int:user_id>/" in routes
+    assert "leads/reports/" in routes and "leads/certificates/<id:pk>/pdf/" in routes
+    assert "my/certificates/<id:pk>/pdf/" in routes
+    assert "leads/reports/staff/<id:user_id>/" in routes
 
 
 def test_a_lead_of_one_agency_never_sees_anothers_rows(client, complete):
@@ -64,5 +64,5 @@ def test_a_lead_of_one_agency_never_sees_anothers_rows(client, complete):
             client.force_login(editor)
             as_editor = {"HTTP_AUTHORIZATION": f"Bearer {editor_token}"} if api else {}
             assert client.get(url, params, **as_editor).status_code in (403, 404), url
-            if not re.search(r"<(?:int:)?\w+>", route):
+            if not re.search(r"<(?:id:)?\w+>", route):
                 assert client.get(url, params, **as_editor).status_code == 403, url

@@ -3,26 +3,29 @@
 Every figure comes from `courses.reports`, scoped by `courses.scoping.lead_agencies`: a
 lead sees her agencies only; anyone else gets 403."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cms.models import Agency
 from courses import reports
 from courses.charts import confidence_chart
+from courses.decorators import report_view
 from courses.exports import download
-from courses.models import CoursePage, JobRole, LearnerProfile
+from courses.models import CoursePage, Enrolment, JobRole, LearnerProfile
 from courses.progress import journeys
 from courses.scoping import require_report_viewer
-from courses.statistics import published_columns
 
 
-def report_scope(request):
+def report_scope(request, whole_months=False):
+    """Who may see what, for which period, course and job role. `problem` says what to put
+    right in the period asked for (and `period` is then None)."""
     agencies = require_report_viewer(request.user)
-    period, problem = reports.period_from(request.GET)
+    period, problem = reports.period_from(request.GET, whole_months=whole_months)
     course = reports.course_from(request.GET.get("course"))
     job_role = reports.job_role_from(request.GET.get("job_role"))
     return agencies, period, problem, course, job_role
@@ -52,107 +55,135 @@ def filter_context(request, period, problem, course, job_role):
     }
 
 
-@login_required
+def period_problem(request, title, agencies, problem, course, job_role):
+    """The report's filters again with what to put right: 400, and no figures for a period
+    that cannot be reported (a page, an export and the board summary alike)."""
+    return render(
+        request,
+        "courses/reports/period_problem.html",
+        {"title": title, "agencies": agencies, **filter_context(request, None, problem, course, job_role)},
+        status=400,
+    )
+
+
+def export(kind, report, name, tables, agencies, period_label, period_slug, course=None, job_role=None):
+    """A download that names its report, agencies, period, filters and the day it was made,
+    in its first rows and in its file name (training-numbers_housing_2026-q4_made-2026-11-30)."""
+    today = timezone.localdate()
+    names = [agency.name for agency in agencies.order_by("sort_order", "name")]
+    codes = [agency.code for agency in agencies.order_by("sort_order", "name")]
+    if len(codes) > 1 and len(codes) == Agency.objects.count():
+        codes = ["all-agencies"]
+    about = [
+        ["Report", report],
+        ["Agencies", ", ".join(names)],
+        ["Period", period_label],
+        ["Course", course.title if course else "All courses"],
+        ["Job role", JobRole(job_role).label if job_role else "All job roles"],
+        ["Made on", reports.british(today)],
+    ]
+    filename = f"{name}_{'-'.join(codes)}_{period_slug}_made-{today:%Y-%m-%d}"
+    return download(tables, about, filename, kind)
+
+
+@report_view
 def training(request):
     agencies, period, problem, course, job_role = report_scope(request)
+    if problem:
+        return period_problem(request, "Training numbers", agencies, problem, course, job_role)
     within = int(request.GET["due"]) if request.GET.get("due") in ("30", "60", "90") else 90
     due = reports.due_refreshers(agencies, within=within, job_role=job_role)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     exporting = kind in ("csv", "xlsx")
     if exporting:  # the staff and refresher lists need none of the figures below
+        scope = (agencies, period.label, period.slug, course, job_role)
         if table == "staff":
-            staff = reports.attach_completions(list(reports.staff_list(agencies, job_role)))
-            rows = [
-                [
-                    p.user.get_full_name(),
-                    p.user.email,
-                    p.agency.name,
-                    p.job_role_label,
-                    "; ".join(f"{c.course_title} ({c.completed_at:%Y-%m-%d})" for c in p.completions),
-                ]
-                for p in staff
-            ]
-            return download(rows, ["Name", "Email", "Agency", "Job role", "Completed (date)"], "staff", kind)
-        if table == "refreshers":
-            rows = [
-                [
-                    c.learner.get_full_name(),
-                    c.learner.email,
-                    c.agency_name,
-                    c.job_role_label,
-                    c.course_title,
-                    f"{c.completed_at:%Y-%m-%d}",
-                    f"{c.expires_on:%Y-%m-%d}",
-                ]
-                for c in due
-            ]
-            return download(
-                rows,
-                ["Name", "Email", "Agency at completion", "Job role", "Course", "Completed", "Expires"],
-                "refreshers-due",
-                kind,
+            staff = reports.attach_completions(
+                list(reports.staff_list(agencies, job_role)), agencies, period, course
             )
+            tables = [("Your staff", reports.STAFF_COLUMNS, reports.staff_rows(staff))]
+            return export(kind, "Training numbers: your staff", "staff", tables, *scope)
+        if table == "refreshers":
+            tables = [
+                (
+                    f"Overdue or due within {within} days",
+                    reports.REFRESHER_COLUMNS,
+                    reports.refresher_rows(due),
+                )
+            ]
+            on = reports.british(timezone.localdate())
+            scope = (agencies, f"Overdue or due within {within} days of {on}", f"due-within-{within}-days")
+            return export(kind, "Due a refresher", "refreshers-due", tables, *scope, job_role=job_role)
     numbers = reports.training_numbers(agencies, period, course, job_role)
     refreshers = reports.refresher_counts(agencies, job_role=job_role)
     if exporting:
-        return download(
-            reports.summary_rows(numbers, refreshers),
-            ["Section", "Measure", "Value"],
-            "training-numbers",
-            kind,
-        )
+        tables = reports.summary_tables(numbers, refreshers)
+        return export(kind, "Training numbers", "training-numbers", tables, *scope)
     staff_page = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    reports.attach_completions(staff_page.object_list)
+    reports.attach_completions(staff_page.object_list, agencies, period, course)
     return render(
         request,
         "courses/reports/training.html",
         {
             "agencies": agencies,
             "numbers": numbers,
+            "headlines": reports.headlines(numbers),
+            "agency_columns": reports.AGENCY_COLUMNS,
+            "agency_definition": reports.AGENCY_DEFINITION,
             "due": due[:DUE_SHOWN],
             "due_shown": DUE_SHOWN,
             "within": within,
             "refreshers": refreshers,
+            "refresher_columns": reports.REFRESHER_COLUMNS,
             "staff": staff_page,
+            "staff_columns": reports.STAFF_COLUMNS,
             **filter_context(request, period, problem, course, job_role),
         },
     )
 
 
-@login_required
+@report_view
 def staff_member(request, user_id):
     """One member of staff's training record for her lead: what they started and completed,
     when, with quiz scores and certificates. Never their survey answers."""
     agencies = require_report_viewer(request.user)
+    # Her lead now, and the lead of an agency she took courses in before she moved: each sees
+    # only the records made in her own agencies.
     profile = get_object_or_404(
-        LearnerProfile.objects.select_related("user", "agency"), user_id=user_id, agency__in=agencies
+        LearnerProfile.objects.select_related("user", "agency").filter(
+            Q(agency__in=agencies)
+            | Q(Exists(Enrolment.objects.filter(learner=OuterRef("user"), agency__in=agencies)))
+        ),
+        user_id=user_id,
     )
     courses = CoursePage.objects.live().select_related("agency").order_by("path")
-    started = [j for j in journeys(profile.user, courses).values() if j.enrolment or j.completions]
-    in_scope = set(agencies.values_list("pk", flat=True))
-    for journey in started:
-        for completion in journey.completions:
-            # A certificate earned in another agency stays with that agency's lead.
-            completion.for_this_lead = completion.agency_id in in_scope
+    started = [
+        j for j in journeys(profile.user, courses, agencies=agencies).values() if j.enrolment or j.completions
+    ]
     return render(request, "courses/reports/staff_member.html", {"profile": profile, "journeys": started})
 
 
-@login_required
+@report_view
 def confidence(request):
-    agencies, period, problem, course, job_role = report_scope(request)
+    agencies, period, problem, course, job_role = report_scope(request, whole_months=True)
+    if problem:
+        return period_problem(request, "Confidence before and after", agencies, problem, course, job_role)
     result = reports.confidence(agencies, period, course, job_role)
     sections = reports.confidence_sections(result)
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
-        rows = [
-            [section["title"], name, *comparison.published()]
+        tables = [
+            (
+                section["title"],
+                [section["name_heading"], *section["columns"]],
+                [[name, *comparison.published()] for name, comparison in section["rows"]],
+            )
             for section in sections
-            for name, comparison in section["rows"]
         ]
-        headings = ["Section", "Area or agency", *published_columns("Median before (or looking back)")]
-        return download(rows, headings, "confidence", kind)
+        scope = (agencies, period.label, period.slug, course, job_role)
+        return export(kind, "Confidence before and after", "confidence", tables, *scope)
     return render(
         request,
         "courses/reports/confidence.html",
@@ -166,7 +197,7 @@ def confidence(request):
     )
 
 
-@login_required
+@report_view
 def board_summary(request):
     """The partnership board's quarterly summary as a PDF: every agency side by side."""
     from wagtail.models import Site
@@ -178,7 +209,9 @@ def board_summary(request):
 
     if not PartnershipManager.objects.filter(user=request.user).exists():
         raise PermissionDenied("The board summary is for the partnership manager.")
-    agencies, period, problem, course, job_role = report_scope(request)
+    agencies, period, problem, course, job_role = report_scope(request, whole_months=True)
+    if problem:
+        return period_problem(request, "Board summary", agencies, problem, course, job_role)
     numbers = reports.training_numbers(agencies, period)
     overall = reports.confidence(agencies, period)
     site = Site.objects.filter(is_default_site=True).first()
@@ -188,11 +221,15 @@ def board_summary(request):
             "partnership": PartnershipSettings.for_site(site).name if site else "",
             "period": period,
             "numbers": numbers,
+            "headlines": reports.headlines(numbers),
+            "agency_columns": reports.AGENCY_COLUMNS,
+            "agency_definition": reports.AGENCY_DEFINITION,
             "overall": overall,
             "chart": as_data_uri(confidence_chart(overall["items"])),
             "made_on": timezone.localdate(),
         },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="board-summary-{period.start:%Y-%m-%d}.pdf"'
+    filename = f"board-summary_all-agencies_{period.slug}_made-{timezone.localdate():%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -69,8 +69,45 @@ def test_tokens(client):
 )
 def test_odd_parameters_never_500(client, params):
     user, token = lead_token("housing")
-    assert get(client, "/api/v1/training-numbers", token, **params).status_code in (200, 422)
-    assert get(client, "/api/v1/confidence", token, **params).status_code in (200, 422)
+    assert get(client, "/api/v1/training-numbers", token, **params).status_code in (200, 400, 422)
+    assert get(client, "/api/v1/confidence", token, **params).status_code in (200, 400, 422)
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"start": "2026-01-01", "end": "9999-12-31"},
+        {"start": "0001-01-01", "end": "2026-01-01"},
+        {"start": "0001-01-01", "end": "9999-12-31"},
+        {"start": "2026-03-31", "end": "2026-01-01"},
+        {"start": "2026-01-01"},
+    ],
+)
+def test_dates_out_of_range_or_reversed_are_400_with_a_message(client, dates):
+    user, token = lead_token("housing")
+    for url in ["/api/v1/training-numbers", "/api/v1/confidence"]:
+        response = get(client, url, token, **dates)
+        assert response.status_code == 400, (url, dates)
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["detail"].startswith(("Enter", "The end date")), response.json()
+
+
+def test_confidence_is_for_whole_months_and_training_numbers_for_any_days(client):
+    user, token = lead_token("housing")
+    days = {"start": "2026-01-01", "end": "2026-01-17"}
+    assert get(client, "/api/v1/training-numbers", token, **days).status_code == 200
+    refused = get(client, "/api/v1/confidence", token, **days)
+    assert refused.status_code == 400 and "whole months" in refused.json()["detail"]
+    months = {"start": "2026-01-01", "end": "2026-02-28"}
+    assert get(client, "/api/v1/confidence", token, **months).status_code == 200
+
+
+def test_every_headline_figure_comes_with_its_definition(client):
+    user, token = lead_token("housing")
+    body = get(client, "/api/v1/training-numbers", token).json()
+    for key in ["registered", "enrolled", "completed", "completion_rate", "median_days", "by_agency"]:
+        assert len(body["definitions"][key]) > 20, key
+    assert body["all_agencies"]["agency"] == "All agencies"
 
 
 def test_the_openapi_schema_describes_both_endpoints(client):

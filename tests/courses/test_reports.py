@@ -1,7 +1,6 @@
 """Reports for leads: scoped, right against the raw rows, small groups withheld, exports
 that match the page and cannot carry spreadsheet formulas."""
 
-import csv
 import io
 from datetime import timedelta
 from statistics import median
@@ -12,13 +11,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 from scipy.stats import wilcoxon
 
 from cms.models import Agency
 from courses import reports, services
 from courses.exports import neutralise
 from courses.models import AgencyLead, Completion, PartnershipManager, SurveyItem
+from tests.export_reading import read_export
 from tests.factories import lessons_of, make_course, make_learner, survey_ratings
 
 pytestmark = pytest.mark.django_db
@@ -111,20 +110,21 @@ def test_exports_match_the_page_and_neutralise_formulas(client, staff):
     get_user_model().objects.filter(pk=housing[0].pk).update(first_name='=HYPERLINK("http://x")')
     client.force_login(lead_for("housing"))
     xlsx = client.get("/leads/reports/", {"period": "this_year", "export": "xlsx", "table": "refreshers"})
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    (rows,) = read_export(xlsx)["tables"].values()
     assert rows[0][0] == "Name" and len(rows) == 2
     assert rows[1][0].startswith("'=HYPERLINK")
-    text = client.get(
+    csv_export = client.get(
         "/leads/reports/", {"period": "this_year", "export": "csv", "table": "refreshers"}
-    ).content.decode()
-    assert list(csv.reader(io.StringIO(text)))[1][0].startswith("'=")
-    conf = client.get("/leads/reports/confidence/", {"period": "this_year", "export": "xlsx"})
-    sheet = list(load_workbook(io.BytesIO(conf.content)).active.iter_rows(values_only=True))
+    )
+    (rows,) = read_export(csv_export)["tables"].values()
+    assert rows[1][0].startswith("'=")
+    conf = read_export(client.get("/leads/reports/confidence/", {"period": "this_year", "export": "xlsx"}))
     page = BeautifulSoup(
         client.get("/leads/reports/confidence/", {"period": "this_year"}).content, "html.parser"
     )
     first_row = [td.get_text(strip=True) for td in page.select("table tbody tr")[0].select("td")]
-    assert str(sheet[1][2]) == first_row[0]  # people with both ratings
+    first_table = next(iter(conf["tables"].values()))
+    assert first_table[1][1] == first_row[0]  # people with both ratings
     for value in ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "plain"]:
         assert neutralise(value) == (value if value == "plain" else "'" + value)
 
@@ -141,12 +141,74 @@ def test_periods(client):
     assert dates({}) == (date(2026, 10, 1), date(2026, 12, 31))
     assert dates({"period": "last_quarter"}) == (date(2026, 7, 1), date(2026, 9, 30))
     assert dates({"period": "this_year"}) == (date(2026, 1, 1), date(2026, 12, 31))
-    period, problem = reports.period_from({"period": "custom", "from": "junk"}, today)
-    assert problem and period.start == date(2026, 10, 1)
-    assert dates({"period": "custom", "from": "2026-05-01", "to": "2026-02-01"}) == (
+    assert dates({"period": "custom", "from": "2026-02-01", "to": "2026-05-01"}) == (
         date(2026, 2, 1),
         date(2026, 5, 1),
     )
+
+
+@pytest.mark.parametrize(
+    "params, problem",
+    [
+        ({"period": "custom", "from": "junk", "to": "2026-01-01"}, "Enter the start and end dates"),
+        ({"period": "custom", "from": "2026-01-01"}, "Enter the start and end dates"),
+        (
+            {"period": "custom", "from": "2026-01-01", "to": "9999-12-31"},
+            "from 1 January 2000 to 31 December 2099",
+        ),
+        (
+            {"period": "custom", "from": "0001-01-01", "to": "2026-01-01"},
+            "from 1 January 2000 to 31 December 2099",
+        ),
+        (
+            {"period": "custom", "from": "0001-01-01", "to": "9999-12-31"},
+            "from 1 January 2000 to 31 December 2099",
+        ),
+        (
+            {"period": "custom", "from": "2026-05-01", "to": "2026-02-01"},
+            "end date must be the same as or after",
+        ),
+        ({"period": "custom", "from": "2000-01-01", "to": "2099-12-31"}, "ten years or less"),
+        ({"period": "<script>"}, "Choose a period from the list"),
+    ],
+)
+def test_periods_that_cannot_be_reported_say_what_to_put_right(params, problem):
+    from datetime import date
+
+    period, message = reports.period_from(params, date(2026, 11, 21))
+    assert period is None and problem in message
+
+
+REPORT_URLS = ["/leads/reports/", "/leads/reports/confidence/", "/leads/reports/quiz/"]
+
+
+def test_out_of_range_dates_give_400_with_the_form_on_every_report_export_and_the_pdf(client):
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    client.force_login(manager)
+    urls = [
+        *REPORT_URLS,
+        *(url + "?export=csv" for url in REPORT_URLS),
+        "/leads/reports/?export=xlsx&table=staff",
+        "/leads/reports/quiz/?export=xlsx&table=traffic",
+        "/leads/reports/board-summary.pdf",
+    ]
+    for dates in [
+        {"from": "2026-01-01", "to": "9999-12-31"},
+        {"from": "0001-01-01", "to": "2026-03-31"},
+        {"from": "0001-01-01", "to": "0001-01-01"},
+        {"from": "9999-12-31", "to": "9999-12-31"},
+        {"from": "2026-03-31", "to": "2026-01-01"},
+        {"from": "31/12/2026", "to": "2026-01-01"},
+    ]:
+        for url in urls:
+            response = client.get(url, {"period": "custom", **dates})
+            assert response.status_code == 400, (url, dates)
+            page = BeautifulSoup(response.content, "html.parser")
+            summary = page.select_one(".error-summary")
+            assert summary and "There is a problem" in summary.get_text(), (url, dates)
+            assert page.select_one("form.report-filters select#period")
+            assert not page.select("table"), url  # no figures for a period that cannot be reported
 
 
 def test_report_query_counts_are_the_same_at_50_and_500_staff(client):
@@ -183,27 +245,20 @@ def test_report_query_counts_are_the_same_at_50_and_500_staff(client):
 def test_staff_list_and_summary_exports_match_the_raw_rows(client, staff):
     course, housing, police = staff
     client.force_login(lead_for("housing"))
-    sheet = load_workbook(
-        io.BytesIO(client.get("/leads/reports/", {"export": "xlsx", "table": "staff"}).content)
-    ).active
-    rows = list(sheet.iter_rows(values_only=True))[1:]
+    export = read_export(client.get("/leads/reports/", {"export": "xlsx", "table": "staff"}))
+    headings, *rows = export["tables"]["Your staff"]
     from courses.models import LearnerProfile
 
     assert len(rows) == LearnerProfile.objects.filter(agency__code="housing").count()
     done = {r[1]: r[4] for r in rows}
     assert "Report course" in done[housing[0].email] and not done[housing[6].email]
-    summary = list(
-        csv.reader(
-            io.StringIO(
-                client.get(
-                    "/leads/reports/", {"period": "this_year", "export": "csv", "table": "summary"}
-                ).content.decode()
-            )
-        )
+    summary = read_export(
+        client.get("/leads/reports/", {"period": "this_year", "export": "csv", "table": "summary"})
     )
     period, _ = reports.period_from({"period": "this_year"})
     numbers = reports.training_numbers(Agency.objects.filter(code="housing"), period)
-    assert ["Headline", "Staff who completed a course", str(numbers["completed"])] in summary
+    headline = {row[0]: row[1:] for row in summary["tables"]["Headline figures"][1:]}
+    assert headline["Staff who completed a course"][0] == str(numbers["completed"])
     page = BeautifulSoup(client.get("/leads/reports/", {"period": "this_year"}).content, "html.parser")
     assert f"{numbers['completed']}" in page.select_one(".figures").get_text()
 
@@ -332,15 +387,13 @@ def test_the_confidence_page_and_its_export_hold_the_same_figures(client, staff)
             if cells == ["fewer than 5 people"]:
                 cells = ["fewer than 5"] * 8
             shown.append([table.caption.get_text(strip=True), tr.th.get_text(strip=True), *cells])
-    exported = list(
-        csv.reader(
-            io.StringIO(
-                client.get("/leads/reports/confidence/", {**params, "export": "csv"}).content.decode()
-            )
-        )
-    )[1:]
+    export = read_export(client.get("/leads/reports/confidence/", {**params, "export": "csv"}))
+    exported = [[title, *row] for title, (headings, *rows) in export["tables"].items() for row in rows]
     assert [[value or "–" for value in row] for row in exported] == shown
-    sections = {row[0] for row in exported}
+    for table in page.select("table"):  # the same columns as the page
+        headings = [th.get_text(strip=True) for th in table.select("thead th")]
+        assert export["tables"][table.caption.get_text(strip=True)][0] == headings
+    sections = set(export["tables"])
     assert "Overall, by agency" in sections and any(s.startswith("Looking back") for s in sections)
     police = next(row for row in exported if row[1] == "Police")
     assert police[2:] == ["fewer than 5"] * 8  # three officers
@@ -385,13 +438,16 @@ def test_refreshers_due_within_30_60_90_days_match_the_raw_rows(client, staff):
         page = BeautifulSoup(client.get("/leads/reports/", {"due": due}).content, "html.parser")
         table = page.find("h2", id="refreshers").find_next("table")
         assert len(table.select("tbody tr")) == expected, due
-        export = client.get("/leads/reports/", {"due": due, "export": "csv", "table": "refreshers"})
-        assert len(list(csv.reader(io.StringIO(export.content.decode())))) == expected + 1
-    summary = client.get("/leads/reports/", {"export": "csv", "table": "summary"}).content.decode()
-    rows = [row for row in csv.reader(io.StringIO(summary)) if row[0] == "Refreshers"]
-    assert rows == [
-        ["Refreshers", "Already overdue", "1"],
-        *[["Refreshers", f"Overdue or due within {d} days", str(n)] for d, n in [(30, 3), (60, 4), (90, 5)]],
+        export = read_export(
+            client.get("/leads/reports/", {"due": due, "export": "csv", "table": "refreshers"})
+        )
+        (rows,) = export["tables"].values()
+        assert len(rows) == expected + 1
+    summary = read_export(client.get("/leads/reports/", {"export": "csv", "table": "summary"}))
+    assert summary["tables"]["Due a refresher"] == [
+        ["Measure", "Completions"],
+        ["Already overdue", "1"],
+        *[[f"Overdue or due within {d} days", str(n)] for d, n in [(30, 3), (60, 4), (90, 5)]],
     ]
 
 

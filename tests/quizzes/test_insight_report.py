@@ -1,11 +1,9 @@
 """What staff miss: figures checked against the raw responses, small groups withheld."""
 
-import csv
-import io
 
 import pytest
 from bs4 import BeautifulSoup
-from openpyxl import load_workbook
+from django.utils import timezone
 
 from cms.models import Agency
 from courses import reports as course_reports
@@ -14,6 +12,7 @@ from courses.models import AgencyLead, PartnershipManager
 from quizzes import marks, reports, services
 from quizzes.models import Attempt, ColourMark, IndicatorMark, Response
 from quizzes.scoring import model_answer
+from tests.export_reading import read_export
 from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_learner, make_quiz, survey_ratings
 
 pytestmark = pytest.mark.django_db
@@ -129,12 +128,12 @@ def test_every_table_exports_what_the_page_shows(client, answered):
     shown = page_tables(client.get("/leads/reports/quiz/", params).content)
     assert set(shown) == {"questions", "categories", "traffic"}  # one agency: no side-by-side table
     for key, rows in shown.items():
-        text = client.get("/leads/reports/quiz/", {**params, "export": "csv", "table": key}).content.decode()
-        exported = list(csv.reader(io.StringIO(text)))[1:]
-        assert comparable(exported) == comparable(rows), key
-        book = client.get("/leads/reports/quiz/", {**params, "export": "xlsx", "table": key}).content
-        sheet = list(load_workbook(io.BytesIO(book)).active.iter_rows(values_only=True))[1:]
-        assert comparable(sheet) == comparable(rows), key
+        for kind in ("csv", "xlsx"):
+            export = read_export(client.get("/leads/reports/quiz/", {**params, "export": kind, "table": key}))
+            ((headings, *exported),) = export["tables"].values()
+            assert comparable(exported) == comparable(rows), (key, kind)
+            made = timezone.localdate()
+            assert export["filename"] == f"what-staff-miss-{key}_housing_{made:%Y}_made-{made:%Y-%m-%d}.{kind}"
     assert len(shown["questions"]) == len(SAMPLE_QUESTIONS)
 
 
