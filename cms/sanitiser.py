@@ -33,10 +33,24 @@ def clean_html(markup: str) -> str:
     return _cleaner.clean(_CODE_ELEMENTS.sub("", markup or "")).strip()
 
 
+def _visible_text(text: str) -> str:
+    # bleach escapes what it keeps (`&amp;`, `&lt;`); unescaped, that is the text a reader sees.
+    return html.unescape(_text_cleaner.clean(_CODE_ELEMENTS.sub("", text)))
+
+
 def clean_text(text: str) -> str:
     """Return `text` with all markup removed, for fields that are never HTML.
 
-    The result is still escaped (`&amp;`, `&lt;`) as bleach leaves it, so it is unescaped
-    once: templates escape it again on output.
+    Unescaping the cleaned text would turn an escaped tag (`&lt;script&gt;`) into a live one,
+    which then reaches every output that does not escape (CSV, email, PDF). So cleaning
+    repeats until nothing changes: markup escaped once or many times is removed like markup,
+    while a lone `<` or `&` stays as the reader typed it. Templates escape on output.
+    Each round only shortens the text, so it settles within its length.
     """
-    return html.unescape(_text_cleaner.clean(_CODE_ELEMENTS.sub("", text or ""))).strip()
+    cleaned = text or ""
+    for _ in range(len(cleaned) + 1):
+        visible = _visible_text(cleaned)
+        if visible == cleaned:
+            break
+        cleaned = visible
+    return cleaned.strip()

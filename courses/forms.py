@@ -5,6 +5,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from cms.models import Agency
 from cms.sanitiser import clean_text
+from cms.validators import refuse_direction_controls
 from courses import activities
 from courses.models.profiles import JobRole
 
@@ -25,8 +26,14 @@ class CoursePageForm(WagtailAdminPageForm):
         self.fields["required_activities"].choices = activities.choices()
 
 
+def clean_free_text(value):
+    """What a learner types about themselves: plain text, with no direction controls."""
+    refuse_direction_controls(value)
+    return clean_text(value)
+
+
 def clean_name(value, label):
-    cleaned = clean_text(value)
+    cleaned = clean_free_text(value)
     if cleaned != value.strip() or any(ch in value for ch in "<>{}"):
         raise forms.ValidationError(f"Your {label} can only contain letters, spaces and punctuation.")
     if not cleaned:
@@ -66,10 +73,10 @@ class ProfileFieldsMixin(forms.Form):
     )
 
     def clean_team(self):
-        return clean_text(self.cleaned_data["team"])
+        return clean_free_text(self.cleaned_data["team"])
 
     def clean_job_role_other(self):
-        return clean_text(self.cleaned_data["job_role_other"])
+        return clean_free_text(self.cleaned_data["job_role_other"])
 
     def clean(self):
         cleaned = super().clean()
@@ -136,12 +143,9 @@ class RegistrationForm(ProfileFieldsMixin):
         return clean_name(self.cleaned_data["last_name"], "last name")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Sign in or reset your password."
-            )
-        return email
+        # Whether the address has an account is never said here (that would tell anyone who
+        # is registered); the registration view emails the owner instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

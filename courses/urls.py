@@ -6,6 +6,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("accounts/register/", accounts.register, name="register"),
+    path("accounts/register/confirm/<str:token>/", accounts.register_confirm, name="register_confirm"),
     path("accounts/sign-in/", accounts.SignInView.as_view(), name="login"),
     path("accounts/sign-out/", accounts.sign_out, name="logout"),
     path("accounts/profile/", accounts.profile, name="profile"),

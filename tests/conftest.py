@@ -23,6 +23,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits count in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def committed(django_db_setup, django_db_blocker):
     """Database access in autocommit mode; yields a list to which tests add what they made

@@ -51,7 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cms.middleware.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -60,16 +60,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock an email address from one IP address after repeated failures, for a while only.
+# Pause an account after repeated failed sign-ins, from whichever IP addresses they came (a
+# lock per address and account let four addresses make twenty guesses), for a while only.
+# django-axes compares the largest count over its parameter sets with one limit, so a
+# username-and-address set beside this one could never be reached first.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 # How many reverse proxies of the site's own stand in front of it (0: none, and
 # X-Forwarded-For is ignored). Every lock and limit reads the visitor's address through
-# cms.client_address, in the cache below (Redis in production, so processes share counts).
+# cms.client_address; rate limits count in the default cache (Redis in production).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "cms.client_address.client_ip"
 RATELIMIT_IP_META_KEY = "cms.client_address.client_ip"
@@ -153,13 +156,14 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     }
 }
 
-# Content Security Policy: everything comes from this site; Wagtail admin needs inline styles.
+# Content Security Policy: everything comes from this site, and no inline script runs
+# (cms.middleware lets Wagtail's admin have its own); Wagtail admin needs inline styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'self'"],

@@ -1,8 +1,9 @@
 """Production: every secret and site-specific value comes from the environment.
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, REDIS_URL (the shared cache).
-Optional: TRUSTED_PROXY_COUNT (reverse proxies in front of the site), EMAIL_URL parts (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
-EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL), WAGTAILADMIN_BASE_URL, CSRF_TRUSTED_ORIGINS.
+Optional: TRUSTED_PROXY_COUNT (reverse proxies in front of the site), EMAIL_URL parts
+(EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL),
+WAGTAILADMIN_BASE_URL, CSRF_TRUSTED_ORIGINS.
 """
 
 import os
@@ -25,8 +26,9 @@ ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.s
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 _required("DATABASE_URL")  # base.py has already parsed it into DATABASES
 
-# Sign-in locks, rate limits and the verify-page limit count in this cache: every gunicorn
-# process must see the same counts, so a per-process memory cache will not do.
+# Rate limits (registration, password reset, the verify page) count in this cache: every
+# gunicorn process must see the same counts, so a per-process memory cache will not do.
+# django-axes keeps its sign-in failures in the database, which is shared already.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

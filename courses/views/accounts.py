@@ -1,16 +1,24 @@
 """Registration, sign in and out, password reset and profile: Django's auth, email as the login."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import make_password
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
+from cms.models import Agency
 from courses.forms import ProfileForm, RegistrationForm
 from courses.models import LearnerProfile
 
@@ -45,6 +53,37 @@ def sign_out(request):
     return render(request, "registration/sign_out.html")
 
 
+# Emails a visitor can make the site send, and accounts one can start: a few per address
+# and more per IP address (a council's staff may share one), counted per hour in the shared
+# cache. Only complete forms count, so correcting a mistake costs nothing.
+PER_EMAIL_RATE = "3/h"
+PER_IP_RATE = "20/h"
+TOO_MANY = (
+    "We have had several requests like this in a short time, so we have paused them for an hour "
+    "to keep accounts safe. Check your email first: a message may already be on its way."
+)
+
+
+def _over_limit(request, action, email):
+    """Count one request to `action` for this email address and this visitor; True past either limit."""
+    by_email = is_ratelimited(
+        request, group=f"{action}:email", key=lambda _g, _r: email, rate=PER_EMAIL_RATE, increment=True
+    )
+    by_ip = is_ratelimited(request, group=f"{action}:ip", key="ip", rate=PER_IP_RATE, increment=True)
+    return by_email or by_ip
+
+
+# A registration waits in the link we email until its address's owner opens it: nothing is
+# stored before then, so no one can hold an address they cannot read, and the page after
+# "Create account" is the same whether or not the address is registered already.
+REGISTRATION_SALT = "courses.registration"
+
+
+def _send(request, to, subject, template, context):
+    body = render_to_string(template, {"request": request, **context})
+    send_mail(subject, body, None, [to])
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
@@ -52,23 +91,83 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if _over_limit(request, "register", data["email"]):
+            form.add_error(None, TOO_MANY)
+            return render(request, "registration/register.html", {"form": form}, status=429)
+        owner = get_user_model().objects.filter(username__iexact=data["email"]).first()
+        if owner is not None:
+            _send(
+                request,
+                owner.email,
+                "Someone tried to register with your email address",
+                "registration/register_existing_email.txt",
+                {"user": owner},
+            )
+        else:
+            pending = {
+                "email": data["email"],
+                "password": make_password(data["password1"]),
+                "first_name": data["first_name"],
+                "last_name": data["last_name"],
+                "agency": data["agency"].pk,
+                "job_role": data["job_role"],
+                "job_role_other": data["job_role_other"] if data["job_role"] == "other" else "",
+                "team": data["team"],
+            }
+            token = signing.dumps(pending, salt=REGISTRATION_SALT, compress=True)
+            _send(
+                request,
+                data["email"],
+                "Confirm your email address for the Safeguarding Learning Hub",
+                "registration/register_confirm_email.txt",
+                {
+                    "first_name": data["first_name"],
+                    "link": request.build_absolute_uri(reverse("courses:register_confirm", args=[token])),
+                },
+            )
+        return render(request, "registration/register_check_email.html", {"email": data["email"]})
+    return render(request, "registration/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request, token):
+    """The link in the confirmation email: a GET asks (mail scanners open links), a POST makes
+    the account and signs its owner in."""
+    try:
+        pending = signing.loads(token, salt=REGISTRATION_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
+    except signing.BadSignature:  # tampered with, or older than a day (SignatureExpired)
+        pending = None
+    agency = Agency.objects.filter(pk=pending["agency"]).first() if pending else None
+    if agency is None:
+        return render(request, "registration/register_confirm.html", {"broken": True}, status=404)
+    taken = get_user_model().objects.filter(username__iexact=pending["email"]).exists()
+    if request.method == "POST" and not taken:
         try:
             with transaction.atomic():
-                user = get_user_model().objects.create_user(
-                    username=data["email"],
-                    email=data["email"],
-                    password=data["password1"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
+                user = get_user_model().objects.create(
+                    username=pending["email"],
+                    email=pending["email"],
+                    password=pending["password"],
+                    first_name=pending["first_name"],
+                    last_name=pending["last_name"],
                 )
-                LearnerProfile.objects.create(user=user, **form.profile_values())
-        except IntegrityError:
-            form.add_error("email", "An account with this email address already exists.")
+                LearnerProfile.objects.create(
+                    user=user,
+                    agency=agency,
+                    job_role=pending["job_role"],
+                    job_role_other=pending["job_role_other"],
+                    team=pending["team"],
+                    privacy_accepted_at=timezone.now(),
+                )
+        except IntegrityError:  # the same link opened twice at once
+            taken = True
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Your account is ready. Welcome to the Safeguarding Learning Hub.")
             return redirect("courses:my_learning")
-    return render(request, "registration/register.html", {"form": form})
+    return render(
+        request, "registration/register_confirm.html", {"email": pending["email"], "taken": taken}
+    )
 
 
 @login_required
@@ -110,10 +209,18 @@ def profile(request):
     return render(request, "registration/profile.html", {"form": form, "learner": learner})
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    success_url=reverse_lazy("courses:password_reset_done"),
-    email_template_name="registration/password_reset_email.txt",
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    success_url = reverse_lazy("courses:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        if _over_limit(self.request, "password-reset", form.cleaned_data["email"].strip().lower()):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     success_url=reverse_lazy("courses:password_reset_complete")

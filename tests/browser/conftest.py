@@ -45,13 +45,22 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
+def mailbox(tmp_path_factory):
+    """The folder where the served site writes each email it sends, one file per email."""
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory, mailbox):
     """Base URL of the site served from a fresh database with the shipped content."""
     _require_browser()
     var_dir = tmp_path_factory.mktemp("site")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
-        VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="cms.settings.dev", DEMO_PASSWORD="browser-demo-password"
+        VAR_DIR=str(var_dir),
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DEMO_PASSWORD="browser-demo-password",
+        EMAIL_FILE_PATH=str(mailbox),
     )
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v0"], ["load_content"], ["seed_demo"]):

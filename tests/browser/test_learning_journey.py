@@ -2,6 +2,7 @@
 "before" survey to the "after" survey, and sees it completed; a colleague from another
 agency sees nothing of hers. axe checks every kind of learner page on the way."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,8 @@ def fill(browser, field_id, value):
     element.send_keys(value)
 
 
-def register(browser, live_site, first, last, email, agency, role):
+def register(browser, live_site, mailbox, first, last, email, agency, role):
+    """Register, then confirm the address through the link the site emailed."""
     browser.get(live_site + "/accounts/register/")
     fill(browser, "id_first_name", first)
     fill(browser, "id_last_name", last)
@@ -31,6 +33,10 @@ def register(browser, live_site, first, last, email, agency, role):
     Select(browser.find_element(By.ID, "id_agency")).select_by_visible_text(agency)
     Select(browser.find_element(By.ID, "id_job_role")).select_by_visible_text(role)
     browser.find_element(By.ID, "id_accept_privacy").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]"))
+    assert "Check your email" in browser.find_element(By.TAG_NAME, "h1").text
+    emails = [path.read_text() for path in sorted(mailbox.iterdir()) if f"To: {email}" in path.read_text()]
+    browser.get(re.search(r"http://\S+/accounts/register/confirm/\S+/", emails[-1]).group(0))
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]"))
 
 
@@ -44,7 +50,7 @@ def sign_out(browser):
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, ".nav-form button"))
 
 
-def test_register_take_the_core_course_and_complete_it(browser, live_site, screenshot):
+def test_register_take_the_core_course_and_complete_it(browser, live_site, mailbox, screenshot):
     browser.set_window_size(360, 800)
     try:
         browser.get(live_site + "/accounts/register/")
@@ -52,6 +58,7 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
         register(
             browser,
             live_site,
+            mailbox,
             "Holly",
             "Harris",
             "holly.harris@council.example.org",
@@ -126,10 +133,11 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, scree
         browser.set_window_size(1280, 900)
 
 
-def test_a_colleague_from_another_agency_sees_nothing_of_hers(browser, live_site):
+def test_a_colleague_from_another_agency_sees_nothing_of_hers(browser, live_site, mailbox):
     register(
         browser,
         live_site,
+        mailbox,
         "Priya",
         "Shah",
         "priya.shah@police.example.org",

@@ -9,9 +9,16 @@ from tests.browser.test_toolkit_journey import axe_problems
 from tests.browser.waiting import click_and_wait, press_enter
 
 
-def test_housing_quiz_by_keyboard_fail_retake_pass_and_complete(browser, live_site, screenshot):
+def test_housing_quiz_by_keyboard_fail_retake_pass_and_complete(browser, live_site, mailbox, screenshot):
     register(
-        browser, live_site, "Harriet", "Hall", "harriet.hall@homes.example.org", "Housing", "Housing officer"
+        browser,
+        live_site,
+        mailbox,
+        "Harriet",
+        "Hall",
+        "harriet.hall@homes.example.org",
+        "Housing",
+        "Housing officer",
     )
     browser.get(live_site + "/courses/housing/")
     click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Start the course']"))

@@ -1,3 +1,5 @@
+import re
+
 from cms.sanitiser import clean_html, clean_text
 
 
@@ -34,3 +36,18 @@ def test_style_link_and_iframe_are_removed():
 
 def test_clean_text_strips_all_markup_but_keeps_ampersands_readable():
     assert clean_text("Tom & <b>Jerry</b><script>x()</script>") == "Tom & Jerry"
+
+
+def test_escaped_markup_never_comes_back_as_markup():
+    assert clean_text("&lt;script&gt;") == ""
+    assert clean_text("&lt;script&gt;alert(1)&lt;/script&gt;Hi") == "Hi"
+    assert clean_text("&amp;lt;img src=x onerror=alert(1)&amp;gt;Ann") == "Ann"
+    assert clean_text("&#60;b&#62;Bold&#60;/b&#62;") == "Bold"
+    for sneaky in ["&lt;a href=x&gt;", "&amp;amp;lt;script&amp;amp;gt;", "<<script>script>", "&lt;<b>b</b>&gt;"]:
+        assert not re.search(r"<[a-zA-Z/!?]", clean_text(sneaky)), sneaky
+
+
+def test_plain_text_with_angle_brackets_and_ampersands_stays_as_typed():
+    assert clean_text("Children aged < 13 & > 5") == "Children aged < 13 & > 5"
+    assert clean_text("5 &lt; 6") == "5 < 6"
+    assert clean_text("  Team A  ") == "Team A"

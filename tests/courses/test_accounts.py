@@ -33,15 +33,32 @@ def valid_registration(**changes):
     return data
 
 
+def main_text(response):
+    return BeautifulSoup(response.content, "html.parser").main.get_text(" ", strip=True)
+
+
 def errors_of(response):
     soup = BeautifulSoup(response.content, "html.parser")
     return [li.get_text(" ", strip=True) for li in soup.select(".error-summary li")]
 
 
-def test_registration_creates_account_and_profile_and_lands_on_my_learning(client):
-    response = client.post("/accounts/register/", valid_registration(), follow=True)
+def confirmation_link(message):
+    return re.search(r"http://testserver(/accounts/register/confirm/\S+/)", message.body).group(1)
+
+
+def test_registration_is_confirmed_by_email_then_lands_on_my_learning(client):
+    response = client.post("/accounts/register/", valid_registration())
+    assert "Check your email" in response.content.decode()
+    assert not User.objects.filter(username="holly.harris@council.example.org").exists()
+    assert [m.to for m in mail.outbox] == [["holly.harris@council.example.org"]]
+    link = confirmation_link(mail.outbox[0])
+    asking = client.get(link)
+    assert "Confirm your email address" in asking.content.decode()
+    assert not User.objects.filter(username="holly.harris@council.example.org").exists()
+    response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == "/my/"
     user = User.objects.get(username="holly.harris@council.example.org")
+    assert user.check_password("a-long-unusual-passphrase")
     profile = LearnerProfile.objects.get(user=user)
     assert profile.agency.code == "housing" and profile.job_role == "housing"
     assert profile.team == "Tenancy team, North"
@@ -84,10 +101,47 @@ def test_bad_registration_says_why_and_saves_nothing(client, case):
     assert "_auth_user_id" not in client.session
 
 
-def test_an_existing_email_in_any_case_is_refused(client):
-    make_learner(email="taken@example.org")
-    response = client.post("/accounts/register/", valid_registration(email="TAKEN@example.org"))
-    assert any("already exists" in e for e in errors_of(response))
+def test_an_existing_email_gets_the_same_answer_and_its_owner_is_told(client):
+    owner = make_learner(email="taken@example.org")
+    new = client.post("/accounts/register/", valid_registration(email="new@example.org"))
+    taken = client.post("/accounts/register/", valid_registration(email="TAKEN@example.org"))
+    assert taken.status_code == new.status_code == 200
+    assert main_text(taken).replace("taken@example.org", "@") == main_text(new).replace("new@example.org", "@")
+    notice = next(m for m in mail.outbox if m.to == ["taken@example.org"])
+    assert "Someone tried to register" in notice.subject
+    assert "/accounts/sign-in/" in notice.body and "/accounts/password-reset/" in notice.body
+    assert "/accounts/register/confirm/" not in notice.body
+    owner.refresh_from_db()
+    assert owner.check_password("correct-horse-battery") and owner.first_name == "Lee"
+
+
+def test_a_confirmation_link_works_once_and_cannot_be_altered(client):
+    client.post("/accounts/register/", valid_registration())
+    link = confirmation_link(mail.outbox[0])
+    assert client.get(link[:-6] + "xxxxx/").status_code == 404
+    client.post(link)
+    client.post("/accounts/sign-out/")
+    again = client.post(link)
+    assert "already set up" in again.content.decode()
+    assert User.objects.filter(username="holly.harris@council.example.org").count() == 1
+
+
+def test_escaped_markup_and_direction_controls_are_refused_in_names_and_free_text(client):
+    cases = {
+        "first_name": "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "last_name": "Harr\u202eis",
+        "team": "Tenancy \u2066team\u2069",
+        "job_role_other": "Of\u200ficer",
+    }
+    for field, value in cases.items():
+        changes = {field: value, "job_role": "other", "job_role_other": "Warden"}
+        changes[field] = value
+        response = client.post("/accounts/register/", valid_registration(**changes))
+        assert response.status_code == 200
+        assert errors_of(response), field
+        assert "Check your email" not in response.content.decode(), field
+    assert mail.outbox == []
+    assert any("hidden characters" in e for e in errors_of(response))
 
 
 def test_agency_email_domain_allowlist(client):
@@ -99,7 +153,7 @@ def test_agency_email_domain_allowlist(client):
     assert any("ending nhs.net" in e for e in errors_of(response))
     assert not User.objects.filter(username="holly.harris@council.example.org").exists()
     data["email"] = "holly.harris@nhs.net"
-    assert client.post("/accounts/register/", data).status_code == 302
+    assert "Check your email" in client.post("/accounts/register/", data).content.decode()
 
 
 def test_sign_in_with_email_in_any_case_and_sign_out(client):
@@ -155,6 +209,17 @@ def test_profile_change_of_agency(client):
     )
     assert response.status_code == 302
     assert LearnerProfile.objects.get(user=learner).agency == police
+
+
+def test_profile_refuses_direction_controls_in_a_name(client):
+    learner = make_learner("housing")
+    client.force_login(learner)
+    data = {"first_name": "\u202eeeL", "last_name": "Learner", "job_role": "housing", "team": ""}
+    data["agency"] = str(Agency.objects.get(code="housing").pk)
+    response = client.post("/accounts/profile/", data)
+    assert any("hidden characters" in e for e in errors_of(response))
+    learner.refresh_from_db()
+    assert learner.first_name == "Lee"
 
 
 def test_profile_refuses_bad_input_and_keeps_the_old_values(client):
