@@ -10,7 +10,7 @@ class CertificatesConfig(AppConfig):
     label = "certificates"
 
     def ready(self):
-        from certificates import details
+        from certificates import checks, details  # noqa: F401 (checks registers itself)
         from courses.models import Completion
         from courses.progress import register_completion_details
 

@@ -13,7 +13,7 @@ from django_tasks import task
 
 from certificates.codes import new_code
 from certificates.models import Certificate
-from certificates.rendering import render_pdf
+from certificates.rendering import default_site, render_pdf, site_address
 from courses.models import Completion
 
 
@@ -45,21 +45,37 @@ def issue(completion):
     return certificate
 
 
-def ensure_pdf(certificate, force=False):
-    """Write the PDF if it is missing (or `force`); return its storage name.
+def _is_current(certificate, address):
+    name = certificate.pdf.name
+    return bool(name) and certificate.pdf_address == address and default_storage.exists(name)
 
-    Each render gets a new file name and the record is pointed at it afterwards, so two
-    workers rendering at once never delete or overwrite each other's file."""
-    current = certificate.pdf.name
-    if not force and current and default_storage.exists(current):
-        return current
-    saved = default_storage.save(
-        f"certificates/{certificate.code}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(render_pdf(certificate))
-    )
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=saved)
-    certificate.pdf.name = saved
-    if current and current != saved:
-        default_storage.delete(current)  # a file already gone is no error
+
+def ensure_pdf(certificate, force=False):
+    """Return the storage name of the certificate's PDF, made now if it is missing, was
+    printed under another site address, or `force` (a revocation or re-issue changed what it
+    says).
+
+    The certificate's row is locked while its PDF is made, so of several downloads at once
+    one makes the file and the others wait for it and serve it. Each render gets a new file
+    name; the file it replaces is deleted once the record points at the new one."""
+    site = default_site()
+    address = site_address(site)
+    if not force and _is_current(certificate, address):
+        return certificate.pdf.name
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        replaced = locked.pdf.name
+        if force or not _is_current(locked, address):
+            saved = default_storage.save(
+                f"certificates/{locked.code}-{uuid.uuid4().hex[:8]}.pdf",
+                ContentFile(render_pdf(locked, site)),
+            )
+            Certificate.objects.filter(pk=locked.pk).update(pdf=saved, pdf_address=address)
+        else:
+            saved = replaced  # made by another download while this one waited
+    certificate.pdf.name, certificate.pdf_address = saved, address
+    if replaced and replaced != saved:
+        default_storage.delete(replaced)  # a file already gone is no error
     return saved
 
 

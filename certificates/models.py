@@ -26,6 +26,9 @@ class Certificate(models.Model):
     quiz_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)
     pdf = models.FileField(upload_to="certificates/", blank=True)
+    # The site address printed in the PDF (its link and QR code): when the partnership's
+    # address changes in Settings › Sites, a PDF printed under the old one is made again.
+    pdf_address = models.CharField(max_length=255, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=500, blank=True)
     revoked_by = models.ForeignKey(

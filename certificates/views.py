@@ -1,7 +1,8 @@
 """Downloading certificates (the learner's own, or a lead's agency's) and public checking.
 
 Every download looks the certificate up through who is asking, so anyone else's is simply
-not found (404). The public check shows the holder's name, course, dates and status only."""
+not found (404); a revoked one is downloaded only by an administrator, in the admin. The
+public check shows the holder's name, course, dates and status only."""
 
 import io
 import zipfile
@@ -140,7 +141,7 @@ def lead_list(request):
 
 @report_view
 def lead_download(request, pk):
-    return _pdf_response(get_object_or_404(_lead_certificates(request), pk=pk))
+    return _pdf_response(get_object_or_404(_lead_certificates(request), pk=pk, revoked_at__isnull=True))
 
 
 @report_view
@@ -148,7 +149,7 @@ def lead_zip(request):
     certificates, start, end = _filtered(request)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates.order_by("completed_on", "pk"):
+        for certificate in certificates.filter(revoked_at__isnull=True).order_by("completed_on", "pk"):
             name = ensure_pdf(certificate)
             with default_storage.open(name, "rb") as pdf:
                 archive.writestr(

@@ -10,7 +10,15 @@ def certificate_admin_urls():
     return [
         path("certificates/", admin_views.index, name="certificates_admin_index"),
         path("certificates/<id:pk>/", admin_views.detail, name="certificates_admin_detail"),
+        path("certificates/<id:pk>/revoke/", admin_views.revoke, name="certificates_admin_revoke"),
+        path("certificates/<id:pk>/pdf/", admin_views.pdf, name="certificates_admin_pdf"),
     ]
+
+
+@hooks.register("register_log_actions")
+def certificate_log_actions(actions):
+    actions.register_action("certificates.revoke", "Revoke certificate", "Revoked the certificate")
+    actions.register_action("certificates.reissue", "Re-issue certificate", "Re-issued the certificate")
 
 
 class CertificatesMenuItem(MenuItem):

@@ -1,5 +1,7 @@
 """Two workers issuing the same certificate at once, on PostgreSQL: one certificate."""
 
+import io
+
 import pytest
 
 from certificates.issuing import issue
@@ -22,3 +24,33 @@ def test_two_concurrent_issues_make_one_certificate(committed):
     assert errors == []
     assert Certificate.objects.filter(completion=completion).count() == 1
     assert len(set(results)) == 1
+
+
+def test_concurrent_downloads_of_a_missing_pdf_leave_one_file(committed):
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+    from django.test import Client
+    from pypdf import PdfReader
+
+    learner, course = learner_and_course(committed, lessons=1, required=["lessons"])
+    enrolment = services.enrol(learner, course)
+    services.complete_lesson(enrolment, lessons_of(course)[0])
+    certificate = Certificate.objects.get(completion__enrolment=enrolment)
+    default_storage.delete(certificate.pdf.name)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="")
+
+    def download():
+        client = Client()
+        client.force_login(learner)
+        response = client.get(f"/my/certificates/{certificate.pk}/pdf/")
+        return response.status_code, b"".join(response.streaming_content)
+
+    results, errors = run_at_once(4, download)
+    assert errors == []
+    assert [status for status, _ in results] == [200] * 4
+    for _, content in results:
+        assert certificate.display_code in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    files = list(Path(settings.MEDIA_ROOT, "certificates").glob(f"{certificate.code}-*.pdf"))
+    assert [f.name for f in files] == [Path(Certificate.objects.get(pk=certificate.pk).pdf.name).name]

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
+from certificates.rendering import site_address
 from courses.models import Completion
 
 WINDOW = timedelta(days=60)
@@ -36,6 +36,7 @@ class Command(BaseCommand):
             .exclude(Exists(newer))
             .select_related("completion__learner", "completion__course")
         )
+        link = site_address() + reverse("courses:my_learning")
         sent = 0
         for certificate in due:
             # Claim the reminder first: a second run (or a parallel one) finds it taken.
@@ -44,7 +45,6 @@ class Command(BaseCommand):
             ):
                 continue
             learner = certificate.completion.learner
-            link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("courses:my_learning")
             try:
                 send_mail(
                     subject=f"Time for your refresher: {certificate.course_title}",
