@@ -19,7 +19,7 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
-from courses.services import CONFIDENCE_SCALE, refresher_due
+from courses.services import CONFIDENCE_SCALE, refresher_due, try_complete
 
 # Other apps add details to the completions My learning shows (certificates add their
 # download link), loading them in bulk: each function gets the whole list.
@@ -107,9 +107,10 @@ class Journey:
         return None
 
 
-def journeys(user, courses, lessons=None):
+def journeys(user, courses, lessons=None, agencies=None):
     """{course id: Journey} for `user` on each of `courses`; `lessons` may be passed in when
-    the caller has them already."""
+    the caller has them already. With `agencies` (a lead's view), only the enrolments and
+    completions made in those agencies count."""
     courses = list(courses)
     by_path = {course.path: Journey(course=course, lessons=[]) for course in courses}
     if not courses:
@@ -131,9 +132,12 @@ def journeys(user, courses, lessons=None):
     if not user.is_authenticated:
         return result
 
-    enrolments = list(
-        Enrolment.objects.filter(learner=user, course__in=result).order_by("course_id", "-cycle")
-    )
+    enrolments = Enrolment.objects.filter(learner=user, course__in=result)
+    completions = Completion.objects.filter(learner=user, course_id__in=result)
+    if agencies is not None:
+        enrolments = enrolments.filter(agency__in=agencies)
+        completions = completions.filter(agency__in=agencies)
+    enrolments = list(enrolments.order_by("course_id", "-cycle"))
     latest = {}
     for enrolment in enrolments:
         latest.setdefault(enrolment.course_id, enrolment)
@@ -159,8 +163,7 @@ def journeys(user, courses, lessons=None):
         "enrolment_id", "phase"
     ):
         result[course_of[enrolment_id]].surveys.add(phase)
-    completions = Completion.objects.filter(learner=user, course_id__in=result).order_by("-completed_at")
-    completions = list(completions)
+    completions = list(completions.order_by("-completed_at"))
     for completion in completions:
         result[completion.course_id].completions.append(completion)
     for add_details in _completion_details if completions else []:
@@ -179,6 +182,19 @@ def journeys(user, courses, lessons=None):
     return result
 
 
+def learner_journeys(user, courses, lessons=None):
+    """`journeys` as the learner herself sees them, first completing any course whose
+    requirements are all met but which has no completion. Before an activity and its
+    completion shared one transaction, a crash between the two left such enrolments behind;
+    opening My learning or the course finishes them (once, however many requests race)."""
+    courses = list(courses)
+    result = journeys(user, courses, lessons)
+    completed = [try_complete(j.enrolment) for j in result.values() if j.is_open and j.next_step() is None]
+    if any(completed):
+        result = journeys(user, courses, lessons)
+    return result
+
+
 def confidence_change(by_phase):
     """Median before and after across the items answered in both, and how many rose."""
     before, after = by_phase.get("before", {}), by_phase.get("after", {})
@@ -194,7 +210,7 @@ def confidence_change(by_phase):
 
 
 def course_status(user, course, lessons):
-    return journeys(user, [course], lessons)[course.pk]
+    return learner_journeys(user, [course], lessons)[course.pk]
 
 
 def lesson_status(user, course, lesson):

@@ -1,7 +1,9 @@
 """Who may see whose training records: one place, used by every lead page and download.
 
 A lead sees only the agencies she is linked to; the partnership manager sees every agency;
-anyone else (content editors included) sees no one's records."""
+anyone else (content editors included) sees no one's records. A record belongs to the agency
+it was made in (an enrolment and what was done in it, a completion), not to the agency its
+learner is in now."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -29,6 +31,14 @@ def is_lead(user):
         .objects.filter(Q(pk=user.pk) & (Q(agency_lead__isnull=False) | Q(partnership_manager__isnull=False)))
         .exists()
     )
+
+
+def approver_agencies(user):
+    """The agencies whose incoming changes of agency `user` may approve: those she leads
+    (every agency for the partnership manager), or every agency for an administrator."""
+    if user.is_authenticated and user.is_superuser:
+        return Agency.objects.all()
+    return lead_agencies(user)
 
 
 def visible_completions(user):

@@ -4,6 +4,10 @@ surveys and completing a course.
 Every write is safe to repeat: a double click, a second tab or a retried request finds
 what the first one made (the database's unique constraints settle races) and never
 raises to the learner.
+
+The activity that finishes a course and the completion it earns are written in one
+transaction: a crash between them leaves neither, never a finished course that can
+no longer be completed.
 """
 
 from datetime import timedelta
@@ -13,8 +17,11 @@ from django.utils import timezone
 
 from courses import activities
 from courses.models import (
+    AgencyChangeRequest,
     Completion,
     Enrolment,
+    JobRole,
+    LearnerProfile,
     LessonPage,
     LessonProgress,
     SurveyResponse,
@@ -92,7 +99,13 @@ def enrol(user, course):
     cycle = latest.cycle + 1 if latest else 1
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(learner=user, course=course, cycle=cycle)
+            return Enrolment.objects.create(
+                learner=user,
+                course=course,
+                cycle=cycle,
+                # Read afresh, not from `user`: an approved move may have changed it since.
+                agency_id=LearnerProfile.objects.values_list("agency", flat=True).get(user=user),
+            )
     except IntegrityError:
         # Another request enrolled at the same moment: use the enrolment it made.
         return Enrolment.objects.get(learner=user, course=course, completed_at__isnull=True)
@@ -114,12 +127,10 @@ def complete_lesson(enrolment, lesson):
         raise JourneyError("That lesson is not part of this course.")
     if _needs_before_survey(enrolment):
         raise JourneyError("Answer the “before” survey before you start the lessons.")
-    try:
-        with transaction.atomic():
-            progress = LessonProgress.objects.create(enrolment=enrolment, lesson=lesson)
-    except IntegrityError:
-        progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
-    try_complete(enrolment)
+    with transaction.atomic():
+        lock(enrolment)
+        progress, _ = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+        try_complete(enrolment)
     return progress
 
 
@@ -141,18 +152,20 @@ def submit_survey(enrolment, phase, ratings):
     ratings = list(ratings)
     if any(not 1 <= rating <= 5 for _, _, rating in ratings):
         raise JourneyError("Each answer must be between 1 and 5.")
-    try:
-        with transaction.atomic():
-            submission = SurveySubmission.objects.create(enrolment=enrolment, phase=phase)
-            SurveyResponse.objects.bulk_create(
-                SurveyResponse(
-                    submission=submission, enrolment=enrolment, item=item, phase=item_phase, rating=rating
+    with transaction.atomic():
+        lock(enrolment)
+        try:
+            with transaction.atomic():
+                submission = SurveySubmission.objects.create(enrolment=enrolment, phase=phase)
+                SurveyResponse.objects.bulk_create(
+                    SurveyResponse(
+                        submission=submission, enrolment=enrolment, item=item, phase=item_phase, rating=rating
+                    )
+                    for item, item_phase, rating in ratings
                 )
-                for item, item_phase, rating in ratings
-            )
-    except IntegrityError:
-        return False
-    try_complete(enrolment)
+        except IntegrityError:
+            return False
+        try_complete(enrolment)
     return True
 
 
@@ -163,15 +176,27 @@ def rule_met(enrolment):
     return all(activities.get(code).is_done(enrolment) for code in enrolment.course.required_activities)
 
 
+def lock(enrolment):
+    """The enrolment, re-read and locked until the caller's transaction ends.
+
+    Every write of an activity takes this lock first, so writes to one enrolment queue
+    up where the database can lock (PostgreSQL). It is a "no key" lock: the key share
+    lock that inserting a row pointing at the enrolment takes does not wait for it."""
+    return (
+        Enrolment.objects.select_for_update(no_key=True)
+        .select_related("course", "learner", "agency")
+        .get(pk=enrolment.pk)
+    )
+
+
 def try_complete(enrolment, quiz_score=None, now=None):
     """Record the completion if the course's rule is met; return it (or None).
 
-    Concurrent callers are serialised on the enrolment row where the database can lock
-    (PostgreSQL); the one-to-one constraint is the backstop everywhere."""
+    An activity that may finish the course calls this inside the transaction that writes
+    it. Concurrent callers are serialised on the enrolment row where the database can
+    lock (PostgreSQL); the one-to-one constraint is the backstop everywhere."""
     with transaction.atomic():
-        locked = (
-            Enrolment.objects.select_for_update().select_related("course", "learner").get(pk=enrolment.pk)
-        )
+        locked = lock(enrolment)
         existing = Completion.objects.filter(enrolment=locked).first()
         if existing is not None:
             return existing
@@ -194,8 +219,8 @@ def try_complete(enrolment, quiz_score=None, now=None):
                     enrolment=locked,
                     learner=locked.learner,
                     course=locked.course,
-                    agency=profile.agency,
-                    agency_name=profile.agency.name,
+                    agency=locked.agency,
+                    agency_name=locked.agency.name,
                     job_role=profile.job_role,
                     job_role_label=profile.job_role_label,
                     course_title=locked.course.title,
@@ -210,3 +235,50 @@ def try_complete(enrolment, quiz_score=None, now=None):
         Enrolment.objects.filter(pk=locked.pk).update(completed_at=completed_at)
         enrolment.completed_at = completed_at
         return completion
+
+
+# -- a change of agency ----------------------------------------------------------------------
+
+
+def request_agency_change(user, agency, job_role, job_role_other=""):
+    """Ask to move to `agency` (with the job role there), replacing any request still waiting.
+    The profile is unchanged until a lead of `agency` or an administrator approves."""
+    job_role_other = job_role_other if job_role == JobRole.OTHER else ""
+    with transaction.atomic():
+        profile = LearnerProfile.objects.select_for_update().get(user=user)
+        waiting = AgencyChangeRequest.objects.filter(learner=user, status=AgencyChangeRequest.Status.PENDING)
+        same = waiting.filter(agency=agency, job_role=job_role, job_role_other=job_role_other).first()
+        if same is not None:
+            return same
+        withdraw_agency_change(user)
+        return AgencyChangeRequest.objects.create(
+            learner=user,
+            from_agency=profile.agency,
+            agency=agency,
+            job_role=job_role,
+            job_role_other=job_role_other,
+        )
+
+
+def withdraw_agency_change(user):
+    AgencyChangeRequest.objects.filter(learner=user, status=AgencyChangeRequest.Status.PENDING).update(
+        status=AgencyChangeRequest.Status.WITHDRAWN, decided_at=timezone.now()
+    )
+
+
+def decide_agency_change(change, approve, by):
+    """Approve or decline a waiting request. Approval moves the profile: records made from
+    now on count for the new agency; enrolments and completions already made keep theirs."""
+    status = AgencyChangeRequest.Status
+    with transaction.atomic():
+        change = AgencyChangeRequest.objects.select_for_update().get(pk=change.pk)
+        if change.status != status.PENDING:
+            raise JourneyError("This request has already been dealt with or was withdrawn.")
+        change.status = status.APPROVED if approve else status.DECLINED
+        change.decided_at, change.decided_by = timezone.now(), by
+        change.save(update_fields=["status", "decided_at", "decided_by"])
+        if approve:
+            LearnerProfile.objects.filter(user_id=change.learner_id).update(
+                agency=change.agency, job_role=change.job_role, job_role_other=change.job_role_other
+            )
+    return change

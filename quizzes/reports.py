@@ -2,8 +2,9 @@
 most often missed, and traffic-light answers against the right colour per age band.
 
 Each learner counts once per quiz: her first submitted attempt (retakes after reading
-the explanations would flatter the figures). People belong to the agency and job role on
-their profile. Every figure is grouped and counted by the database.
+the explanations would flatter the figures). An attempt belongs to the agency its enrolment
+was made in, and to the job role on the learner's profile. Every figure is grouped and
+counted by the database.
 """
 
 from collections import defaultdict
@@ -20,7 +21,7 @@ UPPER_LOWER_SHARE = 0.27  # the classic upper and lower 27% groups for discrimin
 def first_attempts(agencies, period, course=None, job_role=None):
     start, end = period.bounds
     attempts = Attempt.objects.filter(
-        number=1, submitted_at__gte=start, submitted_at__lt=end, learner__learner_profile__agency__in=agencies
+        number=1, submitted_at__gte=start, submitted_at__lt=end, enrolment__agency__in=agencies
     )
     if course is not None:
         attempts = attempts.filter(quiz__course=course)
@@ -133,9 +134,9 @@ def by_agency(agencies, period, course=None, job_role=None):
     """One row per agency, side by side: people who took a quiz and the share of their
     answers that were fully right."""
     rows = {
-        row["attempt__learner__learner_profile__agency"]: row
+        row["attempt__enrolment__agency"]: row
         for row in Response.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
-        .values("attempt__learner__learner_profile__agency")
+        .values("attempt__enrolment__agency")
         .annotate(
             people=Count("attempt", distinct=True), answers=Count("pk"), right=Count("pk", filter=Q(score=1))
         )

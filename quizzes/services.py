@@ -100,8 +100,10 @@ def submit_attempt(attempt, answers):
         locked.passed = score >= locked.quiz.pass_mark
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["score", "passed", "submitted_at"])
-    if locked.passed:
-        course_services.try_complete(locked.enrolment)
+        if locked.passed:
+            # In the same transaction: a pass that finishes the course is never kept without
+            # its completion.
+            course_services.try_complete(locked.enrolment)
     return locked
 
 

@@ -1,5 +1,5 @@
 from .pages import CourseIndexPage, CoursePage, LessonPage
-from .profiles import JobRole, LearnerProfile
+from .profiles import AgencyChangeRequest, JobRole, LearnerProfile
 from .records import (
     Completion,
     Enrolment,
@@ -12,6 +12,7 @@ from .records import (
 from .roles import AgencyLead, PartnershipManager
 
 __all__ = [
+    "AgencyChangeRequest",
     "AgencyLead",
     "Completion",
     "CourseIndexPage",

@@ -27,8 +27,9 @@ class JobRole(models.TextChoices):
 class LearnerProfile(models.Model):
     """What the partnership needs to know about a learner to count their training.
 
-    Only work details: agency, job role and team. Completions copy these when they happen,
-    so changing agency later does not move past training to the new agency.
+    Only work details: agency, job role and team. Enrolments and completions copy the
+    agency when they are made, so a change of agency (approved through an
+    `AgencyChangeRequest`) does not move past training to the new agency.
     """
 
     user = models.OneToOneField(
@@ -51,6 +52,56 @@ class LearnerProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.agency})"
+
+    @property
+    def job_role_label(self):
+        if self.job_role == JobRole.OTHER and self.job_role_other:
+            return self.job_role_other
+        return self.get_job_role_display()
+
+
+class AgencyChangeRequest(models.Model):
+    """A learner asking to move to another agency, with her job role there.
+
+    A learner cannot move herself: the new agency's lead would count her as staff at once.
+    The move waits for a lead of the requested agency or an administrator, and then
+    applies to new records only. One request per learner waits at a time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_change_requests"
+    )
+    from_agency = models.ForeignKey("cms.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("cms.Agency", on_delete=models.PROTECT, related_name="change_requests")
+    job_role = models.CharField(max_length=30, choices=JobRole.choices)
+    job_role_other = models.CharField("job role (if other)", max_length=80, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner"], condition=models.Q(status="pending"), name="one_pending_agency_change"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(job_role="other") | ~models.Q(job_role_other=""),
+                name="requested_other_job_role_is_named",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self):
+        return f"{self.learner}: {self.from_agency} to {self.agency} ({self.get_status_display()})"
 
     @property
     def job_role_label(self):

@@ -42,10 +42,15 @@ class Enrolment(models.Model):
 
     While an enrolment is open (not completed), it is the only open one for that learner
     and course: the partial unique constraint makes a double click safe.
+
+    It keeps the agency the learner was in when she started: everything made in it (lesson
+    progress, surveys, quiz attempts and the completion) belongs to that agency's lead,
+    whichever agency she moves to later.
     """
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments")
+    agency = models.ForeignKey("cms.Agency", on_delete=models.PROTECT, related_name="enrolments")
     cycle = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -138,8 +143,8 @@ class SurveyResponse(models.Model):
 class Completion(models.Model):
     """A finished course: the record agency leads count. Written once, never edited.
 
-    It copies what it needs (agency, job role, course title, dates) so a later change of
-    agency, job or course wording does not rewrite history.
+    It copies what it needs (its enrolment's agency, the job role, course title, dates) so a
+    later change of agency, job or course wording does not rewrite history.
     """
 
     enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="completion")

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from cms.models import Agency
+from courses import services
 from courses.forms import ProfileForm, RegistrationForm
-from courses.models import LearnerProfile
+from courses.models import AgencyChangeRequest, LearnerProfile
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -175,38 +176,59 @@ def register_confirm(request, token):
 def profile(request):
     user = request.user
     learner = LearnerProfile.objects.filter(user=user).select_related("agency").first()
+    waiting = (
+        AgencyChangeRequest.objects.filter(learner=user, status=AgencyChangeRequest.Status.PENDING)
+        .select_related("agency")
+        .first()
+    )
     initial = {"first_name": user.first_name, "last_name": user.last_name}
     if learner:
+        # While a move waits for approval the form shows the agency and job role asked for,
+        # so saving another detail keeps the request as it is.
+        wanted = waiting or learner
         initial.update(
-            agency=learner.agency,
-            job_role=learner.job_role,
-            job_role_other=learner.job_role_other,
+            agency=wanted.agency,
+            job_role=wanted.job_role,
+            job_role_other=wanted.job_role_other,
             team=learner.team,
         )
     form = ProfileForm(request.POST or None, initial=initial, current_email=user.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        values = {
+            "agency": data["agency"],
+            "job_role": data["job_role"],
+            "job_role_other": data["job_role_other"] if data["job_role"] == "other" else "",
+        }
+        moving = learner is not None and data["agency"] != learner.agency
         with transaction.atomic():
             user.first_name, user.last_name = data["first_name"], data["last_name"]
             user.save(update_fields=["first_name", "last_name"])
-            values = {
-                "agency": data["agency"],
-                "job_role": data["job_role"],
-                "job_role_other": data["job_role_other"] if data["job_role"] == "other" else "",
-                "team": data["team"],
-            }
             if learner is None:
                 from django.utils import timezone
 
-                LearnerProfile.objects.create(user=user, privacy_accepted_at=timezone.now(), **values)
+                LearnerProfile.objects.create(
+                    user=user, team=data["team"], privacy_accepted_at=timezone.now(), **values
+                )
+            elif moving:
+                # A move to another agency waits for that agency's lead; only the team changes now.
+                LearnerProfile.objects.filter(pk=learner.pk).update(team=data["team"])
+                services.request_agency_change(user, **values)
             else:
-                LearnerProfile.objects.filter(pk=learner.pk).update(**values)
-        messages.success(
-            request,
-            "Your details are saved. Courses you complete from now on count for the agency you chose.",
-        )
+                LearnerProfile.objects.filter(pk=learner.pk).update(team=data["team"], **values)
+                services.withdraw_agency_change(user)
+        if moving:
+            messages.success(
+                request,
+                f"Your details are saved. Your move to {data['agency'].name} waits for one of its leads "
+                f"to approve it; until then you stay in {learner.agency.name}.",
+            )
+        else:
+            messages.success(request, "Your details are saved.")
         return redirect("courses:profile")
-    return render(request, "registration/profile.html", {"form": form, "learner": learner})
+    return render(
+        request, "registration/profile.html", {"form": form, "learner": learner, "waiting": waiting}
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

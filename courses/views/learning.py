@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses import services
 from courses.forms import SurveyForm
 from courses.models import CoursePage, Enrolment, LearnerProfile, LessonPage, SurveyItem
-from courses.progress import journeys
+from courses.progress import journeys, learner_journeys
 
 
 def _profile_or_redirect(request):
@@ -32,7 +32,7 @@ def _own_enrolment(request, enrolment_id):
 def my_learning(request):
     profile = LearnerProfile.objects.filter(user=request.user).select_related("agency").first()
     courses = list(CoursePage.objects.live().select_related("agency").order_by("path"))
-    by_course = journeys(request.user, courses)
+    by_course = learner_journeys(request.user, courses)
     core = [by_course[c.pk] for c in courses if c.agency_id is None]
     own = [by_course[c.pk] for c in courses if profile and c.agency_id == profile.agency_id]
     started_elsewhere = [

@@ -63,9 +63,8 @@ def training_sql():
     scope = "c.agency_id IN ({agencies}) AND c.completed_at >= %(start)s AND c.completed_at < %(end)s"
     return [
         "SELECT COUNT(*) FROM courses_learnerprofile WHERE agency_id IN ({agencies}) AND created_at < %(end)s",
-        "SELECT COUNT(DISTINCT e.learner_id) FROM courses_enrolment e JOIN courses_learnerprofile p "
-        "ON p.user_id = e.learner_id WHERE p.agency_id IN ({agencies}) AND e.started_at >= %(start)s "
-        "AND e.started_at < %(end)s",
+        "SELECT COUNT(DISTINCT e.learner_id) FROM courses_enrolment e WHERE e.agency_id IN ({agencies}) "
+        "AND e.started_at >= %(start)s AND e.started_at < %(end)s",
         f"SELECT COUNT(DISTINCT c.learner_id) FROM courses_completion c WHERE {scope}",
         f"SELECT {month}, COUNT(DISTINCT c.learner_id), COUNT(*) FROM courses_completion c WHERE {scope} "
         "GROUP BY 1 ORDER BY 1",

@@ -208,7 +208,9 @@ def test_profile_change_of_agency(client):
         },
     )
     assert response.status_code == 302
-    assert LearnerProfile.objects.get(user=learner).agency == police
+    # The move waits for a police lead (tests/courses/test_agency_change.py).
+    assert LearnerProfile.objects.get(user=learner).agency.code == "housing"
+    assert learner.agency_change_requests.get(status="pending").agency == police
 
 
 def test_profile_refuses_direction_controls_in_a_name(client):

@@ -229,3 +229,31 @@ def test_my_learning_prompts_for_a_refresher_and_the_course_offers_it(client):
     response = start(client, course)
     assert "survey/before" in response.redirect_chain[-1][0]
     assert learner.enrolments.filter(course=course).count() == 2
+
+
+def test_opening_my_learning_completes_a_course_left_without_its_completion(
+    client, django_capture_on_commit_callbacks
+):
+    from certificates.models import Certificate
+
+    learner = make_learner("housing")
+    course = make_course(lessons=1)
+    enrolment = services.enrol(learner, course)
+    services.submit_survey(enrolment, "before", survey_ratings("before"))
+    services.complete_lesson(enrolment, lessons_of(course)[0])
+    # What a crash between the after survey and its completion used to leave behind.
+    submission = SurveySubmission.objects.create(enrolment=enrolment, phase="after")
+    for item, phase, rating in survey_ratings("after"):
+        SurveyResponse.objects.create(
+            submission=submission, enrolment=enrolment, item=item, phase=phase, rating=rating
+        )
+    client.force_login(learner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/my/")
+
+    completion = Completion.objects.get(enrolment=enrolment)
+    certificate = Certificate.objects.get(completion=completion)
+    assert certificate.display_code in client.get("/my/").content.decode()
+    client.get(course.url)
+    assert Completion.objects.filter(enrolment=enrolment).count() == 1

@@ -146,9 +146,10 @@ def test_enrolling_twice_returns_the_open_enrolment():
 
 def test_the_database_refuses_a_second_open_enrolment():
     learner, course = make_learner(), make_course(lessons=1)
-    Enrolment.objects.create(learner=learner, course=course, cycle=1)
+    agency = learner.learner_profile.agency
+    Enrolment.objects.create(learner=learner, course=course, cycle=1, agency=agency)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Enrolment.objects.create(learner=learner, course=course, cycle=2)
+        Enrolment.objects.create(learner=learner, course=course, cycle=2, agency=agency)
 
 
 def test_each_survey_is_stored_once():

@@ -111,12 +111,17 @@ class Command(BaseCommand):
             for u in users
         ]
         LearnerProfile.objects.bulk_create(profiles)
+        agency_of = {p.user_id: p for p in profiles}
         started = [u for u in users if rng.random() < 0.8]
         enrolments = Enrolment.objects.bulk_create(
-            Enrolment(learner=u, course=core, started_at=now - timedelta(days=rng.randint(1, 700)))
+            Enrolment(
+                learner=u,
+                course=core,
+                agency=agency_of[u.pk].agency,
+                started_at=now - timedelta(days=rng.randint(1, 700)),
+            )
             for u in started
         )
-        agency_of = {p.user_id: p for p in profiles}
         completions, submissions, attempts = [], [], []
         for enrolment in enrolments:
             if rng.random() < 0.75:
