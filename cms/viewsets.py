@@ -1,8 +1,26 @@
 """Admin screens for the toolkit's shared pieces, grouped under one "Toolkit" menu."""
 
+import django_filters
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import Agency, Helpline, Resource
+
+
+class ResourceFilterSet(WagtailFilterSet):
+    """Filters by the agency's code, not its id: the search backend follows a many-to-many
+    relation to the agency's own fields but cannot stop at the link table, so filtering
+    by id would break a search within one agency."""
+
+    agency = django_filters.ChoiceFilter(
+        field_name="agencies__code",
+        label="Agency",
+        choices=lambda: Agency.objects.values_list("code", "name"),
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["paid_membership"]
 
 
 class ResourceViewSet(SnippetViewSet):
@@ -10,8 +28,7 @@ class ResourceViewSet(SnippetViewSet):
     icon = "link"
     menu_label = "Resources"
     list_display = ["title", "provider", "paid_membership", "url"]
-    list_filter = ["paid_membership", "agencies"]
-    search_fields = ["title", "provider", "description"]
+    filterset_class = ResourceFilterSet
 
 
 class HelplineViewSet(SnippetViewSet):
@@ -19,7 +36,6 @@ class HelplineViewSet(SnippetViewSet):
     icon = "mail"
     menu_label = "Helplines"
     list_display = ["name", "number"]
-    search_fields = ["name", "description"]
 
 
 class AgencyViewSet(SnippetViewSet):
@@ -27,7 +43,6 @@ class AgencyViewSet(SnippetViewSet):
     icon = "group"
     menu_label = "Agencies"
     list_display = ["name", "code", "allowed_email_domains"]
-    search_fields = ["name"]
 
 
 class ToolkitViewSetGroup(SnippetViewSetGroup):

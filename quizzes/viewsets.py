@@ -4,6 +4,7 @@ the traffic-light bands and behaviours."""
 
 import django_filters
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import Agency
@@ -32,6 +33,13 @@ class QuestionFilterSet(WagtailFilterSet):
     )
 
 
+def related_column(name):
+    """A foreign-key column sorted by the key itself: search results sort only by indexed
+    filter fields, and the search backend knows a foreign key by its `_id` column, so
+    sorting by the related object's own ordering would fail after a search."""
+    return Column(name, sort_key=f"{name}_id")
+
+
 def question_viewset(question_model, icon):
     """A snippet viewset for one question type, listing by quiz and position."""
     filterset = type(
@@ -48,10 +56,9 @@ def question_viewset(question_model, icon):
             "model": question_model,
             "icon": icon,
             "menu_label": question_model.type_label,
-            "list_display": ["text", "quiz", "sort_order", "category"],
+            "list_display": ["text", related_column("quiz"), "sort_order", "category"],
             "ordering": ["quiz", "sort_order"],
             "filterset_class": filterset,
-            "search_fields": ["text", "explanation"],
             "add_to_admin_menu": False,
         },
     )
@@ -61,17 +68,15 @@ class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "form"
     menu_label = "Quizzes"
-    list_display = ["title", "course", "pass_mark", "max_attempts"]
-    search_fields = ["title"]
+    list_display = ["title", related_column("course"), "pass_mark", "max_attempts"]
 
 
 class VignetteViewSet(SnippetViewSet):
     model = Vignette
     icon = "doc-full"
     menu_label = "Vignettes"
-    list_display = ["title", "quiz", "agency"]
+    list_display = ["title", related_column("quiz"), related_column("agency")]
     list_filter = ["quiz", "agency"]
-    search_fields = ["title", "text"]
 
 
 class BandSetViewSet(SnippetViewSet):
@@ -85,9 +90,8 @@ class BehaviourViewSet(SnippetViewSet):
     model = Behaviour
     icon = "tick-inverse"
     menu_label = "Traffic-light behaviours"
-    list_display = ["text", "band", "colour", "practice"]
+    list_display = ["text", related_column("band"), "colour", "practice"]
     list_filter = ["colour", "practice", "band"]
-    search_fields = ["text"]
 
 
 class QuizzesViewSetGroup(SnippetViewSetGroup):

@@ -22,7 +22,13 @@ class Agency(index.Indexed, models.Model):
         ),
     )
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("name"),
+        index.FilterField("code"),
+        index.FilterField("allowed_email_domains"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]

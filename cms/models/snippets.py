@@ -55,7 +55,13 @@ class Resource(index.Indexed, ClusterableModel):
         index.SearchField("provider"),
         index.SearchField("description"),
         index.AutocompleteField("title"),
+        index.AutocompleteField("provider"),
+        index.AutocompleteField("description"),
+        index.FilterField("title"),
+        index.FilterField("provider"),
+        index.FilterField("url"),
         index.FilterField("paid_membership"),
+        index.RelatedFields("agencies", [index.FilterField("code")]),
     ]
 
     objects = SearchableQuerySet.as_manager()
@@ -94,6 +100,9 @@ class Helpline(index.Indexed, models.Model):
         index.SearchField("name", boost=3),
         index.SearchField("description"),
         index.AutocompleteField("name"),
+        index.AutocompleteField("description"),
+        index.FilterField("name"),
+        index.FilterField("number"),
     ]
 
     objects = SearchableQuerySet.as_manager()

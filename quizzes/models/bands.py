@@ -92,7 +92,14 @@ class Behaviour(index.Indexed, models.Model):
         FieldPanel("practice"),
         FieldPanel("key"),
     ]
-    search_fields = [index.SearchField("text"), index.FilterField("colour")]
+    search_fields = [
+        index.SearchField("text"),
+        index.AutocompleteField("text"),
+        index.FilterField("text"),
+        index.FilterField("band"),
+        index.FilterField("colour"),
+        index.FilterField("practice"),
+    ]
 
     class Meta:
         ordering = ["band__sort_order", "pk"]

@@ -74,8 +74,13 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
     search_fields = [
         index.SearchField("text"),
         index.SearchField("explanation"),
-        index.FilterField("quiz_id"),
+        index.AutocompleteField("text"),
+        index.AutocompleteField("explanation"),
+        index.FilterField("text"),
+        index.FilterField("quiz"),
+        index.FilterField("sort_order"),
         index.FilterField("category"),
+        index.RelatedFields("quiz", [index.RelatedFields("course", [index.FilterField("agency")])]),
     ]
 
     class Meta:

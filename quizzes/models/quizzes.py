@@ -29,7 +29,14 @@ class Quiz(PreviewableMixin, index.Indexed, models.Model):
         FieldPanel("introduction"),
         FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("max_attempts"), FieldPanel("shuffle")]),
     ]
-    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.FilterField("title"),
+        index.FilterField("course"),
+        index.FilterField("pass_mark"),
+        index.FilterField("max_attempts"),
+    ]
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -77,7 +84,15 @@ class Vignette(index.Indexed, models.Model):
         FieldPanel("age_band"),
         FieldPanel("key"),
     ]
-    search_fields = [index.SearchField("title"), index.SearchField("text"), index.FilterField("quiz_id")]
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("text"),
+        index.AutocompleteField("title"),
+        index.AutocompleteField("text"),
+        index.FilterField("title"),
+        index.FilterField("quiz"),
+        index.FilterField("agency"),
+    ]
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quiz", "key"], name="unique_vignette_key")]

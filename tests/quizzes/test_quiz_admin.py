@@ -5,7 +5,15 @@ from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from quizzes.models import Question, Quiz, SingleChoiceQuestion, SpotIndicatorsQuestion
+from quizzes.models import (
+    QUESTION_TYPES,
+    Behaviour,
+    Question,
+    Quiz,
+    SingleChoiceQuestion,
+    SpotIndicatorsQuestion,
+    Vignette,
+)
 
 
 class QuizAdminTests(WagtailPageTestCase):
@@ -135,3 +143,57 @@ class QuizAdminTests(WagtailPageTestCase):
         response = self.client.get(reverse("quizzes_export", args=[self.quiz.pk]))
         self.assertEqual(response["Content-Type"], "application/xml; charset=utf-8")
         self.assertIn(b"<quiz>", response.content)
+
+
+class QuizAdminSearchTests(WagtailPageTestCase):
+    """Every quiz listing searches on SQLite and PostgreSQL, finding the one item that
+    holds a word and leaving the others out."""
+
+    WORDS = ["quokka", "wombat", "numbat", "bilby", "potoroo", "bandicoot", "dunnart", "quoll"]
+
+    def setUp(self):
+        self.client.force_login(get_user_model().objects.get(username="editor@example.org"))
+
+    def found(self, model, query, **filters):
+        url = reverse(f"wagtailsnippets_quizzes_{model._meta.model_name}:list")
+        response = self.client.get(url, {"q": query, **filters})
+        self.assertEqual(response.status_code, 200, model._meta.model_name)
+        return list(response.context["paginator"].object_list)
+
+    def test_every_question_type_is_found_by_its_text_and_explanation(self):
+        for word, model in zip(self.WORDS, QUESTION_TYPES.values(), strict=True):
+            first, second = model.objects.order_by("pk")[:2]
+            first.text = f"{first.text} {word.title()}"
+            first.save()
+            second.explanation = f"{second.explanation} The {word}s know why."
+            second.save()
+            self.assertCountEqual(self.found(model, word.title()), [first, second], model.type_label)
+            self.assertEqual(self.found(model, f"{word}s"), [second], model.type_label)
+
+    def test_search_combines_with_the_quiz_agency_and_category_filters(self):
+        question = SpotIndicatorsQuestion.objects.exclude(quiz__course__agency=None).exclude(category="").first()
+        question.explanation = f"{question.explanation} Quokkas."
+        question.save()
+        filters = {"quiz": question.quiz_id, "agency": question.quiz.course.agency_id, "category": question.category}
+        self.assertEqual(self.found(SpotIndicatorsQuestion, "quokkas", **filters), [question])
+        other_quiz = Quiz.objects.exclude(pk=question.quiz_id).first()
+        self.assertEqual(self.found(SpotIndicatorsQuestion, "quokkas", quiz=other_quiz.pk), [])
+
+    def test_vignettes_are_found_by_title_and_text(self):
+        first, second = Vignette.objects.order_by("pk")[:2]
+        first.title = "The quokka household"
+        first.save()
+        second.text = f"{second.text} A wombat lives next door."
+        second.save()
+        self.assertEqual(self.found(Vignette, "quokka"), [first])
+        self.assertEqual(self.found(Vignette, "wombat"), [second])
+
+    def test_quizzes_are_found_by_title(self):
+        self.assertEqual(self.found(Quiz, "housing"), [Quiz.objects.get(slug="housing-quiz")])
+
+    def test_traffic_light_behaviours_are_found_by_text(self):
+        behaviour = Behaviour.objects.order_by("pk").first()
+        behaviour.text = f"{behaviour.text} with a quokka"
+        behaviour.save()
+        self.assertEqual(self.found(Behaviour, "quokka"), [behaviour])
+        self.assertEqual(self.found(Behaviour, "quokka", colour=behaviour.colour), [behaviour])
