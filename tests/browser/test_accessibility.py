@@ -161,8 +161,13 @@ def test_registration_errors_are_summarised_in_view_and_focused_on_a_phone(brows
         browser.set_window_size(1280, 900)
 
 
-def test_signing_out_says_so_and_the_favicon_is_served(browser, live_site):
+def test_refused_page_sign_out_and_favicon(browser, live_site):
     sign_in(browser, live_site, "learner.other@example.org")
+    browser.get(live_site + "/leads/reports/")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "You cannot open this page"
+    assert browser.find_element(By.CSS_SELECTOR, "main a[href='/']")
+    assert axe_problems(browser) == []
+
     browser.get(live_site + "/accounts/sign-out/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Sign out"
     assert axe_problems(browser) == []
