@@ -70,13 +70,13 @@ def export(kind, report, name, tables, agencies, period_label, period_slug, cour
     """A download that names its report, agencies, period, filters and the day it was made,
     in its first rows and in its file name (training-numbers_housing_2026-q4_made-2026-11-30)."""
     today = timezone.localdate()
-    names = [agency.name for agency in agencies.order_by("sort_order", "name")]
-    codes = [agency.code for agency in agencies.order_by("sort_order", "name")]
+    listed = list(agencies.order_by("sort_order", "name"))
+    codes = [agency.code for agency in listed]
     if len(codes) > 1 and len(codes) == Agency.objects.count():
         codes = ["all-agencies"]
     about = [
         ["Report", report],
-        ["Agencies", ", ".join(names)],
+        ["Agencies", ", ".join(agency.name for agency in listed)],
         ["Period", period_label],
         ["Course", course.title if course else "All courses"],
         ["Job role", JobRole(job_role).label if job_role else "All job roles"],
@@ -103,17 +103,13 @@ def training(request):
             )
             tables = [("Your staff", reports.STAFF_COLUMNS, reports.staff_rows(staff))]
             return export(kind, "Training numbers: your staff", "staff", tables, *scope)
-        if table == "refreshers":
-            tables = [
-                (
-                    f"Overdue or due within {within} days",
-                    reports.REFRESHER_COLUMNS,
-                    reports.refresher_rows(due),
-                )
-            ]
-            on = reports.british(timezone.localdate())
-            scope = (agencies, f"Overdue or due within {within} days of {on}", f"due-within-{within}-days")
-            return export(kind, "Due a refresher", "refreshers-due", tables, *scope, job_role=job_role)
+        if table == "refreshers":  # due from today, whatever the period
+            title = f"Overdue or due within {within} days"
+            tables = [(title, reports.REFRESHER_COLUMNS, reports.refresher_rows(due))]
+            due_by = (f"{title} of {reports.british(timezone.localdate())}", f"due-within-{within}-days")
+            return export(
+                kind, "Due a refresher", "refreshers-due", tables, agencies, *due_by, job_role=job_role
+            )
     numbers = reports.training_numbers(agencies, period, course, job_role)
     refreshers = reports.refresher_counts(agencies, job_role=job_role)
     if exporting:
