@@ -1,4 +1,5 @@
-"""Two workers issuing the same certificate at once, on PostgreSQL: one certificate."""
+"""Races on PostgreSQL: workers issuing the same certificate at once make one certificate, and
+downloads of a missing PDF at once make one file."""
 
 import io
 
