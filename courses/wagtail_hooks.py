@@ -1,8 +1,15 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.utils import get_user_display_name, get_valid_next_url_from_request
 from wagtail.snippets.models import register_snippet
+from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
+from courses.models import Completion, Enrolment
 from courses.viewsets import LearningViewSetGroup
 
 register_snippet(LearningViewSetGroup)
@@ -20,3 +27,55 @@ def agency_changes_menu_item():
     return AgencyChangesMenuItem(
         "Changes of agency", reverse("courses:agency_changes"), icon_name="user", order=910
     )
+
+
+def holding_training_records(users):
+    """Those of `users` with an enrolment or a completion. Their records carry the
+    partnership's figures and certificates, so deleting the account (which would take the
+    records with it, or fail on them) is refused; anonymising keeps the records."""
+    return users.filter(
+        Exists(Enrolment.objects.filter(learner=OuterRef("pk")))
+        | Exists(Completion.objects.filter(learner=OuterRef("pk")))
+    )
+
+
+def refuse_deletion(request, users):
+    for user in users:
+        messages.error(
+            request,
+            f"{get_user_display_name(user)} holds training records and cannot be deleted. "
+            "Anonymise the account instead: that removes their personal details and keeps "
+            "the training records the partnership reports on.",
+        )
+
+
+@hooks.register("before_delete_user")
+def keep_users_with_training_records(request, user):
+    refused = holding_training_records(get_user_model().objects.filter(pk=user.pk))
+    if refused:
+        refuse_deletion(request, refused)
+        return redirect("wagtailusers_users:edit", user.pk)
+
+
+class DeleteUsersBulkAction(DeleteBulkAction):
+    """Wagtail's bulk delete of users, refused before its confirmation page when any
+    selected user holds training records."""
+
+    def get(self, request, *args, **kwargs):
+        return self.refusal() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refusal() or super().post(request, *args, **kwargs)
+
+    def refusal(self):
+        users, _ = self.get_actionable_objects()
+        refused = holding_training_records(get_user_model().objects.filter(pk__in=[u.pk for u in users]))
+        if refused:
+            refuse_deletion(self.request, refused)
+            return redirect(
+                get_valid_next_url_from_request(self.request) or reverse("wagtailusers_users:index")
+            )
+
+
+# Registered after Wagtail's own delete action, which it replaces.
+hooks.register("register_bulk_action", DeleteUsersBulkAction, order=1)
