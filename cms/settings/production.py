@@ -1,9 +1,13 @@
 """Production: every secret and site-specific value comes from the environment.
 
-Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, REDIS_URL (the shared cache).
+Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, REDIS_URL (the shared cache),
+WAGTAILADMIN_BASE_URL (the admin's address in Wagtail's emails).
 Optional: TRUSTED_PROXY_COUNT (reverse proxies in front of the site), EMAIL_URL parts
 (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL),
-WAGTAILADMIN_BASE_URL, CSRF_TRUSTED_ORIGINS.
+CSRF_TRUSTED_ORIGINS.
+
+The public site's address, printed on certificates, is the default site in Settings › Sites;
+`check --deploy` fails while it is a local one (certificates/checks.py).
 """
 
 import os
@@ -25,6 +29,7 @@ SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 _required("DATABASE_URL")  # base.py has already parsed it into DATABASES
+WAGTAILADMIN_BASE_URL = _required("WAGTAILADMIN_BASE_URL")  # never base.py's development default
 
 # Rate limits (registration, password reset, the verify page) count in this cache: every
 # gunicorn process must see the same counts, so a per-process memory cache will not do.
@@ -62,4 +67,4 @@ CSRF_COOKIE_SECURE = True
 # Wagtail's live preview shows the page in a same-origin frame, so frames stay SAMEORIGIN
 # (CSP frame-ancestors 'self' says the same); Django's check would prefer DENY.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]  # noqa: F405

@@ -88,3 +88,28 @@ def test_the_deployment_check_refuses_a_loopback_or_local_address():
 def test_the_address_check_is_a_deployment_check_only():
     set_address("localhost", 80)
     assert not [m for m in run_checks() if m.id == "certificates.E001"]
+
+
+def test_production_check_deploy_reports_the_address_left_by_migrate():
+    """`check --deploy` under the production settings, on this suite's database as migrate
+    and load_content left it (PostgreSQL, where another process can read it)."""
+    from django.db import connection
+
+    from tests.cms.test_settings import PRODUCTION_ENV, run_manage
+
+    if connection.vendor != "postgresql":
+        pytest.skip("another process can read the test database only on PostgreSQL")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    result = run_manage("check", "--deploy", env={**PRODUCTION_ENV, "DATABASE_URL": url})
+    assert result.returncode != 0
+    assert "certificates.E001" in result.stderr and "http://localhost" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_admin_address():
+    from tests.cms.test_settings import PRODUCTION_ENV, run_manage
+
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "WAGTAILADMIN_BASE_URL"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "WAGTAILADMIN_BASE_URL" in result.stderr

@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "training.example.org",
     "DATABASE_URL": "postgres://user:pass@127.0.0.1:5432/db",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "WAGTAILADMIN_BASE_URL": "https://training.example.org",
 }
 
 
