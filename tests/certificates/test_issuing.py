@@ -137,3 +137,22 @@ def test_the_partnership_name_and_logo_are_printed(complete):
     page = pdf_of(certificate).pages[0]
     assert "Northshire Safeguarding Children Partnership" in page.extract_text()
     assert len(page.images) == 2  # the logo and the QR code
+
+
+@pytest.mark.parametrize("revoked", [False, True])
+def test_the_longest_printed_name_with_a_long_course_and_a_score_stays_on_one_page(complete, revoked):
+    from django.utils import timezone
+
+    from certificates.rendering import NAME_PRINT_LIMIT, render_pdf
+
+    certificate = complete().certificate
+    certificate.holder_name = ("Hollie-Anne Montgomery-Fitzwilliam " * 5)[:NAME_PRINT_LIMIT]
+    certificate.course_title = "Housing: recognising and responding to child sexual abuse"
+    certificate.quiz_score = 85
+    if revoked:
+        certificate.revoked_at, certificate.revoked_reason = timezone.now(), "Issued in error " * 30
+    reader = PdfReader(io.BytesIO(render_pdf(certificate)))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert certificate.display_code in text and "85%" in text
+    assert ("REVOKED" in text) is revoked
