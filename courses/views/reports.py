@@ -45,7 +45,10 @@ def filter_context(request, period, problem, course, job_role):
     return {
         "period_choices": PERIOD_CHOICES,
         "period": period,
-        "problem": problem,
+        # The error summary (base.html) links a wrong date to the first date box.
+        "problems": [(problem, "from" if request.GET.get("period") == "custom" else "period")]
+        if problem
+        else [],
         "course": course,
         "job_role": job_role,
         "courses": CoursePage.objects.live().order_by("path"),

@@ -205,8 +205,10 @@ def test_out_of_range_dates_give_400_with_the_form_on_every_report_export_and_th
             response = client.get(url, {"period": "custom", **dates})
             assert response.status_code == 400, (url, dates)
             page = BeautifulSoup(response.content, "html.parser")
-            summary = page.select_one(".error-summary")
+            summary = page.select_one("main .error-summary")
             assert summary and "There is a problem" in summary.get_text(), (url, dates)
+            assert page.title.get_text().startswith("Error: ")
+            assert page.select_one(f"#{summary.select_one('a')['href'].removeprefix('#')}").name == "input"
             assert page.select_one("form.report-filters select#period")
             assert not page.select("table"), url  # no figures for a period that cannot be reported
 
