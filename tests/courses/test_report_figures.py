@@ -260,6 +260,12 @@ def test_the_manager_gets_all_agencies_in_the_file_name(client, quarter):
     client.force_login(manager)
     export = read_export(client.get("/leads/reports/", {**Q1, "export": "csv", "table": "summary"}))
     assert export["filename"].startswith("training-numbers_all-agencies_2026-q1_made-")
+    page = BeautifulSoup(client.get("/leads/reports/", Q1).content, "html.parser")
+    table = page.find("h2", string="Agencies side by side").find_next("table")
+    shown = [[cell.get_text(strip=True) for cell in tr.select("th, td")] for tr in table.select("tr")]
+    assert export["tables"]["Agencies side by side"] == [
+        [v if v != "–" else "" for v in row] for row in shown
+    ]
     assert export["about"]["Agencies"] == ", ".join(
         a.name for a in Agency.objects.order_by("sort_order", "name")
     )
