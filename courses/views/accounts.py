@@ -176,11 +176,11 @@ def register_confirm(request, token):
 def profile(request):
     user = request.user
     learner = LearnerProfile.objects.filter(user=user).select_related("agency").first()
-    waiting = (
-        AgencyChangeRequest.objects.filter(learner=user, status=AgencyChangeRequest.Status.PENDING)
-        .select_related("agency")
-        .first()
+    last_change = (
+        AgencyChangeRequest.objects.filter(learner=user).select_related("agency").order_by("-pk").first()
     )
+    pending = last_change is not None and last_change.status == AgencyChangeRequest.Status.PENDING
+    waiting = last_change if pending else None
     initial = {"first_name": user.first_name, "last_name": user.last_name}
     if learner:
         # While a move waits for approval the form shows the agency and job role asked for,
@@ -205,8 +205,6 @@ def profile(request):
             user.first_name, user.last_name = data["first_name"], data["last_name"]
             user.save(update_fields=["first_name", "last_name"])
             if learner is None:
-                from django.utils import timezone
-
                 LearnerProfile.objects.create(
                     user=user, team=data["team"], privacy_accepted_at=timezone.now(), **values
                 )
@@ -227,7 +225,9 @@ def profile(request):
             messages.success(request, "Your details are saved.")
         return redirect("courses:profile")
     return render(
-        request, "registration/profile.html", {"form": form, "learner": learner, "waiting": waiting}
+        request,
+        "registration/profile.html",
+        {"form": form, "learner": learner, "waiting": waiting, "last_change": last_change},
     )
 
 

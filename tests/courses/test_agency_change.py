@@ -128,11 +128,15 @@ def test_a_declined_move_leaves_her_where_she_was(client):
     holly = make_learner("housing")
     client.force_login(holly)
     client.post("/accounts/profile/", profile_post("police"))
-    client.force_login(lead_for("police"))
+    police_lead = lead_for("police")
+    client.force_login(police_lead)
     change = AgencyChangeRequest.objects.get(learner=holly)
     client.post("/leads/agency-changes/", {"request": change.pk, "decision": "decline"})
     assert LearnerProfile.objects.get(user=holly).agency.code == "housing"
     assert AgencyChangeRequest.objects.get(pk=change.pk).status == "declined"
+    client.force_login(holly)
+    assert "Police declined your move" in client.get("/accounts/profile/").content.decode()
+    client.force_login(police_lead)
     # Decided once: a second click does not approve it afterwards.
     client.post("/leads/agency-changes/", {"request": change.pk, "decision": "approve"})
     assert LearnerProfile.objects.get(user=holly).agency.code == "housing"
