@@ -16,6 +16,7 @@ from certificates.issuing import _holder_name, ensure_pdf
 from certificates.models import Certificate, CertificateNote
 from certificates.views import _pdf_response
 from cms.sanitiser import clean_text
+from cms.validators import refuse_direction_controls
 
 PERMISSION = "certificates.change_certificate"
 
@@ -50,6 +51,7 @@ def index(request):
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
+        validators=[refuse_direction_controls],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept with the certificate. Do not include details of children or cases.",
     )
@@ -58,6 +60,7 @@ class RevokeForm(forms.Form):
 class ReissueForm(forms.Form):
     note = forms.CharField(
         max_length=500,
+        validators=[refuse_direction_controls],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What changed, for the record (for example: name corrected).",
     )
