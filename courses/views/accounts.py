@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from cms.models import Agency
 from courses import services
@@ -39,9 +39,35 @@ class EmailAuthenticationForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
+# Beside the per-account pause (django-axes), failed sign-ins from one IP address across
+# many accounts (trying one common password on each) pause that address. The number is high
+# because a council's or a trust's staff may all sign in from one address.
+SIGN_IN_FAILURES_PER_IP = "30/h"
+TOO_MANY_SIGN_INS = (
+    "There have been many unsuccessful sign-ins from your network, so we have paused them for "
+    "an hour to keep accounts safe. If you have forgotten your password, reset it."
+)
+
+
 class SignInView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def _failures_from_here(self, increment=False):
+        return get_usage(
+            self.request, group="sign-in:ip", key="ip", rate=SIGN_IN_FAILURES_PER_IP, increment=increment
+        )
+
+    def post(self, request, *args, **kwargs):
+        failures = self._failures_from_here()
+        if failures["count"] >= failures["limit"]:
+            context = self.get_context_data(form=self.form_class(), problems=[(TOO_MANY_SIGN_INS, "")])
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        self._failures_from_here(increment=True)
+        return super().form_invalid(form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -94,3 +94,25 @@ def test_four_addresses_get_five_guesses_between_them_not_twenty(client):
     locked = guess(client, "127.0.0.9", password="correct-horse-battery")
     assert locked.status_code == 429
     assert b"paused for 15 minutes" in locked.content
+
+
+SPRAY = 30  # failed sign-ins from one IP address per hour, across any accounts
+
+
+def test_one_address_trying_a_password_on_many_accounts_is_paused(client):
+    make_learner(email="real@example.org")
+    for n in range(SPRAY):
+        response = client.post(
+            "/accounts/sign-in/", {"username": f"staff{n}@example.org", "password": "Summer2026!"}
+        )
+        assert response.status_code == 200
+    paused = client.post("/accounts/sign-in/", {"username": "real@example.org", "password": "correct-horse-battery"})
+    assert paused.status_code == 429
+    assert any("paused them for an hour" in e for e in errors_of(paused))
+    assert "_auth_user_id" not in client.session
+    elsewhere = client.post(
+        "/accounts/sign-in/",
+        {"username": "real@example.org", "password": "correct-horse-battery"},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert elsewhere.status_code == 302
