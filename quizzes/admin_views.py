@@ -2,11 +2,7 @@
 from Moodle XML or GIFT (with a preview), and export a quiz to Moodle XML. Each checks the
 same permission as the menu button that leads to it."""
 
-import uuid
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -18,7 +14,8 @@ from django.urls import reverse
 
 from quizzes.interchange import gift, moodle_xml
 from quizzes.interchange.data import QuestionDataError, quiz_to_data
-from quizzes.interchange.plan import MAX_IMPORT_BYTES, ImportError_, apply_plan
+from quizzes.interchange.plan import MAX_IMPORT_BYTES, ImportError_, apply_plan, reused
+from quizzes.interchange.uploads import save_upload, take_upload
 from quizzes.models import Question, Quiz
 
 FORMATS = {"moodlexml": moodle_xml.parse, "gift": gift.parse}
@@ -71,12 +68,6 @@ class ImportForm(forms.Form):
     format = forms.ChoiceField(choices=[("moodlexml", "Moodle XML"), ("gift", "GIFT")])
 
 
-def _upload_dir():
-    path = Path(settings.MEDIA_ROOT) / "import-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def import_questions(request, quiz_id):
     """Upload, see what would be created, then confirm. Nothing is created before that."""
     quiz = _quiz_for(request, quiz_id)
@@ -84,16 +75,16 @@ def import_questions(request, quiz_id):
     if request.method == "POST" and "token" in request.POST:
         try:
             name, fmt = _signer.unsign(request.POST["token"], max_age=3600).split(":")
-            content = (_upload_dir() / name).read_bytes()
-            plan = FORMATS[fmt](content)
-            created = apply_plan(quiz, plan)
+            parse = FORMATS[fmt]
+            content = take_upload(name)
         except (signing.BadSignature, FileNotFoundError, ValueError, KeyError):
             messages.error(request, "That import has expired. Please upload the file again.")
             return redirect(reverse("quizzes_import", args=[quiz.pk]))
+        try:
+            created = apply_plan(quiz, parse(content))
         except (ImportError_, QuestionDataError) as error:
             messages.error(request, f"Nothing was imported. {error}")
             return redirect(reverse("quizzes_import", args=[quiz.pk]))
-        (_upload_dir() / name).unlink(missing_ok=True)
         messages.success(
             request, f"Imported {len(created)} question{'s' if len(created) != 1 else ''} into “{quiz}”."
         )
@@ -111,9 +102,12 @@ def import_questions(request, quiz_id):
             except ImportError_ as error:
                 form.add_error("file", str(error))
             else:
-                name = f"{uuid.uuid4().hex}.upload"
-                (_upload_dir() / name).write_bytes(content)
-                context.update(plan=plan, token=_signer.sign(f"{name}:{form.cleaned_data['format']}"))
+                name = save_upload(content)
+                context.update(
+                    plan=plan,
+                    reused=reused(quiz, plan),
+                    token=_signer.sign(f"{name}:{form.cleaned_data['format']}"),
+                )
     return TemplateResponse(request, "quizzes/admin/import.html", context)
 
 

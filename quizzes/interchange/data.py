@@ -26,28 +26,40 @@ def current_bands():
     return {b.code: b for b in AgeBand.objects.filter(band_set=band_set)} if band_set else {}
 
 
-def _behaviour(data, band, where):
-    """The behaviour with this key, created or brought up to date from `data`."""
+def _behaviour(data, band, where, update_shared):
+    """The behaviour with this key, created from `data` if new. Behaviours are shared by
+    questions and the practice page, so an existing one is brought up to date only when
+    `update_shared` (the shipped content, whose files own it); an import reuses it as it is."""
     if band is None:
         raise QuestionDataError(f"{where}: unknown age band")
-    behaviour, _ = Behaviour.objects.update_or_create(
-        key=data["key"],
-        defaults={
-            "band": band,
-            "text": clean_text(data["text"]),
-            "colour": data["colour"],
-            "reasoning": clean_text(data.get("reasoning") or ""),
-            "practice": data.get("practice", False),
-        },
-    )
-    return behaviour
+    defaults = {
+        "band": band,
+        "text": clean_text(data["text"]),
+        "colour": data["colour"],
+        "reasoning": clean_text(data.get("reasoning") or ""),
+        "practice": data.get("practice", False),
+    }
+    if update_shared:
+        return Behaviour.objects.update_or_create(key=data["key"], defaults=defaults)[0]
+    return Behaviour.objects.get_or_create(key=data["key"], defaults=defaults)[0]
 
 
 def build_question(
-    quiz, data, *, sort_order, vignettes=None, bands=None, chapters=None, tags=(), existing=None
+    quiz,
+    data,
+    *,
+    sort_order,
+    vignettes=None,
+    bands=None,
+    chapters=None,
+    tags=(),
+    existing=None,
+    update_shared=True,
 ):
     """Create one question of `data["type"]` in `quiz` from plain data, or bring `existing`
-    (a question of the same type) up to date in place, keeping its id and its history."""
+    (a question of the same type) up to date in place, keeping its id and its history.
+    `update_shared` says whether the traffic-light behaviours it names are brought up to
+    date from `data` or, when they exist, used as they are."""
     kind = data.get("type")
     model = QUESTION_TYPES.get(kind)
     where = f"question '{data.get('key') or data.get('text', '')[:40]}'"
@@ -79,7 +91,9 @@ def build_question(
     elif kind == "true_false":
         question.correct = bool(data["correct"])
     elif kind == "traffic_light":
-        question.behaviour = _behaviour(data["behaviour"], bands.get(data["behaviour"].get("band")), where)
+        question.behaviour = _behaviour(
+            data["behaviour"], bands.get(data["behaviour"].get("band")), where, update_shared
+        )
     elif kind == "traffic_light_sort":
         question.band = bands.get(data.get("band"))
         if question.band is None:
@@ -106,7 +120,10 @@ def build_question(
     question.save()
     if kind == "traffic_light_sort":
         question.behaviours.set(
-            [_behaviour({**b, "band": data["band"]}, question.band, where) for b in data["behaviours"]]
+            [
+                _behaviour({**b, "band": data["band"]}, question.band, where, update_shared)
+                for b in data["behaviours"]
+            ]
         )
     return question
 

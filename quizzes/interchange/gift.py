@@ -1,49 +1,49 @@
 """GIFT, Moodle's plain-text question format: multiple choice (one right answer, or
 weighted answers for multiple response), true/false and matching; categories become tags.
 Other GIFT types (essay, short answer, numerical, descriptions) are listed as skipped.
+Text may carry HTML (Moodle writes it for `[html]` questions): the `=`, `~` and `#` inside
+a tag or a character reference belong to the HTML, and the markup is dropped on import.
 
 A syntax error stops the import with its line number; nothing is created."""
 
 import re
 
-from quizzes.interchange.plan import ImportError_, ImportPlan, check_size
+from quizzes.interchange.plan import ImportError_, ImportPlan, check_size, plain_text
 
 _ESCAPES = {"\\~": "~", "\\=": "=", "\\#": "#", "\\{": "{", "\\}": "}", "\\:": ":", "\\\\": "\\", "\\n": " "}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|&#?\w+;")  # a tag or a character reference
 
 
 def _unescape(text):
-    return re.sub(r"\\[~=#{}:\\n]", lambda m: _ESCAPES[m.group(0)], text).strip()
+    return plain_text(re.sub(r"\\[~=#{}:\\n]", lambda m: _ESCAPES[m.group(0)], text))
+
+
+def _syntax_positions(text, chars, start=0):
+    """Indexes from `start` of the characters in `chars` that are GIFT syntax: not escaped
+    with a backslash and not inside an HTML tag or character reference."""
+    index = start
+    while index < len(text):
+        markup = _MARKUP.match(text, index)
+        if markup:
+            index = markup.end()
+            continue
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] in chars:
+            yield index
+        index += 1
 
 
 def _split_unescaped(text, separators):
-    """Split `text` before each unescaped separator character, keeping the separator."""
-    parts, current, escaped = [], "", False
-    for char in text:
-        if escaped:
-            current += "\\" + char
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in separators:
-            parts.append(current)
-            current = char
-        else:
-            current += char
-    parts.append(current + ("\\" if escaped else ""))
-    return parts
+    """Split `text` before each separator character that is GIFT syntax, keeping it."""
+    cuts = [0, *_syntax_positions(text, separators), len(text)]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _find_unescaped(text, char, start=0):
-    escaped = False
-    for index in range(start, len(text)):
-        if escaped:
-            escaped = False
-        elif text[index] == "\\":
-            escaped = True
-        elif text[index] == char:
-            return index
-    return -1
+    return next(_syntax_positions(text, char, start), -1)
 
 
 def _blocks(source):

@@ -10,16 +10,16 @@ import base64
 import binascii
 import io
 import json
+import math
 import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from cms.sanitiser import clean_text
-from quizzes.interchange.data import QuestionDataError
-from quizzes.interchange.plan import ImportError_, ImportPlan, check_size
-from quizzes.interchange.validate import check_question
+from quizzes.interchange.data import QuestionDataError, current_bands
+from quizzes.interchange.plan import ImportError_, ImportPlan, check_size, plain_text
+from quizzes.interchange.validate import check_question, check_vignette
 from quizzes.models.questions import QUESTION_TYPES
 
 SUPPORTED = {"multichoice", "truefalse", "matching"}
@@ -44,10 +44,6 @@ def _text(element, path):
     return (found.text or "") if found is not None else ""
 
 
-def _plain(html):
-    return " ".join(clean_text(re.sub(r"<(br|/p|/li)\b[^>]*>", " ", html or "", flags=re.I)).split())
-
-
 def parse(content: bytes) -> ImportPlan:
     check_size(content)
     try:
@@ -64,7 +60,7 @@ def parse(content: bytes) -> ImportPlan:
     category = ""
     for element in root.findall("question"):
         kind = element.get("type", "")
-        name = _plain(_text(element, "name/text")) or "Untitled question"
+        name = plain_text(_text(element, "name/text")) or "Untitled question"
         if kind == "category":
             path = _text(element, "category/text")
             category = re.sub(r"^\$[a-z]+\$/?", "", path).strip("/")
@@ -77,26 +73,39 @@ def parse(content: bytes) -> ImportPlan:
             continue
         data = {
             "key": plan.unique_key(name),
-            "text": _plain(_text(element, "questiontext/text")),
-            "explanation": _plain(_text(element, "generalfeedback/text")),
-            "points": max(1, round(float(_text(element, "defaultgrade") or 1))),
+            "text": plain_text(_text(element, "questiontext/text")),
+            "explanation": plain_text(_text(element, "generalfeedback/text")),
             "tags": [category] if category else [],
         }
         if not data["text"]:
             plan.warnings.append(f"“{name}” has no question text and was skipped.")
             continue
-        if not data["explanation"]:
-            plan.warnings.append(f"“{name}” has no general feedback: add an explanation after importing.")
         try:
+            data["points"] = _points(element)
             {"multichoice": _multichoice, "truefalse": _truefalse, "matching": _matching}[kind](
                 element, data, plan, name
             )
         except ValueError as problem:
             plan.warnings.append(f"“{name}” was skipped: {problem}")
             continue
+        if not data["explanation"]:
+            plan.warnings.append(f"“{name}” has no general feedback: add an explanation after importing.")
         _image(element, data, plan, name)
         plan.questions.append(data)
     return plan
+
+
+def _points(element):
+    """The question's points from Moodle's default grade: a number from 0 to 100 (Moodle's
+    own range), rounded, at least 1."""
+    grade = _text(element, "defaultgrade").strip() or "1"
+    try:
+        value = float(grade)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100:  # also false for nan
+        raise ValueError(f"its default grade “{grade[:20]}” is not a number from 0 to 100")
+    return max(1, round(value))
 
 
 def _answers(element):
@@ -105,7 +114,7 @@ def _answers(element):
             fraction = float(answer.get("fraction", "0"))
         except ValueError:
             raise ValueError("an answer has a fraction that is not a number") from None
-        yield _plain(_text(answer, "text")), fraction, _plain(_text(answer, "feedback/text"))
+        yield plain_text(_text(answer, "text")), fraction, plain_text(_text(answer, "feedback/text"))
 
 
 def _multichoice(element, data, plan, name):
@@ -136,7 +145,7 @@ def _truefalse(element, data, plan, name):
 def _matching(element, data, plan, name):
     pairs = []
     for sub in element.findall("subquestion"):
-        term, definition = _plain(_text(sub, "text")), _plain(_text(sub, "answer/text"))
+        term, definition = plain_text(_text(sub, "text")), plain_text(_text(sub, "answer/text"))
         if not term:
             plan.warnings.append(f"“{name}”: an extra wrong answer (“{definition}”) was dropped.")
             continue
@@ -192,16 +201,16 @@ def _from_payload(plan, payload, name, category):
         return False
     vignette = data.pop("vignette_data", None)
     try:
-        check_question(data, f"“{name}”")
+        check_question(data, f"“{name}”", bands=current_bands())
     except QuestionDataError as problem:
         plan.warnings.append(f"{problem}; imported as Moodle saw it.")
         return False
-    if vignette is not None and not (
-        isinstance(vignette, dict)
-        and isinstance(vignette.get("title"), str)
-        and isinstance(vignette.get("text"), str)
-    ):
-        vignette = None
+    if vignette is not None:
+        try:
+            check_vignette(vignette, f"“{name}”: case study")
+        except QuestionDataError as problem:
+            plan.warnings.append(f"{problem}, so its case study was dropped.")
+            vignette = None
     if vignette and data.get("vignette"):
         plan.vignettes.setdefault(data["vignette"], vignette)
     data["tags"] = data.get("tags") or ([category] if category else [])

@@ -1,11 +1,16 @@
 """What an import would create: the same for the admin preview, the dry run and the real
-import, which applies it in one transaction."""
+import, which applies it in one transaction. An import adds to a quiz and never changes
+what is already there: a behaviour or case study it names by an existing key is reused as
+it is, and the preview lists it."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
+
+from cms.sanitiser import clean_text
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -30,6 +35,11 @@ class ImportPlan:
         return key
 
 
+def plain_text(html):
+    """Imported text as one line of plain text: line breaks become spaces, markup goes."""
+    return " ".join(clean_text(re.sub(r"<(br|/p|/li)\b[^>]*>", " ", html or "", flags=re.I)).split())
+
+
 def check_size(content):
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportError_(
@@ -40,46 +50,82 @@ def check_size(content):
         raise ImportError_("The file is empty.")
 
 
+def reused(quiz, plan):
+    """What the import would use as it already is: shared traffic-light behaviours and the
+    quiz's own case studies named by an existing key. Listed in the preview, so an editor
+    sees that the file's version of them is not what the questions will show."""
+    from quizzes.models import Behaviour, Vignette
+
+    behaviour_keys = {
+        behaviour["key"]
+        for data in plan.questions
+        for behaviour in ([data["behaviour"]] if "behaviour" in data else data.get("behaviours", []))
+    }
+    behaviours = Behaviour.objects.filter(key__in=behaviour_keys).select_related("band").order_by("key")
+    vignettes = Vignette.objects.filter(quiz=quiz, key__in=plan.vignettes).order_by("key")
+    return [
+        *(
+            f"Traffic-light behaviour “{b.key}” ({b.band.label}, {b.get_colour_display()}): {b.text}"
+            for b in behaviours
+        ),
+        *(f"Case study “{v.key}”: {v.title}" for v in vignettes),
+    ]
+
+
 def apply_plan(quiz, plan):
-    """Create the planned vignettes, images and questions in `quiz`, all or nothing."""
+    """Create the planned vignettes, images and questions in `quiz`, all or nothing: if
+    anything fails, the transaction rolls back and the image files stored so far are
+    deleted too."""
+    stored = []
+    try:
+        with transaction.atomic():
+            return _apply(quiz, plan, stored)
+    except Exception:
+        for image in stored:
+            image.file.storage.delete(image.file.name)
+        raise
+
+
+def _apply(quiz, plan, stored):
     from cms.models import Agency
     from quizzes.interchange.data import build_question, current_bands
     from quizzes.models import Vignette
 
-    with transaction.atomic():
-        bands = current_bands()
-        agencies = {a.code: a for a in Agency.objects.all()}
-        vignettes = {v.key: v for v in Vignette.objects.filter(quiz=quiz)}
-        for key, data in plan.vignettes.items():
-            if key not in vignettes:
-                vignettes[key] = Vignette.objects.create(
-                    quiz=quiz,
-                    key=key,
-                    title=data["title"],
-                    text=data["text"],
-                    agency=agencies.get(data.get("agency")),
-                    age_band=bands.get(data.get("age_band")),
-                )
-        taken = set(quiz.questions.values_list("key", flat=True))
-        start = (quiz.questions.order_by("-sort_order").values_list("sort_order", flat=True).first() or 0) + 1
-        created = []
-        for offset, data in enumerate(plan.questions):
-            data = dict(data)
-            if data["key"] in taken:
-                data["key"] = plan.unique_key(data["key"], taken | {q.key for q in created})
-            question = build_question(
-                quiz,
-                data,
-                sort_order=start + offset,
-                vignettes=vignettes,
-                bands=bands,
-                tags=data.get("tags", ()),
+    bands = current_bands()
+    agencies = {a.code: a for a in Agency.objects.all()}
+    vignettes = {v.key: v for v in Vignette.objects.filter(quiz=quiz)}
+    for key, data in plan.vignettes.items():
+        if key not in vignettes:
+            vignettes[key] = Vignette.objects.create(
+                quiz=quiz,
+                key=key,
+                title=clean_text(data["title"]),
+                text=clean_text(data["text"]),
+                agency=agencies.get(data.get("agency")),
+                age_band=bands.get(data.get("age_band")),
             )
-            if data.get("image"):
-                question.image = _store_image(data["image"])
-                question.save(update_fields=["image"])
-            created.append(question)
-        return created
+    taken = set(quiz.questions.values_list("key", flat=True))
+    start = (quiz.questions.order_by("-sort_order").values_list("sort_order", flat=True).first() or 0) + 1
+    created = []
+    for offset, data in enumerate(plan.questions):
+        data = dict(data)
+        if data["key"] in taken:
+            data["key"] = plan.unique_key(data["key"], taken | {q.key for q in created})
+        question = build_question(
+            quiz,
+            data,
+            sort_order=start + offset,
+            vignettes=vignettes,
+            bands=bands,
+            tags=data.get("tags", ()),
+            update_shared=False,
+        )
+        if data.get("image"):
+            question.image = _store_image(data["image"])
+            stored.append(question.image)
+            question.save(update_fields=["image"])
+        created.append(question)
+    return created
 
 
 def _store_image(image):

@@ -19,7 +19,7 @@ TYPE_FIELDS = {
     "matching": {"pairs"},
 }
 COMMON = {"key", "type", "text", "explanation", "vignette", "chapter", "category", "points", "tags"}
-LIMITS = {"text": 2000, "explanation": 4000}
+LIMITS = {"text": 2000, "explanation": 4000, "vignette": 4000}
 
 
 def _text(value, where, limit=300, required=True):
@@ -62,6 +62,18 @@ def check_question(data, where, *, bands=None, chapters=None, vignettes=None):
     if vignettes is not None and data.get("vignette") and data["vignette"] not in vignettes:
         raise QuestionDataError(f"{where}: no vignette {data['vignette']!r}")
     _check_parts(kind, data, where, bands)
+
+
+def check_vignette(data, where):
+    """A case study as an import carries it: its title and text, and optional agency and
+    age-band codes (unknown codes are left blank when it is created)."""
+    if not isinstance(data, dict):
+        raise QuestionDataError(f"{where} must be a mapping")
+    _text(data.get("title"), f"{where}: title", 200)
+    _text(data.get("text"), f"{where}: text", LIMITS["vignette"])
+    for field in ("agency", "age_band"):
+        if data.get(field) is not None and not isinstance(data[field], str):
+            raise QuestionDataError(f"{where}: {field.replace('_', ' ')} must be a code")
 
 
 def _check_parts(kind, data, where, bands):

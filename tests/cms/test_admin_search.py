@@ -51,7 +51,9 @@ class ToolkitSnippetSearchTests(SnippetSearchTestCase):
         self.assertEqual(
             self.found("wagtailsnippets_cms_resource:list", "quokka", paid_membership="false"), [resource]
         )
-        self.assertEqual(self.found("wagtailsnippets_cms_resource:list", "quokka", paid_membership="true"), [])
+        self.assertEqual(
+            self.found("wagtailsnippets_cms_resource:list", "quokka", paid_membership="true"), []
+        )
 
     def test_searching_a_provider_finds_its_resources_and_no_others(self):
         found = self.found("wagtailsnippets_cms_resource:list", "NSPCC")
@@ -70,21 +72,28 @@ class ToolkitSnippetSearchTests(SnippetSearchTestCase):
         resource = Resource.objects.create(key="quokka-guide", title="Quokka guide")
         resource.agencies.set([health])
         resource.save()
-        self.assertEqual(self.found("wagtailsnippets_cms_resource:list", "quokka", agency=health.code), [resource])
+        self.assertEqual(
+            self.found("wagtailsnippets_cms_resource:list", "quokka", agency=health.code), [resource]
+        )
         self.assertEqual(self.found("wagtailsnippets_cms_resource:list", "quokka", agency=police.code), [])
 
     def test_helplines_are_found_by_name_and_description(self):
         helpline = Helpline.objects.create(
-            key="quokka-line", name="Quokkaline", number="0800 000 000", description="For wombatshire families."
+            key="quokka-line",
+            name="Quokkaline",
+            number="0800 000 000",
+            description="For wombatshire families.",
         )
         self.assertEqual(self.found("wagtailsnippets_cms_helpline:list", "Quokkaline"), [helpline])
         self.assertEqual(self.found("wagtailsnippets_cms_helpline:list", "wombatshire"), [helpline])
         self.assertEqual(
-            self.found("wagtailsnippets_cms_helpline:list", "NSPCC"), [Helpline.objects.get(name="NSPCC Helpline")]
+            self.found("wagtailsnippets_cms_helpline:list", "NSPCC"),
+            [Helpline.objects.get(name="NSPCC Helpline")],
         )
 
     def test_agencies_are_found_by_name(self):
         self.client.force_login(get_user_model().objects.get(username="admin@example.org"))
         self.assertEqual(
-            self.found("wagtailsnippets_cms_agency:list", "Probation"), list(Agency.objects.filter(code="probation"))
+            self.found("wagtailsnippets_cms_agency:list", "Probation"),
+            list(Agency.objects.filter(code="probation")),
         )

@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image as PILImage
@@ -298,3 +299,222 @@ class TestAdminImport:
         quiz = Quiz.objects.create(title="Admin import 3", slug="admin-import-3")
         response = client.get(reverse("quizzes_import", args=[quiz.pk]))
         assert response.status_code in (302, 403)
+
+
+# -- every bad import ends in a clear message, writes nothing and leaves no file ------------
+
+
+def editor_client(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="editor@example.org"))
+    return client
+
+
+def written():
+    """Everything an import can write: questions, vignettes, behaviours, tags, image rows
+    and image files."""
+    from django.conf import settings
+    from taggit.models import Tag
+
+    from quizzes.models import Behaviour, Vignette
+
+    media = Path(settings.MEDIA_ROOT)
+    files = sorted(str(p) for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    return (
+        Question.objects.count(),
+        Vignette.objects.count(),
+        Behaviour.objects.count(),
+        Tag.objects.count(),
+        get_image_model().objects.count(),
+        files,
+    )
+
+
+def upload(client, quiz, content, name="questions.xml", fmt="moodlexml"):
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(reverse("quizzes_import", args=[quiz.pk]), {"file": file, "format": fmt})
+
+
+def payload_question(data, *, image=False):
+    """A Moodle XML question carrying our own data, as an export from here would."""
+    import json
+    from xml.sax.saxutils import escape
+
+    picture = (
+        f'<file name="chart.png" encoding="base64">{base64.b64encode(png_bytes()).decode()}</file>'
+        if image
+        else ""
+    )
+    return (
+        '<question type="multichoice"><name><text>From the hub</text></name>'
+        f"<questiontext><text>Which colour?</text>{picture}</questiontext><single>true</single>"
+        '<answer fraction="100"><text>Green</text></answer><answer fraction="0"><text>Red</text></answer>'
+        f"<safeguarding_hub>{escape(json.dumps(data))}</safeguarding_hub></question>"
+    )
+
+
+def traffic_light(behaviour, key="imported-light"):
+    return {
+        "type": "traffic_light",
+        "key": key,
+        "text": "A child of seven does this. Which colour?",
+        "explanation": "Because.",
+        "behaviour": behaviour,
+    }
+
+
+@pytest.mark.parametrize("grade", ["abc", "inf", "-inf", "nan", "1e400", "1e10", "-5"])
+def test_a_default_grade_that_is_not_a_sensible_number_skips_the_question(quiz, client, tmp_path, grade):
+    xml = f"""<quiz><question type="truefalse"><name><text>Graded</text></name>
+      <questiontext><text>Is it?</text></questiontext><defaultgrade>{grade}</defaultgrade>
+      <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+      </question></quiz>""".encode()
+    plan = moodle_xml.parse(xml)
+    assert plan.questions == []
+    assert f"“Graded” was skipped: its default grade “{grade}” is not a number from 0 to 100" in plan.warnings
+    before = written()
+    response = upload(editor_client(client), quiz, xml)
+    assert response.status_code == 200
+    assert "its default grade" in response.content.decode()
+    path = tmp_path / "graded.xml"
+    path.write_bytes(xml)
+    out = io.StringIO()
+    call_command("import_questions", str(path), quiz=quiz.slug, stdout=out)
+    assert "Imported 0 question(s)" in out.getvalue()
+    assert written()[:5] == before[:5]
+
+
+def test_a_default_grade_in_range_sets_the_points(quiz):
+    xml = b"""<quiz><question type="truefalse"><name><text>Graded</text></name>
+      <questiontext><text>Is it?</text></questiontext><defaultgrade>2.6</defaultgrade>
+      <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+      </question></quiz>"""
+    assert moodle_xml.parse(xml).questions[0]["points"] == 3
+
+
+def test_a_payload_naming_an_unknown_age_band_is_refused_at_preview_and_at_confirm(quiz, client):
+    behaviour = {"key": "imported-behaviour", "band": "99-100", "text": "Waves.", "colour": "green"}
+    xml = f"<quiz>{payload_question(traffic_light(behaviour), image=True)}</quiz>".encode()
+    plan = moodle_xml.parse(xml)
+    assert any("unknown age band '99-100'" in w for w in plan.warnings)
+    assert [q["type"] for q in plan.questions] == ["single_choice"]  # as Moodle saw it
+
+    # A plan made while the band existed, confirmed after it went: nothing stays behind.
+    from quizzes.interchange.data import QuestionDataError
+
+    stale = moodle_xml.parse(xml)
+    stale.questions = [{**traffic_light(behaviour), "image": plan.questions[0]["image"], "tags": []}]
+    before = written()
+    with pytest.raises(QuestionDataError, match="unknown age band"):
+        apply_plan(quiz, stale)
+    assert written() == before
+
+
+def test_a_payload_vignette_is_sanitised_and_checked(quiz):
+    data = {
+        "type": "true_false",
+        "key": "with-vignette",
+        "text": "Is it?",
+        "correct": True,
+        "vignette": "case",
+        "vignette_data": {
+            "title": "<script>alert(1)</script>Sam's <b>day</b>",
+            "text": "<img src=x onerror=alert(1)>Sam is 7.",
+        },
+    }
+    apply_plan(quiz, moodle_xml.parse(f"<quiz>{payload_question(data)}</quiz>".encode()))
+    vignette = quiz.vignettes.get(key="case")
+    assert (vignette.title, vignette.text) == ("Sam's day", "Sam is 7.")
+
+    for bad in ({"title": "x" * 201, "text": "Long title."}, {"title": "Case", "text": "t", "agency": ["a"]}):
+        data = {**data, "key": "bad-vignette", "vignette": "other", "vignette_data": bad}
+        plan = moodle_xml.parse(f"<quiz>{payload_question(data)}</quiz>".encode())
+        assert plan.vignettes == {}
+        assert any("its case study was dropped" in w for w in plan.warnings)
+        apply_plan(quiz, plan)
+    assert not quiz.vignettes.filter(key="other").exists()
+
+
+def test_gift_answers_containing_html_are_not_split_at_its_equals_signs(quiz):
+    source = (
+        '::Lead:: [html]Who do you <b>tell</b>? {=<span style="color:red">Your lead</span> '
+        '~<a href="x">The parent</a>}\n'
+    )
+    plan = gift.parse(source.encode())
+    options = plan.questions[0]["options"]
+    assert [(o["text"], o["correct"]) for o in options] == [("Your lead", True), ("The parent", False)]
+    created = apply_plan(quiz, plan)
+    assert [o.text for o in created[0].options.all()] == ["Your lead", "The parent"]
+    assert created[0].text == "Who do you tell?"
+
+
+def test_an_unconfirmed_preview_upload_older_than_a_day_is_removed(quiz, client):
+    import os
+    import time
+
+    from django.conf import settings
+
+    editor_client(client)
+    uploads = Path(settings.MEDIA_ROOT) / "import-uploads"
+    call_command("remove_stale_import_uploads", stdout=io.StringIO())
+    earlier = set(uploads.iterdir()) if uploads.exists() else set()
+    upload(client, quiz, MOODLE_FIXTURE.read_bytes())
+    [old] = set(uploads.iterdir()) - earlier
+    day_and_a_minute_ago = time.time() - 24 * 3600 - 60
+    os.utime(old, (day_and_a_minute_ago, day_and_a_minute_ago))
+    upload(client, quiz, MOODLE_FIXTURE.read_bytes())
+    assert not old.exists()
+    [recent] = set(uploads.iterdir()) - earlier
+    assert recent.read_bytes() == MOODLE_FIXTURE.read_bytes()
+
+    for path in uploads.iterdir():
+        os.utime(path, (day_and_a_minute_ago, day_and_a_minute_ago))
+    out = io.StringIO()
+    call_command("remove_stale_import_uploads", stdout=out)
+    assert list(uploads.iterdir()) == []
+    assert f"Removed {len(earlier) + 1} preview upload" in out.getvalue()
+
+
+def test_a_confirmed_or_refused_import_leaves_no_upload(quiz, client):
+    from django.conf import settings
+
+    editor_client(client)
+    uploads = Path(settings.MEDIA_ROOT) / "import-uploads"
+    before = set(uploads.iterdir()) if uploads.exists() else set()
+    preview = upload(client, quiz, MOODLE_FIXTURE.read_bytes())
+    client.post(reverse("quizzes_import", args=[quiz.pk]), {"token": preview.context["token"]})
+    assert set(uploads.iterdir()) == before
+
+
+# -- an import never changes shared content ----------------------------------------------------
+
+
+def test_a_payload_reusing_a_behaviour_key_leaves_that_behaviour_unchanged(quiz, client):
+    from quizzes.models import Behaviour
+
+    shared = Behaviour.objects.filter(practice=True).exclude(colour="red").first()
+    original = (shared.band_id, shared.text, shared.colour, shared.reasoning, shared.practice)
+    behaviour = {
+        "key": shared.key,
+        "band": shared.band.code,
+        "text": "Overwritten text",
+        "colour": "red",
+        "reasoning": "Overwritten reasoning",
+        "practice": False,
+    }
+    xml = f"<quiz>{payload_question(traffic_light(behaviour))}</quiz>".encode()
+    editor_client(client)
+    preview = upload(client, quiz, xml)
+    html = preview.content.decode()
+    assert "Reused as they are" in html and shared.key in html
+    client.post(reverse("quizzes_import", args=[quiz.pk]), {"token": preview.context["token"]})
+    shared.refresh_from_db()
+    assert (shared.band_id, shared.text, shared.colour, shared.reasoning, shared.practice) == original
+    [question] = quiz.questions.all()
+    assert question.behaviour == shared
+    practice = BeautifulSoup(
+        client.get(reverse("quizzes:practice", args=[shared.band.code])).content, "html.parser"
+    )
+    assert shared.text in practice.get_text()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from quizzes.interchange import gift, moodle_xml
 from quizzes.interchange.data import QuestionDataError
-from quizzes.interchange.plan import MAX_IMPORT_BYTES, ImportError_, apply_plan
+from quizzes.interchange.plan import MAX_IMPORT_BYTES, ImportError_, apply_plan, reused
 from quizzes.models import Quiz
 
 FORMATS = {"moodlexml": moodle_xml.parse, "gift": gift.parse}
@@ -46,6 +46,8 @@ class Command(BaseCommand):
         for data in plan.questions:
             tags = f" [{', '.join(data.get('tags', []))}]" if data.get("tags") else ""
             self.stdout.write(f"  {data['type']}: {data['text'][:70]}{tags}")
+        for line in reused(target, plan):
+            self.stdout.write(f"  reused as it is: {line}")
         for line in plan.skipped:
             self.stdout.write(f"  skipped: {line}")
         for line in plan.warnings:
