@@ -58,6 +58,7 @@ def parse(content: bytes) -> ImportPlan:
         raise ImportError_("This is not a Moodle XML question file: it should start with <quiz>.")
     plan = ImportPlan()
     category = ""
+    bands = current_bands()
     for element in root.findall("question"):
         kind = element.get("type", "")
         name = plain_text(_text(element, "name/text")) or "Untitled question"
@@ -66,7 +67,7 @@ def parse(content: bytes) -> ImportPlan:
             category = re.sub(r"^\$[a-z]+\$/?", "", path).strip("/")
             continue
         payload = element.find("safeguarding_hub")
-        if payload is not None and _from_payload(plan, payload, name, category):
+        if payload is not None and _from_payload(plan, payload, name, category, bands):
             continue
         if kind not in SUPPORTED:
             plan.skipped.append(f"{SKIPPED_LABELS.get(kind, kind or 'Unknown type')}: “{name}”")
@@ -188,7 +189,7 @@ def _looks_like_image(content, extension):
         return False
 
 
-def _from_payload(plan, payload, name, category):
+def _from_payload(plan, payload, name, category, bands):
     """Use our own full data when the file was exported from here."""
     try:
         data = json.loads(payload.text or "")
@@ -201,7 +202,7 @@ def _from_payload(plan, payload, name, category):
         return False
     vignette = data.pop("vignette_data", None)
     try:
-        check_question(data, f"“{name}”", bands=current_bands())
+        check_question(data, f"“{name}”", bands=bands)
     except QuestionDataError as problem:
         plan.warnings.append(f"{problem}; imported as Moodle saw it.")
         return False
