@@ -9,6 +9,7 @@ from courses import reports, services
 from courses.models import AgencyChangeRequest, AgencyLead, Completion, Enrolment, LearnerProfile
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
+from quizzes.reports import first_attempts
 from quizzes.scoring import model_answer
 from tests.export_reading import read_export
 from tests.factories import lessons_of, make_course, make_learner, make_quiz
@@ -159,12 +160,13 @@ def test_after_the_move_the_new_lead_sees_none_of_her_old_agencys_records(client
     (rows,) = training["tables"].values()
     holly_row = next(row for row in rows if holly.email in row)
     assert "Housing-era course" not in " ".join(holly_row)
-    # She is counted as having started her housing courses in housing, not in police.
+    # She is counted as having started her housing courses, and taken their quiz, in housing.
     this_year, _ = reports.period_from({"period": "this_year"})
-    for course in [completion.course, moved["open_enrolment"].course]:
-        for code, people in [("police", 0), ("housing", 1)]:
-            numbers = reports.training_numbers(Agency.objects.filter(code=code), this_year, course)
-            assert numbers["enrolled"] == people
+    for code, people in [("police", 0), ("housing", 1)]:
+        agencies = Agency.objects.filter(code=code)
+        for course in [completion.course, moved["open_enrolment"].course]:
+            assert reports.training_numbers(agencies, this_year, course)["enrolled"] == people
+        assert first_attempts(agencies, this_year, completion.course).filter(learner=holly).count() == people
 
 
 def test_after_the_move_the_old_lead_still_sees_them(client, moved):
