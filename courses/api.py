@@ -32,6 +32,10 @@ class Filters(Schema):
     job_role: str | None = None
 
 
+class ConfidenceFilters(Filters):
+    period: str = "last_12_months"  # whole months that have ended, as on the confidence page
+
+
 class Problem(Schema):
     detail: str  # what to put right, e.g. dates outside 2000 to 2099
 
@@ -98,7 +102,8 @@ class AgencyComparison(Schema):
 
 class Confidence(Schema):
     period_start: date
-    period_end: date
+    period_end: date  # the end of the last month that has ended, when the period asked for runs on
+    note: str  # says so when the figures stop sooner than the period asked for
     overall: ComparisonOut
     by_agency: list[AgencyComparison]
     items: list[ItemOut]
@@ -112,6 +117,8 @@ def _scope(request, filters, whole_months=False):
     if filters.start or filters.end:
         params = {"period": "custom", "from": str(filters.start or ""), "to": str(filters.end or "")}
     period, problem = reports.period_from(params, whole_months=whole_months)
+    if period and whole_months:
+        period, problem = reports.months_ended(period)
     if problem:
         raise HttpError(400, problem)
     course = reports.course_from(filters.course)
@@ -174,13 +181,14 @@ def training_numbers(request, filters: Query[Filters]):
 
 
 @api.get("/confidence", response={200: Confidence, 400: Problem})
-def confidence(request, filters: Query[Filters]):
-    """Whole months only (see `reports.period_from`)."""
+def confidence(request, filters: Query[ConfidenceFilters]):
+    """Whole months that have ended only (see `reports.period_from` and `reports.months_ended`)."""
     agencies, period, course, job_role = _scope(request, filters, whole_months=True)
     result = reports.confidence(agencies, period, course, job_role)
     return {
         "period_start": period.start,
         "period_end": period.end,
+        "note": period.note,
         "overall": _comparison(result["overall"]),
         "by_agency": [
             {"agency": row["agency"].name, "before_after": _comparison(row["change"])}

@@ -3,7 +3,7 @@ the pages and the exports share, so they cannot disagree. Every function takes t
 the viewer may see (from `courses.scoping`) and a period."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -39,6 +39,8 @@ from courses.statistics import compare, published_columns
 class Period:
     start: date
     end: date
+    choice: str = field(default="custom", compare=False)  # the choice in the filters that gave it
+    note: str = field(default="", compare=False)  # beside figures that stop sooner than asked
 
     @property
     def bounds(self):
@@ -110,21 +112,25 @@ def job_role_from(value):
     return value if value in JobRole.values else None
 
 
-def period_from(params, today=None, whole_months=False):
-    """The reporting period asked for: this quarter (default), last quarter, this year or
-    custom dates. Returns the period and None, or None and a message saying what to put right.
+def period_from(params, today=None, whole_months=False, default="this_quarter"):
+    """The reporting period asked for: this quarter, last quarter, this year, the last 12
+    whole months or custom dates (`default` when none is chosen). Returns the period and None,
+    or None and a message saying what to put right.
 
     With `whole_months` (confidence and quiz figures) custom dates must cover whole calendar
     months: small-number protection holds for one period, but two overlapping runs of days
     that differ by one person would give away that person's answers."""
     today = today or timezone.localdate()
-    choice = params.get("period") or "this_quarter"
+    choice = params.get("period") or default
     if choice == "this_quarter":
         start, end = _quarter(today)
     elif choice == "last_quarter":
         start, end = _quarter(_quarter(today)[0] - timedelta(days=1))
     elif choice == "this_year":
         start, end = date(today.year, 1, 1), date(today.year, 12, 31)
+    elif choice == "last_12_months":
+        this_month = today.replace(day=1)
+        start, end = this_month.replace(year=this_month.year - 1), this_month - timedelta(days=1)
     elif choice == "custom":
         try:
             start, end = (
@@ -141,10 +147,34 @@ def period_from(params, today=None, whole_months=False):
             return None, "Choose a period of ten years or less."
     else:
         return None, "Choose a period from the list."
-    period = Period(start, end)
+    period = Period(start, end, choice)
     if whole_months and period.months is None:
         return None, WHOLE_MONTHS_ONLY
     return period, None
+
+
+def months_ended(period, today=None):
+    """The part of a whole-months period that confidence and quiz figures may count: its
+    months that have ended (in Europe/London). Figures for a month still under way would grow
+    day by day, and a lead who looked every day could subtract the day "People" rose by one.
+    Returns the period, cut short with a note saying so, and None; or None and a message when
+    none of its months has ended yet (no figures rather than figures about nobody)."""
+    this_month = (today or timezone.localdate()).replace(day=1)
+    last_ended = this_month - timedelta(days=1)
+    if period.end <= last_ended:
+        return period, None
+    if period.start > last_ended:
+        return None, (
+            f"There are no confidence or quiz figures for {period.label} yet: they count whole months "
+            f"once they have ended, and {period.start:%B %Y} has not ended. Choose “Last quarter” or "
+            "“The last 12 whole months”."
+        )
+    if period.end < (this_month + timedelta(days=31)).replace(day=1):
+        later = "the current month is counted once it has ended"
+    else:
+        later = "the current month and the months after it are counted once they have ended"
+    note = f"Figures up to {british(last_ended)}: {later}."
+    return Period(period.start, last_ended, period.choice, note), None
 
 
 def completions_in(agencies, period, course=None, job_role=None):

@@ -4,13 +4,13 @@ the others. The page and its exports are drawn from the same tables."""
 from django.shortcuts import render
 
 from courses.decorators import report_view
-from courses.views.reports import export, filter_context, period_problem, report_scope
+from courses.views.reports import export, figures_scope, filter_context, period_problem
 from quizzes import reports
 
 
 @report_view
 def quiz_insight(request):
-    agencies, period, problem, course, job_role = report_scope(request, whole_months=True)
+    agencies, period, problem, course, job_role = figures_scope(request)
     if problem:
         return period_problem(request, "What staff miss", agencies, problem, course, job_role)
     tables = reports.figures(agencies, period, course, job_role)
@@ -19,7 +19,8 @@ def quiz_insight(request):
         by_key = {key: (title, headings, rows) for key, title, headings, rows in tables}
         key = request.GET.get("table") if request.GET.get("table") in by_key else "questions"
         scope = (agencies, period.label, period.slug, course, job_role)
-        return export(kind, "What staff miss", f"what-staff-miss-{key}", [by_key[key]], *scope)
+        name = f"what-staff-miss-{key}"
+        return export(kind, "What staff miss", name, [by_key[key]], *scope, note=period.note)
     return render(
         request,
         "quizzes/reports/insight.html",

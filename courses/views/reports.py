@@ -21,13 +21,25 @@ from courses.progress import journeys
 from courses.scoping import require_report_viewer
 
 
-def report_scope(request, whole_months=False):
+def report_scope(request, whole_months=False, default="this_quarter"):
     """Who may see what, for which period, course and job role. `problem` says what to put
     right in the period asked for (and `period` is then None)."""
     agencies = require_report_viewer(request.user)
-    period, problem = reports.period_from(request.GET, whole_months=whole_months)
+    period, problem = reports.period_from(request.GET, whole_months=whole_months, default=default)
     course = reports.course_from(request.GET.get("course"))
     job_role = reports.job_role_from(request.GET.get("job_role"))
+    return agencies, period, problem, course, job_role
+
+
+def figures_scope(request):
+    """`report_scope` for confidence and quiz figures: whole months that have ended
+    (`reports.months_ended`), by default the last 12 of them. A lead opening the report
+    always sees figures, even in the first month of a quarter, when "This quarter" has none yet."""
+    agencies, period, problem, course, job_role = report_scope(
+        request, whole_months=True, default="last_12_months"
+    )
+    if period:
+        period, problem = reports.months_ended(period)
     return agencies, period, problem, course, job_role
 
 
@@ -37,6 +49,7 @@ PERIOD_CHOICES = [
     ("this_quarter", "This quarter"),
     ("last_quarter", "Last quarter"),
     ("this_year", "This year"),
+    ("last_12_months", "The last 12 whole months"),
     ("custom", "Custom dates"),
 ]
 
@@ -45,6 +58,7 @@ def filter_context(request, period, problem, course, job_role):
     return {
         "period_choices": PERIOD_CHOICES,
         "period": period,
+        "chosen_period": request.GET.get("period") or (period.choice if period else ""),
         # The error summary (base.html) links a wrong date to the first date box.
         "problems": [(problem, "from" if request.GET.get("period") == "custom" else "period")]
         if problem
@@ -69,9 +83,12 @@ def period_problem(request, title, agencies, problem, course, job_role):
     )
 
 
-def export(kind, report, name, tables, agencies, period_label, period_slug, course=None, job_role=None):
+def export(
+    kind, report, name, tables, agencies, period_label, period_slug, course=None, job_role=None, note=""
+):
     """A download that names its report, agencies, period, filters and the day it was made,
-    in its first rows and in its file name (training-numbers_housing_2026-q4_made-2026-11-30)."""
+    in its first rows and in its file name (training-numbers_housing_2026-q4_made-2026-11-30),
+    and the period's note when its figures stop sooner than asked."""
     today = timezone.localdate()
     listed = list(agencies.order_by("sort_order", "name"))
     codes = [agency.code for agency in listed]
@@ -81,6 +98,7 @@ def export(kind, report, name, tables, agencies, period_label, period_slug, cour
         ["Report", report],
         ["Agencies", ", ".join(agency.name for agency in listed)],
         ["Period", period_label],
+        *([["Note", note]] if note else []),
         ["Course", course.title if course else "All courses"],
         ["Job role", JobRole(job_role).label if job_role else "All job roles"],
         ["Made on", reports.british(today)],
@@ -166,7 +184,7 @@ def staff_member(request, user_id):
 
 @report_view
 def confidence(request):
-    agencies, period, problem, course, job_role = report_scope(request, whole_months=True)
+    agencies, period, problem, course, job_role = figures_scope(request)
     if problem:
         return period_problem(request, "Confidence before and after", agencies, problem, course, job_role)
     result = reports.confidence(agencies, period, course, job_role)
@@ -182,7 +200,7 @@ def confidence(request):
             for section in sections
         ]
         scope = (agencies, period.label, period.slug, course, job_role)
-        return export(kind, "Confidence before and after", "confidence", tables, *scope)
+        return export(kind, "Confidence before and after", "confidence", tables, *scope, note=period.note)
     return render(
         request,
         "courses/reports/confidence.html",
@@ -212,7 +230,8 @@ def board_summary(request):
     if problem:
         return period_problem(request, "Board summary", agencies, problem, course, job_role)
     numbers = reports.training_numbers(agencies, period)
-    overall = reports.confidence(agencies, period)
+    ended, not_yet = reports.months_ended(period)  # training numbers count every day; confidence does not
+    overall = reports.confidence(agencies, ended) if ended else None
     site = Site.objects.filter(is_default_site=True).first()
     html = render_to_string(
         "courses/reports/board_summary.html",
@@ -223,8 +242,10 @@ def board_summary(request):
             "headlines": reports.headlines(numbers),
             "agency_columns": reports.AGENCY_COLUMNS,
             "agency_definition": reports.AGENCY_DEFINITION,
+            "ended": ended,
+            "not_yet": not_yet,
             "overall": overall,
-            "chart": as_data_uri(confidence_chart(overall["items"])),
+            "chart": as_data_uri(confidence_chart(overall["items"])) if overall else None,
             "made_on": timezone.localdate(),
         },
     )

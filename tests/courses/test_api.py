@@ -1,12 +1,15 @@
 """The reports API: tokens, scoping, the same figures as the reports, and its schema."""
 
+from datetime import date, datetime, time, timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from wagtail.models import APIToken
 
 from cms.models import Agency
 from courses import reports
-from courses.models import AgencyLead, PartnershipManager
+from courses.models import AgencyLead, Completion, PartnershipManager
 from tests.factories import make_learner
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +26,15 @@ def get(client, url, token=None, **params):
     return client.get(url, params, **headers)
 
 
+def completed_last_month():
+    """Move every completion to the 15th of last month and return last month's first and last
+    days: confidence figures count a month only once it has ended."""
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    mid_month = datetime.combine(end.replace(day=15), time(12), timezone.get_current_timezone())
+    Completion.objects.update(completed_at=mid_month)
+    return {"start": end.replace(day=1).isoformat(), "end": end.isoformat()}
+
+
 def test_figures_match_the_reports_and_are_scoped(client, complete):
     for _ in range(2):
         complete(agency="housing")
@@ -34,7 +46,7 @@ def test_figures_match_the_reports_and_are_scoped(client, complete):
     assert body["agencies"] == ["Housing"]
     assert (body["registered"], body["completed"]) == (expected["registered"], expected["completed"])
     assert [row["agency"] for row in body["by_agency"]] == ["Housing"]
-    confidence = get(client, "/api/v1/confidence", token, period="this_year").json()
+    confidence = get(client, "/api/v1/confidence", token, **completed_last_month()).json()
     assert confidence["overall"]["withheld"] is True and confidence["overall"]["people"] is None
 
 
@@ -136,16 +148,18 @@ def test_confidence_by_agency_and_job_role_filter(client, complete):
     manager = make_learner("other")
     PartnershipManager.objects.create(user=manager)
     token = APIToken.create_token(user=manager, name="board")[1]
-    body = get(client, "/api/v1/confidence", token, period="this_year").json()
-    rows = {row["agency"]: row["before_after"] for row in body["by_agency"]}
-    assert len(rows) == Agency.objects.count()
     period, _ = reports.period_from({"period": "this_year"})
-    expected = reports.confidence(Agency.objects.filter(code="housing"), period)["overall"]
-    assert rows["Housing"]["people"] == expected.pairs >= 5
-    assert rows["Housing"]["median_after"] == expected.median_after
     other_role = get(client, "/api/v1/training-numbers", token, period="this_year", job_role="police").json()
     assert (
         other_role["completed"]
         == reports.training_numbers(Agency.objects.all(), period, job_role="police")["completed"]
     )
+    month = completed_last_month()
+    body = get(client, "/api/v1/confidence", token, **month).json()
+    rows = {row["agency"]: row["before_after"] for row in body["by_agency"]}
+    assert len(rows) == Agency.objects.count()
+    last_month = reports.Period(date.fromisoformat(month["start"]), date.fromisoformat(month["end"]))
+    expected = reports.confidence(Agency.objects.filter(code="housing"), last_month)["overall"]
+    assert rows["Housing"]["people"] == expected.pairs >= 5
+    assert rows["Housing"]["median_after"] == expected.median_after
     assert get(client, "/api/v1/confidence", token, job_role="<script>").status_code == 200

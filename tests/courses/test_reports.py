@@ -2,7 +2,7 @@
 that match the page and cannot carry spreadsheet formulas."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from statistics import median
 
 import pytest
@@ -35,6 +35,19 @@ def finish(learner, course, before=2, after=4):
     services.complete_lesson(enrolment, lessons_of(course)[0])
     services.submit_survey(enrolment, "after", survey_ratings("after", after))
     return enrolment.completion
+
+
+def last_month_params():
+    """Last month, whole and ended: the confidence report counts a month only once it has ended."""
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    return {"period": "custom", "from": end.replace(day=1).isoformat(), "to": end.isoformat()}
+
+
+def completed_last_month():
+    """Move every completion to the 15th of last month."""
+    day = timezone.localdate().replace(day=1) - timedelta(days=17)
+    mid_month = datetime.combine(day.replace(day=15), time(12), timezone.get_current_timezone())
+    Completion.objects.update(completed_at=mid_month)
 
 
 @pytest.fixture
@@ -86,9 +99,8 @@ def test_a_lead_sees_only_her_agency_and_others_get_403(client, staff):
     tables = " ".join(t.get_text(" ") for t in soup.select("table"))
     assert "Housing officer" not in tables and "Police officer or staff" in tables
     assert soup.select_one(".figures").get_text(" ").count("3") >= 1
-    soup = BeautifulSoup(
-        client.get("/leads/reports/confidence/", {"period": "this_year"}).content, "html.parser"
-    )
+    completed_last_month()
+    soup = BeautifulSoup(client.get("/leads/reports/confidence/", last_month_params()).content, "html.parser")
     assert "fewer than 5" in soup.get_text()  # three police officers: withheld
     for user in [make_learner("housing"), get_user_model().objects.get(username="editor@example.org")]:
         client.force_login(user)
@@ -118,10 +130,9 @@ def test_exports_match_the_page_and_neutralise_formulas(client, staff):
     )
     (rows,) = read_export(csv_export)["tables"].values()
     assert rows[1][0].startswith("'=")
-    conf = read_export(client.get("/leads/reports/confidence/", {"period": "this_year", "export": "xlsx"}))
-    page = BeautifulSoup(
-        client.get("/leads/reports/confidence/", {"period": "this_year"}).content, "html.parser"
-    )
+    completed_last_month()
+    conf = read_export(client.get("/leads/reports/confidence/", {**last_month_params(), "export": "xlsx"}))
+    page = BeautifulSoup(client.get("/leads/reports/confidence/", last_month_params()).content, "html.parser")
     first_row = [td.get_text(strip=True) for td in page.select("table tbody tr")[0].select("td")]
     first_table = next(iter(conf["tables"].values()))
     assert first_table[1][1] == first_row[0]  # people with both ratings

@@ -1,5 +1,6 @@
 """What staff miss: figures checked against the raw responses, small groups withheld."""
 
+from datetime import datetime, time, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,9 +19,22 @@ from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_lear
 pytestmark = pytest.mark.django_db
 
 
+def last_month():
+    """The first and last day of last month: a whole month that has ended, so the reports give
+    its quiz figures (they count a month only once it has ended)."""
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def month_params():
+    start, end = last_month()
+    return {"period": "custom", "from": start.isoformat(), "to": end.isoformat()}
+
+
 @pytest.fixture
 def answered():
-    """Eight housing learners take a quiz; learner n gets the first n questions right."""
+    """Eight housing learners take a quiz, on the 15th of last month; learner n gets the first
+    n questions right."""
     course = make_course(lessons=1, title="Insight course")
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
     for n in range(8):
@@ -32,11 +46,13 @@ def answered():
         services.submit_attempt(
             attempt, [model_answer(q) if i < n else {} for i, q in enumerate(attempt.questions)]
         )
+    mid_month = datetime.combine(last_month()[0].replace(day=15), time(12), timezone.get_current_timezone())
+    Attempt.objects.filter(quiz=quiz).update(submitted_at=mid_month)
     return course, quiz
 
 
 def scope():
-    return Agency.objects.filter(code="housing"), course_reports.period_from({"period": "this_year"})[0]
+    return Agency.objects.filter(code="housing"), course_reports.Period(*last_month())
 
 
 def test_facility_matches_the_raw_responses(answered):
@@ -79,12 +95,12 @@ def test_small_groups_are_withheld_and_the_page_is_scoped(client, answered):
     lead = make_learner("police")
     AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="police"))
     client.force_login(lead)
-    soup = BeautifulSoup(client.get("/leads/reports/quiz/", {"period": "this_year"}).content, "html.parser")
+    soup = BeautifulSoup(client.get("/leads/reports/quiz/", month_params()).content, "html.parser")
     assert SAMPLE_QUESTIONS[0]["text"] not in soup.get_text()
     housing_lead = make_learner("housing")
     AgencyLead.objects.create(user=housing_lead).agencies.add(Agency.objects.get(code="housing"))
     client.force_login(housing_lead)
-    page = client.get("/leads/reports/quiz/", {"period": "this_year", "course": course.pk}).content.decode()
+    page = client.get("/leads/reports/quiz/", {**month_params(), "course": course.pk}).content.decode()
     assert SAMPLE_QUESTIONS[0]["text"] in page
     assert Attempt.objects.filter(quiz=quiz).count() == 8
     client.force_login(make_learner("housing"))
@@ -124,7 +140,7 @@ def comparable(rows):
 def test_every_table_exports_what_the_page_shows(client, answered):
     course, quiz = answered
     housing_lead(client)
-    params = {"period": "this_year", "course": course.pk}
+    params = {**month_params(), "course": course.pk}
     shown = page_tables(client.get("/leads/reports/quiz/", params).content)
     assert set(shown) == {"questions", "categories", "traffic"}  # one agency: no side-by-side table
     for key, rows in shown.items():
@@ -132,8 +148,8 @@ def test_every_table_exports_what_the_page_shows(client, answered):
             export = read_export(client.get("/leads/reports/quiz/", {**params, "export": kind, "table": key}))
             ((headings, *exported),) = export["tables"].values()
             assert comparable(exported) == comparable(rows), (key, kind)
-            made = timezone.localdate()
-            assert export["filename"] == f"what-staff-miss-{key}_housing_{made:%Y}_made-{made:%Y-%m-%d}.{kind}"
+            made, month = timezone.localdate(), last_month()[0]
+            assert export["filename"] == f"what-staff-miss-{key}_housing_{month:%Y-%m}_made-{made:%Y-%m-%d}.{kind}"
     assert len(shown["questions"]) == len(SAMPLE_QUESTIONS)
 
 
@@ -148,7 +164,7 @@ def test_job_role_filter_and_agencies_side_by_side(client, answered):
     PartnershipManager.objects.create(user=manager)
     client.force_login(manager)
     shown = page_tables(
-        client.get("/leads/reports/quiz/", {"period": "this_year", "course": course.pk}).content
+        client.get("/leads/reports/quiz/", {**month_params(), "course": course.pk}).content
     )
     rows = {row[0]: row[1:] for row in shown["agencies"]}
     assert len(rows) == Agency.objects.count()
