@@ -9,6 +9,7 @@ from .records import (
     SurveyResponse,
     SurveySubmission,
 )
+from .registrations import PendingRegistration
 from .roles import AgencyLead, PartnershipManager
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "LessonPage",
     "LessonProgress",
     "PartnershipManager",
+    "PendingRegistration",
     "SurveyItem",
     "SurveyPhase",
     "SurveyResponse",

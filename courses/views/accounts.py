@@ -1,14 +1,11 @@
 """Registration, sign in and out, password reset and profile: Django's auth, email as the login."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
@@ -18,10 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 
-from cms.models import Agency
 from courses import services
 from courses.forms import ProfileForm, RegistrationForm
-from courses.models import AgencyChangeRequest, LearnerProfile
+from courses.models import AgencyChangeRequest, LearnerProfile, PendingRegistration
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -100,12 +96,6 @@ def _over_limit(request, action, email):
     return by_email or by_ip
 
 
-# A registration waits in the link we email until its address's owner opens it: nothing is
-# stored before then, so no one can hold an address they cannot read, and the page after
-# "Create account" is the same whether or not the address is registered already.
-REGISTRATION_SALT = "courses.registration"
-
-
 def _send(request, to, subject, template, context):
     body = render_to_string(template, {"request": request, **context})
     send_mail(subject, body, None, [to])
@@ -113,6 +103,9 @@ def _send(request, to, subject, template, context):
 
 @require_http_methods(["GET", "POST"])
 def register(request):
+    """The page after "Create account" is the same whether or not the address has an account:
+    a new address is sent a link to confirm it (see `PendingRegistration`), a registered one
+    a note to its owner."""
     if request.user.is_authenticated:
         return redirect("courses:my_learning")
     form = RegistrationForm(request.POST or None)
@@ -131,17 +124,16 @@ def register(request):
                 {"user": owner},
             )
         else:
-            pending = {
-                "email": data["email"],
-                "password": make_password(data["password1"]),
-                "first_name": data["first_name"],
-                "last_name": data["last_name"],
-                "agency": data["agency"].pk,
-                "job_role": data["job_role"],
-                "job_role_other": data["job_role_other"] if data["job_role"] == "other" else "",
-                "team": data["team"],
-            }
-            token = signing.dumps(pending, salt=REGISTRATION_SALT, compress=True)
+            token = PendingRegistration.start(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                agency=data["agency"],
+                job_role=data["job_role"],
+                job_role_other=data["job_role_other"] if data["job_role"] == "other" else "",
+                team=data["team"],
+            )
             _send(
                 request,
                 data["email"],
@@ -159,42 +151,30 @@ def register(request):
 @require_http_methods(["GET", "POST"])
 def register_confirm(request, token):
     """The link in the confirmation email: a GET asks (mail scanners open links), a POST makes
-    the account and signs its owner in."""
-    try:
-        pending = signing.loads(token, salt=REGISTRATION_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
-    except signing.BadSignature:  # tampered with, or older than a day (SignatureExpired)
-        pending = None
-    agency = Agency.objects.filter(pk=pending["agency"]).first() if pending else None
-    if agency is None:
-        return render(request, "registration/register_confirm.html", {"broken": True}, status=404)
-    taken = get_user_model().objects.filter(username__iexact=pending["email"]).exists()
+    the account and signs its owner in. The POST locks the registration and deletes it with
+    the account's creation, so the same link sent twice at once makes one account; the
+    second finds the link used."""
+    with transaction.atomic():
+        pending = PendingRegistration.objects.live().for_token(token)
+        if request.method == "POST":
+            pending = pending.select_for_update()
+        pending = pending.first()
+        if pending is None:  # used, older than a day, or not copied in full
+            return render(request, "registration/register_confirm.html", {"broken": True}, status=404)
+        taken = get_user_model().objects.filter(username__iexact=pending.email).exists()
+        if request.method == "POST":
+            pending.delete()
+            if not taken:
+                try:
+                    with transaction.atomic():
+                        user = pending.create_account()
+                except IntegrityError:  # another link for this address was confirmed at the same moment
+                    taken = True
     if request.method == "POST" and not taken:
-        try:
-            with transaction.atomic():
-                user = get_user_model().objects.create(
-                    username=pending["email"],
-                    email=pending["email"],
-                    password=pending["password"],
-                    first_name=pending["first_name"],
-                    last_name=pending["last_name"],
-                )
-                LearnerProfile.objects.create(
-                    user=user,
-                    agency=agency,
-                    job_role=pending["job_role"],
-                    job_role_other=pending["job_role_other"],
-                    team=pending["team"],
-                    privacy_accepted_at=timezone.now(),
-                )
-        except IntegrityError:  # the same link opened twice at once
-            taken = True
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Your account is ready. Welcome to the Safeguarding Learning Hub.")
-            return redirect("courses:my_learning")
-    return render(
-        request, "registration/register_confirm.html", {"email": pending["email"], "taken": taken}
-    )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your account is ready. Welcome to the Safeguarding Learning Hub.")
+        return redirect("courses:my_learning")
+    return render(request, "registration/register_confirm.html", {"email": pending.email, "taken": taken})
 
 
 @login_required

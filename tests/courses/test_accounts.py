@@ -1,14 +1,17 @@
 """Registration, sign in, password reset and profile: good and bad input."""
 
+import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import timezone
 
 from cms.models import Agency
-from courses.models import LearnerProfile
+from courses.models import LearnerProfile, PendingRegistration
 from tests.factories import make_learner
 
 pytestmark = pytest.mark.django_db
@@ -101,12 +104,18 @@ def test_bad_registration_says_why_and_saves_nothing(client, case):
     assert "_auth_user_id" not in client.session
 
 
+def without_csrf_token(response, email):
+    page = response.content.decode().replace(email, "@")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
 def test_an_existing_email_gets_the_same_answer_and_its_owner_is_told(client):
     owner = make_learner(email="taken@example.org")
     new = client.post("/accounts/register/", valid_registration(email="new@example.org"))
     taken = client.post("/accounts/register/", valid_registration(email="TAKEN@example.org"))
     assert taken.status_code == new.status_code == 200
-    assert main_text(taken).replace("taken@example.org", "@") == main_text(new).replace("new@example.org", "@")
+    assert without_csrf_token(taken, "taken@example.org") == without_csrf_token(new, "new@example.org")
+    assert list(PendingRegistration.objects.values_list("email", flat=True)) == ["new@example.org"]
     notice = next(m for m in mail.outbox if m.to == ["taken@example.org"])
     assert "Someone tried to register" in notice.subject
     assert "/accounts/sign-in/" in notice.body and "/accounts/password-reset/" in notice.body
@@ -115,15 +124,82 @@ def test_an_existing_email_gets_the_same_answer_and_its_owner_is_told(client):
     assert owner.check_password("correct-horse-battery") and owner.first_name == "Lee"
 
 
+def test_the_emailed_link_carries_only_a_random_token_and_the_site_keeps_only_its_hash(client):
+    client.post("/accounts/register/", valid_registration())
+    client.post("/accounts/register/", valid_registration(email="second@example.org"))
+    links = [confirmation_link(message) for message in mail.outbox]
+    tokens = [link.removeprefix("/accounts/register/confirm/").removesuffix("/") for link in links]
+    for token in tokens:
+        # 32 random bytes, URL-safe base64 without padding: no password hash, no signed data.
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token), token
+        assert "pbkdf2" not in token and "md5" not in token
+    assert tokens[0] != tokens[1]
+    pending = PendingRegistration.objects.get(email="holly.harris@council.example.org")
+    assert pending.token_hash == hashlib.sha256(tokens[0].encode()).hexdigest()
+    stored = [str(value) for row in PendingRegistration.objects.values_list() for value in row]
+    assert not any(token in value for token in tokens for value in stored)
+    assert "a-long-unusual-passphrase" not in stored
+    assert "a-long-unusual-passphrase" not in "".join(m.body for m in mail.outbox)
+
+
 def test_a_confirmation_link_works_once_and_cannot_be_altered(client):
     client.post("/accounts/register/", valid_registration())
     link = confirmation_link(mail.outbox[0])
-    assert client.get(link[:-6] + "xxxxx/").status_code == 404
+    tampered = client.get(link[:-6] + "xxxxx/")
+    assert tampered.status_code == 404 and "This link does not work" in main_text(tampered)
+    assert client.post(link[:-6] + "xxxxx/").status_code == 404
+    assert not User.objects.filter(username="holly.harris@council.example.org").exists()
     client.post(link)
     client.post("/accounts/sign-out/")
+    assert not PendingRegistration.objects.exists()
     again = client.post(link)
-    assert "already set up" in again.content.decode()
+    assert again.status_code == 404
+    assert "if you have used it already, your account is ready" in main_text(again)
     assert User.objects.filter(username="holly.harris@council.example.org").count() == 1
+    assert LearnerProfile.objects.filter(user__username="holly.harris@council.example.org").count() == 1
+
+
+def test_a_link_older_than_a_day_is_refused_and_makes_nothing(client):
+    client.post("/accounts/register/", valid_registration())
+    link = confirmation_link(mail.outbox[0])
+    PendingRegistration.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    asking = client.get(link)
+    assert asking.status_code == 404 and "more than 24 hours old" in main_text(asking)
+    assert client.post(link).status_code == 404
+    assert not User.objects.filter(username="holly.harris@council.example.org").exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_new_registration_removes_those_older_than_a_day(client):
+    client.post("/accounts/register/", valid_registration(email="old@example.org"))
+    client.post("/accounts/register/", valid_registration(email="recent@example.org"))
+    PendingRegistration.objects.filter(email="old@example.org").update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    PendingRegistration.objects.filter(email="recent@example.org").update(
+        created_at=timezone.now() - timedelta(hours=23)
+    )
+    client.post("/accounts/register/", valid_registration())
+    assert sorted(PendingRegistration.objects.values_list("email", flat=True)) == [
+        "holly.harris@council.example.org",
+        "recent@example.org",
+    ]
+
+
+def test_a_link_for_an_address_taken_since_says_so_and_makes_nothing(client):
+    client.post("/accounts/register/", valid_registration())
+    other_password = {"password1": "another-long-passphrase", "password2": "another-long-passphrase"}
+    client.post("/accounts/register/", valid_registration(**other_password))
+    first, second = (confirmation_link(message) for message in mail.outbox)
+    client.post(first)
+    client.post("/accounts/sign-out/")
+    asking = client.get(second)
+    assert asking.status_code == 200 and "already set up" in main_text(asking)
+    client.post(second)
+    assert "_auth_user_id" not in client.session
+    user = User.objects.get(username="holly.harris@council.example.org")
+    assert user.check_password("a-long-unusual-passphrase")
+    assert not PendingRegistration.objects.exists()
 
 
 def test_escaped_markup_and_direction_controls_are_refused_in_names_and_free_text(client):

@@ -5,9 +5,13 @@ and remove what they made afterwards (a transactional test would flush the shipp
 content that the rest of the suite reads)."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
 
+from cms.models import Agency
 from courses import services
-from courses.models import Completion, Enrolment, SurveySubmission
+from courses.models import Completion, Enrolment, LearnerProfile, PendingRegistration, SurveySubmission
 from tests.concurrency import learner_and_course, run_at_once
 from tests.factories import lessons_of, survey_ratings
 
@@ -49,3 +53,34 @@ def test_ten_threads_enrolling_at_once_make_one_enrolment(committed):
     assert errors == []
     assert Enrolment.objects.filter(learner=learner, course=course).count() == 1
     assert len({r.pk for r in results}) == 1
+
+
+def _pending_for(email):
+    return PendingRegistration.start(
+        email=email,
+        password="a-long-unusual-passphrase",
+        first_name="Rae",
+        last_name="Race",
+        agency=Agency.objects.get(code="housing"),
+        job_role="housing",
+        team="",
+    )
+
+
+@pytest.mark.parametrize("links", ["one link twice", "two links for one address"])
+def test_confirming_at_once_makes_one_account(committed, links):
+    email = "race@example.org"
+    tokens = [_pending_for(email)] * 2 if links == "one link twice" else [_pending_for(email) for _ in "ab"]
+    try:
+        results, errors = run_at_once(
+            2, lambda: Client().post(reverse("courses:register_confirm", args=[tokens.pop()])).status_code
+        )
+    finally:
+        made = list(get_user_model().objects.filter(username=email))
+        committed["users"].extend(made)
+        PendingRegistration.objects.filter(email=email).delete()
+    assert errors == []
+    # The second finds the link used (404) or the address taken (200, "already set up").
+    assert sorted(results) == ([302, 404] if links == "one link twice" else [200, 302])
+    assert len(made) == 1
+    assert LearnerProfile.objects.filter(user__in=made).count() == 1
