@@ -1,8 +1,12 @@
 import io
+from datetime import UTC, date, datetime, time
 
 import pytest
+import time_machine
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +62,18 @@ def test_extra_learners_fill_every_agency_and_keep_dates_in_order():
         assert get_user_model().objects.filter(username__startswith=f"learner.{agency.code}.").count() == 2
     for completion in Completion.objects.select_related("enrolment"):
         assert completion.enrolment.started_at <= completion.completed_at
+
+
+def test_the_demo_manager_sees_confidence_and_quiz_figures_on_the_reports_default_view(client):
+    """The confidence and quiz reports open on the last 12 whole months, which the demo's
+    records (5 to 330 days ago) fill whatever the day, even in the first month of a quarter,
+    when "this quarter" has no month ended yet: here, ten days into the next quarter."""
+    today = timezone.localdate()
+    next_quarter = date(today.year + today.month // 10, (3 * ((today.month - 1) // 3) + 3) % 12 + 1, 1)  # Oct-Dec: January
+    with time_machine.travel(datetime.combine(next_quarter.replace(day=10), time(12), UTC), tick=False):
+        client.force_login(get_user_model().objects.get(username="manager@example.org"))
+        confidence = client.get("/leads/reports/confidence/").content.decode()
+        quiz = BeautifulSoup(client.get("/leads/reports/quiz/").content, "html.parser")
+    assert "people (each person's mean rating over the areas)" in confidence
+    people = [row.select("td")[0].get_text(strip=True) for row in quiz.select("table[data-table=questions] tbody tr")]
+    assert any(count.isdigit() and int(count) >= 5 for count in people)

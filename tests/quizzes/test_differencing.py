@@ -6,6 +6,7 @@ is refused and every period that is given holds the same people: the attack yiel
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from wagtail.models import APIToken
 
 from cms.models import Agency
@@ -132,3 +133,151 @@ def test_the_same_attack_through_the_reports_and_the_api_yields_nothing(client, 
     tables = [table for _, table in months]
     assert {people for table in tables[1:] for people, _ in table.values()} == {6}
     assert difference(tables) == []
+
+
+def take_part(course, quiz, survey_course, right):
+    """One housing learner, now: the quiz (answering question i right when `right(i)`) and a
+    course with both confidence surveys, whose completion the confidence figures count."""
+    learner = make_learner("housing")
+    enrolment = course_services.enrol(learner, course)
+    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
+    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    attempt = services.start_attempt(learner, quiz)
+    services.submit_attempt(
+        attempt, [model_answer(q) if right(i) else {} for i, q in enumerate(attempt.questions)]
+    )
+    surveyed = course_services.enrol(learner, survey_course)
+    course_services.submit_survey(surveyed, "before", survey_ratings("before", 2))
+    course_services.complete_lesson(surveyed, lessons_of(survey_course)[0])
+    course_services.submit_survey(surveyed, "after", survey_ratings("after", 4))
+    return attempt
+
+
+@pytest.fixture
+def spring():
+    """Six housing learners take part on 1 to 6 April 2026 and six more on 4 to 9 May, one a
+    day at noon in London; the last of them gets every other question right."""
+    course = make_course(lessons=1, title="In-progress course")
+    quiz = make_quiz(course, SAMPLE_QUESTIONS)
+    survey_course = make_course(lessons=1, title="Surveyed course")
+    days = [date(2026, 4, day) for day in range(1, 7)] + [date(2026, 5, day) for day in range(4, 10)]
+    for n, day in enumerate(days):
+        with time_machine.travel(datetime(day.year, day.month, day.day, 11, tzinfo=UTC), tick=False):
+            right = (lambda i: i % 2 == 0) if n == 11 else (lambda i, n=n: i < n)
+            last = take_part(course, quiz, survey_course, right)
+    last_answers = {
+        text: score == 1
+        for text, score in Response.objects.filter(attempt=last).values_list("question__text", "score")
+    }
+    return course, last_answers
+
+
+def test_the_attack_works_on_in_progress_periods_so_the_test_can_see_it(spring):
+    """Counted up to each day of May, "this quarter" rises by one a day and gives away the last
+    person's answers: what the reports must not do."""
+    course, last_answers = spring
+    housing = Agency.objects.filter(code="housing")
+    tables = [
+        {
+            row["question"]: (row["people"], row["facility"])
+            for row in reports.question_statistics(housing, course_reports.Period(date(2026, 4, 1), day), course)
+        }
+        for day in [date(2026, 5, day) for day in range(1, 32)]
+    ]
+    assert sorted(difference(tables)[-len(last_answers) :]) == sorted(last_answers.items())
+
+
+def test_the_attack_on_this_quarter_and_this_year_every_day_of_a_month_yields_nothing(client, spring):
+    """A lead looks at "this quarter" and "this year" every day of May 2026, on the page, in
+    the export and through the API: the figures stop at 30 April and say so, so they are the
+    same every day, and May's six people appear together once May has ended."""
+    course, _ = spring
+    lead = make_learner("housing", job_role="manager")
+    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
+    token = APIToken.create_token(user=lead, name="attack")[1]
+    note = (
+        "Figures up to 30 April 2026: the current month and the months after it are counted once they "
+        "have ended."
+    )
+
+    def looked(day, period):
+        with time_machine.travel(datetime(2026, day.month, day.day, 12, tzinfo=UTC), tick=False):
+            client.force_login(lead)
+            params = {"period": period, "course": course.pk}
+            quiz = read_export(client.get("/leads/reports/quiz/", {**params, "export": "csv"}))
+            page = client.get("/leads/reports/confidence/", {"period": period}).content.decode()
+            confidence = read_export(
+                client.get("/leads/reports/confidence/", {"period": period, "export": "csv"})
+            )
+            bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+            api = client.get("/api/v1/confidence", {"period": period}, **bearer).json()
+        (questions,) = quiz["tables"].values()
+        return {
+            "questions": questions[1:],
+            "confidence": next(iter(confidence["tables"].values()))[1:],
+            "api": (api["period_end"], api["overall"]["people"], api["note"]),
+            "notes": (quiz["about"].get("Note"), confidence["about"].get("Note"), note in page),
+        }
+
+    for period in ("this_quarter", "this_year"):
+        may = [looked(date(2026, 5, day), period) for day in range(1, 32)]
+        assert all(seen == may[0] for seen in may)  # nothing changes from day to day
+        assert {people for _, people, *_ in may[0]["questions"]} == {"6"}  # April's six only
+        assert may[0]["confidence"][0][1] == "6"
+        assert may[0]["api"] == ("2026-04-30", 6, note)
+        assert may[0]["notes"] == (note, note, True)
+        assert difference([{q: (int(p), float(f)) for q, p, f, _ in day["questions"]} for day in may]) == []
+    june = looked(date(2026, 6, 1), "this_quarter")
+    assert {people for _, people, *_ in june["questions"]} == {"12"}
+    june_note = "Figures up to 31 May 2026: the current month is counted once it has ended."
+    assert june["api"] == ("2026-05-31", 12, june_note)
+
+
+def test_a_quarter_with_no_month_ended_gives_no_figures_and_says_why(client, spring):
+    lead = make_learner("housing", job_role="manager")
+    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
+    with time_machine.travel(datetime(2026, 4, 20, 12, tzinfo=UTC), tick=False):
+        client.force_login(lead)
+        for url in ("/leads/reports/confidence/", "/leads/reports/quiz/"):
+            response = client.get(url, {"period": "this_quarter"})
+            assert response.status_code == 400
+            page = response.content.decode()
+            assert "There are no confidence or quiz figures for 1 April 2026 to 30 June 2026 yet" in page
+            assert "April 2026 has not ended" in page and "<table" not in page
+            assert client.get(url, {"period": "this_quarter", "export": "csv"}).status_code == 400
+        default = client.get("/leads/reports/quiz/").content.decode()  # the last 12 whole months
+        assert "1 April 2025 to 31 March 2026" in default and "<table" in default
+
+
+def test_an_attempt_at_2330_utc_on_31_march_is_counted_in_april_in_london(client):
+    """23:30 UTC on 31 March 2026 is 00:30 on 1 April in London (BST). An attempt made then
+    is April's; and a lead looking then is on 1 April: "this quarter" (April to June) has no
+    month ended yet, and "this year" stops at 31 March, without the attempt."""
+    course = make_course(lessons=1, title="Midnight course")
+    quiz = make_quiz(course, SAMPLE_QUESTIONS)
+    lead = make_learner("housing", job_role="manager")
+    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
+    housing = Agency.objects.filter(code="housing")
+    with time_machine.travel(datetime(2026, 3, 31, 23, 30, tzinfo=UTC), tick=False):
+        learner = make_learner("housing")
+        enrolment = course_services.enrol(learner, course)
+        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
+        course_services.complete_lesson(enrolment, lessons_of(course)[0])
+        attempt = services.start_attempt(learner, quiz)
+        services.submit_attempt(attempt, [model_answer(q) for q in attempt.questions])
+        client.force_login(lead)
+        assert client.get("/leads/reports/quiz/", {"period": "this_quarter"}).status_code == 400
+        page = client.get("/leads/reports/quiz/", {"period": "this_year"}).content.decode()
+        year, problem = course_reports.months_ended(course_reports.period_from({"period": "this_year"})[0])
+    assert "1 January 2026 to 31 March 2026" in page
+    assert (year.start, year.end, problem) == (date(2026, 1, 1), date(2026, 3, 31), None)
+
+    def counted(start, end):
+        period = course_reports.Period(start, end)
+        return list(reports.first_attempts(housing, period, course).values_list("pk", flat=True))
+
+    assert counted(year.start, year.end) == [] and counted(date(2026, 3, 1), date(2026, 3, 31)) == []
+    assert counted(date(2026, 4, 1), date(2026, 4, 30)) == [attempt.pk]
+    with time_machine.travel(datetime(2026, 4, 30, 23, 30, tzinfo=UTC), tick=False):  # 1 May in London
+        quarter, problem = course_reports.months_ended(course_reports.period_from({"period": "this_quarter"})[0])
+    assert (quarter.start, quarter.end, problem) == (date(2026, 4, 1), date(2026, 4, 30), None)
