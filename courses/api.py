@@ -3,6 +3,7 @@ confidence, scoped exactly like the reports (the same functions, the same scopin
 OpenAPI schema at /api/v1/openapi.json."""
 
 from datetime import date
+from functools import partial
 
 from django.views.decorators.cache import never_cache
 from ninja import NinjaAPI, Query, Schema
@@ -184,6 +185,8 @@ def training_numbers(request, filters: Query[Filters]):
 def confidence(request, filters: Query[ConfidenceFilters]):
     """Whole months that have ended only (see `reports.period_from` and `reports.months_ended`)."""
     agencies, period, course, job_role = _scope(request, filters, whole_months=True)
+    if reports.few_left_out(partial(reports.surveyed_people, agencies, period), course, job_role):
+        raise HttpError(400, reports.FEW_LEFT_OUT)
     result = reports.confidence(agencies, period, course, job_role)
     return {
         "period_start": period.start,

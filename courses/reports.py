@@ -32,7 +32,7 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
-from courses.statistics import compare, published_columns
+from courses.statistics import SMALL_GROUP, compare, published_columns
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,25 @@ WHOLE_MONTHS_ONLY = (
     "dates from the first day of a month to the last day of a month. Figures for any run of days "
     "would let someone compare two overlapping periods and work out one person's answers."
 )
+
+
+FEW_LEFT_OUT = (
+    "These figures are not shown: the course or job role chosen leaves out 1 to 4 people who are "
+    "in the figures without it, so comparing the two would give away those people's answers. "
+    "Choose all courses or all job roles."
+)
+
+
+def few_left_out(count, course=None, job_role=None):
+    """Whether the course or job role chosen leaves out 1 to 4 people: figures for "all job
+    roles" minus those for one job role (or all courses minus one) would be figures about them,
+    however small-number protection treats each. `count(course, job_role)` counts whom the
+    figures are about; each filter chosen is dropped in turn, then both."""
+    if not (course or job_role):
+        return False
+    shown = count(course, job_role)
+    wider = {(None, job_role), (course, None), (None, None)} - {(course, job_role)}
+    return any(0 < count(*filters) - shown < SMALL_GROUP for filters in wider)
 
 
 def course_from(value):
@@ -517,6 +536,11 @@ def confidence(agencies, period, course=None, job_role=None):
             for agency in agencies.order_by("sort_order", "name")
         ],
     }
+
+
+def surveyed_people(agencies, period, course=None, job_role=None):
+    """How many people the confidence figures are about."""
+    return _latest_surveyed(completions_in(agencies, period, course, job_role)).count()
 
 
 def _latest_surveyed(completions):

@@ -30,6 +30,11 @@ def first_attempts(agencies, period, course=None, job_role=None):
     return attempts
 
 
+def people(agencies, period, course=None, job_role=None):
+    """How many people the figures are about, each once per quiz (their first attempt)."""
+    return first_attempts(agencies, period, course, job_role).count()
+
+
 def small(count):
     return FEWER_THAN_FIVE if 0 < count < SMALL_GROUP else count
 

@@ -3,6 +3,8 @@
 Every figure comes from `courses.reports`, scoped by `courses.scoping.lead_agencies`: a
 lead sees her agencies only; anyone else gets 403."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -54,13 +56,14 @@ PERIOD_CHOICES = [
 ]
 
 
-def filter_context(request, period, problem, course, job_role):
+def filter_context(request, period, problem, course, job_role, field=None):
+    """The filters' choices and values; a problem is linked to `field`, or to the period."""
     return {
         "period_choices": PERIOD_CHOICES,
         "period": period,
         "chosen_period": request.GET.get("period") or (period.choice if period else ""),
         # The error summary (base.html) links a wrong date to the first date box.
-        "problems": [(problem, "from" if request.GET.get("period") == "custom" else "period")]
+        "problems": [(problem, field or ("from" if request.GET.get("period") == "custom" else "period"))]
         if problem
         else [],
         "course": course,
@@ -72,13 +75,14 @@ def filter_context(request, period, problem, course, job_role):
     }
 
 
-def period_problem(request, title, agencies, problem, course, job_role):
+def period_problem(request, title, agencies, problem, course, job_role, field=None):
     """The report's filters again with what to put right: 400, and no figures for a period
-    that cannot be reported (a page, an export and the board summary alike)."""
+    (or filters) that cannot be reported (a page, an export and the board summary alike)."""
+    context = filter_context(request, None, problem, course, job_role, field)
     return render(
         request,
         "courses/reports/period_problem.html",
-        {"title": title, "agencies": agencies, **filter_context(request, None, problem, course, job_role)},
+        {"title": title, "agencies": agencies, **context},
         status=400,
     )
 
@@ -187,6 +191,10 @@ def confidence(request):
     agencies, period, problem, course, job_role = figures_scope(request)
     if problem:
         return period_problem(request, "Confidence before and after", agencies, problem, course, job_role)
+    if reports.few_left_out(partial(reports.surveyed_people, agencies, period), course, job_role):
+        return period_problem(
+            request, "Confidence before and after", agencies, reports.FEW_LEFT_OUT, course, job_role, "course"
+        )
     result = reports.confidence(agencies, period, course, job_role)
     sections = reports.confidence_sections(result)
     kind = request.GET.get("export")

@@ -1,7 +1,10 @@
 """The differencing attack from the issue, repeated: a lead asks for the quiz figures of
 overlapping runs of days and, where "People" rises by one, subtracts to read that person's
 answers. Quiz and confidence figures are only given for whole months, so every run of days
-is refused and every period that is given holds the same people: the attack yields nothing."""
+is refused and every period that is given holds the same people: the attack yields nothing.
+
+The records are dated in 2025, before any of the demo data (at most 330 days old), so that a
+course filter leaves out no one else's attempts (which would withhold its figures)."""
 
 from datetime import UTC, date, datetime
 
@@ -14,19 +17,19 @@ from courses import reports as course_reports
 from courses import services as course_services
 from courses.models import AgencyLead
 from quizzes import reports, services
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, Quiz, Response
 from quizzes.scoring import model_answer
 from tests.export_reading import read_export
 from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_learner, make_quiz, survey_ratings
 
 pytestmark = pytest.mark.django_db
 
-DAYS = [f"2026-01-{day:02d}" for day in range(5, 13)]  # the lead's "to" dates, one a day
+DAYS = [f"2025-01-{day:02d}" for day in range(5, 13)]  # the lead's "to" dates, one a day
 
 
 @pytest.fixture
 def january():
-    """Six housing learners take the quiz on 5 to 10 January 2026, one a day; the sixth gets
+    """Six housing learners take the quiz on 5 to 10 January 2025, one a day; the sixth gets
     every other question right."""
     course = make_course(lessons=1, title="Differencing course")
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
@@ -41,7 +44,7 @@ def january():
         services.submit_attempt(
             attempt, [model_answer(q) if right(i) else {} for i, q in enumerate(attempt.questions)]
         )
-        Attempt.objects.filter(pk=attempt.pk).update(submitted_at=datetime(2026, 1, 5 + n, 12, tzinfo=UTC))
+        Attempt.objects.filter(pk=attempt.pk).update(submitted_at=datetime(2025, 1, 5 + n, 12, tzinfo=UTC))
         attempts.append(attempt)
     sixth = {
         text: score == 1
@@ -73,7 +76,7 @@ def test_the_attack_works_on_raw_day_ranges_so_the_test_can_see_it(january):
         {
             row["question"]: (row["people"], row["facility"])
             for row in reports.question_statistics(
-                housing, course_reports.Period(date(2026, 1, 1), date.fromisoformat(to)), course
+                housing, course_reports.Period(date(2025, 1, 1), date.fromisoformat(to)), course
             )
         }
         for to in DAYS
@@ -108,25 +111,25 @@ def test_the_same_attack_through_the_reports_and_the_api_yields_nothing(client, 
             for question, people, facility, _ in table[1:]
         }
 
-    day_ranges = [exported("2026-01-01", to) for to in DAYS]
+    day_ranges = [exported("2025-01-01", to) for to in DAYS]
     assert [status for status, _ in day_ranges] == [400] * len(DAYS)
     for to in DAYS:  # the confidence page, its export and the API refuse runs of days too
-        params = {"period": "custom", "from": "2026-01-01", "to": to}
+        params = {"period": "custom", "from": "2025-01-01", "to": to}
         assert client.get("/leads/reports/confidence/", params).status_code == 400
         assert client.get("/leads/reports/confidence/", {**params, "export": "csv"}).status_code == 400
         api = client.get(
-            "/api/v1/confidence", {"start": "2026-01-01", "end": to}, HTTP_AUTHORIZATION=f"Bearer {token}"
+            "/api/v1/confidence", {"start": "2025-01-01", "end": to}, HTTP_AUTHORIZATION=f"Bearer {token}"
         )
         assert api.status_code == 400
     # Whole months are given, and every one that holds anyone holds all six.
     months = [
         exported(start, end)
         for start, end in [
-            ("2025-12-01", "2025-12-31"),
-            ("2026-01-01", "2026-01-31"),
-            ("2025-12-01", "2026-01-31"),
-            ("2026-01-01", "2026-03-31"),
-            ("2026-01-01", "2026-12-31"),
+            ("2024-12-01", "2024-12-31"),
+            ("2025-01-01", "2025-01-31"),
+            ("2024-12-01", "2025-01-31"),
+            ("2025-01-01", "2025-03-31"),
+            ("2025-01-01", "2025-12-31"),
         ]
     ]
     assert [status for status, _ in months] == [200] * 5
@@ -155,12 +158,12 @@ def take_part(course, quiz, survey_course, right):
 
 @pytest.fixture
 def spring():
-    """Six housing learners take part on 1 to 6 April 2026 and six more on 4 to 9 May, one a
+    """Six housing learners take part on 1 to 6 April 2025 and six more on 4 to 9 May, one a
     day at noon in London; the last of them gets every other question right."""
     course = make_course(lessons=1, title="In-progress course")
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
     survey_course = make_course(lessons=1, title="Surveyed course")
-    days = [date(2026, 4, day) for day in range(1, 7)] + [date(2026, 5, day) for day in range(4, 10)]
+    days = [date(2025, 4, day) for day in range(1, 7)] + [date(2025, 5, day) for day in range(4, 10)]
     for n, day in enumerate(days):
         with time_machine.travel(datetime(day.year, day.month, day.day, 11, tzinfo=UTC), tick=False):
             right = (lambda i: i % 2 == 0) if n == 11 else (lambda i, n=n: i < n)
@@ -180,15 +183,15 @@ def test_the_attack_works_on_in_progress_periods_so_the_test_can_see_it(spring):
     tables = [
         {
             row["question"]: (row["people"], row["facility"])
-            for row in reports.question_statistics(housing, course_reports.Period(date(2026, 4, 1), day), course)
+            for row in reports.question_statistics(housing, course_reports.Period(date(2025, 4, 1), day), course)
         }
-        for day in [date(2026, 5, day) for day in range(1, 32)]
+        for day in [date(2025, 5, day) for day in range(1, 32)]
     ]
     assert sorted(difference(tables)[-len(last_answers) :]) == sorted(last_answers.items())
 
 
 def test_the_attack_on_this_quarter_and_this_year_every_day_of_a_month_yields_nothing(client, spring):
-    """A lead looks at "this quarter" and "this year" every day of May 2026, on the page, in
+    """A lead looks at "this quarter" and "this year" every day of May 2025, on the page, in
     the export and through the API: the figures stop at 30 April and say so, so they are the
     same every day, and May's six people appear together once May has ended."""
     course, _ = spring
@@ -196,12 +199,12 @@ def test_the_attack_on_this_quarter_and_this_year_every_day_of_a_month_yields_no
     AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
     token = APIToken.create_token(user=lead, name="attack")[1]
     note = (
-        "Figures up to 30 April 2026: the current month and the months after it are counted once they "
+        "Figures up to 30 April 2025: the current month and the months after it are counted once they "
         "have ended."
     )
 
     def looked(day, period):
-        with time_machine.travel(datetime(2026, day.month, day.day, 12, tzinfo=UTC), tick=False):
+        with time_machine.travel(datetime(2025, day.month, day.day, 12, tzinfo=UTC), tick=False):
             client.force_login(lead)
             params = {"period": period, "course": course.pk}
             quiz = read_export(client.get("/leads/reports/quiz/", {**params, "export": "csv"}))
@@ -220,33 +223,33 @@ def test_the_attack_on_this_quarter_and_this_year_every_day_of_a_month_yields_no
         }
 
     for period in ("this_quarter", "this_year"):
-        may = [looked(date(2026, 5, day), period) for day in range(1, 32)]
+        may = [looked(date(2025, 5, day), period) for day in range(1, 32)]
         assert all(seen == may[0] for seen in may)  # nothing changes from day to day
         assert {people for _, people, *_ in may[0]["questions"]} == {"6"}  # April's six only
         assert may[0]["confidence"][0][1] == "6"
-        assert may[0]["api"] == ("2026-04-30", 6, note)
+        assert may[0]["api"] == ("2025-04-30", 6, note)
         assert may[0]["notes"] == (note, note, True)
         assert difference([{q: (int(p), float(f)) for q, p, f, _ in day["questions"]} for day in may]) == []
-    june = looked(date(2026, 6, 1), "this_quarter")
+    june = looked(date(2025, 6, 1), "this_quarter")
     assert {people for _, people, *_ in june["questions"]} == {"12"}
-    june_note = "Figures up to 31 May 2026: the current month is counted once it has ended."
-    assert june["api"] == ("2026-05-31", 12, june_note)
+    june_note = "Figures up to 31 May 2025: the current month is counted once it has ended."
+    assert june["api"] == ("2025-05-31", 12, june_note)
 
 
 def test_a_quarter_with_no_month_ended_gives_no_figures_and_says_why(client, spring):
     lead = make_learner("housing", job_role="manager")
     AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
-    with time_machine.travel(datetime(2026, 4, 20, 12, tzinfo=UTC), tick=False):
+    with time_machine.travel(datetime(2025, 4, 20, 12, tzinfo=UTC), tick=False):
         client.force_login(lead)
         for url in ("/leads/reports/confidence/", "/leads/reports/quiz/"):
             response = client.get(url, {"period": "this_quarter"})
             assert response.status_code == 400
             page = response.content.decode()
-            assert "There are no confidence or quiz figures for 1 April 2026 to 30 June 2026 yet" in page
-            assert "April 2026 has not ended" in page and "<table" not in page
+            assert "There are no confidence or quiz figures for 1 April 2025 to 30 June 2025 yet" in page
+            assert "April 2025 has not ended" in page and "<table" not in page
             assert client.get(url, {"period": "this_quarter", "export": "csv"}).status_code == 400
         default = client.get("/leads/reports/quiz/").content.decode()  # the last 12 whole months
-        assert "1 April 2025 to 31 March 2026" in default and "<table" in default
+        assert "1 April 2024 to 31 March 2025" in default and "<table" in default
 
 
 def test_an_attempt_at_2330_utc_on_31_march_is_counted_in_april_in_london(client):
@@ -281,3 +284,52 @@ def test_an_attempt_at_2330_utc_on_31_march_is_counted_in_april_in_london(client
     with time_machine.travel(datetime(2026, 4, 30, 23, 30, tzinfo=UTC), tick=False):  # 1 May in London
         quarter, problem = course_reports.months_ended(course_reports.period_from({"period": "this_quarter"})[0])
     assert (quarter.start, quarter.end, problem) == (date(2026, 4, 1), date(2026, 4, 30), None)
+
+
+def test_all_job_roles_minus_one_job_role_yields_nothing(client, january):
+    """A seventh housing learner, a manager, takes the quiz on 11 January. "All job roles"
+    (seven people) minus "Housing officer" (six) would be her answers: the filtered figures are
+    withheld, with a plain message, while the unfiltered ones and a filter that leaves no one
+    out are given."""
+    course, _ = january
+    manager = make_learner("housing", job_role="manager")
+    enrolment = course_services.enrol(manager, course)
+    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
+    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    attempt = services.start_attempt(manager, Quiz.objects.get(course=course))
+    services.submit_attempt(
+        attempt, [model_answer(q) if i % 3 == 0 else {} for i, q in enumerate(attempt.questions)]
+    )
+    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=datetime(2025, 1, 11, 12, tzinfo=UTC))
+    hers = {
+        text: score == 1
+        for text, score in Response.objects.filter(attempt=attempt).values_list("question__text", "score")
+    }
+    housing = Agency.objects.filter(code="housing")
+    january_period = course_reports.Period(date(2025, 1, 1), date(2025, 1, 31))
+
+    def table(job_role):
+        return {
+            row["question"]: (row["people"], row["facility"])
+            for row in reports.question_statistics(housing, january_period, course, job_role)
+        }
+
+    assert sorted(difference([table("housing"), table(None)])) == sorted(hers.items())  # the attack, raw
+
+    lead = make_learner("housing", job_role="manager")
+    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
+    client.force_login(lead)
+    month = {"period": "custom", "from": "2025-01-01", "to": "2025-01-31", "course": course.pk}
+    filtered = client.get("/leads/reports/quiz/", {**month, "job_role": "housing"})
+    assert filtered.status_code == 400 and "<table" not in filtered.content.decode()
+    assert "leaves out 1 to 4 people" in filtered.content.decode()
+    exported = client.get("/leads/reports/quiz/", {**month, "job_role": "housing", "export": "csv"})
+    assert exported.status_code == 400
+    # The course chosen leaves no one out (it is the only quiz), so its figures are given.
+    (whole,) = read_export(client.get("/leads/reports/quiz/", {**month, "export": "csv"}))["tables"].values()
+    assert {people for _, people, *_ in whole[1:]} == {"7"}
+    # "Manager" leaves out six: given, and her figures alone read "fewer than 5".
+    (alone,) = read_export(
+        client.get("/leads/reports/quiz/", {**month, "job_role": "manager", "export": "csv"})
+    )["tables"].values()
+    assert {people for _, people, *_ in alone[1:]} == {"fewer than 5"}

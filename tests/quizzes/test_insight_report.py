@@ -19,15 +19,17 @@ from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_lear
 pytestmark = pytest.mark.django_db
 
 
-def last_month():
-    """The first and last day of last month: a whole month that has ended, so the reports give
-    its quiz figures (they count a month only once it has ended)."""
-    end = timezone.localdate().replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
+def past_month():
+    """The first and last day of last month a year ago: a whole month that has ended, so the
+    reports give its quiz figures (they count a month only once it has ended), and older than
+    the demo data (at most 330 days old), so a course filter leaves no one else's attempts out."""
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    start = last_month.replace(year=last_month.year - 1)
+    return start, (start + timedelta(days=31)).replace(day=1) - timedelta(days=1)
 
 
 def month_params():
-    start, end = last_month()
+    start, end = past_month()
     return {"period": "custom", "from": start.isoformat(), "to": end.isoformat()}
 
 
@@ -46,13 +48,13 @@ def answered():
         services.submit_attempt(
             attempt, [model_answer(q) if i < n else {} for i, q in enumerate(attempt.questions)]
         )
-    mid_month = datetime.combine(last_month()[0].replace(day=15), time(12), timezone.get_current_timezone())
+    mid_month = datetime.combine(past_month()[0].replace(day=15), time(12), timezone.get_current_timezone())
     Attempt.objects.filter(quiz=quiz).update(submitted_at=mid_month)
     return course, quiz
 
 
 def scope():
-    return Agency.objects.filter(code="housing"), course_reports.Period(*last_month())
+    return Agency.objects.filter(code="housing"), course_reports.Period(*past_month())
 
 
 def test_facility_matches_the_raw_responses(answered):
@@ -148,7 +150,7 @@ def test_every_table_exports_what_the_page_shows(client, answered):
             export = read_export(client.get("/leads/reports/quiz/", {**params, "export": kind, "table": key}))
             ((headings, *exported),) = export["tables"].values()
             assert comparable(exported) == comparable(rows), (key, kind)
-            made, month = timezone.localdate(), last_month()[0]
+            made, month = timezone.localdate(), past_month()[0]
             assert export["filename"] == f"what-staff-miss-{key}_housing_{month:%Y-%m}_made-{made:%Y-%m-%d}.{kind}"
     assert len(shown["questions"]) == len(SAMPLE_QUESTIONS)
 
