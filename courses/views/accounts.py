@@ -174,7 +174,11 @@ def register_confirm(request, token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is ready. Welcome to the Safeguarding Learning Hub.")
         return redirect("courses:my_learning")
-    return render(request, "registration/register_confirm.html", {"email": pending.email, "taken": taken})
+    return render(
+        request,
+        "registration/register_confirm.html",
+        {"email": pending.email, "taken": taken, "pending": pending},
+    )
 
 
 @login_required

@@ -318,3 +318,15 @@ def test_profile_refuses_bad_input_and_keeps_the_old_values(client):
     learner.refresh_from_db()
     assert learner.first_name == "Lee"
     assert LearnerProfile.objects.get(user=learner).agency.code == "housing"
+
+
+def test_the_confirmation_page_shows_whose_registration_it_confirms(client):
+    """Someone may register with another person's address; its owner sees whose details
+    (and so whose password) the link would set up before confirming anything."""
+    client.post("/accounts/register/", valid_registration(job_role="other", job_role_other="Caretaker"))
+    asking = client.get(confirmation_link(mail.outbox[0]))
+    text = main_text(asking)
+    for shown in ("Holly Harris", "Housing", "Caretaker", "Tenancy team, North", "do not confirm"):
+        assert shown in text
+    assert not User.objects.filter(username="holly.harris@council.example.org").exists()
+
