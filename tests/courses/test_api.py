@@ -26,19 +26,17 @@ def get(client, url, token=None, **params):
     return client.get(url, params, **headers)
 
 
-def completed_last_month():
-    """Move every completion to the 15th of last month and return last month's first and last
+def completed_last_month(completions):
+    """Move the completions to the 15th of last month and return last month's first and last
     days: confidence figures count a month only once it has ended."""
     end = timezone.localdate().replace(day=1) - timedelta(days=1)
     mid_month = datetime.combine(end.replace(day=15), time(12), timezone.get_current_timezone())
-    Completion.objects.update(completed_at=mid_month)
+    Completion.objects.filter(pk__in=[c.pk for c in completions]).update(completed_at=mid_month)
     return {"start": end.replace(day=1).isoformat(), "end": end.isoformat()}
 
 
 def test_figures_match_the_reports_and_are_scoped(client, complete):
-    for _ in range(2):
-        complete(agency="housing")
-    complete(agency="police")
+    made = [complete(agency="housing") for _ in range(2)] + [complete(agency="police")]
     user, token = lead_token("housing")
     body = get(client, "/api/v1/training-numbers", token, period="this_year").json()
     period, _ = reports.period_from({"period": "this_year"})
@@ -46,7 +44,7 @@ def test_figures_match_the_reports_and_are_scoped(client, complete):
     assert body["agencies"] == ["Housing"]
     assert (body["registered"], body["completed"]) == (expected["registered"], expected["completed"])
     assert [row["agency"] for row in body["by_agency"]] == ["Housing"]
-    confidence = get(client, "/api/v1/confidence", token, **completed_last_month()).json()
+    confidence = get(client, "/api/v1/confidence", token, **completed_last_month(made)).json()
     assert confidence["overall"]["withheld"] is True and confidence["overall"]["people"] is None
 
 
@@ -143,8 +141,7 @@ def test_a_lead_makes_and_revokes_a_token_on_her_profile(client):
 
 
 def test_confidence_by_agency_and_job_role_filter(client, complete):
-    for _ in range(5):
-        complete(agency="housing")
+    made = [complete(agency="housing") for _ in range(5)]
     manager = make_learner("other")
     PartnershipManager.objects.create(user=manager)
     token = APIToken.create_token(user=manager, name="board")[1]
@@ -154,7 +151,7 @@ def test_confidence_by_agency_and_job_role_filter(client, complete):
         other_role["completed"]
         == reports.training_numbers(Agency.objects.all(), period, job_role="police")["completed"]
     )
-    month = completed_last_month()
+    month = completed_last_month(made)
     body = get(client, "/api/v1/confidence", token, **month).json()
     rows = {row["agency"]: row["before_after"] for row in body["by_agency"]}
     assert len(rows) == Agency.objects.count()
