@@ -2,10 +2,11 @@
 that match the page and cannot carry spreadsheet formulas."""
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from statistics import median
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -44,9 +45,13 @@ def last_month_params():
 
 
 def completed_last_month(learners):
-    """Move the learners' completions to the 15th of last month."""
-    day = timezone.localdate().replace(day=1) - timedelta(days=17)
-    mid_month = datetime.combine(day.replace(day=15), time(12), timezone.get_current_timezone())
+    """Move the learners' registration to the 1st of last month and their completions to the 15th."""
+    from courses.models import LearnerProfile
+
+    day = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    LearnerProfile.objects.filter(user__in=learners).update(created_at=datetime.combine(day, time(9), zone))
+    mid_month = datetime.combine(day.replace(day=15), time(12), zone)
     Completion.objects.filter(learner__in=learners).update(completed_at=mid_month)
 
 
@@ -311,23 +316,38 @@ def test_each_person_counts_once_in_the_confidence_figures():
     assert result["overall"].median_before == 3 and result["overall"].median_after == 5  # the later course
 
 
-def test_the_board_summary_pdf_is_for_the_manager_and_matches_the_counts(client, staff):
+def pdf_text(response):
     from pypdf import PdfReader
 
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+
+
+def test_the_board_summary_pdf_is_for_the_manager_and_matches_the_counts(client, staff):
+    course, housing, police = staff
     client.force_login(lead_for("housing"))
     assert client.get("/leads/reports/board-summary.pdf").status_code == 403
     manager = make_learner("other")
     PartnershipManager.objects.create(user=manager)
     client.force_login(manager)
-    response = client.get("/leads/reports/board-summary.pdf", {"period": "this_year"})
+    completed_last_month(housing + police)  # confidence figures count months that have ended
+    response = client.get("/leads/reports/board-summary.pdf", last_month_params())
     assert response["Content-Type"] == "application/pdf"
-    text = " ".join(
-        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages
-    )
+    text = pdf_text(response)
     from courses.models import LearnerProfile
 
-    registered = LearnerProfile.objects.filter(agency__code="housing").count()
-    completed = Completion.objects.filter(agency__code="housing").values("learner").distinct().count()
+    start, end = reports.period_from(last_month_params())[0].bounds
+    on_register = LearnerProfile.objects.filter(agency__code="housing", created_at__lt=end)
+    registered = on_register.count()
+    completed = (
+        Completion.objects.filter(
+            learner__in=on_register.values("user"), completed_at__gte=start, completed_at__lt=end
+        )
+        .values("learner")
+        .distinct()
+        .count()
+    )
     assert f"Housing {registered} {completed}" in text
     assert "Fewer than 5 people" in text  # police: three officers
     assert "B 2" in text and "A 3" in text  # the chart's own labels, drawn as vector text
@@ -497,3 +517,20 @@ def test_a_lead_opens_one_member_of_staffs_record(client, staff):
         body = client.get(url).content.decode()
     assert body.count("/leads/certificates/") == 3
     assert len(three) == len(one)
+
+
+def test_the_board_summary_counts_confidence_for_months_that_have_ended(client):
+    """Its training numbers cover the period asked for; its confidence part only the months that
+    have ended, saying so, or nothing with the reason when none has."""
+    manager = make_learner("other")
+    PartnershipManager.objects.create(user=manager)
+    with time_machine.travel(datetime(2026, 5, 10, 12, tzinfo=UTC), tick=False):
+        client.force_login(manager)
+        year = pdf_text(client.get("/leads/reports/board-summary.pdf", {"period": "this_year"}))
+        with time_machine.travel(datetime(2026, 4, 10, 12, tzinfo=UTC), tick=False):
+            quarter = pdf_text(client.get("/leads/reports/board-summary.pdf", {"period": "this_quarter"}))
+    assert "1 January 2026 to 31 December 2026. Made on 10 May 2026." in year
+    assert "1 January 2026 to 30 April 2026. Figures up to 30 April 2026: the current month and the months" in year
+    assert "1 April 2026 to 30 June 2026. Made on 10 April 2026." in quarter
+    assert "Staff registered" in quarter and "Median before" not in quarter
+    assert "There are no confidence or quiz figures for 1 April 2026 to 30 June 2026 yet" in quarter
