@@ -540,7 +540,8 @@ def confidence(agencies, period, course=None, job_role=None):
 
 def surveyed_people(agencies, period, course=None, job_role=None):
     """How many people the confidence figures are about."""
-    return _latest_surveyed(completions_in(agencies, period, course, job_role)).count()
+    latest = _latest_surveyed(completions_in(agencies, period, course, job_role))
+    return Completion.objects.filter(enrolment__in=latest).count()
 
 
 def _latest_surveyed(completions):

@@ -15,7 +15,7 @@ from wagtail.models import APIToken
 from cms.models import Agency
 from courses import reports as course_reports
 from courses import services as course_services
-from courses.models import AgencyLead
+from courses.models import AgencyLead, CoursePage
 from quizzes import reports, services
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.scoring import model_answer
@@ -138,10 +138,11 @@ def test_the_same_attack_through_the_reports_and_the_api_yields_nothing(client, 
     assert difference(tables) == []
 
 
-def take_part(course, quiz, survey_course, right):
-    """One housing learner, now: the quiz (answering question i right when `right(i)`) and a
-    course with both confidence surveys, whose completion the confidence figures count."""
-    learner = make_learner("housing")
+def take_part(course, quiz, survey_course, right, learner=None):
+    """A housing learner (a new one unless given), now: the quiz (answering question i right
+    when `right(i)`) and a course with both confidence surveys, whose completion the confidence
+    figures count."""
+    learner = learner or make_learner("housing")
     enrolment = course_services.enrol(learner, course)
     course_services.submit_survey(enrolment, "before", survey_ratings("before"))
     course_services.complete_lesson(enrolment, lessons_of(course)[0])
@@ -333,3 +334,31 @@ def test_all_job_roles_minus_one_job_role_yields_nothing(client, january):
         client.get("/leads/reports/quiz/", {**month, "job_role": "manager", "export": "csv"})
     )["tables"].values()
     assert {people for _, people, *_ in alone[1:]} == {"fewer than 5"}
+
+
+def test_confidence_for_one_job_role_is_withheld_when_it_leaves_out_one_person(client, spring):
+    """April 2025's six housing officers and one manager, all with both surveys: the confidence
+    figures for "Housing officer" would be the manager's ratings subtracted from all seven."""
+    course, _ = spring
+    manager = make_learner("housing", job_role="manager")
+    with time_machine.travel(datetime(2025, 4, 7, 11, tzinfo=UTC), tick=False):
+        surveyed = CoursePage.objects.get(title="Surveyed course")
+        take_part(course, Quiz.objects.get(course=course), surveyed, bool, manager)
+    lead = make_learner("housing", job_role="manager")
+    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
+    client.force_login(lead)
+    token = APIToken.create_token(user=lead, name="attack")[1]
+    april = {"period": "custom", "from": "2025-04-01", "to": "2025-04-30"}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    api = {"start": "2025-04-01", "end": "2025-04-30"}
+    assert client.get("/api/v1/confidence", api, **bearer).json()["overall"]["people"] == 7
+    for role in ("housing", "manager"):  # leaves out one, and leaves out six
+        page = client.get("/leads/reports/confidence/", {**april, "job_role": role})
+        filtered = client.get("/api/v1/confidence", {**api, "job_role": role}, **bearer)
+        if role == "housing":
+            assert page.status_code == filtered.status_code == 400
+            assert "leaves out 1 to 4 people" in page.content.decode() and "<table" not in page.content.decode()
+            assert "leaves out 1 to 4 people" in filtered.json()["detail"]
+        else:
+            assert page.status_code == filtered.status_code == 200
+            assert filtered.json()["overall"]["withheld"] is True  # one manager: fewer than 5
