@@ -24,7 +24,18 @@ class JobRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class LearnerProfile(models.Model):
+class JobRoleLabel:
+    """For models with `job_role` and `job_role_other`: the role as people should read it,
+    the named role when "Other" was chosen."""
+
+    @property
+    def job_role_label(self):
+        if self.job_role == JobRole.OTHER and self.job_role_other:
+            return self.job_role_other
+        return self.get_job_role_display()
+
+
+class LearnerProfile(JobRoleLabel, models.Model):
     """What the partnership needs to know about a learner to count their training.
 
     Only work details: agency, job role and team. Enrolments and completions copy the
@@ -53,14 +64,8 @@ class LearnerProfile(models.Model):
     def __str__(self):
         return f"{self.user} ({self.agency})"
 
-    @property
-    def job_role_label(self):
-        if self.job_role == JobRole.OTHER and self.job_role_other:
-            return self.job_role_other
-        return self.get_job_role_display()
 
-
-class AgencyChangeRequest(models.Model):
+class AgencyChangeRequest(JobRoleLabel, models.Model):
     """A learner asking to move to another agency, with her job role there.
 
     A learner cannot move herself: the new agency's lead would count her as staff at once.
@@ -102,9 +107,3 @@ class AgencyChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.learner}: {self.from_agency} to {self.agency} ({self.get_status_display()})"
-
-    @property
-    def job_role_label(self):
-        if self.job_role == JobRole.OTHER and self.job_role_other:
-            return self.job_role_other
-        return self.get_job_role_display()

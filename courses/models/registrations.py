@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.utils import timezone
 
-from .profiles import JobRole, LearnerProfile
+from .profiles import JobRole, JobRoleLabel, LearnerProfile
 
 
 def _lifetime():
@@ -27,7 +27,7 @@ class PendingRegistrationQuerySet(models.QuerySet):
         return self.filter(token_hash=PendingRegistration.hash_token(token))
 
 
-class PendingRegistration(models.Model):
+class PendingRegistration(JobRoleLabel, models.Model):
     """A registration waiting for its address's owner to open the link we emailed.
 
     Nothing is usable until then, so no one can hold an address they cannot read, and the
