@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 
+from cms.validators import refuse_direction_controls
 from courses import services
 from courses.forms import ProfileForm, RegistrationForm
 from courses.models import AgencyChangeRequest, LearnerProfile, PendingRegistration
@@ -282,7 +284,12 @@ def api_tokens(request):
         if not name:
             problems = [("Give the token a name, such as the dashboard that will use it.", "name")]
         else:
-            _, new_key = APIToken.create_token(user=request.user, name=name)
+            try:  # the name is shown on the lead's page, so it may not reorder what follows it
+                refuse_direction_controls(name)
+            except ValidationError as error:
+                problems = [(error.messages[0], "name")]
+            else:
+                _, new_key = APIToken.create_token(user=request.user, name=name)
     tokens = APIToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created")
     return render(
         request, "registration/api_tokens.html", {"tokens": tokens, "new_key": new_key, "problems": problems}

@@ -140,6 +140,15 @@ def test_a_lead_makes_and_revokes_a_token_on_her_profile(client):
     assert client.get("/accounts/api-tokens/").status_code == 403
 
 
+
+def test_a_token_name_with_direction_controls_is_refused_and_nothing_is_made(client):
+    user, _ = lead_token("housing")
+    client.force_login(user)
+    page = client.post("/accounts/api-tokens/", {"name": "Board \u202edraobhsad"})
+    assert page.status_code == 200 and page.context["new_key"] is None
+    assert "change the direction of the text" in page.content.decode()
+    assert not APIToken.objects.filter(user=user, name__startswith="Board").exists()
+
 def test_confidence_by_agency_and_job_role_filter(client, complete):
     made = [complete(agency="housing") for _ in range(5)]
     manager = make_learner("other")
