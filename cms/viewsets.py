@@ -1,7 +1,9 @@
 """Admin screens for the toolkit's shared pieces, grouped under one "Toolkit" menu."""
 
 import django_filters
+from django.utils.dateformat import format as format_date
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import Agency, Helpline, Resource
@@ -35,7 +37,17 @@ class HelplineViewSet(SnippetViewSet):
     model = Helpline
     icon = "mail"
     menu_label = "Helplines"
-    list_display = ["name", "number"]
+    list_display = [
+        "name",
+        "number",
+        # Written out in full (30 November 2026), as on the helpline card, and still sortable.
+        Column(
+            "last_checked",
+            label="Number last checked",
+            sort_key="last_checked",
+            accessor=lambda helpline: helpline.last_checked and format_date(helpline.last_checked, "j F Y"),
+        ),
+    ]
 
 
 class AgencyViewSet(SnippetViewSet):

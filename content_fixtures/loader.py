@@ -39,7 +39,8 @@ def to_rich_text(markup):
 
 
 def digest(data):
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    # default=str: YAML reads a date such as a helpline's checked_on as a datetime.date.
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class Loader:
@@ -112,6 +113,7 @@ class Loader:
                 lambda d: {
                     "name": clean_text(d["name"]),
                     "number": clean_text(d["number"]),
+                    "last_checked": d["checked_on"],
                     "description": clean_text(d.get("description") or ""),
                     "url": d.get("url") or "",
                     "sort_order": d["sort_order"],

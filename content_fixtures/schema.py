@@ -4,6 +4,7 @@ Every problem is reported as a `FixtureError` naming the file and where in it th
 is, so whoever edits a data file can fix it without reading code.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,6 +175,9 @@ def _type(value, kind, where):
     elif kind is bool:
         if not isinstance(value, bool):
             raise FixtureError(f"{where} must be true or false")
+    elif kind == "date":  # YAML reads an unquoted 2026-11-30 as a date
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            raise FixtureError(f"{where} must be a date written as YYYY-MM-DD, e.g. 2026-11-30")
     elif kind == "url":
         if not isinstance(value, str) or (value and not re.match(r"^https?://[^\s]+$", value)):
             raise FixtureError(f"{where} must be an http(s) address or empty")
@@ -236,7 +240,7 @@ def _check_helplines(data, where):
         _fields(
             item,
             f"{where}: helpline {i}",
-            {"key": "slug", "name": str, "number": str},
+            {"key": "slug", "name": str, "number": str, "checked_on": "date"},
             {"description": "text", "url": "url"},
         )
     _unique(data, "key", where)

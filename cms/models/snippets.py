@@ -86,11 +86,19 @@ class Helpline(index.Indexed, models.Model):
     number = models.CharField(max_length=40, help_text="As it should be dialled and read, e.g. 0800 1111.")
     description = models.TextField(blank=True)
     url = models.URLField("website", blank=True)
+    # A wrong number is a harm, so editors re-check each one against what the organisation
+    # publishes, at least once a year, and record the day here; the card shows it to readers.
+    last_checked = models.DateField(
+        "number last checked",
+        null=True,
+        help_text="The day you checked this number against the organisation's own website.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     panels = [
         FieldPanel("name"),
         FieldPanel("number"),
+        FieldPanel("last_checked"),
         FieldPanel("description"),
         FieldPanel("url"),
         FieldPanel("key"),
@@ -103,6 +111,7 @@ class Helpline(index.Indexed, models.Model):
         index.AutocompleteField("description"),
         index.FilterField("name"),
         index.FilterField("number"),
+        index.FilterField("last_checked"),
     ]
 
     objects = SearchableQuerySet.as_manager()

@@ -1,5 +1,7 @@
 """Content editors keep the toolkit current in Wagtail's admin."""
 
+import datetime
+
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -80,22 +82,41 @@ class EditorTests(WagtailPageTestCase):
             self.assertEqual(link["href"], "https://example.org/moved-here/")
             self.assertIn("A better title for this resource", link.get_text())
 
-    def test_editor_edits_a_helpline(self):
+    def helpline_form(self, helpline, **changes):
+        return {
+            "name": helpline.name,
+            "number": helpline.number,
+            "last_checked": helpline.last_checked.isoformat(),
+            "description": helpline.description,
+            "url": helpline.url,
+            "key": helpline.key,
+            **changes,
+        }
+
+    def test_editor_edits_a_helpline_and_records_when_they_checked_it(self):
         helpline = Helpline.objects.get(key="mind")
         url = reverse("wagtailsnippets_cms_helpline:edit", args=[helpline.pk])
         response = self.client.post(
-            url,
-            {
-                "name": "Mind Infoline",
-                "number": "0300 123 3393",
-                "description": helpline.description,
-                "url": helpline.url,
-                "key": helpline.key,
-            },
+            url, self.helpline_form(helpline, name="Mind Infoline (England)", last_checked="2026-11-29")
         )
         self.assertEqual(response.status_code, 302)
         helpline.refresh_from_db()
+        self.assertEqual(helpline.name, "Mind Infoline (England)")
+        self.assertEqual(helpline.last_checked, datetime.date(2026, 11, 29))
+
+    def test_a_helpline_cannot_be_saved_without_the_day_its_number_was_checked(self):
+        helpline = Helpline.objects.get(key="mind")
+        url = reverse("wagtailsnippets_cms_helpline:edit", args=[helpline.pk])
+        response = self.client.post(url, self.helpline_form(helpline, number="0300 000 0000", last_checked=""))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "This field is required")
+        helpline.refresh_from_db()
         self.assertEqual(helpline.number, "0300 123 3393")
+
+    def test_the_helpline_listing_shows_when_each_number_was_checked(self):
+        response = self.client.get(reverse("wagtailsnippets_cms_helpline:list"))
+        self.assertContains(response, "Number last checked")
+        self.assertContains(response, "30 November 2026")
 
     def test_a_bad_resource_edit_shows_errors_and_saves_nothing(self):
         resource = Resource.objects.first()

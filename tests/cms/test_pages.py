@@ -150,25 +150,45 @@ class ChapterRenderingTests(WagtailPageTestCase):
         self.assertEqual(set(Resource.objects.values_list("pk", flat=True)) - listed_resources, set())
         self.assertEqual(set(Helpline.objects.values_list("pk", flat=True)) - listed_helplines, set())
 
-    def test_helplines_have_the_numbers_of_the_seed(self):
+    def test_helplines_have_the_numbers_the_organisations_publish(self):
+        # Checked by the product team on 30 November 2026; Mind's old number was SANEline's,
+        # and Rape Crisis replaced 0808 802 9999 with its 24/7 Support Line in 2022.
         numbers = dict(Helpline.objects.values_list("key", "number"))
         self.assertEqual(
             numbers,
             {
                 "childline": "0800 1111",
                 "nspcc": "0808 800 5000",
-                "rape-crisis": "0808 802 9999",
+                "rape-crisis": "0808 500 2222",
                 "victim-support": "0808 168 9111",
                 "survivors-trust": "0808 801 0818",
                 "mens-advice-line": "0808 801 0327",
                 "mankind": "01823 334244",
                 "galop": "0800 999 5428",
-                "mind": "0300 304 7000",
+                "mind": "0300 123 3393",
             },
         )
         soup = self.soup("/toolkit/victims-and-survivors/")
         link = soup.find("a", string="0800 1111")
         self.assertEqual(link["href"], "tel:08001111")
+
+    def test_each_helpline_card_says_when_its_number_was_checked(self):
+        soup = self.soup("/toolkit/victims-and-survivors/")
+        cards = soup.select(".helpline")
+        self.assertEqual(len(cards), Helpline.objects.count())
+        for card in cards:
+            with self.subTest(helpline=card.select_one(".helpline__name").get_text(strip=True)):
+                self.assertEqual(
+                    card.select_one(".helpline__checked").get_text(strip=True),
+                    "Number checked on 30 November 2026",
+                )
+
+    def test_the_referral_pathway_holds_the_strategy_discussion_before_the_statutory_assessment(self):
+        # Working Together 2023: where there is reasonable cause to suspect significant harm, the
+        # strategy discussion comes first and the assessment is part of the section 47 enquiry.
+        soup = self.soup("/toolkit/referral-pathway/")
+        titles = [t.find(string=True, recursive=False).strip() for t in soup.select(".steps__title")]
+        self.assertLess(titles.index("Strategy discussion"), titles.index("Statutory assessment"))
 
     def test_referral_pathway_is_ordered_steps_with_who_what_and_when(self):
         soup = self.soup("/toolkit/referral-pathway/")
