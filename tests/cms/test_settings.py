@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import IN_CI
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
@@ -60,8 +62,12 @@ def redis_url():
     """A throwaway redis-server on a free loopback port."""
     binary = shutil.which("redis-server")
     if binary is None:
-        print("redis-server is not installed: the shared-cache test cannot run here")
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
+        # As for Chromium (tests/browser/conftest.py): .ci/run installs it, so in CI its
+        # absence is a failure, never a skip; elsewhere the reason is printed.
+        reason = "redis-server is not installed (Debian package redis-server)"
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
