@@ -64,6 +64,19 @@ def test_extra_learners_fill_every_agency_and_keep_dates_in_order():
         assert completion.enrolment.started_at <= completion.completed_at
 
 
+def test_demo_staff_are_registered_before_they_start_training():
+    """Otherwise a report shows more staff starting a course than are on the register."""
+    from courses.models import Enrolment
+
+    call_command("seed_demo", extra_learners=2, stdout=io.StringIO())
+    enrolments = Enrolment.objects.filter(learner__username__startswith="learner.").select_related(
+        "learner__learner_profile"
+    )
+    assert enrolments.exists()
+    for enrolment in enrolments:
+        assert enrolment.learner.learner_profile.created_at < enrolment.started_at
+
+
 def test_the_demo_manager_sees_confidence_and_quiz_figures_on_the_reports_default_view(client):
     """The confidence and quiz reports open on the last 12 whole months, which the demo's
     records (5 to 330 days ago) fill whatever the day, even in the first month of a quarter,

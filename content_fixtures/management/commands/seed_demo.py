@@ -25,6 +25,7 @@ from quizzes.models import Quiz
 from quizzes.scoring import model_answer
 
 DEVELOPMENT_PASSWORD = "safeguarding-demo"  # noqa: S105 (documented, development only)
+DEMO_REGISTERED_BEFORE = timedelta(days=400)  # demo training goes back at most about 350 days
 
 STAFF = [
     {"email": "admin@example.org", "first_name": "Ada", "last_name": "Admin", "role": "admin"},
@@ -131,9 +132,7 @@ class Command(BaseCommand):
             user = self._user(learner_email(code), first, last, password)
             if user is None:
                 continue
-            LearnerProfile.objects.create(
-                user=user, agency=agencies[code], job_role=role, team="", privacy_accepted_at=timezone.now()
-            )
+            self._register(user, agencies[code], role)
             if core is None or progress == "none":
                 continue
             module = next((c for c in courses if c.agency_id == agencies[code].pk), None)
@@ -156,14 +155,21 @@ class Command(BaseCommand):
                 if user is None:
                     continue
                 role = rng.choice(roles.get(agency.code) or [JobRole.OTHER]) if n % 3 else JobRole.MANAGER
-                LearnerProfile.objects.create(
-                    user=user, agency=agency, job_role=role, privacy_accepted_at=timezone.now()
-                )
+                self._register(user, agency, role)
                 if core is None or n == count:
                     continue  # one in each agency has not started
                 self._take(user, core, items, rng, finish=n % 4 != 0, days_ago=rng.randrange(5, 330))
                 if module and n % 2:
                     self._take(user, module, items, rng, finish=True, days_ago=rng.randrange(5, 200))
+
+    def _register(self, user, agency, role):
+        """A profile registered before any demo training (which goes back up to a year), so
+        that no report shows more staff starting a course than are on the agency's register."""
+        profile = LearnerProfile.objects.create(
+            user=user, agency=agency, job_role=role, privacy_accepted_at=timezone.now()
+        )
+        registered = timezone.now() - DEMO_REGISTERED_BEFORE
+        LearnerProfile.objects.filter(pk=profile.pk).update(created_at=registered)
 
     def _pass_quiz(self, user, quiz, rng):
         """A first attempt with some slips (sometimes a fail), then full marks if needed."""
