@@ -8,6 +8,8 @@ from django.conf import settings
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.local_contacts import KINDS as LOCAL_CONTACT_KINDS
+
 INDICATOR_CATEGORIES = [
     ("emotional", "Emotional signs"),
     ("behavioural", "Behavioural signs"),
@@ -136,6 +138,41 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
+class DefinitionBlock(blocks.StructBlock):
+    """A definition quoted word for word from law or published guidance, with its source.
+
+    Kept apart from our own prose so readers can see whose words they are, and so the
+    content tests know which text is quoted on purpose.
+    """
+
+    term = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock(help_text="The definition, exactly as the source words it.")
+    source = blocks.CharBlock(max_length=250, help_text="The law or guidance it comes from, with its year.")
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = "Definition (quoted from law or guidance)"
+        template = "cms/blocks/definition.html"
+        preview_value = {
+            "term": "Child",
+            "text": "Anyone who has not yet reached their 18th birthday.",
+            "source": "Working Together to Safeguard Children 2023",
+        }
+
+
+class LocalContactsBlock(blocks.StructBlock):
+    """The partnership's own contacts, chosen by kind; the details live in site settings."""
+
+    heading = blocks.CharBlock(required=False, max_length=120, default="Who to contact in your area")
+    items = blocks.ListBlock(blocks.ChoiceBlock(choices=list(LOCAL_CONTACT_KINDS.items())), label="Contacts")
+
+    class Meta:
+        icon = "group"
+        label = "Local contacts"
+        template = "cms/blocks/local_contacts.html"
+        preview_value = {"heading": "Who to contact in your area", "items": ["front_door", "lado"]}
+
+
 class ResourceListBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120, default="Resources")
     items = blocks.ListBlock(SnippetChooserBlock("cms.Resource"), label="Resources")
@@ -181,7 +218,9 @@ class ChapterContentBlock(blocks.StreamBlock):
     indicators = IndicatorListBlock()
     steps = ProcedureStepsBlock()
     quote = QuoteBlock()
+    definition = DefinitionBlock()
     resources = ResourceListBlock()
+    local_contacts = LocalContactsBlock()
     helplines = HelplineListBlock()
     phrases = PhrasesBlock()
 

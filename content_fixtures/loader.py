@@ -309,7 +309,12 @@ class Loader:
                 BandSet.objects.filter(current=True).exclude(key=item["key"]).update(current=False)
             band_set, _ = BandSet.objects.update_or_create(
                 key=item["key"],
-                defaults={"name": clean_text(item["name"]), "current": bool(item.get("current"))},
+                defaults={
+                    "name": clean_text(item["name"]),
+                    "current": bool(item.get("current")),
+                    "edition": clean_text(item.get("edition") or ""),
+                    "brook_current": bool(item.get("brook_current")),
+                },
             )
             for position, band in enumerate(item["bands"]):
                 AgeBand.objects.update_or_create(
@@ -488,6 +493,13 @@ class Loader:
             )
         if kind == "quote":
             return ("quote", {"text": text("text"), "attribution": text("attribution")})
+        if kind == "definition":
+            return ("definition", {"term": text("term"), "text": text("text"), "source": text("source")})
+        if kind == "local_contacts":
+            return (
+                "local_contacts",
+                {"heading": text("heading") or "Who to contact in your area", "items": block["items"]},
+            )
         if kind == "phrases":
             return (
                 "phrases",

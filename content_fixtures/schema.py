@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from cms.blocks import CALLOUT_VARIANTS, INDICATOR_CATEGORIES
+from cms.local_contacts import KINDS as LOCAL_CONTACT_KINDS
 
 MAX_FILE_BYTES = 512 * 1024
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -293,6 +294,8 @@ _BLOCKS = {
     "indicators": ({"groups": list}, {"heading": "text", "intro": "text"}),
     "steps": ({"steps": list}, {"heading": "text"}),
     "quote": ({"text": str, "attribution": str}, {}),
+    "definition": ({"term": "text", "text": str, "source": "text"}, {}),
+    "local_contacts": ({"items": "texts"}, {"heading": "text"}),
     "phrases": ({"items": "texts"}, {"heading": "text", "intro": "text"}),
     "resources": ({"items": "slugs"}, {"heading": "text"}),
     "helplines": ({"items": "slugs"}, {"heading": "text"}),
@@ -332,6 +335,10 @@ def _check_block(block, where, known, allowed=_BLOCKS):
             raise FixtureError(
                 f"{where}: chapter '{block['chapter']}' has no section headed '{block['section']}'"
             )
+    if kind == "local_contacts":
+        for code in block["items"]:
+            if code not in LOCAL_CONTACT_KINDS:
+                raise FixtureError(f"{where}: '{code}' is not one of {', '.join(LOCAL_CONTACT_KINDS)}")
     if kind in ("resources", "helplines"):
         pool = known.resources if kind == "resources" else known.helplines
         for key in block["items"]:
