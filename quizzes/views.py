@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.models import Resource
 from quizzes import services
 from quizzes.answers import AnswerError, IncompleteAnswer, layout, read_answer, read_answers
 from quizzes.models import AgeBand, BandSet, Behaviour, Quiz, Response
@@ -131,12 +132,27 @@ def _current_bands():
     return list(AgeBand.objects.filter(band_set=band_set).order_by("sort_order")) if band_set else []
 
 
+def _edition_note(bands):
+    """What the edition note on the practice pages needs: the set the exercise uses, the ages
+    that sit in two of its bands, and Brook's own tool (the shipped resource, if loaded)."""
+    if not bands:
+        return {}
+    band_set = bands[0].band_set
+    return {
+        "band_set": band_set,
+        "shared_ages": band_set.shared_ages(bands),
+        "brook_tool": Resource.objects.filter(key="brook-traffic-light-tool").first(),
+    }
+
+
 def practice_index(request):
-    return render(request, "quizzes/practice_index.html", {"bands": _current_bands()})
+    bands = _current_bands()
+    return render(request, "quizzes/practice_index.html", {"bands": bands, **_edition_note(bands)})
 
 
 def practice(request, band_code):
-    band = next((b for b in _current_bands() if b.code == band_code), None)
+    bands = _current_bands()
+    band = next((b for b in bands if b.code == band_code), None)
     if band is None:
         raise Http404
     behaviours = list(Behaviour.objects.filter(band=band, practice=True).order_by("pk"))
@@ -166,6 +182,7 @@ def practice(request, band_code):
             "colours": Colour.choices,
             "meanings": COLOUR_MEANING,
             "previous": request.POST,
+            **_edition_note(bands),
         },
         status=400 if problems else 200,
     )

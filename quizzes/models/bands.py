@@ -26,18 +26,60 @@ COLOUR_MEANING = {
 
 
 class BandSet(ClusterableModel):
+    """One edition's age bands.
+
+    Two different things are recorded, and kept apart:
+
+    - ``current``: this is the set *our* practice exercise and new questions use (one set at
+      most, enforced by a constraint). It says nothing about Brook.
+    - ``edition`` and ``brook_current``: which edition of Brook's tool the bands follow, and
+      whether that is Brook's current edition. Learners see this on the practice pages, so they
+      know when the exercise follows an earlier edition and should use Brook's own tool in
+      practice.
+    """
+
     key = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=120)
     current = models.BooleanField(
-        default=False, help_text="The band set used for new questions and the practice page."
+        "used by our exercise",
+        default=False,
+        help_text="The band set this site's practice exercise and new questions use (only one). "
+        "This does not mean it is Brook's current edition: see the two fields below.",
+    )
+    edition = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Which edition of Brook's tool these bands follow, in a few words, "
+        "e.g. \"Brook's earlier four-band edition\". Shown to learners on the practice pages.",
+    )
+    brook_current = models.BooleanField(
+        "Brook's current edition",
+        default=False,
+        help_text="Tick only if these are the age bands of the tool Brook publishes today. "
+        "When unticked, learners are told the exercise follows an earlier edition.",
     )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("key"),
         FieldPanel("current"),
+        FieldPanel("edition"),
+        FieldPanel("brook_current"),
         InlinePanel("bands", label="Age bands"),
     ]
+
+    def shared_ages(self, bands=None):
+        """Ages that fall in more than one band of this set (the earlier edition's bands
+        overlap on purpose, so a child of exactly 5, 9 or 13 sits in two)."""
+        bands = list(self.bands.all()) if bands is None else bands
+        return sorted(
+            {
+                age
+                for i, a in enumerate(bands)
+                for b in bands[i + 1 :]
+                for age in range(max(a.min_age, b.min_age), min(a.max_age, b.max_age) + 1)
+            }
+        )
 
     class Meta:
         constraints = [
