@@ -388,7 +388,12 @@ def _check_band_sets(data, where):
     _fields(data, where, {"band_sets": list})
     for n, band_set in enumerate(data["band_sets"], 1):
         place = f"{where}: band set {n}"
-        _fields(band_set, place, {"key": "slug", "name": str, "bands": list}, {"current": bool})
+        _fields(
+            band_set,
+            place,
+            {"key": "slug", "name": str, "bands": list},
+            {"current": bool, "edition": str, "brook_current": bool},
+        )
         for b, band in enumerate(band_set["bands"], 1):
             _fields(band, f"{place}, band {b}", {"code": str, "label": str, "min_age": int, "max_age": int})
             if band["max_age"] < band["min_age"]:
