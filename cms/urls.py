@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
+    path("local-contacts/", views.local_contacts, name="local_contacts"),
     # The learning app's pages (named by string: cms imports none of the apps built on it).
     path("", include("courses.urls")),
     path("", include("courses.api_urls")),

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
-from cms.models import Helpline, Resource
+from cms.models import Helpline, LocalContacts, Resource
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -47,3 +47,8 @@ def search(request):
             helplines=list(Helpline.objects.search(query_text)[:5]),
         )
     return render(request, "cms/search.html", context)
+
+
+def local_contacts(request):
+    """Every kind of local contact the partnership keeps in its settings, set or not."""
+    return render(request, "cms/local_contacts.html", {"entries": LocalContacts.for_request(request).entries})

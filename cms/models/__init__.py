@@ -1,4 +1,5 @@
 from .agencies import Agency
+from .local_contacts import LocalContact, LocalContacts
 from .pages import BasePage, ChapterPage, HomePage, ToolkitIndexPage
 from .settings import PartnershipSettings
 from .snippets import Helpline, Resource
@@ -9,6 +10,8 @@ __all__ = [
     "ChapterPage",
     "Helpline",
     "HomePage",
+    "LocalContact",
+    "LocalContacts",
     "PartnershipSettings",
     "Resource",
     "ToolkitIndexPage",

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Site
 
-from cms.models import Agency
+from cms.models import Agency, LocalContact, LocalContacts
 from cms.roles import ensure_content_editors
 from courses import services
 from courses.models import (
@@ -45,6 +46,59 @@ LEARNERS = [
     ("adult", "Alia", "Ahmed", JobRole.ADULT_SERVICES, "in_progress"),
     ("other", "Olly", "Owen", JobRole.MANAGER, "none"),
 ]
+
+
+# Plainly fictional local contacts for the demo: numbers from Ofcom's range kept for drama
+# (01632 960 000 to 960 999), addresses on example.org. A real partnership enters its own
+# under Settings > Local contacts; `load_content` never sets any.
+DEMO_LOCAL_CONTACTS = {
+    "front_door": {
+        "name": "Example Borough Children's Front Door (demo)",
+        "description": "Referrals when you are worried about a child's safety or welfare.",
+        "phone": "01632 960 001",
+        "url": "https://example.org/demo/front-door/",
+        "email": "front.door@example.org",
+        "hours": "Monday to Friday, 9am to 5pm",
+    },
+    "out_of_hours": {
+        "name": "Example Borough Emergency Duty Team (demo)",
+        "description": "Urgent worries about a child when the front door is closed.",
+        "phone": "01632 960 002",
+        "hours": "Evenings, weekends and bank holidays",
+    },
+    "lado": {
+        "name": "Example Borough LADO service (demo)",
+        "description": "Concerns about an adult who works or volunteers with children.",
+        "phone": "01632 960 003",
+        "email": "lado@example.org",
+        "hours": "Monday to Friday, 9am to 5pm",
+    },
+    "police_non_emergency": {
+        "name": "Example Constabulary (demo)",
+        "description": "When no one is in immediate danger. In an emergency, call 999.",
+        "phone": "01632 960 004",
+        "url": "https://example.org/demo/police/",
+        "hours": "24 hours, every day",
+    },
+    "sarc": {
+        "name": "Example Sexual Assault Referral Centre (demo)",
+        "description": "Medical care, forensic examination and support after sexual assault.",
+        "phone": "01632 960 005",
+        "url": "https://example.org/demo/sarc/",
+        "hours": "24 hours, every day",
+    },
+    "procedures": {
+        "name": "Example Partnership Safeguarding Procedures (demo)",
+        "phone": "01632 960 006",
+        "url": "https://example.org/demo/procedures/",
+    },
+    "training": {
+        "name": "Example Partnership Learning and Development Team (demo)",
+        "phone": "01632 960 007",
+        "email": "training@example.org",
+        "hours": "Monday to Friday, 9am to 4pm",
+    },
+}
 
 
 def learner_email(code):
@@ -89,6 +143,16 @@ class Command(BaseCommand):
             self._learners(password)
             self._extra_learners(password, max(0, min(extra_learners, 200)))
             self._leads(password)
+            self._local_contacts()
+
+    def _local_contacts(self):
+        """Fill in the demo local contacts for every site, leaving any kind already set alone."""
+        for site in Site.objects.all():
+            setting = LocalContacts.for_site(site)
+            have = set(setting.contacts.values_list("kind", flat=True))
+            for kind, values in DEMO_LOCAL_CONTACTS.items():
+                if kind not in have:
+                    LocalContact.objects.create(setting=setting, kind=kind, **values)
 
     def _user(self, email, first_name, last_name, password, superuser=False):
         """Create the account if it is missing; return it only when it was created."""
