@@ -68,7 +68,9 @@ class UnsetContactsPanel(HelpPanel):
     class BoundPanel(HelpPanel.BoundPanel):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
-            unset = self.instance.unset_labels() if self.instance and self.instance.pk else list(KINDS.values())
+            unset = (
+                self.instance.unset_labels() if self.instance and self.instance.pk else list(KINDS.values())
+            )
             if unset:
                 self.content = format_html(
                     "<p><strong>Not yet set ({}):</strong> {}.</p>"
@@ -160,7 +162,11 @@ class LocalContact(Orderable):
         help_text="As it should be dialled and read, e.g. 01632 960 001.",
     )
     url = models.URLField(
-        "web address", max_length=500, blank=True, validators=[validate_https], help_text="Starts with https://"
+        "web address",
+        max_length=500,
+        blank=True,
+        validators=[validate_https],
+        help_text="Starts with https://",
     )
     email = models.EmailField(blank=True)
     hours = models.CharField(
@@ -174,7 +180,9 @@ class LocalContact(Orderable):
         FieldPanel("kind"),
         FieldPanel("name"),
         FieldPanel("description"),
-        MultiFieldPanel([FieldPanel("phone"), FieldPanel("url"), FieldPanel("email")], heading="How to get in touch"),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("url"), FieldPanel("email")], heading="How to get in touch"
+        ),
         FieldPanel("hours"),
     ]
 
@@ -223,23 +231,9 @@ def contacts_for_site(site):
     return {contact.kind: contact for contact in LocalContact.objects.filter(setting__site=site)}
 
 
-def contacts_for_request(request):
-    """{kind: LocalContact} for the request's site: one query per request, however many
-    blocks on the page ask."""
-    if request is None:
-        return {}
-    cached = getattr(request, "_cms_local_contacts", None)
-    if cached is None:
-        cached = contacts_for_site(Site.find_for_request(request))
-        request._cms_local_contacts = cached
-    return cached
-
-
-def entries(contacts, codes=None):
-    """Entries for `codes` (default: every kind, in KINDS order); unknown codes are skipped."""
-    return [
-        Entry(code, KINDS[code], contacts.get(code)) for code in (KINDS if codes is None else codes) if code in KINDS
-    ]
+def entries(contacts):
+    """Every kind, in KINDS order, with its contact from `contacts` or None."""
+    return [Entry(code, label, contacts.get(code)) for code, label in KINDS.items()]
 
 
 def unset_kinds(contacts):
@@ -255,7 +249,6 @@ __all__ = [
     "Entry",
     "LocalContact",
     "LocalContacts",
-    "contacts_for_request",
     "contacts_for_site",
     "entries",
     "unset_labels_for_site",

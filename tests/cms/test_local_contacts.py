@@ -47,7 +47,9 @@ def chapter_with(*blocks):
         introduction="A chapter made by a test.",
         source="Test source",
         key_messages=[("message", "A key message.")],
-        body=[("section", {"heading": "Contacts", "content": [("local_contacts", value) for value in blocks]})],
+        body=[
+            ("section", {"heading": "Contacts", "content": [("local_contacts", value) for value in blocks]})
+        ],
     )
     toolkit.add_child(instance=chapter)
     chapter.save_revision().publish()
@@ -150,7 +152,9 @@ def test_the_page_says_which_kinds_are_not_set(client):
     soup = soup_of(client, reverse("local_contacts"))
     assert [h.get_text() for h in soup.select("main h2.local-contact__kind")] == list(KINDS.values())
     assert tel_links(soup) == ["tel:01632960111"]
-    assert [p.get_text() for p in soup.select(".local-contact__unset")] == [NOT_SET_MESSAGE] * (len(KINDS) - 1)
+    assert [p.get_text() for p in soup.select(".local-contact__unset")] == [NOT_SET_MESSAGE] * (
+        len(KINDS) - 1
+    )
 
 
 def test_the_footer_links_to_the_page(client):
@@ -221,7 +225,11 @@ def test_an_editor_of_settings_saves_a_contact(client):
     response = post_contacts(client, contact_form())
     assert response.status_code == 302, response.content[:3000]
     contact = LocalContact.objects.get()
-    assert (contact.kind, contact.phone, contact.url) == ("lado", "01632 960 333", "https://example.org/lado/")
+    assert (contact.kind, contact.phone, contact.url) == (
+        "lado",
+        "01632 960 333",
+        "https://example.org/lado/",
+    )
 
 
 @pytest.mark.parametrize(
