@@ -31,6 +31,8 @@ CHECKED_NUMBERS = {
     "mankind": "01823 334244",
     "galop": "0800 999 5428",
     "mind": "0300 123 3393",  # the Infoline; 0300 304 7000 is SANEline's
+    "samaritans": "116 123",
+    "stop-it-now": "0808 1000 900",
 }
 
 # Terms that are wrong in law or name something that no longer exists, with what replaced them.

@@ -63,6 +63,7 @@ def test_the_shipped_content_is_all_loaded():
         "vcs",
         "csc",
         "adult",
+        "carers",
         "other",
     ]
 

@@ -26,13 +26,13 @@ class CourseTreeTests(WagtailPageTestCase):
 
 
 class ShippedCoursesTests(WagtailPageTestCase):
-    def test_core_course_and_seven_agency_modules(self):
+    def test_core_course_and_ten_agency_modules(self):
         courses = {c.slug: c for c in CoursePage.objects.live()}
         core = courses["core"]
         self.assertEqual(core.title, "Recognising and responding to child sexual abuse")
         self.assertIsNone(core.agency)
         self.assertGreaterEqual(LessonPage.objects.child_of(core).live().count(), 6)
-        for code in ["health", "police", "education", "housing", "probation", "yos", "vcs"]:
+        for code in ["health", "police", "education", "housing", "probation", "yos", "vcs", "csc", "adult", "carers"]:
             with self.subTest(module=code):
                 module = courses[code]
                 self.assertEqual(module.agency.code, code)
@@ -40,7 +40,7 @@ class ShippedCoursesTests(WagtailPageTestCase):
                 self.assertEqual(module.refresher_months, 36)
 
     def test_every_course_and_lesson_file_is_published_and_renders(self):
-        self.assertEqual(len(COURSE_FILES), 8)
+        self.assertEqual(len(COURSE_FILES), 11)
         for path in COURSE_FILES:
             data = yaml.safe_load(path.read_text())
             course = CoursePage.objects.live().get(slug=data["slug"])
@@ -79,7 +79,7 @@ class ShippedCoursesTests(WagtailPageTestCase):
             ],
         )
         everything = BeautifulSoup(self.client.get("/courses/").content, "html.parser")
-        self.assertEqual(len(everything.select(".course-list h2 a")), 8)
+        self.assertEqual(len(everything.select(".course-list h2 a")), 11)
         odd = self.client.get("/courses/", {"agency": "<script>"})
         self.assertEqual(odd.status_code, 200)
         self.assertNotIn(b"<script>", odd.content)

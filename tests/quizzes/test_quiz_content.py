@@ -10,7 +10,7 @@ from quizzes.snapshots import quiz_snapshots
 
 pytestmark = pytest.mark.django_db
 
-MODULES = ["health", "police", "education", "housing", "probation", "yos", "vcs"]
+MODULES = ["health", "police", "education", "housing", "probation", "yos", "vcs", "csc", "adult", "carers"]
 
 
 def test_every_course_has_a_quiz_it_requires():
