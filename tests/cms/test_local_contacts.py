@@ -75,6 +75,7 @@ def test_an_unset_contact_shows_the_message_and_no_phone_link(client):
     soup = soup_of(client, chapter.url)
     block = soup.select_one(".local-contacts")
     assert block.find("h3").get_text() == "Who to contact here"
+    assert [h.name for h in block.select(".local-contact__kind")] == ["h4", "h4"]
     assert [h.get_text() for h in block.select(".local-contact__kind")] == [KINDS["lado"], KINDS["sarc"]]
     assert [p.get_text() for p in block.select(".local-contact__unset")] == [NOT_SET_MESSAGE] * 2
     assert tel_links(soup) == []
