@@ -47,8 +47,10 @@ class ProfileFieldsMixin(forms.Form):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.all(),
         empty_label="Choose your agency",
+        help_text="The agency you work or volunteer for. "
+        "Foster carers and adopters choose “Foster carers and adopters”.",
         error_messages={
-            "required": "Choose the agency you work for.",
+            "required": "Choose the agency you work for, or “Foster carers and adopters”.",
             "invalid_choice": "Choose an agency from the list.",
         },
     )
@@ -97,11 +99,12 @@ class RegistrationForm(ProfileFieldsMixin):
     first_name = forms.CharField(max_length=60, error_messages={"required": "Enter your first name."})
     last_name = forms.CharField(max_length=60, error_messages={"required": "Enter your last name."})
     email = forms.EmailField(
-        label="Work email address",
+        label="Email address",
         max_length=200,
-        help_text="You will use this to sign in.",
+        help_text="Your work email address if you have one (foster carers and adopters can use their own). "
+        "You will use it to sign in.",
         error_messages={
-            "required": "Enter your work email address.",
+            "required": "Enter your email address.",
             "invalid": "Enter an email address like name@example.org.",
         },
     )

@@ -19,6 +19,8 @@ class JobRole(models.TextChoices):
     YOUTH_JUSTICE = "youth_justice", "Youth offending service worker"
     YOUTH_WORKER = "youth_worker", "Youth worker"
     ADULT_SERVICES = "adult_services", "Adult services practitioner"
+    RESIDENTIAL_CARE = "residential_care", "Residential children's home worker"
+    FOSTER_CARER = "foster_carer", "Foster carer or adopter"
     VOLUNTEER = "volunteer", "Volunteer"
     MANAGER = "manager", "Manager"
     OTHER = "other", "Other"

@@ -69,6 +69,19 @@ def test_registration_is_confirmed_by_email_then_lands_on_my_learning(client):
     assert b"My learning" in response.content and b"Housing" in response.content
 
 
+def test_a_foster_carer_registers_with_a_personal_address_and_is_counted_as_a_carer(client):
+    page = main_text(client.get("/accounts/register/"))
+    assert "Foster carers and adopters choose “Foster carers and adopters”" in page
+    carers = Agency.objects.get(code="carers")
+    data = valid_registration(
+        email="cara.carter@mail.example.com", agency=str(carers.pk), job_role="foster_carer", team=""
+    )
+    assert "Check your email" in client.post("/accounts/register/", data).content.decode()
+    client.post(confirmation_link(mail.outbox[0]))
+    profile = LearnerProfile.objects.get(user__username="cara.carter@mail.example.com")
+    assert (profile.agency.code, profile.job_role_label) == ("carers", "Foster carer or adopter")
+
+
 def test_registration_page_has_the_privacy_notice_and_the_no_case_details_warning(client):
     page = client.get("/accounts/register/").content.decode()
     assert "Privacy notice" in page and "Who sees it" in page
@@ -76,7 +89,7 @@ def test_registration_page_has_the_privacy_notice_and_the_no_case_details_warnin
 
 
 BAD = {
-    "missing agency": ({"agency": ""}, "Choose the agency you work for."),
+    "missing agency": ({"agency": ""}, "Choose the agency you work for, or “Foster carers and adopters”."),
     "unknown agency": ({"agency": "999999"}, "Choose an agency from the list."),
     "agency not a number": ({"agency": "'; DROP TABLE cms_agency; --"}, "Choose an agency from the list."),
     "mismatched passwords": ({"password2": "something-else-entirely"}, "The two passwords do not match."),

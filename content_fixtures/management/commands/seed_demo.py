@@ -44,6 +44,7 @@ LEARNERS = [
     ("vcs", "Vera", "Vaughan", JobRole.VOLUNTEER, "in_progress"),
     ("csc", "Callum", "Cole", JobRole.SOCIAL_WORKER, "core"),
     ("adult", "Alia", "Ahmed", JobRole.ADULT_SERVICES, "in_progress"),
+    ("carers", "Cara", "Carter", JobRole.FOSTER_CARER, "core"),
     ("other", "Olly", "Owen", JobRole.MANAGER, "none"),
 ]
 
