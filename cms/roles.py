@@ -1,8 +1,8 @@
 """The site's built-in groups, and what each may do.
 
-Content editors edit and publish pages and the toolkit's snippets, and upload images
-and documents; they get no user, group or settings management (that is for
-administrators).
+Content editors edit and publish pages and the toolkit's snippets, upload images and
+documents, and keep the partnership's local contacts up to date (content points to them);
+they get no user or group management and no other settings (that is for administrators).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -18,6 +18,7 @@ _MODEL_PERMISSIONS = [
     ("cms", "add_helpline"),
     ("cms", "change_helpline"),
     ("cms", "delete_helpline"),
+    ("cms", "change_localcontacts"),
 ]
 # Apps built on cms add what their editors may change (by label: cms imports none of them).
 _MODEL_PERMISSIONS += [("courses", "add_surveyitem"), ("courses", "change_surveyitem")] + [

@@ -216,8 +216,8 @@ def contact_form(**values):
     }
 
 
-def post_contacts(client, *forms):
-    client.force_login(get_user_model().objects.get(username="admin@example.org"))
+def post_contacts(client, *forms, username="admin@example.org"):
+    client.force_login(get_user_model().objects.get(username=username))
     return client.post(settings_url(), nested_form_data({"contacts": inline_formset(list(forms))}))
 
 
@@ -231,6 +231,15 @@ def test_an_editor_of_settings_saves_a_contact(client):
         "01632 960 333",
         "https://example.org/lado/",
     )
+
+
+def test_a_content_editor_keeps_the_local_contacts_but_no_other_setting(client):
+    clear_contacts()
+    response = post_contacts(client, contact_form(name="Editor's LADO"), username="editor@example.org")
+    assert response.status_code == 302
+    assert LocalContact.objects.get().name == "Editor's LADO"
+    partnership = reverse("wagtailsettings:edit", args=["cms", "partnershipsettings", site().pk])
+    assert client.get(partnership).status_code in (302, 403)
 
 
 @pytest.mark.parametrize(
