@@ -11,6 +11,7 @@ KINDS = {
     "lado": "Local Authority Designated Officer (LADO)",
     "police_non_emergency": "Police (non-emergency)",
     "sarc": "Sexual assault referral centre (SARC)",
+    "adult_safeguarding": "Adult safeguarding team",
     "procedures": "Local safeguarding procedures",
     "training": "The partnership's training team",
 }

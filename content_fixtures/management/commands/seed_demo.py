@@ -88,6 +88,13 @@ DEMO_LOCAL_CONTACTS = {
         "url": "https://example.org/demo/sarc/",
         "hours": "24 hours, every day",
     },
+    "adult_safeguarding": {
+        "name": "Example Borough Adult Safeguarding Team (demo)",
+        "description": "Concerns that an adult with care and support needs is being abused or exploited.",
+        "phone": "01632 960 008",
+        "email": "adult.safeguarding@example.org",
+        "hours": "Monday to Friday, 9am to 5pm",
+    },
     "procedures": {
         "name": "Example Partnership Safeguarding Procedures (demo)",
         "phone": "01632 960 006",
