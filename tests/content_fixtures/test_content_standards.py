@@ -215,3 +215,39 @@ def test_every_loaded_question_links_to_a_live_chapter():
     assert Question.objects.exists()
     assert list(Question.objects.filter(chapter__isnull=True).values_list("key", flat=True)) == []
     assert not Question.objects.exclude(chapter__live=True).exists()
+
+
+# -- a child in a quiz has one age, and not one that sits in two bands ---------------------------------
+
+TWO_BAND_AGE = re.compile(
+    r"\b(?:5|9|13|five|nine|thirteen)[- ]year[- ]old\b|\baged (?:5|9|13|five|nine|thirteen)\b(?! to)", re.I
+)
+AGE_RANGE = re.compile(r"\b(?:aged|is) \d+ (?:or|to) \d+\b|\b\d+ or \d+[- ]year[- ]old", re.I)
+
+
+@pytest.mark.parametrize("path", quiz_files(), ids=lambda p: p.stem)
+def test_every_child_in_a_quiz_has_one_age_that_sits_in_one_band(path):
+    quiz = read(path)
+    scenes = [(f"vignette {v['key']}", v["text"]) for v in quiz.get("vignettes", [])]
+    scenes += [(f"question {q['key']}", q["text"]) for q in quiz["questions"]]
+    problems = [
+        f"{where}: '{match}'"
+        for where, text in scenes
+        for pattern in (TWO_BAND_AGE, AGE_RANGE)
+        for match in pattern.findall(text)
+    ]
+    assert not problems, f"{path.name}: give each child one age, not 5, 9 or 13:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("Her son, a nine-year-old, is quiet.", True),
+        ("A boy aged 13 is waiting.", True),
+        ("Two children, aged 14 or 15.", True),
+        ("A girl aged 12 and her brother, six.", False),
+        ("For young people from 13 to 16, what age gap is an indicator?", False),  # a rule, not a child
+    ],
+)
+def test_the_age_check_flags_two_band_ages_and_ranges(text, flagged):
+    assert bool(TWO_BAND_AGE.search(text) or AGE_RANGE.search(text)) is flagged
