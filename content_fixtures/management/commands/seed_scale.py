@@ -1,6 +1,11 @@
 """Large synthetic data for benchmarks: N staff across the agencies, with completions,
 survey answers and quiz attempts, written in bulk (it does not go through the journey's
-rules, which are tested elsewhere). Marked so it can be removed again."""
+rules, which are tested elsewhere). Marked so it can be removed again.
+
+The history is spread over two years: enrolments start on any day of the last 730, and a
+completion, its "after" survey and its quiz attempt come up to 40 days after the start and
+never after now. The timestamps Django fills in on creation (`auto_now_add`) are written
+again with an update after each bulk insert, since the insert itself overwrites them."""
 
 import random
 from datetime import timedelta
@@ -30,6 +35,8 @@ from quizzes.snapshots import quiz_snapshots
 
 PREFIX = "scale."
 BATCH = 2000
+HISTORY_DAYS = 730  # enrolments start on any day of the last two years
+LONGEST_COURSE_DAYS = 40
 
 
 class Command(BaseCommand):
@@ -113,19 +120,26 @@ class Command(BaseCommand):
         LearnerProfile.objects.bulk_create(profiles)
         agency_of = {p.user_id: p for p in profiles}
         started = [u for u in users if rng.random() < 0.8]
-        enrolments = Enrolment.objects.bulk_create(
-            Enrolment(
-                learner=u,
-                course=core,
-                agency=agency_of[u.pk].agency,
-                started_at=now - timedelta(days=rng.randint(1, 700)),
-            )
-            for u in started
+        enrolments = _create_keeping_times(
+            Enrolment,
+            (
+                Enrolment(
+                    learner=u,
+                    course=core,
+                    agency=agency_of[u.pk].agency,
+                    started_at=now
+                    - timedelta(days=rng.randint(1, HISTORY_DAYS), minutes=rng.randint(0, 24 * 60 - 1)),
+                )
+                for u in started
+            ),
+            "started_at",
         )
         completions, submissions, attempts = [], [], []
         for enrolment in enrolments:
-            if rng.random() < 0.75:
-                done = enrolment.started_at + timedelta(days=rng.randint(0, 40), hours=rng.randint(1, 9))
+            done = enrolment.started_at + timedelta(
+                days=rng.randint(0, LONGEST_COURSE_DAYS), hours=rng.randint(1, 9)
+            )
+            if rng.random() < 0.75 and done < now:
                 profile = agency_of[enrolment.learner_id]
                 enrolment.completed_at = done
                 completions.append(
@@ -144,8 +158,8 @@ class Command(BaseCommand):
                     )
                 )
                 submissions += [
-                    SurveySubmission(enrolment=enrolment, phase="before"),
-                    SurveySubmission(enrolment=enrolment, phase="after"),
+                    SurveySubmission(enrolment=enrolment, phase="before", submitted_at=enrolment.started_at),
+                    SurveySubmission(enrolment=enrolment, phase="after", submitted_at=done),
                 ]
                 if quiz:
                     attempts.append(
@@ -155,14 +169,15 @@ class Command(BaseCommand):
                             enrolment=enrolment,
                             number=1,
                             questions=questions,
+                            started_at=done - timedelta(minutes=20),
                             submitted_at=done,
                             passed=True,
                             score=Decimal(rng.randint(70, 100)),
                         )
                     )
-        Enrolment.objects.bulk_update([c.enrolment for c in completions], ["completed_at"])
+        Enrolment.objects.bulk_update([c.enrolment for c in completions], ["completed_at"], batch_size=BATCH)
         Completion.objects.bulk_create(completions)
-        SurveySubmission.objects.bulk_create(submissions)
+        _create_keeping_times(SurveySubmission, submissions, "submitted_at")
         by_enrolment = {}
         for submission in submissions:
             by_enrolment.setdefault(submission.enrolment_id, {})[submission.phase] = submission
@@ -194,7 +209,7 @@ class Command(BaseCommand):
                     ),
                 ]
         SurveyResponse.objects.bulk_create(responses, batch_size=5000)
-        Attempt.objects.bulk_create(attempts)
+        attempts = _create_keeping_times(Attempt, attempts, "started_at")
         answers = []
         for attempt in attempts:
             for position, snapshot in enumerate(questions, 1):
@@ -212,3 +227,16 @@ class Command(BaseCommand):
                     )
                 )
         marks.record(Response.objects.bulk_create(answers, batch_size=5000))
+
+
+
+def _create_keeping_times(model, objects, field):
+    """bulk_create `objects`, then write back the times chosen for `field`, which the insert
+    replaced with now (`auto_now_add` fills the field in on every insert)."""
+    objects = list(objects)
+    chosen = [getattr(obj, field) for obj in objects]
+    created = model.objects.bulk_create(objects, batch_size=BATCH)
+    for obj, value in zip(created, chosen, strict=True):
+        setattr(obj, field, value)
+    model.objects.bulk_update(created, [field], batch_size=BATCH)
+    return created

@@ -1,0 +1,66 @@
+"""seed_scale writes a real history: enrolments spread over two years, and each completion,
+survey and quiz attempt after its start and never in the future. Read from the raw rows, since
+the history is what the benchmarks measure and `auto_now_add` would silently rewrite it."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+pytestmark = pytest.mark.django_db
+
+
+def _when(value):
+    """A timestamp as the database returns it (SQLite gives text, PostgreSQL datetimes)."""
+    value = value if isinstance(value, datetime) else parse_datetime(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+
+
+def _rows(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [tuple(_when(v) if v is not None else None for v in row) for row in cursor.fetchall()]
+
+
+def test_the_synthetic_history_spreads_over_two_years_with_completions_after_starts():
+    before = timezone.now()
+    call_command("seed_scale", staff=400, remove=True, stdout=io.StringIO())
+    after = timezone.now()
+    users = "SELECT id FROM auth_user WHERE username LIKE 'scale.%%'"
+    enrolments = _rows(
+        "SELECT e.started_at, e.completed_at, c.completed_at FROM courses_enrolment e "
+        f"LEFT JOIN courses_completion c ON c.enrolment_id = e.id WHERE e.learner_id IN ({users})"
+    )
+    assert len(enrolments) > 250
+    starts = sorted(start for start, _, _ in enrolments)
+    assert starts[-1] < before  # none starts "now", as auto_now_add would make it
+    assert starts[-1] - starts[0] > timedelta(days=650)  # two years, roughly evenly
+    in_first_year = sum(start < before - timedelta(days=365) for start in starts)
+    assert 0.35 < in_first_year / len(starts) < 0.65
+
+    completed = [(start, done, completion) for start, done, completion in enrolments if done]
+    assert len(completed) > len(enrolments) / 2
+    assert all(start < done <= after and done == completion for start, done, completion in completed)
+    assert all(completion is None for _, done, completion in enrolments if done is None)
+
+    surveys = _rows(
+        "SELECT e.started_at, s.submitted_at, e.completed_at FROM courses_surveysubmission s "
+        "JOIN courses_enrolment e ON e.id = s.enrolment_id "
+        f"WHERE e.learner_id IN ({users}) AND s.phase = 'before'"
+    )
+    assert surveys and all(start == submitted < done for start, submitted, done in surveys)
+    afters = _rows(
+        "SELECT s.submitted_at, e.completed_at FROM courses_surveysubmission s "
+        "JOIN courses_enrolment e ON e.id = s.enrolment_id "
+        f"WHERE e.learner_id IN ({users}) AND s.phase = 'after'"
+    )
+    assert afters and all(submitted == done for submitted, done in afters)
+    attempts = _rows(
+        "SELECT e.started_at, a.started_at, a.submitted_at FROM quizzes_attempt a "
+        f"JOIN courses_enrolment e ON e.id = a.enrolment_id WHERE a.learner_id IN ({users})"
+    )
+    assert all(enrolled <= began < submitted <= after for enrolled, began, submitted in attempts)
