@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from certificates import codes
-from certificates.issuing import _holder_name, ensure_pdf
+from certificates.issuing import ensure_pdf, holder_name
 from certificates.models import Certificate, CertificateNote
 from certificates.views import _pdf_response
 from cms.sanitiser import clean_text
@@ -71,7 +71,7 @@ def detail(request, pk):
     certificate = get_object_or_404(Certificate.objects.select_related("revoked_by"), pk=pk)
     reissue_form = ReissueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and reissue_form.is_valid():
-        new_name = _holder_name(certificate.completion.learner)
+        new_name = holder_name(certificate.completion.learner)
         note = clean_text(reissue_form.cleaned_data["note"])
         lifted = " The revocation is lifted." if certificate.revoked_at else ""
         with transaction.atomic():

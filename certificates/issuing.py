@@ -17,7 +17,9 @@ from certificates.rendering import default_site, render_pdf, site_address
 from courses.models import Completion
 
 
-def _holder_name(user):
+def holder_name(user) -> str:
+    """The name a certificate is issued to: the learner's full name, or her email when she
+    gave no name."""
     return " ".join(part for part in (user.first_name, user.last_name) if part) or user.email
 
 
@@ -31,7 +33,7 @@ def issue(completion):
                 certificate = Certificate.objects.create(
                     completion=completion,
                     code=new_code(),
-                    holder_name=_holder_name(completion.learner),
+                    holder_name=holder_name(completion.learner),
                     course_title=completion.course_title,
                     agency_name=completion.agency_name,
                     completed_on=timezone.localtime(completion.completed_at).date(),
