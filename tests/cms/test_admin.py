@@ -138,6 +138,7 @@ class EditorTests(WagtailPageTestCase):
         self.assertNotEqual(resource.title, "")
 
     def test_resource_admin_shows_where_a_resource_is_used(self):
-        resource = Resource.objects.get(key="beech-house-sarc")
+        resource = Resource.objects.get(key="beech-house-sarc")  # a credited Kent example
         response = self.client.get(reverse("wagtailsnippets_cms_resource:usage", args=[resource.pk]))
-        self.assertContains(response, "Protection procedures")
+        self.assertContains(response, "Identifying signs and symptoms")
+        self.assertContains(response, "The referral pathway")

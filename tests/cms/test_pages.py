@@ -166,6 +166,8 @@ class ChapterRenderingTests(WagtailPageTestCase):
                 "mankind": "01823 334244",
                 "galop": "0800 999 5428",
                 "mind": "0300 123 3393",
+                "samaritans": "116 123",
+                "stop-it-now": "0808 1000 900",
             },
         )
         soup = self.soup("/toolkit/victims-and-survivors/")
