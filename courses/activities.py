@@ -1,14 +1,19 @@
 """What a course can require before it counts as complete.
 
 A course stores the codes of its required activities; each activity knows how to tell
-whether an enrolment has done it. Other apps add their own (the quiz app registers
-"pass the quiz") through `register`, so `courses` never imports them.
+whether an enrolment has done it. Every app, courses included, offers its activities through
+Wagtail's hook registry: a function registered for `HOOK` in the app's `wagtail_hooks.py`
+returns one `Activity` (the quiz app offers "pass the quiz"), so `courses` never imports the
+apps built on it and nothing depends on the order apps are loaded in.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from wagtail import hooks
+
+HOOK = "register_course_activity"
 
 
 @dataclass(frozen=True)
@@ -26,36 +31,36 @@ class Activity:
     score: Callable | None = None
 
 
-_registry: dict[str, Activity] = {}
+def _registered() -> dict[str, Activity]:
+    # Read afresh each time: the hooks return module constants, so this costs nothing, and
+    # a hook registered temporarily (a test's) is seen at once.
+    return {activity.code: activity for activity in (hook() for hook in hooks.get_hooks(HOOK))}
 
 
-def register(activity: Activity):
-    _registry[activity.code] = activity
+def get(code: str) -> Activity:
+    return _registered()[code]
 
 
-def get(code) -> Activity:
-    return _registry[code]
+def codes() -> set[str]:
+    return set(_registered())
 
 
-def codes():
-    return set(_registry)
+def all_activities() -> list[Activity]:
+    return sorted(_registered().values(), key=lambda a: a.order)
 
 
-def all_activities():
-    return sorted(_registry.values(), key=lambda a: a.order)
-
-
-def default_codes():
+def default_codes() -> list[str]:
     return ["before_survey", "lessons", "after_survey"]
 
 
-def validate_codes(codes):
+def validate_codes(codes) -> None:
     if not isinstance(codes, list) or not codes:
         raise ValidationError({"required_activities": "Choose at least one required activity."})
-    unknown = [code for code in codes if code not in _registry]
+    known = _registered()
+    unknown = [code for code in codes if code not in known]
     if unknown:
         raise ValidationError({"required_activities": f"Unknown activity: {', '.join(map(str, unknown))}."})
 
 
-def choices():
+def choices() -> list[tuple[str, str]]:
     return [(activity.code, activity.label) for activity in all_activities()]

@@ -7,6 +7,3 @@ class CoursesConfig(AppConfig):
     name = "courses"
     label = "courses"
     verbose_name = "Courses and learning records"
-
-    def ready(self):
-        from courses import services  # noqa: F401  (registers the built-in activities)

@@ -57,20 +57,13 @@ def _survey_done(phase):
     return lambda enrolment: enrolment.surveys.filter(phase=phase).exists()
 
 
-activities.register(
-    activities.Activity(
-        "before_survey", "Answer the “before” confidence survey", _survey_done("before"), order=10
-    )
+# Offered to courses through the activity hook (courses/wagtail_hooks.py), as other apps' are.
+BEFORE_SURVEY = activities.Activity(
+    "before_survey", "Answer the “before” confidence survey", _survey_done("before"), order=10
 )
-activities.register(activities.Activity("lessons", "Finish every lesson", _lessons_done, order=20))
-activities.register(
-    activities.Activity(
-        "after_survey",
-        "Answer the “after” confidence survey",
-        _survey_done("after"),
-        order=90,
-        comes_last=True,
-    )
+LESSONS = activities.Activity("lessons", "Finish every lesson", _lessons_done, order=20)
+AFTER_SURVEY = activities.Activity(
+    "after_survey", "Answer the “after” confidence survey", _survey_done("after"), order=90, comes_last=True
 )
 
 

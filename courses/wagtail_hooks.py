@@ -9,10 +9,29 @@ from wagtail.admin.utils import get_user_display_name, get_valid_next_url_from_r
 from wagtail.snippets.models import register_snippet
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
+from courses import activities, services
 from courses.models import Completion, Enrolment
 from courses.viewsets import LearningViewSetGroup
 
 register_snippet(LearningViewSetGroup)
+
+
+# -- what a course can require (other apps register theirs the same way) ------------------
+
+
+@hooks.register(activities.HOOK)
+def before_survey_activity():
+    return services.BEFORE_SURVEY
+
+
+@hooks.register(activities.HOOK)
+def lessons_activity():
+    return services.LESSONS
+
+
+@hooks.register(activities.HOOK)
+def after_survey_activity():
+    return services.AFTER_SURVEY
 
 
 class AgencyChangesMenuItem(MenuItem):

@@ -3,11 +3,18 @@ from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 
-from quizzes import admin_views
+from courses import activities
+from quizzes import admin_views, services
 from quizzes.models import Quiz
 from quizzes.viewsets import QuizzesViewSetGroup
 
 register_snippet(QuizzesViewSetGroup)
+
+
+@hooks.register(activities.HOOK)
+def quiz_activity():
+    """Passing the quiz is an activity a course can require."""
+    return services.QUIZ_ACTIVITY
 
 
 @hooks.register("register_admin_urls")

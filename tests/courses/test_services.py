@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail import hooks
 
 from cms.models import Agency
 from courses import activities, services
@@ -58,12 +59,10 @@ def test_lessons_wait_for_the_before_survey_when_it_is_required():
 
 def test_another_app_can_add_a_required_activity():
     passed = set()
-    activities.register(
-        activities.Activity(
-            "test_quiz", "Pass the test quiz", lambda enrolment: enrolment.pk in passed, order=60
-        )
+    test_quiz = activities.Activity(
+        "test_quiz", "Pass the test quiz", lambda enrolment: enrolment.pk in passed, order=60
     )
-    try:
+    with hooks.register_temporarily(activities.HOOK, lambda: test_quiz):
         learner = make_learner()
         course = make_course(lessons=1, required=["lessons", "test_quiz", "after_survey"])
         enrolment = services.enrol(learner, course)
@@ -73,8 +72,7 @@ def test_another_app_can_add_a_required_activity():
         passed.add(enrolment.pk)
         services.submit_survey(enrolment, "after", survey_ratings("after"))
         assert Completion.objects.filter(enrolment=enrolment).exists()
-    finally:
-        activities._registry.pop("test_quiz")
+    assert "test_quiz" not in activities.codes()
 
 
 def test_completion_snapshots_agency_role_and_title_and_is_never_edited():
