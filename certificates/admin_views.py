@@ -1,14 +1,22 @@
-"""Administrators find, revoke and re-issue certificates. Each view checks the same
-permission as the menu item that leads to it."""
+"""Administrators find, revoke and re-issue certificates, built on Wagtail's generic admin
+views (wired together by certificates.viewsets.CertificateViewSet). Every view asks for the
+same permission as the menu item that leads to it: changing certificates."""
 
+import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import View
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.log_actions import log
 
 from certificates import codes
@@ -19,33 +27,7 @@ from cms.sanitiser import clean_text
 from cms.validators import refuse_direction_controls
 
 PERMISSION = "certificates.change_certificate"
-
-
-def _check(request):
-    if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
-
-
-def index(request):
-    _check(request)
-    query = (request.GET.get("q") or "").strip()[:100]
-    certificates = Certificate.objects.all()
-    if query:
-        code = codes.normalise(query)
-        certificates = certificates.filter(
-            Q(holder_name__icontains=query)
-            | Q(course_title__icontains=query)
-            | (Q(code=code) if code else Q(pk__in=[]))
-        )
-    return TemplateResponse(
-        request,
-        "certificates/admin/index.html",
-        {
-            "certificates": certificates.order_by("-issued_at")[:200],
-            "query": query,
-            "page_title": "Certificates",
-        },
-    )
+STATUSES = [("valid", "Valid"), ("expired", "Expired"), ("revoked", "Revoked")]
 
 
 class RevokeForm(forms.Form):
@@ -66,13 +48,87 @@ class ReissueForm(forms.Form):
     )
 
 
-def detail(request, pk):
-    _check(request)
-    certificate = get_object_or_404(Certificate.objects.select_related("revoked_by"), pk=pk)
-    reissue_form = ReissueForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and reissue_form.is_valid():
+class CertificateFilterSet(WagtailFilterSet):
+    """Status is worked out from the revocation and the expiry date, so it filters on both."""
+
+    status = django_filters.ChoiceFilter(label="Status", choices=STATUSES, method="filter_status")
+    agency_name = django_filters.AllValuesFilter(label="Agency")
+    course_title = django_filters.AllValuesFilter(label="Course")
+    completed_on = django_filters.DateFromToRangeFilter(label="Completed", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "agency_name", "course_title", "completed_on"]
+
+    def filter_status(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        standing = queryset.filter(revoked_at__isnull=True)
+        return standing.filter(expires_on__lt=today) if value == "expired" else standing.exclude(
+            expires_on__lt=today
+        )
+
+
+class CertificateIndexView(IndexView):
+    """Every certificate, newest first, a page at a time; searched by name, course or code
+    (typed with or without dashes, in either case)."""
+
+    any_permission_required = ["change"]
+    filterset_class = CertificateFilterSet
+    default_ordering = "-issued_at"
+    search_fields = ["holder_name", "course_title"]
+
+    @cached_property
+    def columns(self):
+        return [
+            self._get_title_column_class(TitleColumn)(
+                "display_code", label="Code", sort_key="code", get_url=self.get_inspect_url
+            ),
+            Column("holder_name", label="Holder", sort_key="holder_name"),
+            Column("course_title", label="Course", sort_key="course_title"),
+            Column("agency_name", label="Agency", sort_key="agency_name"),
+            Column("completed_on", label="Completed", sort_key="completed_on"),
+            Column("status", label="Status", accessor=lambda c: c.status().capitalize()),
+        ]
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()[:100]
+        code = codes.normalise(query)
+        matches = Q(holder_name__icontains=query) | Q(course_title__icontains=query)
+        return queryset.filter(matches | Q(code=code) if code else matches)
+
+
+class CertificateDetailView(InspectView):
+    """The certificate, its history, and the re-issue form (posted here); revoking is a page of
+    its own so that it is always confirmed."""
+
+    any_permission_required = ["change"]
+    revoke_url_name = None
+    pdf_url_name = None
+    history_url_name = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Certificate.objects.select_related("revoked_by"), pk=self.pk)
+
+    def get_page_title(self):
+        return f"Certificate {self.object.display_code}"
+
+    def _url(self, name):
+        return reverse(name, args=[self.object.pk])
+
+    @cached_property
+    def reissue_form(self):
+        return ReissueForm(self.request.POST if self.request.method == "POST" else None)
+
+    def post(self, request, *args, **kwargs):
+        if not self.reissue_form.is_valid():
+            return self.get(request, *args, **kwargs)
+        certificate = self.object
         new_name = holder_name(certificate.completion.learner)
-        note = clean_text(reissue_form.cleaned_data["note"])
+        note = clean_text(self.reissue_form.cleaned_data["note"])
         lifted = " The revocation is lifted." if certificate.revoked_at else ""
         with transaction.atomic():
             CertificateNote.objects.create(
@@ -88,29 +144,57 @@ def detail(request, pk):
         messages.success(
             request, f"Certificate {certificate.display_code} has been re-issued with the same code."
         )
-        return redirect("certificates_admin_detail", pk=pk)
-    return TemplateResponse(
-        request,
-        "certificates/admin/detail.html",
-        {
-            "certificate": certificate,
-            "reissue_form": reissue_form,
-            "notes": certificate.notes.select_related("created_by"),
-            "page_title": f"Certificate {certificate.display_code}",
-        },
-    )
+        return redirect(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            certificate=self.object,
+            reissue_form=self.reissue_form,
+            notes=self.object.notes.select_related("created_by"),
+            revoke_url=self._url(self.revoke_url_name),
+            pdf_url=self._url(self.pdf_url_name),
+            history_url=self._url(self.history_url_name),
+            **kwargs,
+        )
 
 
-def revoke(request, pk):
+class _CertificateView(PermissionCheckedMixin, View):
+    model = Certificate
+    permission_required = "change"
+    detail_url_name = None
+
+    def detail_url(self, certificate):
+        return reverse(self.detail_url_name, args=[certificate.pk])
+
+
+class RevokeView(WagtailAdminTemplateMixin, _CertificateView):
     """Revoking asks first: the page shows the certificate and asks for the reason, and only
     posting that form revokes it, recording who did it and when."""
-    _check(request)
-    certificate = get_object_or_404(Certificate, pk=pk)
-    if certificate.revoked_at:
-        messages.warning(request, f"Certificate {certificate.display_code} is already revoked.")
-        return redirect("certificates_admin_detail", pk=pk)
-    form = RevokeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    template_name = "certificates/admin/revoke.html"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.certificate = get_object_or_404(Certificate, pk=pk)
+        return super().dispatch(request, *args, pk=pk, **kwargs)
+
+    def get_page_title(self):
+        return f"Revoke certificate {self.certificate.display_code}"
+
+    def get(self, request, pk, form=None):
+        certificate = self.certificate
+        if certificate.revoked_at:
+            messages.warning(request, f"Certificate {certificate.display_code} is already revoked.")
+            return redirect(self.detail_url(certificate))
+        context = self.get_context_data(
+            certificate=certificate, form=form or RevokeForm(), detail_url=self.detail_url(certificate)
+        )
+        return self.render_to_response(context)
+
+    def post(self, request, pk):
+        certificate = self.certificate
+        form = RevokeForm(request.POST)
+        if certificate.revoked_at or not form.is_valid():
+            return self.get(request, pk, form=form)
         reason = clean_text(form.cleaned_data["reason"])
         with transaction.atomic():
             # Only a certificate still standing is revoked: a second confirmation changes nothing.
@@ -124,19 +208,11 @@ def revoke(request, pk):
         certificate.refresh_from_db()
         ensure_pdf(certificate, force=True)  # the PDF an administrator can still open says REVOKED
         messages.success(request, f"Certificate {certificate.display_code} is revoked.")
-        return redirect("certificates_admin_detail", pk=pk)
-    return TemplateResponse(
-        request,
-        "certificates/admin/revoke.html",
-        {
-            "certificate": certificate,
-            "form": form,
-            "page_title": f"Revoke certificate {certificate.display_code}",
-        },
-    )
+        return redirect(self.detail_url(certificate))
 
 
-def pdf(request, pk):
+class PdfView(_CertificateView):
     """The PDF as it stands; a revoked certificate's is marked REVOKED."""
-    _check(request)
-    return _pdf_response(get_object_or_404(Certificate, pk=pk))
+
+    def get(self, request, pk):
+        return _pdf_response(get_object_or_404(Certificate, pk=pk))
