@@ -10,12 +10,10 @@ class CertificatesConfig(AppConfig):
     label = "certificates"
 
     def ready(self):
-        from certificates import checks, details  # noqa: F401 (checks registers itself)
+        from certificates import checks  # noqa: F401 (checks registers itself)
         from courses.models import Completion
-        from courses.progress import register_completion_details
 
         post_save.connect(_completion_saved, sender=Completion, dispatch_uid="issue_certificate")
-        register_completion_details(details.attach_certificates)
 
 
 def _completion_saved(sender, instance, created, **kwargs):

@@ -1,6 +1,8 @@
 from wagtail import hooks
 
+from certificates.details import attach_certificates
 from certificates.viewsets import certificate_viewset
+from courses.progress import COMPLETION_EXTRA_HOOK, CompletionExtra
 
 
 @hooks.register("register_admin_viewset")
@@ -12,3 +14,14 @@ def register_certificate_viewset():
 def certificate_log_actions(actions):
     actions.register_action("certificates.revoke", "Revoke certificate", "Revoked the certificate")
     actions.register_action("certificates.reissue", "Re-issue certificate", "Re-issued the certificate")
+
+
+@hooks.register(COMPLETION_EXTRA_HOOK)
+def certificate_beside_completions():
+    """My learning and a lead's staff record show each completion's certificate: its code and
+    download link, or why there is none (revoked, or still being prepared)."""
+    return CompletionExtra(
+        attach=attach_certificates,
+        learner_template="certificates/includes/completion_learner.html",
+        staff_template="certificates/includes/completion_staff.html",
+    )

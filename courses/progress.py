@@ -4,10 +4,12 @@ share this, so they always agree."""
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 
 from courses import activities
 from courses.models import (
@@ -21,13 +23,27 @@ from courses.models import (
 )
 from courses.services import CONFIDENCE_SCALE, refresher_due, try_complete
 
-# Other apps add details to the completions My learning shows (certificates add their
-# download link), loading them in bulk: each function gets the whole list.
-_completion_details = []
+COMPLETION_EXTRA_HOOK = "register_completion_extra"
 
 
-def register_completion_details(function):
-    _completion_details.append(function)
+@dataclass(frozen=True)
+class CompletionExtra:
+    """What an app built on courses shows beside each completion, offered through Wagtail's
+    hook registry (a function registered for `COMPLETION_EXTRA_HOOK` returns one): the
+    certificates app adds the download link and code.
+
+    `attach` loads its details onto every completion of a list at once, in a fixed number of
+    queries. The templates render one completion (`completion`, `journey` in context):
+    `learner_template` on the learner's course card, `staff_template` in the certificate
+    column of a lead's staff record; either may be empty."""
+
+    attach: Callable[[list[Completion]], None]
+    learner_template: str = ""
+    staff_template: str = ""
+
+
+def completion_extras() -> list[CompletionExtra]:
+    return [hook() for hook in hooks.get_hooks(COMPLETION_EXTRA_HOOK)]
 
 
 @dataclass
@@ -166,8 +182,8 @@ def journeys(user, courses, lessons=None, agencies=None):
     completions = list(completions.order_by("-completed_at"))
     for completion in completions:
         result[completion.course_id].completions.append(completion)
-    for add_details in _completion_details if completions else []:
-        add_details(completions)
+    for extra in completion_extras() if completions else []:
+        extra.attach(completions)
     ratings = defaultdict(lambda: defaultdict(dict))
     for enrolment_id, item_id, phase, rating in SurveyResponse.objects.filter(
         enrolment__learner=user,
