@@ -2,11 +2,12 @@
 
 Form field names are per position in the attempt: `q3-choice`, `q3-item-17`... Anything
 that does not belong to the question (an option of another question, a repeated id, an
-unknown colour) is tampering: the whole submission is refused and nothing is saved."""
+unknown colour) is tampering: the whole submission is refused and nothing is saved.
+Each kind reads its own fields (`Kind.read_answer`) with the helpers here."""
 
 import random
 
-COLOURS = ("green", "amber", "red")
+from quizzes import kinds
 
 
 class AnswerError(Exception):
@@ -22,7 +23,7 @@ class IncompleteAnswer(Exception):
         self.problems = list(problems)
 
 
-def _int(value, allowed, where):
+def read_int(value, allowed, where):
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -32,14 +33,14 @@ def _int(value, allowed, where):
     return number
 
 
-def _ids(values, allowed, where):
-    chosen = [_int(v, allowed, where) for v in values]
+def read_ids(values, allowed, where):
+    chosen = [read_int(v, allowed, where) for v in values]
     if len(set(chosen)) != len(chosen):
         raise AnswerError(f"{where}: the same answer was sent twice")
     return chosen
 
 
-def _keyed(post, prefix):
+def keyed(post, prefix):
     """{id: value} for every field named `prefix<id>`."""
     found = {}
     for name in post:
@@ -49,64 +50,11 @@ def _keyed(post, prefix):
 
 
 def read_answer(snapshot, post, position):
-    p = f"q{position}-"
-    kind = snapshot["type"]
-    if kind == "single_choice":
-        value = post.get(p + "choice")
-        ids = {o["id"] for o in snapshot["options"]}
-        return {"choice": _int(value, ids, p)} if value else {}
-    if kind in ("multiple_response", "spot_indicators"):
-        items = snapshot["options"] if kind == "multiple_response" else snapshot["items"]
-        return {"choices": _ids(post.getlist(p + "choices"), {i["id"] for i in items}, p)}
-    if kind == "true_false":
-        value = post.get(p + "value")
-        if value in (None, ""):
-            return {}
-        if value not in ("true", "false"):
-            raise AnswerError(f"{p}: not true or false")
-        return {"value": value == "true"}
-    if kind == "traffic_light":
-        colour = post.get(p + "colour")
-        if colour in (None, ""):
-            return {}
-        if colour not in COLOURS:
-            raise AnswerError(f"{p}: unknown colour")
-        return {"colour": colour}
-    if kind == "traffic_light_sort":
-        ids = {str(i["id"]) for i in snapshot["items"]}
-        placements = {}
-        for item_id, colour in _keyed(post, p + "item-").items():
-            if item_id not in ids or (colour and colour not in COLOURS):
-                raise AnswerError(f"{p}: unknown behaviour or colour")
-            if colour:
-                placements[item_id] = colour
-        return {"placements": placements}
-    if kind == "order":
-        ids = {str(s["id"]) for s in snapshot["steps"]}
-        count = len(ids)
-        given = {}
-        for step_id, value in _keyed(post, p + "step-").items():
-            if step_id not in ids:
-                raise AnswerError(f"{p}: unknown step")
-            if value:
-                given[int(step_id)] = _int(value, set(range(1, count + 1)), p)
-        if len(set(given.values())) != len(given):
-            raise IncompleteAnswer(f"Question {position}: give each step a different number.")
-        if not given:
-            return {}
-        order = [None] * count  # a step the learner left unnumbered leaves a gap
-        for step, place in given.items():
-            order[place - 1] = step
-        return {"order": order}
-    if kind == "matching":
-        ids = {p_["id"] for p_ in snapshot["pairs"]}
-        matches = {}
-        for term_id, value in _keyed(post, p + "term-").items():
-            _int(term_id, ids, p)
-            if value:
-                matches[term_id] = _int(value, ids, p)
-        return {"matches": matches}
-    raise AnswerError(f"unknown question type {kind!r}")
+    try:
+        kind = kinds.get(snapshot["type"])
+    except kinds.UnknownKind:
+        raise AnswerError(f"unknown question type {snapshot['type']!r}") from None
+    return kind.read_answer(snapshot, post, f"q{position}-", position)
 
 
 def read_answers(questions, post):
@@ -125,18 +73,7 @@ def read_answers(questions, post):
 
 def layout(snapshot, seed):
     """The question as the form shows it: options, definitions and steps in a stable but
-    shuffled order (steps never start in the right order)."""
-    rng = random.Random(seed)
+    shuffled order (each kind says what it shuffles)."""
     shown = dict(snapshot)
-    if snapshot["type"] == "order":
-        steps = list(snapshot["steps"])
-        rng.shuffle(steps)
-        if len(steps) > 1 and [s["id"] for s in steps] == [s["id"] for s in snapshot["steps"]]:
-            steps = steps[1:] + steps[:1]
-        shown["steps"] = steps
-        shown["positions"] = list(range(1, len(steps) + 1))
-    if snapshot["type"] == "matching":
-        definitions = [{"id": p["id"], "text": p["definition"]} for p in snapshot["pairs"]]
-        rng.shuffle(definitions)
-        shown["definitions"] = definitions
+    kinds.get(snapshot["type"]).layout(shown, random.Random(seed))
     return shown

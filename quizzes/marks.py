@@ -1,37 +1,24 @@
 """Reporting rows derived from an answer: each real indicator in a "spot the indicators"
 question and whether it was ticked, and each traffic-light judgement with the right
-colour and the one chosen. They are written with the responses, so the "what staff miss"
+colour and the one chosen (each kind says which rows it gives: `Kind.indicator_marks`,
+`Kind.colour_marks`). They are written with the responses, so the "what staff miss"
 report groups and counts rows in the database rather than reading snapshots in Python."""
 
+from quizzes import kinds
 from quizzes.models import ColourMark, IndicatorMark
+from quizzes.models.bands import Colour
 
-COLOURS = ("green", "amber", "red")
+COLOURS = tuple(Colour.values)
 
 
 def indicator_marks(snapshot, answer):
     """(category, category label, ticked) for each real indicator the question showed."""
-    if snapshot["type"] != "spot_indicators":
-        return []
-    chosen = set(answer.get("choices", []))
-    return [
-        (item["category"], item["category_label"], item["id"] in chosen)
-        for item in snapshot["items"]
-        if item["indicator"]
-    ]
+    return kinds.get(snapshot["type"]).indicator_marks(snapshot, answer)
 
 
 def colour_marks(snapshot, answer):
     """(age band, right colour, chosen colour or "none") for each traffic-light judgement."""
-    if snapshot["type"] == "traffic_light":
-        judgements = [(snapshot["correct"], answer.get("colour"))]
-    elif snapshot["type"] == "traffic_light_sort":
-        placed = answer.get("placements", {})
-        judgements = [(item["correct"], placed.get(str(item["id"]))) for item in snapshot["items"]]
-    else:
-        return []
-    return [
-        (snapshot["band"], correct, chosen if chosen in COLOURS else "none") for correct, chosen in judgements
-    ]
+    return kinds.get(snapshot["type"]).colour_marks(snapshot, answer)
 
 
 def unsaved_marks(responses, indicator_model, colour_model):

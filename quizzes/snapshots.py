@@ -3,66 +3,56 @@ questions it has."""
 
 from collections import defaultdict
 
-from quizzes.models import Behaviour, MatchPair, Observation, Option, OrderStep, Question
-from quizzes.models.questions import TrafficLightSortQuestion
+from django.db.models import prefetch_related_objects
 
-_EXTRA_RELATED = {
-    "traffic_light": ["behaviour__band"],
-    "traffic_light_sort": ["band"],
-}
-_PART_MODELS = {"options": Option, "observations": Observation, "steps": OrderStep, "pairs": MatchPair}
-_PARTS_OF = {
-    "single_choice": "options",
-    "multiple_response": "options",
-    "spot_indicators": "observations",
-    "order": "steps",
-    "matching": "pairs",
-}
+from quizzes import kinds
+from quizzes.models import Question
 
 
 def load_questions(quiz):
-    """The quiz's questions as their own types, in order."""
-    base = list(
+    """The quiz's questions as their own types, in order. django-polymorphic turns the rows
+    into subclasses (one query per type present); what a kind's snapshot reads through its
+    own relations (a traffic-light question's behaviour) is then loaded for all its questions."""
+    questions = list(
         Question.objects.filter(quiz=quiz)
-        .non_polymorphic()
-        .select_related("polymorphic_ctype")
+        .select_related("vignette", "chapter", "image")
         .order_by("sort_order", "pk")
     )
-    by_model = defaultdict(list)
-    for question in base:
-        by_model[question.polymorphic_ctype.model_class()].append(question.pk)
-    real = {}
-    for model, ids in by_model.items():
-        related = ["vignette", "chapter", "image"] + _EXTRA_RELATED.get(model.type_code, [])
-        for question in model.objects.non_polymorphic().filter(pk__in=ids).select_related(*related):
-            real[question.pk] = question
-    return [real[q.pk] for q in base if q.pk in real]
+    by_kind = defaultdict(list)
+    for question in questions:
+        by_kind[question.type_code].append(question)
+    for code, group in by_kind.items():
+        related = kinds.get(code).related
+        if related:
+            prefetch_related_objects(group, *related)
+    return questions
 
 
 def parts_for(questions):
-    """{question id: [parts]} for every question that has parts."""
-    parts = defaultdict(list)
+    """{question id: [parts]} for every question that has parts; kinds that share a part
+    model (single choice and multiple response share options) are loaded in one query."""
     wanted = defaultdict(list)
+    loaders = {}
     for question in questions:
-        relation = _PARTS_OF.get(question.type_code)
-        if relation:
-            wanted[relation].append(question.pk)
-    for relation, ids in wanted.items():
-        for part in _PART_MODELS[relation].objects.filter(question_id__in=ids).order_by("sort_order", "pk"):
-            parts[part.question_id].append(part)
-    sort_ids = [q.pk for q in questions if q.type_code == "traffic_light_sort"]
-    if sort_ids:
-        through = TrafficLightSortQuestion.behaviours.through
-        links = through.objects.filter(trafficlightsortquestion_id__in=sort_ids).order_by("pk")
-        behaviours = Behaviour.objects.in_bulk([link.behaviour_id for link in links])
-        for link in links:
-            parts[link.trafficlightsortquestion_id].append(behaviours[link.behaviour_id])
+        kind = kinds.of(question)
+        group = kind.part_model or kind.code
+        loaders.setdefault(group, kind)
+        wanted[group].append(question.pk)
+    parts = {}
+    for group, ids in wanted.items():
+        parts.update(loaders[group].load_parts(ids))
     return parts
+
+
+def snapshot(question, parts):
+    """Everything needed to show, mark and explain a question, as plain data."""
+    return {**question.base_snapshot(), **kinds.of(question).snapshot(question, parts)}
 
 
 def quiz_snapshots(quiz):
     questions = load_questions(quiz)
     parts = parts_for(questions)
     return [
-        dict(question.snapshot(parts.get(question.pk, [])), question_id=question.pk) for question in questions
+        dict(snapshot(question, parts.get(question.pk, [])), question_id=question.pk)
+        for question in questions
     ]

@@ -1,28 +1,17 @@
-"""Admin screens for quizzes, grouped under "Quizzes": one snippet viewset per question type
-(Wagtail's generic views do not understand polymorphic parents), plus quizzes, vignettes,
-the traffic-light bands and behaviours."""
+"""Admin screens for quizzes, grouped under "Quizzes": one snippet viewset per question kind
+(Wagtail's generic views do not understand polymorphic parents; each kind gives its own,
+see `quizzes.kinds.base.Kind.viewset`), plus quizzes, vignettes, the traffic-light bands
+and behaviours."""
 
 import django_filters
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.blocks import INDICATOR_CATEGORIES
 from cms.models import Agency
-from quizzes.models import (
-    BandSet,
-    Behaviour,
-    MatchingQuestion,
-    MultipleResponseQuestion,
-    OrderQuestion,
-    Quiz,
-    SingleChoiceQuestion,
-    SpotIndicatorsQuestion,
-    TrafficLightQuestion,
-    TrafficLightSortQuestion,
-    TrueFalseQuestion,
-    Vignette,
-)
-from quizzes.models.questions import INDICATOR_CATEGORIES
+from quizzes import kinds
+from quizzes.models import BandSet, Behaviour, Quiz, Vignette
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -95,20 +84,13 @@ class BehaviourViewSet(SnippetViewSet):
 
 
 class QuizzesViewSetGroup(SnippetViewSetGroup):
-    items = (
-        QuizViewSet,
-        VignetteViewSet,
-        question_viewset(SingleChoiceQuestion, "radio-full"),
-        question_viewset(MultipleResponseQuestion, "tasks"),
-        question_viewset(TrueFalseQuestion, "help"),
-        question_viewset(TrafficLightQuestion, "warning"),
-        question_viewset(TrafficLightSortQuestion, "list-ul"),
-        question_viewset(SpotIndicatorsQuestion, "view"),
-        question_viewset(OrderQuestion, "order"),
-        question_viewset(MatchingQuestion, "link"),
-        BandSetViewSet,
-        BehaviourViewSet,
-    )
     menu_icon = "form"
     menu_label = "Quizzes"
     menu_name = "quizzes"
+
+    def __init__(self):
+        # The kinds are read when the group is registered, not when this module is imported:
+        # kind modules import `question_viewset` from here.
+        kind_viewsets = tuple(kind.viewset() for kind in kinds.all_kinds())
+        self.items = (QuizViewSet, VignetteViewSet, *kind_viewsets, BandSetViewSet, BehaviourViewSet)
+        super().__init__()

@@ -1,5 +1,8 @@
-"""Moodle XML: import (multichoice, truefalse, matching; categories become tags; embedded
-images kept or dropped with a warning; other types listed as skipped) and export.
+"""Moodle XML: import (the Moodle types our kinds read: multichoice, truefalse, matching;
+categories become tags; embedded images kept or dropped with a warning; other types listed
+as skipped) and export. Each kind says which Moodle type it is exported as and writes its
+own answers (`Kind.moodle_type`, `Kind.write_moodle`), and which Moodle types it reads
+(`Kind.moodle_imports`); the helpers here are shared by the kinds.
 
 Parsing goes through defusedxml: no DTDs, no entities, no external resources. An export
 carries each question's full data in a `<safeguarding_hub>` element that Moodle ignores,
@@ -17,12 +20,11 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from quizzes import kinds
 from quizzes.interchange.data import QuestionDataError, current_bands
 from quizzes.interchange.plan import ImportError_, ImportPlan, check_size, plain_text
 from quizzes.interchange.validate import check_question, check_vignette
-from quizzes.models.questions import QUESTION_TYPES
 
-SUPPORTED = {"multichoice", "truefalse", "matching"}
 SKIPPED_LABELS = {
     "essay": "Essay",
     "multianswer": "Cloze (embedded answers)",
@@ -39,7 +41,7 @@ SKIPPED_LABELS = {
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
 
 
-def _text(element, path):
+def text_of(element, path):
     found = element.find(path)
     return (found.text or "") if found is not None else ""
 
@@ -59,23 +61,26 @@ def parse(content: bytes) -> ImportPlan:
     plan = ImportPlan()
     category = ""
     bands = current_bands()
+    readers = {
+        moodle_type: read for kind in kinds.all_kinds() for moodle_type, read in kind.moodle_imports.items()
+    }
     for element in root.findall("question"):
-        kind = element.get("type", "")
-        name = plain_text(_text(element, "name/text")) or "Untitled question"
-        if kind == "category":
-            path = _text(element, "category/text")
+        moodle_type = element.get("type", "")
+        name = plain_text(text_of(element, "name/text")) or "Untitled question"
+        if moodle_type == "category":
+            path = text_of(element, "category/text")
             category = re.sub(r"^\$[a-z]+\$/?", "", path).strip("/")
             continue
         payload = element.find("safeguarding_hub")
         if payload is not None and _from_payload(plan, payload, name, category, bands):
             continue
-        if kind not in SUPPORTED:
-            plan.skipped.append(f"{SKIPPED_LABELS.get(kind, kind or 'Unknown type')}: “{name}”")
+        if moodle_type not in readers:
+            plan.skipped.append(f"{SKIPPED_LABELS.get(moodle_type, moodle_type or 'Unknown type')}: “{name}”")
             continue
         data = {
             "key": plan.unique_key(name),
-            "text": plain_text(_text(element, "questiontext/text")),
-            "explanation": plain_text(_text(element, "generalfeedback/text")),
+            "text": plain_text(text_of(element, "questiontext/text")),
+            "explanation": plain_text(text_of(element, "generalfeedback/text")),
             "tags": [category] if category else [],
         }
         if not data["text"]:
@@ -83,9 +88,7 @@ def parse(content: bytes) -> ImportPlan:
             continue
         try:
             data["points"] = _points(element)
-            {"multichoice": _multichoice, "truefalse": _truefalse, "matching": _matching}[kind](
-                element, data, plan, name
-            )
+            readers[moodle_type](element, data, plan, name)
         except ValueError as problem:
             plan.warnings.append(f"“{name}” was skipped: {problem}")
             continue
@@ -99,7 +102,7 @@ def parse(content: bytes) -> ImportPlan:
 def _points(element):
     """The question's points from Moodle's default grade: a number from 0 to 100 (Moodle's
     own range), rounded, at least 1."""
-    grade = _text(element, "defaultgrade").strip() or "1"
+    grade = text_of(element, "defaultgrade").strip() or "1"
     try:
         value = float(grade)
     except ValueError:
@@ -109,51 +112,13 @@ def _points(element):
     return max(1, round(value))
 
 
-def _answers(element):
+def answers_of(element):
     for answer in element.findall("answer"):
         try:
             fraction = float(answer.get("fraction", "0"))
         except ValueError:
             raise ValueError("an answer has a fraction that is not a number") from None
-        yield plain_text(_text(answer, "text")), fraction, plain_text(_text(answer, "feedback/text"))
-
-
-def _multichoice(element, data, plan, name):
-    single = _text(element, "single").strip().lower() in ("true", "1")
-    options = [
-        {"text": text, "correct": fraction > 0, **({"feedback": fb} if fb else {})}
-        for text, fraction, fb in _answers(element)
-        if text
-    ]
-    if len(options) < 2:
-        raise ValueError("it needs at least two answers")
-    correct = [o for o in options if o["correct"]]
-    if not correct:
-        raise ValueError("no answer is marked right")
-    if single and len(correct) > 1:
-        single = False
-        plan.warnings.append(f"“{name}” has several right answers, so it was imported as multiple response.")
-    data.update(type="single_choice" if single else "multiple_response", options=options)
-
-
-def _truefalse(element, data, plan, name):
-    right = [text.lower() for text, fraction, _ in _answers(element) if fraction >= 100]
-    if right not in (["true"], ["false"]):
-        raise ValueError("it does not say whether true or false is right")
-    data.update(type="true_false", correct=right == ["true"])
-
-
-def _matching(element, data, plan, name):
-    pairs = []
-    for sub in element.findall("subquestion"):
-        term, definition = plain_text(_text(sub, "text")), plain_text(_text(sub, "answer/text"))
-        if not term:
-            plan.warnings.append(f"“{name}”: an extra wrong answer (“{definition}”) was dropped.")
-            continue
-        pairs.append({"term": term[:120], "definition": definition})
-    if len(pairs) < 2:
-        raise ValueError("it needs at least two pairs")
-    data.update(type="matching", pairs=pairs)
+        yield plain_text(text_of(answer, "text")), fraction, plain_text(text_of(answer, "feedback/text"))
 
 
 def _image(element, data, plan, name):
@@ -198,7 +163,7 @@ def _from_payload(plan, payload, name, category, bands):
             f"“{name}”: its Safeguarding Learning Hub data was unreadable; imported as Moodle saw it."
         )
         return False
-    if not isinstance(data, dict) or data.get("type") not in QUESTION_TYPES:
+    if not isinstance(data, dict) or data.get("type") not in kinds.codes():
         return False
     vignette = data.pop("vignette_data", None)
     try:
@@ -229,68 +194,43 @@ def _text_element(parent, tag, text, html=False):
     return element
 
 
+def write_choices(element, options, single):
+    """Moodle's multichoice answers: a right single answer earns 100%; in multiple response
+    each right answer earns its share and each wrong one costs its share."""
+    right = sum(1 for o in options if o["correct"]) or 1
+    wrong = (len(options) - right) or 1
+    SubElement(element, "single").text = "true" if single else "false"
+    for option in options:
+        if option["correct"]:
+            fraction = 100 if single else round(100 / right, 5)
+        else:
+            fraction = 0 if single else -round(100 / wrong, 5)
+        answer = SubElement(element, "answer", {"fraction": f"{fraction:g}", "format": "plain_text"})
+        SubElement(answer, "text").text = option["text"]
+        SubElement(SubElement(answer, "feedback"), "text").text = option.get("feedback", "")
+
+
+def write_pairs(element, pairs):
+    """Moodle's matching subquestions from (term, definition) pairs."""
+    for term, definition in pairs:
+        sub = SubElement(element, "subquestion", {"format": "plain_text"})
+        SubElement(sub, "text").text = term
+        SubElement(SubElement(sub, "answer"), "text").text = definition
+
+
 def export(quiz, questions, vignettes):
     """Moodle XML for `questions` (plain data, see data.py) of `quiz`."""
     root = Element("quiz")
     category = SubElement(root, "question", {"type": "category"})
     SubElement(SubElement(category, "category"), "text").text = f"$course$/{quiz.title}"
-    colours = [("green", "Green"), ("amber", "Amber"), ("red", "Red")]
     for data in questions:
-        kind = data["type"]
-        moodle_type = {
-            "true_false": "truefalse",
-            "matching": "matching",
-            "traffic_light_sort": "matching",
-            "order": "matching",
-        }.get(kind, "multichoice")
-        element = SubElement(root, "question", {"type": moodle_type})
+        kind = kinds.get(data["type"])
+        element = SubElement(root, "question", {"type": kind.moodle_type})
         _text_element(element, "name", data["key"])
         _text_element(element, "questiontext", data["text"], html=True)
         _text_element(element, "generalfeedback", data.get("explanation", ""), html=True)
         SubElement(element, "defaultgrade").text = f"{data.get('points', 1):.7f}"
-        if kind in ("single_choice", "multiple_response", "spot_indicators", "traffic_light"):
-            if kind == "traffic_light":
-                options = [
-                    {"text": label, "correct": code == data["behaviour"]["colour"]} for code, label in colours
-                ]
-            elif kind == "spot_indicators":
-                options = [{"text": o["text"], "correct": o["indicator"]} for o in data["observations"]]
-            else:
-                options = data["options"]
-            right = sum(1 for o in options if o["correct"]) or 1
-            wrong = (len(options) - right) or 1
-            single = kind in ("single_choice", "traffic_light")
-            SubElement(element, "single").text = "true" if single else "false"
-            for option in options:
-                fraction = (
-                    100
-                    if single and option["correct"]
-                    else (
-                        round(100 / right, 5)
-                        if option["correct"]
-                        else (0 if single else -round(100 / wrong, 5))
-                    )
-                )
-                answer = SubElement(element, "answer", {"fraction": f"{fraction:g}", "format": "plain_text"})
-                SubElement(answer, "text").text = option["text"]
-                SubElement(SubElement(answer, "feedback"), "text").text = option.get("feedback", "")
-        elif kind == "true_false":
-            for value in ("true", "false"):
-                answer = SubElement(
-                    element, "answer", {"fraction": "100" if (value == "true") == data["correct"] else "0"}
-                )
-                SubElement(answer, "text").text = value
-        else:
-            if kind == "matching":
-                pairs = [(p["term"], p["definition"]) for p in data["pairs"]]
-            elif kind == "traffic_light_sort":
-                pairs = [(b["text"], b["colour"].capitalize()) for b in data["behaviours"]]
-            else:
-                pairs = [(s["text"], f"Step {n}") for n, s in enumerate(data["steps"], 1)]
-            for term, definition in pairs:
-                sub = SubElement(element, "subquestion", {"format": "plain_text"})
-                SubElement(sub, "text").text = term
-                SubElement(SubElement(sub, "answer"), "text").text = definition
+        kind.write_moodle(element, data)
         full = dict(data)
         if data.get("vignette") and data["vignette"] in vignettes:
             full["vignette_data"] = vignettes[data["vignette"]]

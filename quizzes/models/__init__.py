@@ -1,6 +1,5 @@
 from .bands import AgeBand, BandSet, Behaviour, Colour
 from .questions import (
-    QUESTION_TYPES,
     MatchingQuestion,
     MatchPair,
     MultipleResponseQuestion,
@@ -19,7 +18,6 @@ from .quizzes import Quiz, Vignette
 from .records import Attempt, ColourMark, IndicatorMark, Response
 
 __all__ = [
-    "QUESTION_TYPES",
     "AgeBand",
     "Attempt",
     "BandSet",

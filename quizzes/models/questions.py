@@ -5,8 +5,11 @@ types (a ParentalKey here would let publishing a quiz delete and re-create quest
 with them learners' answers). Each type's parts (options, observations, steps, pairs) are
 modelcluster children so one admin form edits a question and its parts together.
 
-`snapshot()` turns a question into plain data: what the learner is shown and what counts
-as right. Attempts store it, so editing a question later never changes a past result.
+Each type's model is declared here, where Django finds models; everything else about the
+type (its snapshot, answer reading, marking, templates, admin, checks and interchange) is
+in its kind module, `quizzes/kinds/<type_code>.py`. A snapshot (`quizzes.snapshots`) turns
+a question into plain data: what the learner is shown and what counts as right. Attempts
+store it, so editing a question later never changes a past result.
 """
 
 from django.db import models
@@ -107,30 +110,8 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
             "image": ({"url": self.image.file.url, "alt": self.image.title} if self.image_id else None),
         }
 
-    def snapshot(self, parts):
-        """Everything needed to show, mark and explain this question. `parts` holds the
-        question's options, observations, steps or pairs, loaded in bulk by the caller."""
-        return {**self.base_snapshot(), **self.part_snapshot(parts)}
 
-    def part_snapshot(self, parts):
-        raise NotImplementedError
-
-
-class ChoiceQuestion(Question):
-    """Shared by single choice and multiple response: a list of options."""
-
-    class Meta:
-        abstract = True
-
-    def part_snapshot(self, parts):
-        return {
-            "options": [
-                {"id": o.pk, "text": o.text, "correct": o.correct, "feedback": o.feedback} for o in parts
-            ]
-        }
-
-
-class SingleChoiceQuestion(ChoiceQuestion):
+class SingleChoiceQuestion(Question):
     type_code = "single_choice"
     type_label = "Single choice"
     panels = (
@@ -143,7 +124,7 @@ class SingleChoiceQuestion(ChoiceQuestion):
         verbose_name = "single choice question"
 
 
-class MultipleResponseQuestion(ChoiceQuestion):
+class MultipleResponseQuestion(Question):
     type_code = "multiple_response"
     type_label = "Multiple response"
     panels = SingleChoiceQuestion.panels
@@ -161,9 +142,6 @@ class TrueFalseQuestion(Question):
     class Meta:
         verbose_name = "true or false question"
 
-    def part_snapshot(self, parts):
-        return {"correct": self.correct}
-
 
 class TrafficLightQuestion(Question):
     type_code = "traffic_light"
@@ -173,15 +151,6 @@ class TrafficLightQuestion(Question):
 
     class Meta:
         verbose_name = "traffic light question"
-
-    def part_snapshot(self, parts):
-        behaviour = self.behaviour
-        return {
-            "behaviour": behaviour.text,
-            "band": behaviour.band.label,
-            "correct": behaviour.colour,
-            "reasoning": behaviour.reasoning,
-        }
 
 
 class TrafficLightSortQuestion(Question):
@@ -198,14 +167,6 @@ class TrafficLightSortQuestion(Question):
     class Meta:
         verbose_name = "sort into the traffic light question"
 
-    def part_snapshot(self, parts):
-        return {
-            "band": self.band.label,
-            "items": [
-                {"id": b.pk, "text": b.text, "correct": b.colour, "reasoning": b.reasoning} for b in parts
-            ],
-        }
-
 
 class SpotIndicatorsQuestion(Question):
     type_code = "spot_indicators"
@@ -218,21 +179,6 @@ class SpotIndicatorsQuestion(Question):
 
     class Meta:
         verbose_name = "spot the indicators question"
-
-    def part_snapshot(self, parts):
-        labels = dict(INDICATOR_CATEGORIES)
-        return {
-            "items": [
-                {
-                    "id": o.pk,
-                    "text": o.text,
-                    "category": o.category,
-                    "category_label": labels.get(o.category, ""),
-                    "indicator": o.indicator,
-                }
-                for o in parts
-            ]
-        }
 
 
 class OrderQuestion(Question):
@@ -247,9 +193,6 @@ class OrderQuestion(Question):
     class Meta:
         verbose_name = "put in order question"
 
-    def part_snapshot(self, parts):
-        return {"steps": [{"id": s.pk, "text": s.text, "timescale": s.timescale} for s in parts]}
-
 
 class MatchingQuestion(Question):
     type_code = "matching"
@@ -262,9 +205,6 @@ class MatchingQuestion(Question):
 
     class Meta:
         verbose_name = "matching question"
-
-    def part_snapshot(self, parts):
-        return {"pairs": [{"id": p.pk, "term": p.term, "definition": p.definition} for p in parts]}
 
 
 class Option(Orderable):
@@ -299,26 +239,3 @@ class MatchPair(Orderable):
     definition = models.CharField(max_length=400)
 
     panels = [FieldPanel("term"), FieldPanel("definition")]
-
-
-QUESTION_TYPES = {
-    model.type_code: model
-    for model in [
-        SingleChoiceQuestion,
-        MultipleResponseQuestion,
-        TrueFalseQuestion,
-        TrafficLightQuestion,
-        TrafficLightSortQuestion,
-        SpotIndicatorsQuestion,
-        OrderQuestion,
-        MatchingQuestion,
-    ]
-}
-# Which child relation holds each type's parts.
-PART_RELATIONS = {
-    "single_choice": "options",
-    "multiple_response": "options",
-    "spot_indicators": "observations",
-    "order": "steps",
-    "matching": "pairs",
-}

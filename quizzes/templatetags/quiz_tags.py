@@ -1,5 +1,7 @@
 from django import template
 
+from quizzes import kinds
+
 register = template.Library()
 
 
@@ -15,3 +17,15 @@ def picked(previous, name, value, word="checked"):
 def qfield(position, *parts):
     """The form field name for a question at `position`: q3-choice, q3-item-17..."""
     return "-".join([f"q{position}", *map(str, parts)])
+
+
+@register.filter
+def question_template(snapshot):
+    """The template that shows a question of this snapshot's kind in the quiz form."""
+    return kinds.get(snapshot["type"]).question_template
+
+
+@register.filter
+def feedback_template(snapshot):
+    """The template that explains a marked question of this snapshot's kind."""
+    return kinds.get(snapshot["type"]).feedback_template
