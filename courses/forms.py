@@ -1,29 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
-from wagtail.admin.forms import WagtailAdminPageForm
 
 from cms.models import Agency
 from cms.sanitiser import clean_text
 from cms.validators import refuse_direction_controls
-from courses import activities
-from courses.models.profiles import JobRole
+from courses.models import JobRole
 
 NO_CASE_DETAILS = "Work details only. Do not enter names or details of children, families or cases."
-
-
-class CoursePageForm(WagtailAdminPageForm):
-    required_activities = forms.MultipleChoiceField(
-        label="Required to complete",
-        help_text="What a learner must do before the course counts as complete.",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one required activity."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Read when the form is built, after every app has registered its activities.
-        self.fields["required_activities"].choices = activities.choices()
 
 
 def clean_free_text(value):

@@ -9,8 +9,9 @@ from wagtail.admin.utils import get_user_display_name, get_valid_next_url_from_r
 from wagtail.snippets.models import register_snippet
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
-from courses import activities, services
-from courses.models import Completion, Enrolment
+from courses import activities, progress, services
+from courses.models import Completion, Enrolment, LessonPage
+from courses.models.pages import PAGE_CONTEXT_HOOK
 from courses.viewsets import LearningViewSetGroup
 
 register_snippet(LearningViewSetGroup)
@@ -98,3 +99,11 @@ class DeleteUsersBulkAction(DeleteBulkAction):
 
 # Registered after Wagtail's own delete action, which it replaces.
 hooks.register("register_bulk_action", DeleteUsersBulkAction, order=1)
+
+
+@hooks.register(PAGE_CONTEXT_HOOK)
+def learner_progress_on_course_pages(page, request):
+    """A course page shows the learner's status, a lesson page where she is in its course."""
+    if isinstance(page, LessonPage):
+        return progress.lesson_status(request.user, page.course, page)
+    return {"status": progress.course_status(request.user, page, page.lessons)}

@@ -2,18 +2,31 @@ import calendar
 from datetime import date
 
 from django.db import models
+from django.http import HttpRequest
 from django.utils.functional import cached_property
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from cms.models import BasePage
+from cms.models import Agency, BasePage
 from courses import activities
+from courses.admin_forms import CoursePageForm
 from courses.blocks import LessonSectionBlock
-from courses.forms import CoursePageForm
 
 DEFAULT_REFRESHER_MONTHS = 36
+
+PAGE_CONTEXT_HOOK = "courses_page_context"
+"""Functions registered under this hook name take (page, request) and return extra template
+context for a course or lesson page. The learner's progress on the page comes this way from
+courses.progress, which is built on these models and so cannot be imported by them."""
+
+
+def _hooked_context(page, request):
+    context = {}
+    for provide in hooks.get_hooks(PAGE_CONTEXT_HOOK):
+        context.update(provide(page, request))
+    return context
 
 
 def add_months(day: date, months: int) -> date:
@@ -30,9 +43,7 @@ class CourseIndexPage(BasePage):
     subpage_types = ["courses.CoursePage"]
     max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from cms.models import Agency
-
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         courses = CoursePage.objects.child_of(self).live().select_related("agency").order_by("path")
         agencies = Agency.objects.filter(pk__in=courses.values("agency"))
@@ -101,19 +112,17 @@ class CoursePage(BasePage):
             )
         ]
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         activities.validate_codes(self.required_activities)
 
     @cached_property
-    def lessons(self):
+    def lessons(self) -> list["LessonPage"]:
         return list(LessonPage.objects.child_of(self).live().order_by("path").defer("body"))
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.progress import course_status
-
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context["status"] = course_status(request.user, self, self.lessons)
+        context.update(_hooked_context(self, request))  # the learner's "status" on the course
         context["required_labels"] = [
             activities.get(code).label for code in self.required_activities if code in activities.codes()
         ]
@@ -133,11 +142,12 @@ class LessonPage(BasePage):
     content_panels = BasePage.content_panels + [FieldPanel("estimated_minutes"), FieldPanel("body")]
     search_fields = BasePage.search_fields + [index.SearchField("body")]
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.progress import lesson_status
+    @cached_property
+    def course(self) -> "CoursePage":
+        return CoursePage.objects.get(pk=self.get_parent().pk)
 
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        course = CoursePage.objects.get(pk=self.get_parent().pk)
-        context["course"] = course
-        context.update(lesson_status(request.user, course, self))
+        context["course"] = self.course
+        context.update(_hooked_context(self, request))  # the learner's journey through the course
         return context
