@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
@@ -9,14 +7,13 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.rendering import site_address
 from courses.models import Completion
-
-WINDOW = timedelta(days=60)
+from courses.services import REFRESHER_WINDOW
 
 
 class Command(BaseCommand):
     help = (
-        "Email learners whose certificate expires within 60 days that a refresher is due. "
-        "Safe to run daily: each certificate gets one reminder, ever."
+        f"Email learners whose certificate expires within {REFRESHER_WINDOW.days} days that a refresher "
+        "is due. Safe to run daily: each certificate gets one reminder, ever."
     )
 
     def handle(self, *args, **options):
@@ -30,8 +27,8 @@ class Command(BaseCommand):
             Certificate.objects.filter(
                 revoked_at__isnull=True,
                 reminder_sent_at__isnull=True,
-                expires_on__lte=today + WINDOW,
-                expires_on__gte=today - WINDOW,
+                expires_on__lte=today + REFRESHER_WINDOW,
+                expires_on__gte=today - REFRESHER_WINDOW,
             )
             .exclude(Exists(newer))
             .select_related("completion__learner", "completion__course")
