@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class QuizzesConfig(AppConfig):
@@ -7,3 +8,33 @@ class QuizzesConfig(AppConfig):
 
     name = "quizzes"
     label = "quizzes"
+
+    def ready(self):
+        post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="quizzes_editor_permissions")
+
+
+def grant_editor_permissions(sender, apps, **kwargs):
+    """Content editors add, change and delete everything of this app that the admin edits:
+    every quizzes model registered as a snippet (quizzes, vignettes, band sets, behaviours and
+    each question type), never the attempts and responses learners make.
+
+    After every `migrate` rather than in one data migration, which would know only the models
+    of its day: a question type added later is granted the moment its own migration has run,
+    with no list to keep. Nothing happens where there is no content editors group (cms makes
+    it in a migration; a flushed test database has none)."""
+    from wagtail.snippets.models import get_snippet_models
+
+    from cms import roles
+
+    if not apps.get_model("auth", "Group").objects.filter(name=roles.CONTENT_EDITORS).exists():
+        return
+    models = [model for model in get_snippet_models() if model._meta.app_label == sender.label]
+    roles.make_permissions(apps, sender.label)
+    roles.grant(
+        apps,
+        [
+            (sender.label, f"{action}_{model._meta.model_name}")
+            for model in models
+            for action in ("add", "change", "delete")
+        ],
+    )
