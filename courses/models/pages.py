@@ -22,7 +22,7 @@ context for a course or lesson page. The learner's progress on the page comes th
 courses.progress, which is built on these models and so cannot be imported by them."""
 
 
-def _hooked_context(page, request):
+def _hooked_context(page: BasePage, request: HttpRequest) -> dict:
     context = {}
     for provide in hooks.get_hooks(PAGE_CONTEXT_HOOK):
         context.update(provide(page, request))

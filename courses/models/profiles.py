@@ -31,7 +31,7 @@ class JobRoleLabel:
     the named role when "Other" was chosen."""
 
     @property
-    def job_role_label(self):
+    def job_role_label(self) -> str:
         if self.job_role == JobRole.OTHER and self.job_role_other:
             return self.job_role_other
         return self.get_job_role_display()

@@ -170,7 +170,7 @@ class Completion(models.Model):
     def __str__(self):
         return f"{self.course_title}: {self.learner} ({self.completed_at:%d %b %Y})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("A completion is a record: it is never edited after it is made.")
         super().save(*args, **kwargs)

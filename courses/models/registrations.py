@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.utils import timezone
@@ -11,19 +12,19 @@ from django.utils import timezone
 from .profiles import JobRole, JobRoleLabel, LearnerProfile
 
 
-def _lifetime():
+def _lifetime() -> timedelta:
     """As long as a password reset link: a day."""
     return timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
 
 
 class PendingRegistrationQuerySet(models.QuerySet):
-    def live(self):
+    def live(self) -> "PendingRegistrationQuerySet":
         return self.filter(created_at__gt=timezone.now() - _lifetime())
 
-    def stale(self):
+    def stale(self) -> "PendingRegistrationQuerySet":
         return self.filter(created_at__lte=timezone.now() - _lifetime())
 
-    def for_token(self, token):
+    def for_token(self, token: str) -> "PendingRegistrationQuerySet":
         return self.filter(token_hash=PendingRegistration.hash_token(token))
 
 
@@ -58,18 +59,18 @@ class PendingRegistration(JobRoleLabel, models.Model):
         return f"{self.email} (waiting since {self.created_at:%d %B %Y %H:%M})"
 
     @staticmethod
-    def hash_token(token):
+    def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def start(cls, *, password, **details):
+    def start(cls, *, password: str, **details) -> str:
         """Store a registration and return the token for its link, which only the email holds."""
         cls.objects.stale().delete()
         token = secrets.token_urlsafe(32)
         cls.objects.create(token_hash=cls.hash_token(token), password=make_password(password), **details)
         return token
 
-    def create_account(self):
+    def create_account(self) -> AbstractBaseUser:
         """The user and learner profile this registration asks for; the privacy notice was
         accepted when the form was sent."""
         user = get_user_model().objects.create(

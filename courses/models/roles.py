@@ -17,7 +17,7 @@ class AgencyLead(models.Model):
         return f"Lead: {self.user}"
 
     @property
-    def agency_names(self):
+    def agency_names(self) -> str:
         return ", ".join(agency.name for agency in self.agencies.all())
 
 
