@@ -5,17 +5,39 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-sqlite test-postgres lint bench clean
+.PHONY: run install test test-sqlite test-postgres lint bench clean lock
 
-$(VENV)/.installed: pyproject.toml
+# Installs the exact versions in the lock files (the ones CI tested), then the project itself;
+# `pip check` fails when pyproject.toml asks for something the lock does not have (`make lock`).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-test.lock
+	$(PY) -m pip check
 	touch $@
+
+# After changing the dependencies in pyproject.toml: resolve them in a fresh virtualenv, keeping
+# every locked version that still fits (delete a line from a lock file to let that package move).
+LOCKENV := var/lockenv
+lock:
+	rm -rf $(LOCKENV) && $(PYTHON) -m venv $(LOCKENV)
+	$(LOCKENV)/bin/pip install --quiet --upgrade pip
+	grep -hv '^#' requirements.lock requirements-test.lock > $(LOCKENV)/constraints.txt || true
+	$(LOCKENV)/bin/pip install --quiet -c $(LOCKENV)/constraints.txt -e '.[production]'
+	head -n 3 requirements.lock > $(LOCKENV)/header.txt
+	cat $(LOCKENV)/header.txt > requirements.lock
+	$(LOCKENV)/bin/pip freeze --exclude-editable >> requirements.lock
+	$(LOCKENV)/bin/pip install --quiet -c $(LOCKENV)/constraints.txt -e '.[test]'
+	head -n 1 requirements-test.lock > $(LOCKENV)/header.txt
+	cat $(LOCKENV)/header.txt > requirements-test.lock
+	$(LOCKENV)/bin/pip freeze --exclude-editable | grep -vxF -f requirements.lock >> requirements-test.lock
+	rm -rf $(LOCKENV)
 
 install: $(VENV)/.installed
 
