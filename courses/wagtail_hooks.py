@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -9,12 +10,20 @@ from wagtail.admin.utils import get_user_display_name, get_valid_next_url_from_r
 from wagtail.snippets.models import register_snippet
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
+from cms.templatetags.site_menu_tags import HOOK as SITE_MENU_HOOK
 from courses import activities, progress, services
 from courses.models import Completion, Enrolment, LessonPage
 from courses.models.pages import PAGE_CONTEXT_HOOK
 from courses.viewsets import LearningViewSetGroup
 
 register_snippet(LearningViewSetGroup)
+
+
+@hooks.register(SITE_MENU_HOOK)
+def learning_menu_items(request):
+    """Courses, then sign-in and registration, or Reports (for leads), My learning, the profile
+    and sign-out."""
+    return render_to_string("courses/includes_site_menu.html", request=request)
 
 
 # -- what a course can require (other apps register theirs the same way) ------------------
