@@ -3,6 +3,7 @@ from wagtail import hooks
 from certificates.details import attach_certificates
 from certificates.viewsets import certificate_viewset
 from courses.progress import COMPLETION_EXTRA_HOOK, CompletionExtra
+from courses.reporting.tabs import ReportTab
 
 
 @hooks.register("register_admin_viewset")
@@ -25,3 +26,9 @@ def certificate_beside_completions():
         learner_template="certificates/includes/completion_learner.html",
         staff_template="certificates/includes/completion_staff.html",
     )
+
+
+@hooks.register("register_report_tab")
+def certificates_report_tab():
+    """Certificates join the leads' Reports as a tab (the lead's list of her staff's certificates)."""
+    return ReportTab("certificates", "Certificates", "certificates:lead_list", order=40, keep_filters=False)

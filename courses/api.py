@@ -1,16 +1,26 @@
-"""A read-only JSON API for the partnership's own dashboards: training numbers and
-confidence, scoped exactly like the reports (the same functions, the same scoping), with an
-OpenAPI schema at /api/v1/openapi.json."""
+"""A read-only JSON API for the partnership's own dashboards, scoped exactly like the reports
+(the same functions, the same scoping), with an OpenAPI schema at /api/v1/openapi.json.
 
+Every report tab with tables (`courses.reporting.tabs`) is served at /api/v1/reports/<tab>:
+its tables as the page shows them, with a schema generated from their declared columns, so a
+new column reaches the API with no edit here. /training-numbers and /confidence are the
+original endpoints, kept for the dashboards that read them."""
+
+from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import Any
 
+from django.http import HttpRequest
 from django.views.decorators.cache import never_cache
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from pydantic import create_model
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from courses import reports
+from courses.reporting.tables import Table
+from courses.reporting.tabs import ReportTab, report_tabs
 from courses.scoping import lead_agencies
 
 # Tokens are Wagtail's own (wagtailcore.APIToken: only a digest is stored); a lead makes
@@ -52,11 +62,49 @@ class CountRow(Schema):
     people: int
 
 
-class AgencyRow(Schema):
-    agency: str
-    registered: int
-    completed: int
-    rate: float | None
+def row_schema(name: str, table: Table) -> type[Schema]:
+    """A schema for a table's rows, from its columns: a figure may be withheld ("fewer than 5")
+    or missing (null)."""
+    fields = {
+        column.key: (
+            (str if column.type is str else int | float | str) | None,
+            Field(None, title=column.heading, description=column.definition or None),
+        )
+        for column in table.columns
+    }
+    return create_model(name, __base__=Schema, **fields)
+
+
+class ColumnOut(Schema):
+    key: str
+    heading: str
+    definition: str
+
+
+def table_schema(name: str, table: Table) -> type[Schema]:
+    row = row_schema(f"{name}Row", table)
+    return create_model(
+        f"{name}Table",
+        __base__=Schema,
+        title=(str, ...),
+        definition=(str, ""),
+        columns=(list[ColumnOut], ...),
+        rows=(list[row], ...),
+        footer=(list[row], []),
+    )
+
+
+def table_out(table: Table) -> dict[str, Any]:
+    return {
+        "title": table.title,
+        "definition": table.definition,
+        "columns": [{"key": c.key, "heading": c.heading, "definition": c.definition} for c in table.columns],
+        "rows": table.api_records(table.rows),
+        "footer": table.api_records(table.footer),
+    }
+
+
+AgencyRow = row_schema("AgencyRow", reports.AGENCIES)
 
 
 class TrainingNumbers(Schema):
@@ -156,6 +204,7 @@ def _comparison(c):
 def training_numbers(request, filters: Query[Filters]):
     agencies, period, course, job_role = _scope(request, filters)
     numbers = reports.training_numbers(agencies, period, course, job_role)
+    agencies_table = reports.agency_table(numbers)
     return {
         "period_start": period.start,
         "period_end": period.end,
@@ -172,11 +221,11 @@ def training_numbers(request, filters: Query[Filters]):
         ],
         "by_course": [{"name": r["course_title"], "people": r["people"]} for r in numbers["by_course"]],
         "by_job_role": [{"name": r["job_role_label"], "people": r["people"]} for r in numbers["by_job_role"]],
-        "by_agency": numbers["by_agency"],
-        "all_agencies": {"agency": "All agencies", **numbers["all_agencies"]},
+        "by_agency": agencies_table.api_records(agencies_table.rows),
+        "all_agencies": agencies_table.api_records(agencies_table.footer)[0],
         "definitions": {
             **{row["key"]: row["definition"] for row in reports.headlines(numbers)},
-            "by_agency": reports.AGENCY_DEFINITION,
+            "by_agency": agencies_table.definition,
         },
     }
 
@@ -207,3 +256,57 @@ def confidence(request, filters: Query[ConfidenceFilters]):
             for row in result["items"]
         ],
     }
+
+
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.replace("-", "_").split("_"))
+
+
+def report_schema(tab: ReportTab) -> type[Schema]:
+    """The response of a tab's endpoint: its period and agencies, and each declared table (a
+    table shown only sometimes, such as agencies side by side, is null when it is not)."""
+    name = _camel(tab.key)
+    tables = {
+        table.key: (table_schema(name + _camel(table.key), table) | None, None) for table in tab.declared
+    }
+    return create_model(
+        f"{name}Report",
+        __base__=Schema,
+        report=(str, ...),
+        period_start=(date, ...),
+        period_end=(date, ...),
+        note=(str, ""),
+        agencies=(list[str], ...),
+        tables=(create_model(f"{name}Tables", __base__=Schema, **tables), ...),
+    )
+
+
+def report_endpoint(tab: ReportTab) -> Callable:
+    """The tab's tables for the token owner's agencies, protected as its page is."""
+    chosen = ConfidenceFilters if tab.whole_months else Filters
+
+    def report(request: HttpRequest, filters: Query[chosen]):
+        agencies, period, course, job_role = _scope(request, filters, whole_months=tab.whole_months)
+        if tab.people and reports.few_left_out(partial(tab.people, agencies, period), course, job_role):
+            raise HttpError(400, reports.FEW_LEFT_OUT)
+        tables = tab.tables(agencies, period, course, job_role)
+        return {
+            "report": tab.label,
+            "period_start": period.start,
+            "period_end": period.end,
+            "note": period.note,
+            "agencies": [a.name for a in agencies],
+            "tables": {table.key: table_out(table) for table in tables},
+        }
+
+    return report
+
+
+for _tab in report_tabs():
+    if _tab.tables:
+        api.get(
+            f"/reports/{_tab.key}",
+            response={200: report_schema(_tab), 400: Problem},
+            operation_id=f"report_{_tab.key.replace('-', '_')}",
+            summary=_tab.label,
+        )(report_endpoint(_tab))

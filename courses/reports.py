@@ -20,6 +20,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import (
@@ -32,6 +33,7 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
+from courses.reporting.tables import Column, Table
 from courses.statistics import SMALL_GROUP, compare, published_columns
 
 
@@ -291,16 +293,65 @@ HEADLINES = [
         "Over the completions in the period: half took fewer days from starting the course, half more.",
     ),
 ]
-AGENCY_COLUMNS = [
-    "Agency",
-    "Staff registered by the end of the period",
-    "Of them, completed a course in the period",
-    "Share of registered staff (%)",
-]
 AGENCY_DEFINITION = (
     "Staff registered: people with an account in the agency (by the agency on their profile now) by the "
     "end of the period. Share: of them, the share who completed at least one course in the period."
 )
+
+# The training numbers page's tables, in its order: each is what the page, the board summary,
+# the spreadsheets and the API show.
+HEADLINE_TABLE = Table(
+    "headlines",
+    "Headline figures",
+    (
+        Column("label", "Measure"),
+        Column("value", "Value", type=float),
+        Column("definition", "What it counts"),
+    ),
+)
+AGENCIES = Table(
+    "agencies",
+    "Agencies side by side",
+    (
+        Column("agency", "Agency"),
+        Column("registered", "Staff registered by the end of the period", type=int),
+        Column("completed", "Of them, completed a course in the period", type=int),
+        Column("rate", "Share of registered staff (%)", type=float),
+    ),
+    definition=AGENCY_DEFINITION,
+)
+AGENCY_COLUMNS = AGENCIES.headings
+PER_MONTH = Table(
+    "per_month",
+    "Completions per month",
+    (
+        Column("month", "Month", value=lambda row: f"{row['month']:%B %Y}"),
+        Column("people", "People", type=int),
+        Column("completions", "Completions", type=int),
+    ),
+    definition="People: staff who completed at least one course in the month. Completions: courses "
+    "completed in the month (one person can complete several). Months are London time.",
+    empty="No completions in this period.",
+    row_headers=False,
+)
+BY_COURSE = Table(
+    "by_course",
+    "By course",
+    (Column("course_title", "Course"), Column("people", "People who completed", type=int)),
+    row_headers=False,
+)
+BY_JOB_ROLE = Table(
+    "by_job_role",
+    "By job role",
+    (Column("job_role_label", "Job role"), Column("people", "People who completed", type=int)),
+    row_headers=False,
+)
+REFRESHERS_DUE = Table(
+    "refreshers_due",
+    "Due a refresher",
+    (Column("measure", "Measure"), Column("completions", "Completions", type=int)),
+)
+TRAINING_TABLES = (HEADLINE_TABLE, AGENCIES, PER_MONTH, BY_COURSE, BY_JOB_ROLE, REFRESHERS_DUE)
 
 
 def headlines(numbers):
@@ -379,86 +430,79 @@ def attach_completions(profiles, agencies, period, course=None):
     return profiles
 
 
-STAFF_COLUMNS = ["Name", "Email", "Agency", "Job role", "Completed in the period"]
-REFRESHER_COLUMNS = ["Name", "Email", "Agency at completion", "Job role", "Course", "Completed", "Expires"]
+def _completed_in_period(profile):
+    return "; ".join(
+        f"{c.course_title} ({british(timezone.localtime(c.completed_at))})" for c in profile.completions
+    )
 
 
-def staff_rows(profiles):
-    """The staff list's rows, in STAFF_COLUMNS order, as the page shows them."""
-    return [
-        [
-            p.user.get_full_name(),
-            p.user.email,
-            p.agency.name,
-            p.job_role_label,
-            "; ".join(
-                f"{c.course_title} ({british(timezone.localtime(c.completed_at))})" for c in p.completions
-            ),
-        ]
-        for p in profiles
-    ]
+STAFF = Table(
+    "staff",
+    "Your staff",
+    (
+        Column(
+            "name",
+            "Name",
+            value=lambda p: p.user.get_full_name(),
+            link=lambda p: reverse("courses:report_staff_member", args=[p.user_id]),
+        ),
+        Column("email", "Email", value=lambda p: p.user.email),
+        Column("agency", "Agency", value=lambda p: p.agency.name),
+        Column("job_role", "Job role", value=lambda p: p.job_role_label),
+        Column(
+            "completed", "Completed in the period", value=_completed_in_period, empty="None in this period"
+        ),
+    ),
+    empty="No staff registered.",
+    row_headers=False,
+)
+STAFF_COLUMNS = STAFF.headings
+REFRESHERS = Table(
+    "refreshers",
+    "Due a refresher",
+    (
+        Column("name", "Name", value=lambda c: c.learner.get_full_name()),
+        Column("email", "Email", value=lambda c: c.learner.email),
+        Column("agency", "Agency at completion", value=lambda c: c.agency_name),
+        Column("job_role", "Job role", value=lambda c: c.job_role_label),
+        Column("course", "Course", value=lambda c: c.course_title),
+        Column("completed", "Completed", value=lambda c: british(timezone.localtime(c.completed_at))),
+        Column("expires", "Expires", value=lambda c: british(c.expires_on)),
+    ),
+    row_headers=False,
+)
+REFRESHER_COLUMNS = REFRESHERS.headings
 
 
-def refresher_rows(due):
-    """The refreshers due, in REFRESHER_COLUMNS order, as the page shows them."""
-    return [
-        [
-            c.learner.get_full_name(),
-            c.learner.email,
-            c.agency_name,
-            c.job_role_label,
-            c.course_title,
-            british(timezone.localtime(c.completed_at)),
-            british(c.expires_on),
-        ]
-        for c in due
-    ]
+def agency_table(numbers):
+    """The agencies side by side, and all of them together."""
+    return AGENCIES.fill(numbers["by_agency"], footer=[{"agency": "All agencies", **numbers["all_agencies"]}])
 
 
 def summary_tables(numbers, refreshers):
-    """The training numbers page's figures as (title, headings, rows) tables with the page's
-    columns, in the page's order, for the spreadsheet."""
+    """The training numbers page's figures as its tables, in the page's order: agencies side
+    by side only when there are several."""
     tables = [
-        (
-            "Headline figures",
-            ["Measure", "Value", "What it counts"],
-            [[row["label"], row["value"], row["definition"]] for row in headlines(numbers)],
-        )
-    ]
-    if len(numbers["by_agency"]) > 1:
-        total = numbers["all_agencies"]
-        tables.append(
-            (
-                "Agencies side by side",
-                AGENCY_COLUMNS,
-                [[r["agency"], r["registered"], r["completed"], r["rate"]] for r in numbers["by_agency"]]
-                + [["All agencies", total["registered"], total["completed"], total["rate"]]],
-            )
-        )
-    tables += [
-        (
-            "Completions per month",
-            ["Month", "People", "Completions"],
-            [[f"{r['month']:%B %Y}", r["people"], r["completions"]] for r in numbers["per_month"]],
-        ),
-        (
-            "By course",
-            ["Course", "People who completed"],
-            [[r["course_title"], r["people"]] for r in numbers["by_course"]],
-        ),
-        (
-            "By job role",
-            ["Job role", "People who completed"],
-            [[r["job_role_label"], r["people"]] for r in numbers["by_job_role"]],
-        ),
-        (
-            "Due a refresher",
-            ["Measure", "Completions"],
-            [["Already overdue", refreshers["overdue"]]]
-            + [[f"Overdue or due within {days} days", n] for days, n in refreshers["windows"]],
+        HEADLINE_TABLE.fill(headlines(numbers)),
+        *([agency_table(numbers)] if len(numbers["by_agency"]) > 1 else []),
+        PER_MONTH.fill(numbers["per_month"]),
+        BY_COURSE.fill(numbers["by_course"]),
+        BY_JOB_ROLE.fill(numbers["by_job_role"]),
+        REFRESHERS_DUE.fill(
+            [{"measure": "Already overdue", "completions": refreshers["overdue"]}]
+            + [
+                {"measure": f"Overdue or due within {days} days", "completions": n}
+                for days, n in refreshers["windows"]
+            ]
         ),
     ]
     return tables
+
+
+def training_tables(agencies, period, course=None, job_role=None):
+    """The training numbers page's tables for a scope (what the API serves)."""
+    numbers = training_numbers(agencies, period, course, job_role)
+    return summary_tables(numbers, refresher_counts(agencies, job_role=job_role))
 
 
 REFRESHER_WINDOWS = (30, 60, 90)
@@ -576,31 +620,71 @@ def _number(value):
     return None if value is None else round(float(value), 6)
 
 
-def confidence_sections(result):
-    """The confidence report as the page shows it and the exports write it: titled
-    sections of (name, comparison) rows, each with the heading of its name column and of
-    its "before" column. Agencies side by side only when there are several."""
-    per_area = [(r["item"].text, r["change"]) for r in result["items"]]
-    looking_back = [(r["item"].text, r["looking_back"]) for r in result["items"]]
-    sections = [
-        (
-            "Overall: each person's mean rating over the areas",
-            "Scope",
-            "Median before",
-            [("All areas", result["overall"])],
-        ),
-        ("Before and after, per area", "Area", "Median before", per_area),
-        (
-            "Looking back and after, per area: how confident people now think they really were before",
-            "Area",
-            "Median looking back",
-            looking_back,
-        ),
+COMPARISON_KEYS = (
+    "people",
+    "median_before",
+    "median_after",
+    "more_confident",
+    "same",
+    "less_confident",
+    "p",
+    "r",
+)
+COMPARISON_DEFINITIONS = {
+    "p": "From the Wilcoxon signed-rank test (Pratt's method for unchanged ratings): below 0.05 the "
+    "change is unlikely to be chance. None for fewer than 6 people.",
+    "r": "Runs from -1 to 1: around 0.1 is small, 0.3 medium and 0.5 large; positive means confidence rose.",
+}
+
+
+def _comparison_table(key, title, name_heading, before="Median before"):
+    """A table of (name, comparison) rows: the name, then `Comparison.published`."""
+    headings = zip(COMPARISON_KEYS, published_columns(before), strict=True)
+    figures = [
+        Column(
+            name,
+            heading,
+            definition=COMPARISON_DEFINITIONS.get(name, ""),
+            type=int if name == "people" else float,
+            value=lambda row, position=position: row[1].published()[position],
+            unit="%" if name in ("more_confident", "same", "less_confident") else "",
+        )
+        for position, (name, heading) in enumerate(headings)
     ]
-    if len(result["by_agency"]) > 1:
-        by_agency = [(r["agency"].name, r["change"]) for r in result["by_agency"]]
-        sections.insert(1, ("Overall, by agency", "Agency", "Median before", by_agency))
+    return Table(
+        key,
+        title,
+        (Column("name", name_heading, value=lambda row: row[0]), *figures),
+        empty="No one completed a course with both surveys in this period.",
+    )
+
+
+CONFIDENCE_OVERALL = _comparison_table(
+    "overall", "Overall: each person's mean rating over the areas", "Scope"
+)
+CONFIDENCE_BY_AGENCY = _comparison_table("agencies", "Overall, by agency", "Agency")
+CONFIDENCE_PER_AREA = _comparison_table("per_area", "Before and after, per area", "Area")
+CONFIDENCE_LOOKING_BACK = _comparison_table(
+    "looking_back",
+    "Looking back and after, per area: how confident people now think they really were before",
+    "Area",
+    "Median looking back",
+)
+CONFIDENCE_TABLES = (CONFIDENCE_OVERALL, CONFIDENCE_BY_AGENCY, CONFIDENCE_PER_AREA, CONFIDENCE_LOOKING_BACK)
+
+
+def confidence_tables(result):
+    """The confidence report's tables, as the page shows them and the exports write them:
+    agencies side by side only when there are several."""
+    by_agency = [(r["agency"].name, r["change"]) for r in result["by_agency"]]
     return [
-        {"title": title, "name_heading": name, "columns": published_columns(before), "rows": rows}
-        for title, name, before, rows in sections
+        CONFIDENCE_OVERALL.fill([("All areas", result["overall"])]),
+        *([CONFIDENCE_BY_AGENCY.fill(by_agency)] if len(by_agency) > 1 else []),
+        CONFIDENCE_PER_AREA.fill([(r["item"].text, r["change"]) for r in result["items"]]),
+        CONFIDENCE_LOOKING_BACK.fill([(r["item"].text, r["looking_back"]) for r in result["items"]]),
     ]
+
+
+def confidence_figures(agencies, period, course=None, job_role=None):
+    """The confidence report's tables for a scope (what the API serves)."""
+    return confidence_tables(confidence(agencies, period, course, job_role))

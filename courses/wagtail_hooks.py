@@ -11,9 +11,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
 from cms.templatetags.site_menu_tags import HOOK as SITE_MENU_HOOK
-from courses import activities, progress, services
+from courses import activities, progress, reports, services
 from courses.models import Completion, Enrolment, LessonPage
 from courses.models.pages import PAGE_CONTEXT_HOOK
+from courses.reporting.tabs import ReportTab
 from courses.viewsets import LearningViewSetGroup
 
 register_snippet(LearningViewSetGroup)
@@ -108,6 +109,39 @@ class DeleteUsersBulkAction(DeleteBulkAction):
 
 # Registered after Wagtail's own delete action, which it replaces.
 hooks.register("register_bulk_action", DeleteUsersBulkAction, order=1)
+
+
+@hooks.register("register_report_tab")
+def training_report_tab():
+    return ReportTab(
+        "training",
+        "Training numbers",
+        "courses:report_training",
+        order=10,
+        tables=reports.training_tables,
+        declared=reports.TRAINING_TABLES,
+    )
+
+
+@hooks.register("register_report_tab")
+def confidence_report_tab():
+    return ReportTab(
+        "confidence",
+        "Confidence before and after",
+        "courses:report_confidence",
+        order=20,
+        tables=reports.confidence_figures,
+        declared=reports.CONFIDENCE_TABLES,
+        whole_months=True,
+        people=reports.surveyed_people,
+    )
+
+
+@hooks.register("register_report_tab")
+def agency_changes_report_tab():
+    return ReportTab(
+        "agency_changes", "Changes of agency", "courses:agency_changes", order=50, keep_filters=False
+    )
 
 
 @hooks.register(PAGE_CONTEXT_HOOK)

@@ -1,18 +1,20 @@
-"""The "what staff miss" report: part of the leads' Reports, scoped and filtered like
-the others. The page and its exports are drawn from the same tables."""
+"""The "what staff miss" report: a tab of the leads' Reports (registered in
+`quizzes.wagtail_hooks`), scoped and filtered like the others through the reporting layer.
+The page and its exports are drawn from the same tables."""
 
 from functools import partial
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from courses.decorators import report_view
+from courses.reporting.views import export, figures_scope, filter_context, period_problem
 from courses.reports import FEW_LEFT_OUT, few_left_out
-from courses.views.reports import export, figures_scope, filter_context, period_problem
 from quizzes import reports
 
 
 @report_view
-def quiz_insight(request):
+def quiz_insight(request: HttpRequest) -> HttpResponse:
     agencies, period, problem, course, job_role = figures_scope(request)
     if problem:
         return period_problem(request, "What staff miss", agencies, problem, course, job_role)
@@ -21,7 +23,7 @@ def quiz_insight(request):
     tables = reports.figures(agencies, period, course, job_role)
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
-        by_key = {key: (title, headings, rows) for key, title, headings, rows in tables}
+        by_key = {table.key: table for table in tables}
         key = request.GET.get("table") if request.GET.get("table") in by_key else "questions"
         scope = (agencies, period.label, period.slug, course, job_role)
         name = f"what-staff-miss-{key}"

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from courses.reporting.tables import Column, Table
 from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP
 from quizzes.marks import COLOURS
 from quizzes.models import Attempt, ColourMark, IndicatorMark, Question, Response
@@ -161,61 +162,96 @@ def by_agency(agencies, period, course=None, job_role=None):
     return result
 
 
+QUESTIONS = Table(
+    "questions",
+    "Questions, hardest first",
+    (
+        Column("question", "Question"),
+        Column("people", "People", type=int),
+        Column(
+            "facility",
+            "Facility index",
+            "The share who answered fully right (0 to 1).",
+            type=float,
+        ),
+        Column(
+            "discrimination",
+            "Discrimination index",
+            "Facility in the top 27% of scorers minus facility in the bottom 27%.",
+            type=float,
+        ),
+    ),
+    definition="The facility index is the share who answered fully right (0 to 1). The discrimination "
+    "index compares the top and bottom 27% of scorers: near 0 or negative means the question does "
+    "not separate people who know from people who do not.",
+    empty="No answers in this period.",
+)
+CATEGORIES = Table(
+    "categories",
+    "Indicator categories most often missed",
+    (
+        Column("category", "Indicator category"),
+        Column("people", "People", type=int),
+        Column("missed", "% of indicators not ticked", type=float),
+    ),
+    definition="How often real indicators of each kind were left unticked in “spot the indicators” "
+    "questions.",
+    empty="No answers in this period.",
+)
+TRAFFIC = Table(
+    "traffic",
+    "Traffic light: answers against the right colour, per age band",
+    (
+        Column("band", "Age band"),
+        Column("people", "People", type=int),
+        Column("correct", "Right colour"),
+        *(Column(colour, f"Answered {colour}", type=int) for colour in COLOURS),
+        Column("none", "No answer", type=int),
+    ),
+    definition="For traffic-light questions, how often each right colour was answered green, amber or "
+    "red, per age band. Age bands with fewer than 5 people are not broken down.",
+    empty="No answers in this period.",
+)
+AGENCIES = Table(
+    "agencies",
+    "Agencies side by side",
+    (
+        Column("agency", "Agency"),
+        Column("people", "People", type=int),
+        Column("facility", "Share of answers fully right", type=float),
+    ),
+    definition="One row per agency: people who took a quiz and the share of their answers that were "
+    "fully right.",
+    empty="No answers in this period.",
+)
+TABLES = (QUESTIONS, CATEGORIES, TRAFFIC, AGENCIES)
+
+
+def _traffic_rows(bands):
+    """A row per right colour in each age band; one row with no breakdown for a small band."""
+    for band in bands:
+        if band["suppressed"]:
+            yield {"band": band["band"], "people": band["people"], "correct": ""} | dict.fromkeys(
+                (*COLOURS, "none")
+            )
+            continue
+        for row in band["rows"]:
+            cells = dict(zip((*COLOURS, "none"), row["cells"], strict=True))
+            yield {
+                "band": band["band"],
+                "people": band["people"],
+                "correct": row["correct"].capitalize(),
+            } | cells
+
+
 def figures(agencies, period, course=None, job_role=None):
-    """Everything the page shows, as the tables the exports write: (key, title, headings,
-    rows), so the page and the spreadsheets hold the same rows in the same order."""
+    """Everything the page shows, as its tables: the page, the spreadsheets and the API hold
+    the same rows in the same order. Agencies side by side only when there are several."""
     tables = [
-        (
-            "questions",
-            "Questions, hardest first",
-            ["Question", "People", "Facility index", "Discrimination index"],
-            [
-                [r["question"], r["people"], r["facility"], r["discrimination"]]
-                for r in question_statistics(agencies, period, course, job_role)
-            ],
-        ),
-        (
-            "categories",
-            "Indicator categories most often missed",
-            ["Indicator category", "People", "% of indicators not ticked"],
-            [
-                [r["category"], r["people"], r["missed"]]
-                for r in missed_categories(agencies, period, course, job_role)
-            ],
-        ),
-        (
-            "traffic",
-            "Traffic light: answers against the right colour, per age band",
-            [
-                "Age band",
-                "People",
-                "Right colour",
-                "Answered green",
-                "Answered amber",
-                "Answered red",
-                "No answer",
-            ],
-            [
-                [band["band"], band["people"], correct, *cells]
-                for band in traffic_light_table(agencies, period, course, job_role)
-                for correct, cells in (
-                    [("", [None] * 4)]
-                    if band["suppressed"]
-                    else [(row["correct"].capitalize(), row["cells"]) for row in band["rows"]]
-                )
-            ],
-        ),
+        QUESTIONS.fill(question_statistics(agencies, period, course, job_role)),
+        CATEGORIES.fill(missed_categories(agencies, period, course, job_role)),
+        TRAFFIC.fill(_traffic_rows(traffic_light_table(agencies, period, course, job_role))),
     ]
     if agencies.count() > 1:
-        tables.append(
-            (
-                "agencies",
-                "Agencies side by side",
-                ["Agency", "People", "Share of answers fully right"],
-                [
-                    [r["agency"], r["people"], r["facility"]]
-                    for r in by_agency(agencies, period, course, job_role)
-                ],
-            )
-        )
+        tables.append(AGENCIES.fill(by_agency(agencies, period, course, job_role)))
     return tables

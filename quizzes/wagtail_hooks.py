@@ -4,7 +4,9 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 
 from courses import activities
+from courses.reporting.tabs import ReportTab
 from quizzes import admin_views, services
+from quizzes import reports as quiz_reports
 from quizzes.models import Quiz
 from quizzes.viewsets import QuizzesViewSetGroup
 
@@ -32,3 +34,18 @@ def quiz_listing_buttons(snippet, user, next_url=None):
         yield ListingButton("Reorder questions", reverse("quizzes_reorder", args=[snippet.pk]), priority=20)
         yield ListingButton("Import questions", reverse("quizzes_import", args=[snippet.pk]), priority=30)
         yield ListingButton("Export to Moodle XML", reverse("quizzes_export", args=[snippet.pk]), priority=40)
+
+
+@hooks.register("register_report_tab")
+def what_staff_miss_tab():
+    """The quiz figures join the leads' Reports (and the API) as a tab of their own."""
+    return ReportTab(
+        "what-staff-miss",
+        "What staff miss",
+        "quizzes:report_insight",
+        order=30,
+        tables=quiz_reports.figures,
+        declared=quiz_reports.TABLES,
+        whole_months=True,
+        people=quiz_reports.people,
+    )

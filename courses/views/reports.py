@@ -1,7 +1,8 @@
 """Reports for agency leads and the partnership manager: training numbers and confidence.
 
-Every figure comes from `courses.reports`, scoped by `courses.scoping.lead_agencies`: a
-lead sees her agencies only; anyone else gets 403."""
+Every figure comes from `courses.reports` as its tables, scoped by
+`courses.scoping.lead_agencies` (through `courses.reporting.views`): a lead sees her agencies
+only; anyone else gets 403."""
 
 from functools import partial
 
@@ -10,105 +11,23 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
+from wagtail.models import Site
 
-from cms.models import Agency
+from cms.models import PartnershipSettings
+from cms.pdf import render_pdf
 from courses import reports
-from courses.charts import confidence_chart
+from courses.charts import as_data_uri, confidence_chart
 from courses.decorators import report_view
-from courses.exports import download
-from courses.models import CoursePage, Enrolment, JobRole, LearnerProfile
+from courses.models import CoursePage, Enrolment, LearnerProfile, PartnershipManager
 from courses.progress import journeys
+from courses.reporting.views import export, figures_scope, filter_context, period_problem, report_scope
 from courses.scoping import require_report_viewer
-
-
-def report_scope(request, whole_months=False, default="this_quarter"):
-    """Who may see what, for which period, course and job role. `problem` says what to put
-    right in the period asked for (and `period` is then None)."""
-    agencies = require_report_viewer(request.user)
-    period, problem = reports.period_from(request.GET, whole_months=whole_months, default=default)
-    course = reports.course_from(request.GET.get("course"))
-    job_role = reports.job_role_from(request.GET.get("job_role"))
-    return agencies, period, problem, course, job_role
-
-
-def figures_scope(request):
-    """`report_scope` for confidence and quiz figures: whole months that have ended
-    (`reports.months_ended`), by default the last 12 of them. A lead opening the report
-    always sees figures, even in the first month of a quarter, when "This quarter" has none yet."""
-    agencies, period, problem, course, job_role = report_scope(
-        request, whole_months=True, default="last_12_months"
-    )
-    if period:
-        period, problem = reports.months_ended(period)
-    return agencies, period, problem, course, job_role
-
 
 STAFF_PER_PAGE = 50
 DUE_SHOWN = 200  # on the page; the download has everyone
-PERIOD_CHOICES = [
-    ("this_quarter", "This quarter"),
-    ("last_quarter", "Last quarter"),
-    ("this_year", "This year"),
-    ("last_12_months", "The last 12 whole months"),
-    ("custom", "Custom dates"),
-]
-
-
-def filter_context(request, period, problem, course, job_role, field=None):
-    """The filters' choices and values; a problem is linked to `field`, or to the period."""
-    return {
-        "period_choices": PERIOD_CHOICES,
-        "period": period,
-        "chosen_period": request.GET.get("period") or (period.choice if period else ""),
-        # The error summary (base.html) links a wrong date to the first date box.
-        "problems": [(problem, field or ("from" if request.GET.get("period") == "custom" else "period"))]
-        if problem
-        else [],
-        "course": course,
-        "job_role": job_role,
-        "courses": CoursePage.objects.live().order_by("path"),
-        "job_roles": JobRole.choices,
-        "params": request.GET,
-        "query": request.GET.urlencode(),
-    }
-
-
-def period_problem(request, title, agencies, problem, course, job_role, field=None):
-    """The report's filters again with what to put right: 400, and no figures for a period
-    (or filters) that cannot be reported (a page, an export and the board summary alike)."""
-    context = filter_context(request, None, problem, course, job_role, field)
-    return render(
-        request,
-        "courses/reports/period_problem.html",
-        {"title": title, "agencies": agencies, **context},
-        status=400,
-    )
-
-
-def export(
-    kind, report, name, tables, agencies, period_label, period_slug, course=None, job_role=None, note=""
-):
-    """A download that names its report, agencies, period, filters and the day it was made,
-    in its first rows and in its file name (training-numbers_housing_2026-q4_made-2026-11-30),
-    and the period's note when its figures stop sooner than asked."""
-    today = timezone.localdate()
-    listed = list(agencies.order_by("sort_order", "name"))
-    codes = [agency.code for agency in listed]
-    if len(codes) > 1 and len(codes) == Agency.objects.count():
-        codes = ["all-agencies"]
-    about = [
-        ["Report", report],
-        ["Agencies", ", ".join(agency.name for agency in listed)],
-        ["Period", period_label],
-        *([["Note", note]] if note else []),
-        ["Course", course.title if course else "All courses"],
-        ["Job role", JobRole(job_role).label if job_role else "All job roles"],
-        ["Made on", reports.british(today)],
-    ]
-    filename = f"{name}_{'-'.join(codes)}_{period_slug}_made-{today:%Y-%m-%d}"
-    return download(tables, about, filename, kind)
 
 
 @report_view
@@ -118,6 +37,7 @@ def training(request):
         return period_problem(request, "Training numbers", agencies, problem, course, job_role)
     within = int(request.GET["due"]) if request.GET.get("due") in ("30", "60", "90") else 90
     due = reports.due_refreshers(agencies, within=within, job_role=job_role)
+    due_title = f"Overdue or due within {within} days"
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     exporting = kind in ("csv", "xlsx")
     if exporting:  # the staff and refresher lists need none of the figures below
@@ -126,40 +46,48 @@ def training(request):
             staff = reports.attach_completions(
                 list(reports.staff_list(agencies, job_role)), agencies, period, course
             )
-            tables = [("Your staff", reports.STAFF_COLUMNS, reports.staff_rows(staff))]
+            tables = [reports.STAFF.fill(staff)]
             return export(kind, "Training numbers: your staff", "staff", tables, *scope)
         if table == "refreshers":  # due from today, whatever the period
-            title = f"Overdue or due within {within} days"
-            tables = [(title, reports.REFRESHER_COLUMNS, reports.refresher_rows(due))]
-            due_by = (f"{title} of {reports.british(timezone.localdate())}", f"due-within-{within}-days")
+            tables = [reports.REFRESHERS.fill(due, title=due_title)]
+            due_by = (f"{due_title} of {reports.british(timezone.localdate())}", f"due-within-{within}-days")
             return export(
                 kind, "Due a refresher", "refreshers-due", tables, agencies, *due_by, job_role=job_role
             )
     numbers = reports.training_numbers(agencies, period, course, job_role)
     refreshers = reports.refresher_counts(agencies, job_role=job_role)
+    tables = reports.summary_tables(numbers, refreshers)
     if exporting:
-        tables = reports.summary_tables(numbers, refreshers)
         return export(kind, "Training numbers", "training-numbers", tables, *scope)
     staff_page = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE).get_page(
         request.GET.get("page")
     )
     reports.attach_completions(staff_page.object_list, agencies, period, course)
+    due_shown = due[:DUE_SHOWN]
+    staff_count = staff_page.paginator.count
+    by_key = {table.key: table for table in tables}
     return render(
         request,
         "courses/reports/training.html",
         {
             "agencies": agencies,
-            "numbers": numbers,
-            "headlines": reports.headlines(numbers),
-            "agency_columns": reports.AGENCY_COLUMNS,
-            "agency_definition": reports.AGENCY_DEFINITION,
-            "due": due[:DUE_SHOWN],
-            "due_shown": DUE_SHOWN,
+            "tables": by_key,
+            "listed": [by_key["per_month"], by_key["by_course"], by_key["by_job_role"]],
+            "due": reports.REFRESHERS.fill(
+                due_shown, title=due_title, empty=f"No one is due a refresher within {within} days."
+            ),
+            "due_caption": f"{due_title}, soonest first"
+            + (f" (the first {DUE_SHOWN}: the download has everyone)" if len(due_shown) == DUE_SHOWN else ""),
             "within": within,
             "refreshers": refreshers,
-            "refresher_columns": reports.REFRESHER_COLUMNS,
             "staff": staff_page,
-            "staff_columns": reports.STAFF_COLUMNS,
+            "staff_table": reports.STAFF.fill(staff_page.object_list),
+            "staff_caption": f"{staff_count} member{pluralize(staff_count)} of staff"
+            + (
+                f", page {staff_page.number} of {staff_page.paginator.num_pages}"
+                if staff_page.paginator.num_pages > 1
+                else ""
+            ),
             **filter_context(request, period, problem, course, job_role),
         },
     )
@@ -196,17 +124,9 @@ def confidence(request):
             request, "Confidence before and after", agencies, reports.FEW_LEFT_OUT, course, job_role, "course"
         )
     result = reports.confidence(agencies, period, course, job_role)
-    sections = reports.confidence_sections(result)
+    tables = reports.confidence_tables(result)
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
-        tables = [
-            (
-                section["title"],
-                [section["name_heading"], *section["columns"]],
-                [[name, *comparison.published()] for name, comparison in section["rows"]],
-            )
-            for section in sections
-        ]
         scope = (agencies, period.label, period.slug, course, job_role)
         return export(kind, "Confidence before and after", "confidence", tables, *scope, note=period.note)
     return render(
@@ -215,7 +135,7 @@ def confidence(request):
         {
             "agencies": agencies,
             "result": result,
-            "sections": sections,
+            "tables": tables,
             "chart": confidence_chart(result["items"]),
             **filter_context(request, period, problem, course, job_role),
         },
@@ -224,14 +144,8 @@ def confidence(request):
 
 @report_view
 def board_summary(request):
-    """The partnership board's quarterly summary as a PDF: every agency side by side."""
-    from wagtail.models import Site
-
-    from cms.models import PartnershipSettings
-    from cms.pdf import render_pdf
-    from courses.charts import as_data_uri
-    from courses.models import PartnershipManager
-
+    """The partnership board's quarterly summary as a PDF: every agency side by side, in the
+    tables of the training numbers and confidence pages."""
     if not PartnershipManager.objects.filter(user=request.user).exists():
         raise PermissionDenied("The board summary is for the partnership manager.")
     agencies, period, problem, course, job_role = report_scope(request, whole_months=True)
@@ -246,13 +160,14 @@ def board_summary(request):
         {
             "partnership": PartnershipSettings.for_site(site).name if site else "",
             "period": period,
-            "numbers": numbers,
-            "headlines": reports.headlines(numbers),
-            "agency_columns": reports.AGENCY_COLUMNS,
-            "agency_definition": reports.AGENCY_DEFINITION,
+            "headlines": reports.HEADLINE_TABLE.fill(reports.headlines(numbers)),
+            "agencies": reports.agency_table(numbers),
             "ended": ended,
             "not_yet": not_yet,
             "overall": overall,
+            "confidence": {table.key: table for table in reports.confidence_tables(overall)}
+            if overall
+            else {},
             "chart": as_data_uri(confidence_chart(overall["items"])) if overall else None,
             "made_on": timezone.localdate(),
         },

@@ -120,11 +120,21 @@ def test_every_headline_figure_comes_with_its_definition(client):
     assert body["all_agencies"]["agency"] == "All agencies"
 
 
-def test_the_openapi_schema_describes_both_endpoints(client):
+def test_the_openapi_schema_describes_every_endpoint(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/api/v1/training-numbers", "/api/v1/confidence"}
+    tabs = ["training", "confidence", "what-staff-miss"]
+    assert set(schema["paths"]) == {
+        "/api/v1/training-numbers",
+        "/api/v1/confidence",
+        *(f"/api/v1/reports/{tab}" for tab in tabs),
+    }
     assert "BearerTokenAuth" in schema["components"]["securitySchemes"]
+    # Each table's rows are described by its declared columns: headings as titles, definitions.
+    rows = schema["components"]["schemas"]["TrainingAgenciesRow"]["properties"]
+    assert [rows[column.key]["title"] for column in reports.AGENCIES.columns] == reports.AGENCY_COLUMNS
+    p_value = schema["components"]["schemas"]["ConfidenceAgenciesRow"]["properties"]["p"]
+    assert "Wilcoxon" in p_value["description"]
 
 
 def test_a_lead_makes_and_revokes_a_token_on_her_profile(client):

@@ -1,0 +1,116 @@
+"""Report tables: declared once with their columns, filled with rows for a scope, and then
+rendered, exported and served from the same object."""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from courses.statistics import FEWER_THAN_FIVE
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a report table. `value` reads its cell from whatever a row is made from
+    (by default the item `key` of a dict); `type` is what its figures are (int, float or str),
+    any of which may be withheld as "fewer than 5" or missing (None or "")."""
+
+    key: str
+    heading: str
+    definition: str = ""
+    type: type = str
+    value: Callable[[Any], Any] | None = None
+    link: Callable[[Any], str] | None = None  # the page links the cell there
+    unit: str = ""  # after a figure on the page, e.g. "%"
+    empty: str = "–"  # on the page for a missing figure
+
+    def read(self, item: Any) -> Any:
+        return self.value(item) if self.value else item[self.key]
+
+
+@dataclass(frozen=True)
+class Row:
+    values: tuple
+    links: tuple = ()
+
+
+class Cell(NamedTuple):
+    """A cell as the page shows it."""
+
+    value: Any
+    missing: bool
+    header: bool = False
+    link: str = ""
+    unit: str = ""
+    empty: str = "–"
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A report table: declared once with its columns (no rows), then `fill`ed for a scope.
+
+    `definition` says what the table counts; `empty` is what the page says when there are no
+    rows. `footer` rows (totals) follow the rows everywhere. With `row_headers` the first cell
+    of each row is its heading on the page."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    definition: str = ""
+    empty: str = "None."
+    row_headers: bool = True
+    rows: tuple[Row, ...] = ()
+    footer: tuple[Row, ...] = ()
+
+    def fill(self, items: Iterable[Any], footer: Iterable[Any] = (), **changes: Any) -> "Table":
+        """This table with a row for each item (and each footer item), in column order."""
+        return replace(self, rows=self._rows(items), footer=self._rows(footer), **changes)
+
+    def _rows(self, items: Iterable[Any]) -> tuple[Row, ...]:
+        linked = [column for column in self.columns if column.link]
+        return tuple(
+            Row(
+                tuple(column.read(item) for column in self.columns),
+                tuple(column.link(item) if column.link else "" for column in self.columns) if linked else (),
+            )
+            for item in items
+        )
+
+    @property
+    def headings(self) -> list[str]:
+        return [column.heading for column in self.columns]
+
+    def lines(self) -> list[list[Any]]:
+        """The rows and then the footer, as plain values in column order (for the downloads)."""
+        return [list(row.values) for row in (*self.rows, *self.footer)]
+
+    def api_records(self, rows: Sequence[Row] | None = None) -> list[dict[str, Any]]:
+        """The rows as the API serves them: one object per row, keyed by column, "" as null."""
+        return [
+            {
+                column.key: None if value == "" else value
+                for column, value in zip(self.columns, row.values, strict=True)
+            }
+            for row in (self.rows if rows is None else rows)
+        ]
+
+    @cached_property
+    def page_rows(self) -> list[list[Cell]]:
+        return [self._cells(row) for row in self.rows]
+
+    @cached_property
+    def page_footer(self) -> list[list[Cell]]:
+        return [self._cells(row, footer=True) for row in self.footer]
+
+    def _cells(self, row: Row, footer: bool = False) -> list[Cell]:
+        links = row.links or ("",) * len(row.values)
+        cells = []
+        for position, (column, value, link) in enumerate(zip(self.columns, row.values, links, strict=True)):
+            header = position == 0 and (footer or self.row_headers)
+            cells.append(Cell(value, value in (None, ""), header, link, column.unit, column.empty))
+        figures = row.values[1:]
+        if len(figures) > 1 and all(value == FEWER_THAN_FIVE for value in figures):
+            # A group withheld whole: one cell says so instead of a row of "fewer than 5".
+            return [cells[0], Cell(f"{FEWER_THAN_FIVE} people", False, colspan=len(figures))]
+        return cells
