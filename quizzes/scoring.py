@@ -1,6 +1,7 @@
 """Marking and feedback: plain functions of a question snapshot (what counted as right when
 the attempt started) and the learner's answer. Each kind marks its own questions
-(`Kind.mark`, in `quizzes/kinds/`); this module holds what every kind shares.
+(`Kind.mark`, in `quizzes/kinds/`, with `Marked`, `whole` and `ticks` from
+`quizzes.kinds.base`); this module marks any snapshot through its kind.
 
 Marking returns a `Marked`: the fraction of the question's points earned (0 to 1) and one
 line of feedback per part, so the result page can say what was right and why.
@@ -8,36 +9,12 @@ line of feedback per part, so the result page can say what was right and why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from fractions import Fraction
+from collections.abc import Iterable
 
 from quizzes import kinds
+from quizzes.kinds.base import Marked, ticks, whole
 
-
-@dataclass
-class Marked:
-    score: Fraction
-    parts: list = field(default_factory=list)
-
-    @property
-    def right(self) -> bool:
-        return self.score == 1
-
-
-def whole(is_right: bool) -> Fraction:
-    """All or nothing."""
-    return Fraction(1 if is_right else 0)
-
-
-def ticks(items: list[dict], chosen: set, is_correct: Callable[[dict], bool]) -> Fraction:
-    """Fair partial credit: each right tick earns a share, each wrong tick costs one."""
-    correct_ids = {item["id"] for item in items if is_correct(item)}
-    right = len(chosen & correct_ids)
-    wrong = len(chosen - correct_ids)
-    if not correct_ids:
-        return whole(not chosen)
-    return max(Fraction(0), Fraction(right - wrong, len(correct_ids)))
+__all__ = ["Marked", "mark", "model_answer", "quiz_percentage", "ticks", "whole"]
 
 
 def _kind(snapshot: dict):

@@ -6,7 +6,6 @@ from collections import defaultdict
 from django.db.models import prefetch_related_objects
 
 from quizzes import kinds
-from quizzes.models import Question
 
 
 def load_questions(quiz):
@@ -14,9 +13,7 @@ def load_questions(quiz):
     into subclasses (one query per type present); what a kind's snapshot reads through its
     own relations (a traffic-light question's behaviour) is then loaded for all its questions."""
     questions = list(
-        Question.objects.filter(quiz=quiz)
-        .select_related("vignette", "chapter", "image")
-        .order_by("sort_order", "pk")
+        quiz.questions.select_related("vignette", "chapter", "image").order_by("sort_order", "pk")
     )
     by_kind = defaultdict(list)
     for question in questions:

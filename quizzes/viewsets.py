@@ -89,8 +89,9 @@ class QuizzesViewSetGroup(SnippetViewSetGroup):
     menu_name = "quizzes"
 
     def __init__(self):
-        # The kinds are read when the group is registered, not when this module is imported:
-        # kind modules import `question_viewset` from here.
-        kind_viewsets = tuple(kind.viewset() for kind in kinds.all_kinds())
+        # The kinds are read when the group is registered, once every app is loaded.
+        kind_viewsets = tuple(
+            kind.viewset() or question_viewset(kind.model, kind.icon) for kind in kinds.all_kinds()
+        )
         self.items = (QuizViewSet, VignetteViewSet, *kind_viewsets, BandSetViewSet, BehaviourViewSet)
         super().__init__()

@@ -17,3 +17,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.quizzes.fake_kind"]  # noqa: F405 (a throwaway question kind)

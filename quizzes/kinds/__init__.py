@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import TYPE_CHECKING
 
 from django.utils.module_loading import autodiscover_modules
 
-if TYPE_CHECKING:
-    from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind
 
 _kinds: dict[str, Kind] = {}
 _loaded = False

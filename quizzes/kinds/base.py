@@ -11,15 +11,40 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from xml.etree.ElementTree import Element
 
 from django.db import models
 from django.http import QueryDict
 
-from quizzes.models import Question
-from quizzes.scoring import Marked
-from quizzes.viewsets import question_viewset
+
+@dataclass
+class Marked:
+    """A marked answer: the fraction of the question's points earned (0 to 1) and one line
+    of feedback per part, so the result page can say what was right and why."""
+
+    score: Fraction
+    parts: list = field(default_factory=list)
+
+    @property
+    def right(self) -> bool:
+        return self.score == 1
+
+
+def whole(is_right: bool) -> Fraction:
+    """All or nothing."""
+    return Fraction(1 if is_right else 0)
+
+
+def ticks(items: list[dict], chosen: set, is_correct: Callable[[dict], bool]) -> Fraction:
+    """Fair partial credit: each right tick earns a share, each wrong tick costs one."""
+    correct_ids = {item["id"] for item in items if is_correct(item)}
+    right = len(chosen & correct_ids)
+    wrong = len(chosen - correct_ids)
+    if not correct_ids:
+        return whole(not chosen)
+    return max(Fraction(0), Fraction(right - wrong, len(correct_ids)))
 
 
 @dataclass
@@ -35,7 +60,11 @@ class BuildContext:
 
 
 class Kind:
-    model: type[Question]
+    """The base of every kind. This module imports nothing of the app's own, so the
+    registry, the models and the generic code can all import it without a cycle; a
+    question is a `quizzes.models.Question` subclass, annotated here as a model."""
+
+    model: type[models.Model]
     icon = "help"
     menu_order = 100  # where the admin menu lists the kind
     data_fields: frozenset[str] = frozenset()  # the kind's own fields in question data
@@ -73,7 +102,7 @@ class Kind:
                 parts[part.question_id].append(part)
         return parts
 
-    def snapshot(self, question: Question, parts: list) -> dict:
+    def snapshot(self, question: models.Model, parts: list) -> dict:
         """The kind's own part of the snapshot: what the learner is shown and what counts as right."""
         return {}
 
@@ -103,21 +132,22 @@ class Kind:
         return []
 
     def viewset(self):
-        """The admin screens for this kind."""
-        return question_viewset(self.model, self.icon)
+        """The admin screens for this kind: a SnippetViewSet class, or None for the standard
+        one (`quizzes.viewsets.question_viewset`: listed by quiz and position)."""
+        return None
 
     # -- data: check, build, export, import ---------------------------------------------
 
     def check(self, data: dict, where: str, bands: dict | None) -> None:
         """Raise `QuestionDataError` for anything wrong in the kind's own fields."""
 
-    def build(self, question: Question, data: dict, context: BuildContext) -> None:
+    def build(self, question: models.Model, data: dict, context: BuildContext) -> None:
         """Set the kind's fields and parts on an unsaved (or existing) question."""
 
-    def after_save(self, question: Question, data: dict, context: BuildContext) -> None:
+    def after_save(self, question: models.Model, data: dict, context: BuildContext) -> None:
         """Set what needs the question saved first (many-to-many links)."""
 
-    def to_data(self, question: Question, parts: list) -> dict:
+    def to_data(self, question: models.Model, parts: list) -> dict:
         """The kind's own fields as plain data (the inverse of `build`)."""
         return {}
 

@@ -10,9 +10,8 @@ from quizzes.interchange.moodle_xml import text_of, write_pairs
 from quizzes.interchange.plan import ImportError_, plain_text
 from quizzes.interchange.validate import check_list, check_text
 from quizzes.kinds import register
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, Marked
 from quizzes.models import MatchingQuestion, MatchPair
-from quizzes.scoring import Marked
 
 NO_ANSWER = "No answer"
 

@@ -4,9 +4,9 @@ and each wrong tick costs one. Its options, admin and interchange are single cho
 from quizzes.answers import read_ids
 from quizzes.interchange.data import QuestionDataError
 from quizzes.kinds import register
+from quizzes.kinds.base import Marked, ticks
 from quizzes.kinds.single_choice import SingleChoiceKind
 from quizzes.models import MultipleResponseQuestion
-from quizzes.scoring import Marked, ticks
 
 
 @register

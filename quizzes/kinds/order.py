@@ -9,9 +9,8 @@ from quizzes.answers import AnswerError, IncompleteAnswer, keyed, read_int
 from quizzes.interchange.moodle_xml import write_pairs
 from quizzes.interchange.validate import check_list, check_text
 from quizzes.kinds import register
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, Marked
 from quizzes.models import OrderQuestion, OrderStep
-from quizzes.scoring import Marked
 
 
 @register

@@ -9,9 +9,8 @@ from quizzes.interchange.moodle_xml import answers_of, text_of, write_choices
 from quizzes.interchange.plan import ImportError_
 from quizzes.interchange.validate import check_list, check_text
 from quizzes.kinds import register
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, Marked, whole
 from quizzes.models import Option, SingleChoiceQuestion
-from quizzes.scoring import Marked, whole
 
 
 def read_moodle_multichoice(element, data, plan, name):

@@ -10,9 +10,8 @@ from quizzes.interchange.data import QuestionDataError
 from quizzes.interchange.moodle_xml import write_choices
 from quizzes.interchange.validate import CATEGORIES, check_list, check_text
 from quizzes.kinds import register
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, Marked, ticks
 from quizzes.models import Observation, SpotIndicatorsQuestion
-from quizzes.scoring import Marked, ticks
 
 
 @register

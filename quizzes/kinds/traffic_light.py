@@ -11,10 +11,9 @@ from quizzes.interchange.data import QuestionDataError
 from quizzes.interchange.moodle_xml import write_choices
 from quizzes.interchange.validate import check_text
 from quizzes.kinds import register
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, Marked, whole
 from quizzes.models import Behaviour, TrafficLightQuestion
 from quizzes.models.bands import COLOUR_MEANING, Colour
-from quizzes.scoring import Marked, whole
 
 COLOUR_LABELS = dict(Colour.choices)
 NO_ANSWER = "No answer"

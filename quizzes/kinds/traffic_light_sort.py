@@ -10,7 +10,7 @@ from quizzes.interchange.data import QuestionDataError
 from quizzes.interchange.moodle_xml import write_pairs
 from quizzes.interchange.validate import check_list
 from quizzes.kinds import register
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, Marked
 from quizzes.kinds.traffic_light import (
     COLOUR_LABELS,
     NO_ANSWER,
@@ -20,7 +20,6 @@ from quizzes.kinds.traffic_light import (
     read_colour,
 )
 from quizzes.models import Behaviour, TrafficLightSortQuestion
-from quizzes.scoring import Marked
 
 
 @register

@@ -6,9 +6,8 @@ from quizzes.answers import AnswerError
 from quizzes.interchange.data import QuestionDataError
 from quizzes.interchange.moodle_xml import answers_of
 from quizzes.kinds import register
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, Marked, whole
 from quizzes.models import TrueFalseQuestion
-from quizzes.scoring import Marked, whole
 
 
 def read_moodle_truefalse(element, data, plan, name):

@@ -18,6 +18,9 @@ class Colour(models.TextChoices):
     RED = "red", "Red"
 
 
+# Never colour alone: each colour is shown with its word and this shape.
+COLOUR_SHAPE = {Colour.GREEN: "●", Colour.AMBER: "▲", Colour.RED: "■"}
+
 COLOUR_MEANING = {
     Colour.GREEN: "Healthy and expected: reinforce and give information.",
     Colour.AMBER: "Outside healthy behaviour: notice, gather information and support.",

@@ -4,6 +4,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
+from quizzes.snapshots import quiz_snapshots
+
 
 class Quiz(PreviewableMixin, index.Indexed, models.Model):
     """A course's scenario quiz: passing it is one of the course's required activities."""
@@ -57,8 +59,6 @@ class Quiz(PreviewableMixin, index.Indexed, models.Model):
         return "quizzes/preview.html"
 
     def get_preview_context(self, request, mode_name):
-        from quizzes.snapshots import quiz_snapshots
-
         return {"quiz": self, "questions": quiz_snapshots(self)}
 
 

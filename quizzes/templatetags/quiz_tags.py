@@ -1,6 +1,7 @@
 from django import template
 
 from quizzes import kinds
+from quizzes.models.bands import COLOUR_SHAPE
 
 register = template.Library()
 
@@ -29,3 +30,9 @@ def question_template(snapshot):
 def feedback_template(snapshot):
     """The template that explains a marked question of this snapshot's kind."""
     return kinds.get(snapshot["type"]).feedback_template
+
+
+@register.filter
+def colour_shape(colour):
+    """The shape shown with a traffic-light colour's word ("–" for none)."""
+    return COLOUR_SHAPE.get(colour, "–")
