@@ -4,7 +4,7 @@ share this, so they always agree."""
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -123,7 +123,9 @@ class Journey:
         return None
 
 
-def journeys(user, courses, lessons=None, agencies=None):
+def journeys(
+    user, courses: Iterable[CoursePage], lessons: Iterable[LessonPage] | None = None, agencies=None
+) -> dict[int, Journey]:
     """{course id: Journey} for `user` on each of `courses`; `lessons` may be passed in when
     the caller has them already. With `agencies` (a lead's view), only the enrolments and
     completions made in those agencies count."""
@@ -198,7 +200,9 @@ def journeys(user, courses, lessons=None, agencies=None):
     return result
 
 
-def learner_journeys(user, courses, lessons=None):
+def learner_journeys(
+    user, courses: Iterable[CoursePage], lessons: Iterable[LessonPage] | None = None
+) -> dict[int, Journey]:
     """`journeys` as the learner herself sees them, first completing any course whose
     requirements are all met but which has no completion. Before an activity and its
     completion shared one transaction, a crash between the two left such enrolments behind;
@@ -211,7 +215,7 @@ def learner_journeys(user, courses, lessons=None):
     return result
 
 
-def confidence_change(by_phase):
+def confidence_change(by_phase: dict[str, dict[int, int]]) -> ConfidenceChange | None:
     """Median before and after across the items answered in both, and how many rose."""
     before, after = by_phase.get("before", {}), by_phase.get("after", {})
     paired = [item for item in before if item in after]
@@ -225,11 +229,11 @@ def confidence_change(by_phase):
     )
 
 
-def course_status(user, course, lessons):
+def course_status(user, course: CoursePage, lessons: Iterable[LessonPage]) -> Journey:
     return learner_journeys(user, [course], lessons)[course.pk]
 
 
-def lesson_status(user, course, lesson):
+def lesson_status(user, course: CoursePage, lesson: LessonPage) -> dict:
     journey = course_status(user, course, course.lessons)
     position = next((i for i, item in enumerate(journey.lessons) if item.pk == lesson.pk), 0)
     return {

@@ -10,20 +10,24 @@ transaction: a crash between them leaves neither, never a finished course that c
 no longer be completed.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.models import Agency
 from courses import activities
 from courses.models import (
     AgencyChangeRequest,
     Completion,
+    CoursePage,
     Enrolment,
     JobRole,
     LearnerProfile,
     LessonPage,
     LessonProgress,
+    SurveyItem,
     SurveyResponse,
     SurveySubmission,
 )
@@ -70,17 +74,17 @@ AFTER_SURVEY = activities.Activity(
 # -- enrolment -----------------------------------------------------------------------------
 
 
-def current_enrolment(user, course):
+def current_enrolment(user, course: CoursePage) -> Enrolment | None:
     """The learner's latest enrolment on `course`, or None."""
     return Enrolment.objects.filter(learner=user, course=course).order_by("-cycle").first()
 
 
-def refresher_due(completion, today=None):
+def refresher_due(completion: Completion | None, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return completion is not None and today >= completion.expires_on - REFRESHER_WINDOW
 
 
-def enrol(user, course):
+def enrol(user, course: CoursePage) -> Enrolment:
     """Start the course, or return the enrolment already open. A new cycle starts only when
     the last completion is within its refresher window."""
     latest = current_enrolment(user, course)
@@ -104,7 +108,7 @@ def enrol(user, course):
         return Enrolment.objects.get(learner=user, course=course, completed_at__isnull=True)
 
 
-def other_activities_done(enrolment):
+def other_activities_done(enrolment: Enrolment) -> bool:
     """True when everything the course requires, except the activities that come last, is done."""
     return all(
         activities.get(code).is_done(enrolment)
@@ -113,7 +117,7 @@ def other_activities_done(enrolment):
     )
 
 
-def complete_lesson(enrolment, lesson):
+def complete_lesson(enrolment: Enrolment, lesson: LessonPage) -> LessonProgress | None:
     if enrolment.completed_at is not None:
         return None
     if lesson.get_parent().pk != enrolment.course_id:
@@ -134,7 +138,7 @@ def _needs_before_survey(enrolment):
     )
 
 
-def submit_survey(enrolment, phase, ratings):
+def submit_survey(enrolment: Enrolment, phase: str, ratings: Iterable[tuple[SurveyItem, str, int]]) -> bool:
     """Store one survey (`ratings`: (item, phase, rating) triples) exactly once.
 
     Returns False if this survey was already submitted (a second tab or a retry)."""
@@ -165,11 +169,11 @@ def submit_survey(enrolment, phase, ratings):
 # -- completion ----------------------------------------------------------------------------
 
 
-def rule_met(enrolment):
+def rule_met(enrolment: Enrolment) -> bool:
     return all(activities.get(code).is_done(enrolment) for code in enrolment.course.required_activities)
 
 
-def lock(enrolment):
+def lock(enrolment: Enrolment) -> Enrolment:
     """The enrolment, re-read and locked until the caller's transaction ends.
 
     Every write of an activity takes this lock first, so writes to one enrolment queue
@@ -182,7 +186,9 @@ def lock(enrolment):
     )
 
 
-def try_complete(enrolment, quiz_score=None, now=None):
+def try_complete(
+    enrolment: Enrolment, quiz_score: float | None = None, now: datetime | None = None
+) -> Completion | None:
     """Record the completion if the course's rule is met; return it (or None).
 
     An activity that may finish the course calls this inside the transaction that writes
@@ -233,7 +239,9 @@ def try_complete(enrolment, quiz_score=None, now=None):
 # -- a change of agency ----------------------------------------------------------------------
 
 
-def request_agency_change(user, agency, job_role, job_role_other=""):
+def request_agency_change(
+    user, agency: Agency, job_role: str, job_role_other: str = ""
+) -> AgencyChangeRequest:
     """Ask to move to `agency` (with the job role there), replacing any request still waiting.
     The profile is unchanged until a lead of `agency` or an administrator approves."""
     job_role_other = job_role_other if job_role == JobRole.OTHER else ""
@@ -253,13 +261,13 @@ def request_agency_change(user, agency, job_role, job_role_other=""):
         )
 
 
-def withdraw_agency_change(user):
+def withdraw_agency_change(user) -> None:
     AgencyChangeRequest.objects.filter(learner=user, status=AgencyChangeRequest.Status.PENDING).update(
         status=AgencyChangeRequest.Status.WITHDRAWN, decided_at=timezone.now()
     )
 
 
-def decide_agency_change(change, approve, by):
+def decide_agency_change(change: AgencyChangeRequest, approve: bool, by) -> AgencyChangeRequest:
     """Approve or decline a waiting request. Approval moves the profile: records made from
     now on count for the new agency; enrolments and completions already made keep theirs."""
     status = AgencyChangeRequest.Status

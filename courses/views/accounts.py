@@ -15,11 +15,13 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
+from wagtail.models import APIToken
 
 from cms.validators import refuse_direction_controls
 from courses import services
 from courses.forms import ProfileForm, RegistrationForm
 from courses.models import AgencyChangeRequest, LearnerProfile, PendingRegistration
+from courses.scoping import require_report_viewer
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -266,10 +268,6 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     """Leads make and revoke tokens for the reports API; the key is shown once."""
-    from wagtail.models import APIToken
-
-    from courses.scoping import require_report_viewer
-
     require_report_viewer(request.user)
     new_key = None
     problems = []
