@@ -65,9 +65,9 @@ class CertificateFilterSet(WagtailFilterSet):
         if value == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         standing = queryset.filter(revoked_at__isnull=True)
-        return standing.filter(expires_on__lt=today) if value == "expired" else standing.exclude(
-            expires_on__lt=today
-        )
+        if value == "expired":
+            return standing.filter(expires_on__lt=today)
+        return standing.exclude(expires_on__lt=today)
 
 
 class CertificateIndexView(IndexView):
@@ -98,7 +98,9 @@ class CertificateIndexView(IndexView):
         query = self.search_query.strip()[:100]
         code = codes.normalise(query)
         matches = Q(holder_name__icontains=query) | Q(course_title__icontains=query)
-        return queryset.filter(matches | Q(code=code) if code else matches)
+        if code:
+            matches |= Q(code=code)
+        return queryset.filter(matches)
 
 
 class CertificateDetailView(InspectView):
