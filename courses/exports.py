@@ -4,6 +4,8 @@ apostrophe, so Excel shows it as text instead of running it."""
 
 import csv
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -11,13 +13,15 @@ from openpyxl import Workbook
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(DANGEROUS_STARTS):
         return "'" + value
     return value
 
 
-def download(tables, about, filename, kind):
+def download(
+    tables: Sequence[tuple[str, list[str], list[list[Any]]]], about: list[list[Any]], filename: str, kind: str
+) -> HttpResponse:
     """A spreadsheet that says what it is: the `about` block of (label, value) rows (report,
     agencies, period, filters, date made) first, then each (title, headings, rows) table under
     its title, a blank row between. `rows` hold plain values in the order of `headings`."""

@@ -3,8 +3,10 @@ the pages and the exports share, so they cannot disagree. Every function takes t
 the viewer may see (from `courses.scoping`) and a period."""
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -17,6 +19,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
 )
 from django.db.models.functions import TruncMonth
@@ -45,7 +48,7 @@ class Period:
     note: str = field(default="", compare=False)  # beside figures that stop sooner than asked
 
     @property
-    def bounds(self):
+    def bounds(self) -> tuple[datetime, datetime]:
         zone = timezone.get_current_timezone()
         return (
             timezone.make_aware(datetime.combine(self.start, time.min), zone),
@@ -53,18 +56,18 @@ class Period:
         )
 
     @property
-    def label(self):
+    def label(self) -> str:
         return f"{british(self.start)} to {british(self.end)}"
 
     @property
-    def months(self):
+    def months(self) -> int | None:
         """How many whole calendar months the period is, or None if it starts or ends mid-month."""
         if self.start.day != 1 or (self.end + timedelta(days=1)).day != 1:
             return None
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
 
     @property
-    def slug(self):
+    def slug(self) -> str:
         """The period in a file name: 2026-11, 2026-q4, 2026, or the two dates."""
         if self.months == 1:
             return f"{self.start:%Y-%m}"
@@ -75,7 +78,7 @@ class Period:
         return f"{self.start:%Y-%m-%d}-to-{self.end:%Y-%m-%d}"
 
 
-def british(day):
+def british(day: date) -> str:
     """21 November 2026."""
     return f"{day.day} {day:%B %Y}"
 
@@ -108,7 +111,9 @@ FEW_LEFT_OUT = (
 )
 
 
-def few_left_out(count, course=None, job_role=None):
+def few_left_out(
+    count: Callable[..., int], course: CoursePage | None = None, job_role: str | None = None
+) -> bool:
     """Whether the course or job role chosen leaves out 1 to 4 people: figures for "all job
     roles" minus those for one job role (or all courses minus one) would be figures about them,
     however small-number protection treats each. `count(course, job_role)` counts whom the
@@ -120,7 +125,7 @@ def few_left_out(count, course=None, job_role=None):
     return any(0 < count(*filters) - shown < SMALL_GROUP for filters in wider)
 
 
-def course_from(value):
+def course_from(value: object) -> CoursePage | None:
     """The course a report is filtered to, or None for anything that is not a course id."""
     value = str(value or "")
     if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
@@ -128,12 +133,17 @@ def course_from(value):
     return CoursePage.objects.filter(pk=int(value)).first()
 
 
-def job_role_from(value):
+def job_role_from(value: str | None) -> str | None:
     """The job role a report is filtered to, or None for anything that is not one."""
     return value if value in JobRole.values else None
 
 
-def period_from(params, today=None, whole_months=False, default="this_quarter"):
+def period_from(
+    params: Mapping[str, str],
+    today: date | None = None,
+    whole_months: bool = False,
+    default: str = "this_quarter",
+) -> tuple[Period | None, str | None]:
     """The reporting period asked for: this quarter, last quarter, this year, the last 12
     whole months or custom dates (`default` when none is chosen). Returns the period and None,
     or None and a message saying what to put right.
@@ -174,7 +184,7 @@ def period_from(params, today=None, whole_months=False, default="this_quarter"):
     return period, None
 
 
-def months_ended(period, today=None):
+def months_ended(period: Period, today: date | None = None) -> tuple[Period | None, str | None]:
     """The part of a whole-months period that confidence and quiz figures may count: its
     months that have ended (in Europe/London). Figures for a month still under way would grow
     day by day, and a lead who looked every day could subtract the day "People" rose by one.
@@ -198,7 +208,9 @@ def months_ended(period, today=None):
     return Period(period.start, last_ended, period.choice, note), None
 
 
-def completions_in(agencies, period, course=None, job_role=None):
+def completions_in(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> QuerySet:
     """Completions in the period, of the agencies (as recorded at completion), optionally
     of one course and one job role: the rows every training and confidence figure counts."""
     start, end = period.bounds
@@ -212,7 +224,9 @@ def completions_in(agencies, period, course=None, job_role=None):
     return completions
 
 
-def training_numbers(agencies, period, course=None, job_role=None):
+def training_numbers(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> dict[str, Any]:
     """Headline counts, completions per month, and the median days to complete."""
     start, end = period.bounds
     completions = completions_in(agencies, period, course, job_role)
@@ -354,7 +368,7 @@ REFRESHERS_DUE = Table(
 TRAINING_TABLES = (HEADLINE_TABLE, AGENCIES, PER_MONTH, BY_COURSE, BY_JOB_ROLE, REFRESHERS_DUE)
 
 
-def headlines(numbers):
+def headlines(numbers: dict[str, Any]) -> list[dict[str, Any]]:
     """The headline figures with their labels and what each counts, for the page, the export
     and the board summary alike."""
     counts = {"completion_rate": f" In this period: {numbers['finished']} of {numbers['enrolled']}."}
@@ -382,7 +396,7 @@ def _median_days(completions, count):
     return round(sum(took.total_seconds() for took in middle) / len(middle) / 86400, 1)
 
 
-def by_agency(agencies, completions, staff):
+def by_agency(agencies: QuerySet, completions: QuerySet, staff: QuerySet) -> list[dict[str, Any]]:
     """One row per agency, side by side: the staff on its register at the end of the period,
     how many of them completed a course in the period, and that as a share (so it cannot pass
     100%, and is None rather than a share of nobody)."""
@@ -409,7 +423,7 @@ def by_agency(agencies, completions, staff):
     return rows
 
 
-def staff_list(agencies, job_role=None):
+def staff_list(agencies: QuerySet, job_role: str | None = None) -> QuerySet:
     """Staff of the agencies (by their profile now), by name; each with `completions`, the
     courses they completed in the period, attached by `attach_completions` for a page of them."""
     staff = LearnerProfile.objects.filter(agency__in=agencies).select_related("user", "agency")
@@ -418,7 +432,9 @@ def staff_list(agencies, job_role=None):
     return staff.order_by("user__last_name", "user__first_name", "pk")
 
 
-def attach_completions(profiles, agencies, period, course=None):
+def attach_completions(
+    profiles: Sequence[LearnerProfile], agencies: QuerySet, period: Period, course: CoursePage | None = None
+) -> Sequence[LearnerProfile]:
     """One query for the completions in the period (of the course, if one is chosen) of a
     page of staff, counted for these agencies like every other figure."""
     by_user = {}
@@ -474,12 +490,12 @@ REFRESHERS = Table(
 REFRESHER_COLUMNS = REFRESHERS.headings
 
 
-def agency_table(numbers):
+def agency_table(numbers: dict[str, Any]) -> Table:
     """The agencies side by side, and all of them together."""
     return AGENCIES.fill(numbers["by_agency"], footer=[{"agency": "All agencies", **numbers["all_agencies"]}])
 
 
-def summary_tables(numbers, refreshers):
+def summary_tables(numbers: dict[str, Any], refreshers: dict[str, Any]) -> list[Table]:
     """The training numbers page's figures as its tables, in the page's order: agencies side
     by side only when there are several."""
     tables = [
@@ -499,7 +515,9 @@ def summary_tables(numbers, refreshers):
     return tables
 
 
-def training_tables(agencies, period, course=None, job_role=None):
+def training_tables(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[Table]:
     """The training numbers page's tables for a scope (what the API serves)."""
     numbers = training_numbers(agencies, period, course, job_role)
     return summary_tables(numbers, refresher_counts(agencies, job_role=job_role))
@@ -508,7 +526,9 @@ def training_tables(agencies, period, course=None, job_role=None):
 REFRESHER_WINDOWS = (30, 60, 90)
 
 
-def due_refreshers(agencies, today=None, within=90, job_role=None):
+def due_refreshers(
+    agencies: QuerySet, today: date | None = None, within: int = 90, job_role: str | None = None
+) -> QuerySet:
     """Each person's latest completion of each course that expires within `within` days
     (or has already expired) and has no newer completion, soonest first."""
     today = today or timezone.localdate()
@@ -525,7 +545,9 @@ def due_refreshers(agencies, today=None, within=90, job_role=None):
     return due.select_related("learner").order_by("expires_on", "learner__last_name")
 
 
-def refresher_counts(agencies, today=None, job_role=None):
+def refresher_counts(
+    agencies: QuerySet, today: date | None = None, job_role: str | None = None
+) -> dict[str, Any]:
     """How many refreshers are overdue, and how many are due (overdue included) within each
     window: {"overdue": n, "windows": [(30, n), (60, n), (90, n)]}, in one query."""
     today = today or timezone.localdate()
@@ -537,7 +559,9 @@ def refresher_counts(agencies, today=None, job_role=None):
     return {"overdue": counts["overdue"], "windows": [(d, counts[f"within_{d}"]) for d in REFRESHER_WINDOWS]}
 
 
-def confidence(agencies, period, course=None, job_role=None):
+def confidence(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> dict[str, Any]:
     """Per survey item and overall: the before/after comparison and the retrospective
     ("looking back") comparison, for people who completed a course in the period.
 
@@ -582,7 +606,9 @@ def confidence(agencies, period, course=None, job_role=None):
     }
 
 
-def surveyed_people(agencies, period, course=None, job_role=None):
+def surveyed_people(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> int:
     """How many people the confidence figures are about."""
     latest = _latest_surveyed(completions_in(agencies, period, course, job_role))
     return Completion.objects.filter(enrolment__in=latest).count()
@@ -673,7 +699,7 @@ CONFIDENCE_LOOKING_BACK = _comparison_table(
 CONFIDENCE_TABLES = (CONFIDENCE_OVERALL, CONFIDENCE_BY_AGENCY, CONFIDENCE_PER_AREA, CONFIDENCE_LOOKING_BACK)
 
 
-def confidence_tables(result):
+def confidence_tables(result: dict[str, Any]) -> list[Table]:
     """The confidence report's tables, as the page shows them and the exports write them:
     agencies side by side only when there are several."""
     by_agency = [(r["agency"].name, r["change"]) for r in result["by_agency"]]
@@ -685,6 +711,8 @@ def confidence_tables(result):
     ]
 
 
-def confidence_figures(agencies, period, course=None, job_role=None):
+def confidence_figures(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[Table]:
     """The confidence report's tables for a scope (what the API serves)."""
     return confidence_tables(confidence(agencies, period, course, job_role))

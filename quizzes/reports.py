@@ -8,10 +8,13 @@ counted by the database.
 """
 
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from courses.models import CoursePage
 from courses.reporting.tables import Column, Table
+from courses.reports import Period
 from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP
 from quizzes.marks import COLOURS
 from quizzes.models import Attempt, ColourMark, IndicatorMark, Question, Response
@@ -19,7 +22,9 @@ from quizzes.models import Attempt, ColourMark, IndicatorMark, Question, Respons
 UPPER_LOWER_SHARE = 0.27  # the classic upper and lower 27% groups for discrimination
 
 
-def first_attempts(agencies, period, course=None, job_role=None):
+def first_attempts(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> QuerySet:
     start, end = period.bounds
     attempts = Attempt.objects.filter(
         number=1, submitted_at__gte=start, submitted_at__lt=end, enrolment__agency__in=agencies
@@ -31,16 +36,20 @@ def first_attempts(agencies, period, course=None, job_role=None):
     return attempts
 
 
-def people(agencies, period, course=None, job_role=None):
+def people(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> int:
     """How many people the figures are about, each once per quiz (their first attempt)."""
     return first_attempts(agencies, period, course, job_role).count()
 
 
-def small(count):
+def small(count: int) -> int | str:
     return FEWER_THAN_FIVE if 0 < count < SMALL_GROUP else count
 
 
-def question_statistics(agencies, period, course=None, job_role=None):
+def question_statistics(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[dict[str, Any]]:
     """Per question: people, facility (share fully right) and discrimination (facility in
     the top 27% of attempts by score minus facility in the bottom 27%)."""
     attempts = first_attempts(agencies, period, course, job_role)
@@ -86,7 +95,9 @@ def question_statistics(agencies, period, course=None, job_role=None):
     return sorted(result, key=lambda r: (r["facility"] is None, r["facility"] or 0))
 
 
-def missed_categories(agencies, period, course=None, job_role=None):
+def missed_categories(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[dict[str, Any]]:
     """Share of real indicators left unticked, per indicator category."""
     rows = (
         IndicatorMark.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
@@ -109,7 +120,9 @@ def missed_categories(agencies, period, course=None, job_role=None):
     return sorted(result, key=lambda r: (-(r["missed"] or 0), r["category"]))
 
 
-def traffic_light_table(agencies, period, course=None, job_role=None):
+def traffic_light_table(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[dict[str, Any]]:
     """For each age band: how often each right colour was answered green, amber or red."""
     marks = ColourMark.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
     people = dict(marks.values_list("band").annotate(n=Count("attempt", distinct=True)).order_by())
@@ -136,7 +149,9 @@ def traffic_light_table(agencies, period, course=None, job_role=None):
     ]
 
 
-def by_agency(agencies, period, course=None, job_role=None):
+def by_agency(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[dict[str, Any]]:
     """One row per agency, side by side: people who took a quiz and the share of their
     answers that were fully right."""
     rows = {
@@ -244,7 +259,9 @@ def _traffic_rows(bands):
             } | cells
 
 
-def figures(agencies, period, course=None, job_role=None):
+def figures(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[Table]:
     """Everything the page shows, as its tables: the page, the spreadsheets and the API hold
     the same rows in the same order. Agencies side by side only when there are several."""
     tables = [
