@@ -7,7 +7,12 @@ installed, as apps add admin hooks through `wagtail_hooks`). They load on first 
 the app registry is ready, because a kind names its model.
 
 Generic code (snapshots, answers, scoring, interchange, admin) asks the registry for the
-kind of a question and never names a type itself."""
+kind of a question and never names a type itself.
+
+Adding a question type: its model (a `Question` subclass with `type_code` and `type_label`,
+in `quizzes/models/questions.py` where Django finds models, or in the models of the app
+that brings it), its migration, a kind module here (or the app's `quiz_kinds.py`) and its
+question and feedback templates. tests/quizzes/fake_kind is a worked example."""
 
 from __future__ import annotations
 
