@@ -10,6 +10,8 @@ from typing import Any
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from courses.reporting.tables import Table
+
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -19,15 +21,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def download(
-    tables: Sequence[tuple[str, list[str], list[list[Any]]]], about: list[list[Any]], filename: str, kind: str
-) -> HttpResponse:
+def download(tables: Sequence[Table], about: list[list[Any]], filename: str, kind: str) -> HttpResponse:
     """A spreadsheet that says what it is: the `about` block of (label, value) rows (report,
-    agencies, period, filters, date made) first, then each (title, headings, rows) table under
-    its title, a blank row between. `rows` hold plain values in the order of `headings`."""
+    agencies, period, filters, date made) first, then each table under its title, its headings
+    and then its rows and footer, a blank row between."""
     lines = [*about, []]
-    for title, headings, rows in tables:
-        lines += [[title], headings, *rows, []]
+    for table in tables:
+        lines += [[table.title], table.headings, *table.lines(), []]
     lines = [["" if value is None else neutralise(value) for value in line] for line in lines[:-1]]
     if kind == "xlsx":
         book = Workbook()

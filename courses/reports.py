@@ -307,10 +307,6 @@ HEADLINES = [
         "Over the completions in the period: half took fewer days from starting the course, half more.",
     ),
 ]
-AGENCY_DEFINITION = (
-    "Staff registered: people with an account in the agency (by the agency on their profile now) by the "
-    "end of the period. Share: of them, the share who completed at least one course in the period."
-)
 
 # The training numbers page's tables, in its order: each is what the page, the board summary,
 # the spreadsheets and the API show.
@@ -332,9 +328,9 @@ AGENCIES = Table(
         Column("completed", "Of them, completed a course in the period", type=int),
         Column("rate", "Share of registered staff (%)", type=float),
     ),
-    definition=AGENCY_DEFINITION,
+    definition="Staff registered: people with an account in the agency (by the agency on their profile now) "
+    "by the end of the period. Share: of them, the share who completed at least one course in the period.",
 )
-AGENCY_COLUMNS = AGENCIES.headings
 PER_MONTH = Table(
     "per_month",
     "Completions per month",
@@ -472,7 +468,6 @@ STAFF = Table(
     empty="No staff registered.",
     row_headers=False,
 )
-STAFF_COLUMNS = STAFF.headings
 REFRESHERS = Table(
     "refreshers",
     "Due a refresher",
@@ -487,7 +482,6 @@ REFRESHERS = Table(
     ),
     row_headers=False,
 )
-REFRESHER_COLUMNS = REFRESHERS.headings
 
 
 def agency_table(numbers: dict[str, Any]) -> Table:

@@ -30,8 +30,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
+    """A row's values in column order, and where the page links each ("" for no link)."""
+
     values: tuple
-    links: tuple = ()
+    links: tuple
 
 
 class Cell(NamedTuple):
@@ -68,11 +70,10 @@ class Table:
         return replace(self, rows=self._rows(items), footer=self._rows(footer), **changes)
 
     def _rows(self, items: Iterable[Any]) -> tuple[Row, ...]:
-        linked = [column for column in self.columns if column.link]
         return tuple(
             Row(
                 tuple(column.read(item) for column in self.columns),
-                tuple(column.link(item) if column.link else "" for column in self.columns) if linked else (),
+                tuple(column.link(item) if column.link else "" for column in self.columns),
             )
             for item in items
         )
@@ -104,9 +105,9 @@ class Table:
         return [self._cells(row, footer=True) for row in self.footer]
 
     def _cells(self, row: Row, footer: bool = False) -> list[Cell]:
-        links = row.links or ("",) * len(row.values)
         cells = []
-        for position, (column, value, link) in enumerate(zip(self.columns, row.values, links, strict=True)):
+        each = zip(self.columns, row.values, row.links, strict=True)
+        for position, (column, value, link) in enumerate(each):
             header = position == 0 and (footer or self.row_headers)
             cells.append(Cell(value, value in (None, ""), header, link, column.unit, column.empty))
         figures = row.values[1:]

@@ -130,4 +130,4 @@ def export(
         ["Made on", reports.british(today)],
     ]
     filename = f"{name}_{'-'.join(codes)}_{period_slug}_made-{today:%Y-%m-%d}"
-    return download([(t.title, t.headings, t.lines()) for t in tables], about, filename, kind)
+    return download(tables, about, filename, kind)

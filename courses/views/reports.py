@@ -7,7 +7,7 @@ only; anyone else gets 403."""
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -63,8 +63,7 @@ def training(request):
         request.GET.get("page")
     )
     reports.attach_completions(staff_page.object_list, agencies, period, course)
-    due_shown = due[:DUE_SHOWN]
-    staff_count = staff_page.paginator.count
+    due_shown = list(due[:DUE_SHOWN])
     by_key = {table.key: table for table in tables}
     return render(
         request,
@@ -82,15 +81,17 @@ def training(request):
             "refreshers": refreshers,
             "staff": staff_page,
             "staff_table": reports.STAFF.fill(staff_page.object_list),
-            "staff_caption": f"{staff_count} member{pluralize(staff_count)} of staff"
-            + (
-                f", page {staff_page.number} of {staff_page.paginator.num_pages}"
-                if staff_page.paginator.num_pages > 1
-                else ""
-            ),
+            "staff_caption": staff_caption(staff_page),
             **filter_context(request, period, problem, course, job_role),
         },
     )
+
+
+def staff_caption(page: Page) -> str:
+    """12 members of staff, page 1 of 3."""
+    count, pages = page.paginator.count, page.paginator.num_pages
+    paging = f", page {page.number} of {pages}" if pages > 1 else ""
+    return f"{count} member{pluralize(count)} of staff{paging}"
 
 
 @report_view

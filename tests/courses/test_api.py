@@ -132,7 +132,7 @@ def test_the_openapi_schema_describes_every_endpoint(client):
     assert "BearerTokenAuth" in schema["components"]["securitySchemes"]
     # Each table's rows are described by its declared columns: headings as titles, definitions.
     rows = schema["components"]["schemas"]["TrainingAgenciesRow"]["properties"]
-    assert [rows[column.key]["title"] for column in reports.AGENCIES.columns] == reports.AGENCY_COLUMNS
+    assert [rows[column.key]["title"] for column in reports.AGENCIES.columns] == reports.AGENCIES.headings
     p_value = schema["components"]["schemas"]["ConfidenceAgenciesRow"]["properties"]["p"]
     assert "Wilcoxon" in p_value["description"]
 
@@ -150,7 +150,6 @@ def test_a_lead_makes_and_revokes_a_token_on_her_profile(client):
     assert client.get("/accounts/api-tokens/").status_code == 403
 
 
-
 def test_a_token_name_with_direction_controls_is_refused_and_nothing_is_made(client):
     user, _ = lead_token("housing")
     client.force_login(user)
@@ -158,6 +157,7 @@ def test_a_token_name_with_direction_controls_is_refused_and_nothing_is_made(cli
     assert page.status_code == 200 and page.context["new_key"] is None
     assert "change the direction of the text" in page.content.decode()
     assert not APIToken.objects.filter(user=user, name__startswith="Board").exists()
+
 
 def test_confidence_by_agency_and_job_role_filter(client, complete):
     made = [complete(agency="housing") for _ in range(5)]

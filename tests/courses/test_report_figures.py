@@ -170,14 +170,14 @@ def test_definitions_sit_beside_the_figures_on_the_page_in_the_export_and_in_the
         assert definition in li.select_one(".figures__definition").get_text()
     assert "% of those who started" not in page.get_text()
     agencies_table = page.find("h2", string="Agencies side by side").find_next("table")
-    assert agencies_table.caption.get_text(strip=True) == reports.AGENCY_DEFINITION
-    assert [th.get_text(strip=True) for th in agencies_table.select("thead th")] == reports.AGENCY_COLUMNS
+    assert agencies_table.caption.get_text(strip=True) == reports.AGENCIES.definition
+    assert [th.get_text(strip=True) for th in agencies_table.select("thead th")] == reports.AGENCIES.headings
     assert agencies_table.tfoot.th.get_text(strip=True) == "All agencies"
     export = read_export(client.get("/leads/reports/", {**Q1, "export": "csv", "table": "summary"}))
     headline = export["tables"]["Headline figures"]
     assert headline[0] == ["Measure", "Value", "What it counts"]
     assert [row[0] for row in headline[1:]] == labels and all(len(row[2]) > 30 for row in headline[1:])
-    assert export["tables"]["Agencies side by side"][0] == reports.AGENCY_COLUMNS
+    assert export["tables"]["Agencies side by side"][0] == reports.AGENCIES.headings
     assert export["tables"]["Agencies side by side"][-1][0] == "All agencies"
     pdf = client.get("/leads/reports/board-summary.pdf", Q1)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -201,7 +201,7 @@ def test_the_staff_list_and_its_export_keep_to_the_period(client, quarter):
         }
         export = read_export(client.get("/leads/reports/", {**params, "export": "csv", "table": "staff"}))
         exported_headings, *rows = export["tables"]["Your staff"]
-        assert exported_headings == headings == reports.STAFF_COLUMNS
+        assert exported_headings == headings == reports.STAFF.headings
         return shown, {row[1]: row[4] for row in rows}
 
     shown, exported = completed_column(Q1)
