@@ -133,11 +133,5 @@ def test_a_cycle_is_caught(tmp_path):
     assert result.returncode == 1 and "--- cyclic.a" in result.stdout and "ImportError" in result.stdout
 
 
-# Issue 12 part 1 (one module per question type) removes the quiz snapshot cycle
-# (quizzes.models.quizzes <-> quizzes.snapshots, through an import inside a function).
-PENDING = ("quizzes.",)
-
-
 def test_the_import_graph_has_no_cycle():
-    cycles = import_cycles()
-    assert [c for c in cycles if not all(name.startswith(PENDING) for name in c)] == []
+    assert import_cycles() == []
