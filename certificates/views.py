@@ -25,7 +25,7 @@ VERIFY_LIMIT = 30  # look-ups per address
 VERIFY_WINDOW = 600  # seconds
 
 
-def _pdf_response(certificate):
+def pdf_response(certificate):
     name = ensure_pdf(certificate)
     return FileResponse(
         default_storage.open(name, "rb"),
@@ -40,7 +40,7 @@ def download(request, pk):
     certificate = get_object_or_404(
         Certificate, pk=pk, completion__learner=request.user, revoked_at__isnull=True
     )
-    return _pdf_response(certificate)
+    return pdf_response(certificate)
 
 
 def _rate_limited(request):
@@ -141,7 +141,7 @@ def lead_list(request):
 
 @report_view
 def lead_download(request, pk):
-    return _pdf_response(get_object_or_404(_lead_certificates(request), pk=pk, revoked_at__isnull=True))
+    return pdf_response(get_object_or_404(_lead_certificates(request), pk=pk, revoked_at__isnull=True))
 
 
 @report_view

@@ -13,6 +13,8 @@ import yaml
 
 from cms.blocks import CALLOUT_VARIANTS, INDICATOR_CATEGORIES
 from cms.local_contacts import KINDS as LOCAL_CONTACT_KINDS
+from quizzes.interchange.data import QuestionDataError
+from quizzes.interchange.validate import check_question
 
 MAX_FILE_BYTES = 512 * 1024
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -418,9 +420,6 @@ def _check_behaviours(data, where, known):
 
 
 def _check_quiz(data, where, known):
-    from quizzes.interchange.data import QuestionDataError
-    from quizzes.interchange.validate import check_question
-
     _fields(
         data,
         where,

@@ -12,14 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cms.models import Resource
 from quizzes import services
 from quizzes.answers import AnswerError, IncompleteAnswer, layout, read_answer, read_answers
-from quizzes.models import AgeBand, BandSet, Behaviour, Quiz, Response
+from quizzes.models import AgeBand, Attempt, BandSet, Behaviour, Quiz, Response
 from quizzes.models.bands import COLOUR_MEANING, Colour
 from quizzes.scoring import mark
 
 
 def _own_attempt(request, attempt_id):
-    from quizzes.models import Attempt
-
     return get_object_or_404(
         Attempt.objects.select_related("quiz", "enrolment__course"), pk=attempt_id, learner=request.user
     )

@@ -19,6 +19,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from PIL import Image
 
 from quizzes import kinds
 from quizzes.interchange.data import QuestionDataError, current_bands
@@ -145,8 +146,6 @@ def _image(element, data, plan, name):
 
 def _looks_like_image(content, extension):
     try:
-        from PIL import Image
-
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
         return True

@@ -5,12 +5,17 @@ it is, and the preview lists it."""
 
 import re
 from dataclasses import dataclass, field
+from io import BytesIO
 
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
+from wagtail.images import get_image_model
 
+from cms.models import Agency
 from cms.sanitiser import clean_text
+from quizzes.interchange.data import build_question, current_bands
+from quizzes.models import Behaviour, Vignette
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -54,8 +59,6 @@ def reused(quiz, plan):
     """What the import would use as it already is: shared traffic-light behaviours and the
     quiz's own case studies named by an existing key. Listed in the preview, so an editor
     sees that the file's version of them is not what the questions will show."""
-    from quizzes.models import Behaviour, Vignette
-
     behaviour_keys = {
         behaviour["key"]
         for data in plan.questions
@@ -87,10 +90,6 @@ def apply_plan(quiz, plan):
 
 
 def _apply(quiz, plan, stored):
-    from cms.models import Agency
-    from quizzes.interchange.data import build_question, current_bands
-    from quizzes.models import Vignette
-
     bands = current_bands()
     agencies = {a.code: a for a in Agency.objects.all()}
     vignettes = {v.key: v for v in Vignette.objects.filter(quiz=quiz)}
@@ -129,10 +128,6 @@ def _apply(quiz, plan, stored):
 
 
 def _store_image(image):
-    from io import BytesIO
-
-    from wagtail.images import get_image_model
-
     return get_image_model().objects.create(
         title=image["title"][:255], file=ImageFile(BytesIO(image["bytes"]), name=image["name"])
     )
