@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Site
@@ -83,9 +84,43 @@ class UnsetContactsPanel(HelpPanel):
                 self.content = format_html("<p>All {} local contacts are set.</p>", len(KINDS))
 
 
+class LocalContactsForm(WagtailAdminModelForm):
+    """Refuses a new contact of a kind that was saved after this form was opened.
+
+    The formset checks the kinds it was sent against each other; a page opened before
+    another editor added, say, the LADO does not carry that row, so without this check the
+    second save would break the one-per-kind constraint."""
+
+    def is_valid(self):
+        if not super().is_valid():
+            return False
+        forms = [f for f in self.formsets["contacts"].forms if f.cleaned_data]
+        sent = {f.instance.pk for f in forms if f.instance.pk}
+        saved_since = (
+            set(
+                LocalContact.objects.filter(setting_id=self.instance.pk)
+                .exclude(pk__in=sent)
+                .values_list("kind", flat=True)
+            )
+            if self.instance.pk
+            else set()
+        )
+        for form in forms:
+            kind = form.cleaned_data.get("kind")
+            if not form.instance.pk and not form.cleaned_data.get("DELETE") and kind in saved_since:
+                form.add_error(
+                    "kind",
+                    f"Someone added a {kind_label(kind)} contact after you opened this page. "
+                    "Reload the page to see it, then change that one.",
+                )
+        return not any(form.errors for form in forms)
+
+
 @register_setting(icon="group")
 class LocalContacts(BaseSiteSetting, ClusterableModel):
     """The partnership's local contacts for one site: one `LocalContact` per kind."""
+
+    base_form_class = LocalContactsForm
 
     panels = [
         UnsetContactsPanel(heading="Contacts not yet set"),

@@ -261,6 +261,15 @@ def test_bad_input_is_refused_and_nothing_is_saved(client, bad):
     assert not LocalContact.objects.exists()
 
 
+def test_a_page_opened_before_another_editor_saved_the_same_kind_is_refused(client):
+    clear_contacts()
+    set_contact("lado", name="Saved first")
+    response = post_contacts(client, contact_form(name="Saved second"))  # a stale page: no row for it
+    assert response.status_code == 200
+    assert "after you opened this page" in response.content.decode()
+    assert list(LocalContact.objects.values_list("kind", "name")) == [("lado", "Saved first")]
+
+
 def test_a_kind_can_be_set_only_once(client):
     clear_contacts()
     response = post_contacts(client, contact_form(), contact_form(name="Another LADO"))
