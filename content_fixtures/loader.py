@@ -27,7 +27,7 @@ from content_fixtures.models import LoadedItem
 from content_fixtures.schema import Bundle
 from courses.models import CourseIndexPage, CoursePage, LessonPage, SurveyItem
 from quizzes.interchange.data import build_question, current_bands
-from quizzes.models import AgeBand, BandSet, Behaviour, Question, Quiz, Vignette
+from quizzes.models import AgeBand, BandSet, Behaviour, Question, Quiz, QuizPool, Review, Vignette
 
 # Wagtail stores bold and italic as <b> and <i>; fixtures may say <strong> and <em>.
 _RICH_TEXT_TAGS = {"strong": "b", "em": "i"}
@@ -364,13 +364,17 @@ class Loader:
                         "introduction": clean_text(item.get("introduction") or ""),
                         "pass_mark": item.get("pass_mark", 70),
                         "max_attempts": item.get("max_attempts", 0),
-                        "shuffle": item.get("shuffle", False),
+                        "knowledge_check_size": item.get("knowledge_check", 0),
+                        "certainty": item.get("certainty", False),
+                        "review_when_failed": item.get("review_when_failed", Review.WRONG),
+                        "review_when_finished": item.get("review_when_finished", Review.EVERYTHING),
                     },
                 )
+                self._load_pools(quiz, item.get("draw") or [], agencies, bands)
                 self._remember("quiz", item["slug"], summary, created)
             else:
                 self.counts["quiz unchanged"] += 1
-            self._require_quiz(course)
+            self._require_quiz(course, quiz)
             vignettes = {v.key: v for v in Vignette.objects.filter(quiz=quiz)}
             for data in item.get("vignettes") or []:
                 vignettes[data["key"]] = self._upsert(
@@ -407,15 +411,37 @@ class Loader:
                 )
                 self._remember("question", key, {**data, "position": position}, question is None)
 
-    def _require_quiz(self, course):
-        """A course with a quiz requires passing it, before the after survey."""
-        if "quiz" in course.required_activities:
-            return
-        required = [code for code in course.required_activities if code != "after_survey"]
-        course.required_activities = (
-            required + ["quiz"] + (["after_survey"] if "after_survey" in course.required_activities else [])
+    def _load_pools(self, quiz, pools, agencies, bands):
+        """The quiz's draw as the file gives it. Pools are settings, not history: past
+        attempts keep the questions they drew, so the pools are simply replaced."""
+        quiz.pools.all().delete()
+        QuizPool.objects.bulk_create(
+            QuizPool(
+                quiz=quiz,
+                sort_order=n,
+                label=clean_text(pool["label"]),
+                count=pool["count"],
+                category=pool.get("category") or "",
+                question_type=pool.get("type") or "",
+                age_band=bands.get(pool.get("age_band")),
+                agency=agencies.get(pool.get("agency")),
+                difficulty=pool.get("difficulty") or "",
+            )
+            for n, pool in enumerate(pools)
         )
-        course.save_revision().publish()
+
+    def _require_quiz(self, course, quiz):
+        """A course with a quiz requires passing it, before the after survey, and its
+        knowledge check (if the quiz has one) before the lessons."""
+        required = list(course.required_activities)
+        wanted = [code for code in required if code not in ("quiz", "knowledge_check")]
+        if quiz.knowledge_check_size:
+            wanted.insert(1 if wanted[:1] == ["before_survey"] else 0, "knowledge_check")
+        last = wanted.index("after_survey") if "after_survey" in wanted else len(wanted)
+        wanted.insert(last, "quiz")
+        if wanted != required:
+            course.required_activities = wanted
+            course.save_revision().publish()
 
     def load_partnership(self, home):
         data = self.bundle.site["partnership"]

@@ -13,8 +13,10 @@ import yaml
 
 from cms.blocks import CALLOUT_VARIANTS, INDICATOR_CATEGORIES
 from cms.local_contacts import KINDS as LOCAL_CONTACT_KINDS
+from quizzes import kinds
 from quizzes.interchange.data import QuestionDataError
 from quizzes.interchange.validate import check_question
+from quizzes.models import NO_CATEGORY, Difficulty, Review
 
 MAX_FILE_BYTES = 512 * 1024
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -419,13 +421,52 @@ def _check_behaviours(data, where, known):
             raise FixtureError(f"{where}: behaviour {n}: colour must be green, amber or red")
 
 
+def _check_pool(pool, where, known):
+    _fields(
+        pool,
+        where,
+        {"label": str, "count": int},
+        {"category": str, "type": str, "age_band": str, "agency": "slug", "difficulty": str},
+    )
+    if pool["count"] < 1:
+        raise FixtureError(f"{where}: count must be at least 1")
+    if pool.get("category") and pool["category"] not in dict(INDICATOR_CATEGORIES) | {NO_CATEGORY: ""}:
+        raise FixtureError(f"{where}: unknown category '{pool['category']}'")
+    if pool.get("type") and pool["type"] not in kinds.codes():
+        raise FixtureError(f"{where}: unknown question type '{pool['type']}'")
+    if pool.get("age_band") and pool["age_band"] not in known.bands:
+        raise FixtureError(f"{where}: unknown age band '{pool['age_band']}'")
+    if pool.get("agency") and pool["agency"] not in known.agencies:
+        raise FixtureError(f"{where}: unknown agency '{pool['agency']}'")
+    if pool.get("difficulty") and pool["difficulty"] not in Difficulty.values:
+        raise FixtureError(f"{where}: difficulty must be one of {', '.join(Difficulty.values)}")
+
+
 def _check_quiz(data, where, known):
     _fields(
         data,
         where,
         {"slug": "slug", "course": "slug", "title": str, "questions": list},
-        {"introduction": "text", "pass_mark": int, "max_attempts": int, "shuffle": bool, "vignettes": list},
+        {
+            "introduction": "text",
+            "pass_mark": int,
+            "max_attempts": int,
+            "shuffle": bool,
+            "vignettes": list,
+            "knowledge_check": int,
+            "certainty": bool,
+            "review_when_failed": str,
+            "review_when_finished": str,
+            "draw": list,
+        },
     )
+    for name in ("review_when_failed", "review_when_finished"):
+        if data.get(name, Review.WRONG) not in Review.values:
+            raise FixtureError(f"{where}: {name} must be one of {', '.join(Review.values)}")
+    if not 0 <= data.get("knowledge_check", 0) <= 30:
+        raise FixtureError(f"{where}: knowledge_check must be from 0 to 30 questions")
+    for n, pool in enumerate(data.get("draw") or [], 1):
+        _check_pool(pool, f"{where}: draw pool {n}", known)
     if data["course"] not in known.courses:
         raise FixtureError(f"{where}: no course with slug '{data['course']}'")
     if not 1 <= data.get("pass_mark", 70) <= 100:

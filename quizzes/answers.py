@@ -7,7 +7,11 @@ Each kind reads its own fields (`Kind.read_answer`) with the helpers here."""
 
 import random
 
+from django.http import QueryDict
+
 from quizzes import kinds
+
+CERTAINTY_FIELD = "certainty"
 
 
 class AnswerError(Exception):
@@ -69,6 +73,43 @@ def read_answers(questions, post):
     if problems:
         raise IncompleteAnswer(" ".join(message for message, _ in problems), problems)
     return answers
+
+
+def field_prefix(position):
+    return f"q{position}-"
+
+
+def fields_of(post, position):
+    """{field name: [values]} of the posted fields that belong to the question at `position`."""
+    prefix = field_prefix(position)
+    return {name: post.getlist(name) for name in post if name.startswith(prefix)}
+
+
+def as_post(draft):
+    """A saved draft ({position: {field: [values]}}) as the form data it came from."""
+    post = QueryDict(mutable=True)
+    for fields in draft.values():
+        for name, values in fields.items():
+            post.setlist(name, values)
+    return post
+
+
+def read_certainty(post, position):
+    """1, 2 or 3 as the learner chose, or None if she did not say."""
+    value = post.get(field_prefix(position) + CERTAINTY_FIELD)
+    return read_int(value, {1, 2, 3}, f"question {position} certainty") if value else None
+
+
+def is_answered(fields, position):
+    """Whether a question's saved fields hold an answer (how sure she is does not count)."""
+    certainty = field_prefix(position) + CERTAINTY_FIELD
+    return any(value for name, values in fields.items() if name != certainty for value in values)
+
+
+def form_data(snapshot, answer, position):
+    """{field name: value} that a learner's form sends for `answer` at `position`."""
+    fields = kinds.get(snapshot["type"]).form_fields(snapshot, answer)
+    return {field_prefix(position) + name: value for name, value in fields.items()}
 
 
 def layout(snapshot, seed):

@@ -1,7 +1,7 @@
 """Taking a quiz: starting an attempt, submitting it once, and what passing means for the
 course. Marking itself is in `scoring.py`."""
 
-import random
+import re
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -12,10 +12,22 @@ from django.utils import timezone
 from courses import activities
 from courses import services as course_services
 from courses.models import Enrolment
-from quizzes import marks
-from quizzes.models import Attempt, Quiz, Response
-from quizzes.scoring import mark, quiz_percentage
-from quizzes.snapshots import quiz_snapshots
+from quizzes import draws, marks
+from quizzes.answers import (
+    AnswerError,
+    IncompleteAnswer,
+    as_post,
+    field_prefix,
+    fields_of,
+    is_answered,
+    read_answer,
+    read_answers,
+    read_certainty,
+)
+from quizzes.models import Attempt, Purpose, Quiz, Response
+from quizzes.scoring import cbm_mark, mark, quiz_percentage
+
+QUESTION_FIELD = re.compile(r"^q\d+-")
 
 
 class QuizError(Exception):
@@ -36,15 +48,38 @@ def open_enrolment(learner, quiz):
     )
 
 
-def attempts_for(enrolment, quiz):
-    return list(Attempt.objects.filter(enrolment=enrolment, quiz=quiz).order_by("number"))
+def attempts_for(enrolment, quiz, purpose=Purpose.QUIZ):
+    return list(Attempt.objects.filter(enrolment=enrolment, quiz=quiz, purpose=purpose).order_by("number"))
+
+
+def _create(learner, quiz, enrolment, purpose, number, size=None):
+    questions, seed = draws.draw(quiz, size)
+    if not questions:
+        raise QuizError("This quiz has no questions yet.")
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                learner=learner,
+                quiz=quiz,
+                enrolment=enrolment,
+                purpose=purpose,
+                number=number,
+                questions=questions,
+                seed=seed,
+            )
+    except IntegrityError:
+        # Another request started it at the same moment: use the attempt it made.
+        return Attempt.objects.get(enrolment=enrolment, quiz=quiz, purpose=purpose, submitted_at__isnull=True)
 
 
 def start_attempt(learner, quiz):
-    """The learner's open attempt, or a new one if the rules allow it."""
+    """The learner's open attempt, or a new one if the rules allow it. The quiz opens when
+    the course's lessons are done (if the course requires them)."""
     enrolment = open_enrolment(learner, quiz)
     if enrolment is None:
         raise QuizError("Start the course before you take its quiz.")
+    if "lessons" in enrolment.course.required_activities and not course_services.lessons_done(enrolment):
+        raise QuizError("Finish every lesson of the course before you take its quiz.")
     attempts = attempts_for(enrolment, quiz)
     for attempt in attempts:
         if attempt.submitted_at is None:
@@ -53,32 +88,81 @@ def start_attempt(learner, quiz):
         raise QuizError("You have already passed this quiz.")
     if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
         raise QuizError("You have used all your attempts at this quiz. Please contact your training lead.")
-    questions = quiz_snapshots(quiz)
-    if not questions:
-        raise QuizError("This quiz has no questions yet.")
-    if quiz.shuffle:
-        random.Random().shuffle(questions)
-    try:
-        with transaction.atomic():
-            return Attempt.objects.create(
-                learner=learner, quiz=quiz, enrolment=enrolment, number=len(attempts) + 1, questions=questions
-            )
-    except IntegrityError:
-        return Attempt.objects.get(enrolment=enrolment, quiz=quiz, submitted_at__isnull=True)
+    return _create(learner, quiz, enrolment, Purpose.QUIZ, len(attempts) + 1)
 
 
-def submit_attempt(attempt, answers):
-    """Mark `answers` (one per question, in the attempt's order) exactly once.
+def start_check(learner, quiz):
+    """The knowledge check at the start of the course: drawn from the quiz's pools, taken
+    once per enrolment, never passed or failed."""
+    enrolment = open_enrolment(learner, quiz)
+    if enrolment is None:
+        raise QuizError("Start the course before you take its knowledge check.")
+    if not quiz.knowledge_check_size:
+        raise QuizError("This course has no knowledge check.")
+    existing = attempts_for(enrolment, quiz, Purpose.CHECK)
+    if existing and existing[0].submitted_at is not None:
+        raise AlreadySubmitted("You have already done the knowledge check for this course.")
+    if existing:
+        return existing[0]
+    return _create(learner, quiz, enrolment, Purpose.CHECK, 1, size=quiz.knowledge_check_size)
 
-    Two submissions at the same moment are serialised on the attempt row; the second finds
-    it submitted and is refused, so an attempt is never marked twice."""
-    if len(answers) != len(attempt.questions):
-        raise QuizError("Every question needs an answer slot.")
+
+def save_answers(attempt, positions, post):
+    """Keep the learner's answers to the questions at `positions` (one page) in the open
+    attempt, replacing what was saved for them. Fields of any other question are
+    tampering (`AnswerError`): nothing is saved. A mistake the page should explain (two
+    steps numbered 2) is saved as it is and returned as (message, position) problems.
+
+    The attempt row is locked while its draft is rewritten, so two tabs saving at once
+    each keep their own page, and a page saved after marking is refused."""
+    allowed = {field_prefix(p) for p in positions}
+    for name in post:
+        if QUESTION_FIELD.match(name) and not any(name.startswith(prefix) for prefix in allowed):
+            raise AnswerError(f"{name}: not a question on this page")
+    problems = []
+    for position in positions:
+        read_certainty(post, position)
+        try:
+            read_answer(attempt.questions[position - 1], post, position)
+        except IncompleteAnswer as problem:
+            problems.append((str(problem), position))
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.submitted_at is not None:
+            raise AlreadySubmitted("This attempt has already been submitted: your first answers stand.")
+        draft = dict(locked.draft)
+        for position in positions:
+            fields = fields_of(post, position)
+            if is_answered(fields, position) or read_certainty(post, position):
+                draft[str(position)] = fields
+            else:
+                draft.pop(str(position), None)
+        locked.draft = draft
+        locked.save(update_fields=["draft"])
+    attempt.draft = draft
+    return problems
+
+
+def submit_attempt(attempt, answers=None, certainties=None):
+    """Mark the attempt exactly once: `answers` (one per question, in the attempt's order)
+    or, by default, the answers saved in its draft.
+
+    Two submissions at the same moment are serialised on the attempt row; the second finds
+    it submitted and is refused, so an attempt is never marked twice."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.submitted_at is not None:
             raise AlreadySubmitted("This attempt has already been submitted.")
+        quiz = locked.quiz
+        if answers is None:
+            post = as_post(locked.draft)
+            answers = read_answers(locked.questions, post)
+            certainties = [read_certainty(post, p) for p in range(1, len(answers) + 1)]
+        if len(answers) != len(locked.questions):
+            raise QuizError("Every question needs an answer slot.")
+        certainties = list(certainties or [None] * len(answers)) if quiz.certainty else [None] * len(answers)
         marked = [mark(snapshot, answer) for snapshot, answer in zip(locked.questions, answers, strict=True)]
+        rows = list(zip(locked.questions, answers, marked, certainties, strict=True))
         responses = Response.objects.bulk_create(
             Response(
                 attempt=locked,
@@ -89,17 +173,21 @@ def submit_attempt(attempt, answers):
                 answer=answer,
                 score=Decimal(m.score.numerator) / Decimal(m.score.denominator),
                 points=snapshot["points"],
+                category=snapshot.get("category") or "",
+                certainty=certainty,
             )
-            for position, (snapshot, answer, m) in enumerate(
-                zip(locked.questions, answers, marked, strict=True), 1
-            )
+            for position, (snapshot, answer, m, certainty) in enumerate(rows, 1)
         )
         marks.record(responses)
         score = quiz_percentage([(m, s["points"]) for m, s in zip(marked, locked.questions, strict=True)])
         locked.score = Decimal(str(score))
-        locked.passed = score >= locked.quiz.pass_mark
+        if quiz.certainty:
+            total = sum(s["points"] for s in locked.questions)
+            cbm = sum(cbm_mark(m.score, c) * s["points"] for s, _, m, c in rows) / total
+            locked.cbm_average = Decimal(str(round(float(cbm), 2)))
+        locked.passed = locked.purpose == Purpose.QUIZ and score >= quiz.pass_mark
         locked.submitted_at = timezone.now()
-        locked.save(update_fields=["score", "passed", "submitted_at"])
+        locked.save(update_fields=["score", "passed", "submitted_at", "cbm_average"])
         if locked.passed:
             # In the same transaction: a pass that finishes the course is never kept without
             # its completion.
@@ -118,25 +206,36 @@ def _passed(enrolment):
 
 def _best_score(enrolment):
     return Attempt.objects.filter(
-        enrolment=enrolment, quiz__course_id=enrolment.course_id, submitted_at__isnull=False
+        enrolment=enrolment,
+        quiz__course_id=enrolment.course_id,
+        purpose=Purpose.QUIZ,
+        submitted_at__isnull=False,
     ).aggregate(best=Max("score"))["best"]
 
 
-def _bulk_status(enrolments):
-    ids = [e.pk for e in enrolments]
-    passed = set(
-        Attempt.objects.filter(enrolment_id__in=ids, passed=True).values_list("enrolment_id", flat=True)
-    )
-    slugs = dict(
-        Quiz.objects.filter(course_id__in={e.course_id for e in enrolments}).values_list("course_id", "slug")
-    )
-    return {
-        e.pk: (
-            e.pk in passed,
-            reverse("quizzes:quiz", args=[slugs[e.course_id]]) if e.course_id in slugs else "",
+def _bulk_status(done_filter, url_name):
+    """{enrolment id: (done, url)} for many enrolments in two queries; `done_filter` says
+    which attempts count as doing the activity."""
+
+    def status(enrolments):
+        ids = [e.pk for e in enrolments]
+        done = set(
+            Attempt.objects.filter(enrolment_id__in=ids, **done_filter).values_list("enrolment_id", flat=True)
         )
-        for e in enrolments
-    }
+        courses = {e.course_id for e in enrolments}
+        slugs = dict(Quiz.objects.filter(course_id__in=courses).values_list("course_id", "slug"))
+        return {
+            e.pk: (e.pk in done, reverse(url_name, args=[slugs[e.course_id]]) if e.course_id in slugs else "")
+            for e in enrolments
+        }
+
+    return status
+
+
+def _checked(enrolment):
+    return Attempt.objects.filter(
+        enrolment=enrolment, purpose=Purpose.CHECK, submitted_at__isnull=False
+    ).exists()
 
 
 # Offered to courses through their activity hook (quizzes/wagtail_hooks.py).
@@ -145,6 +244,15 @@ QUIZ_ACTIVITY = activities.Activity(
     "Pass the course quiz",
     _passed,
     order=30,
-    bulk_status=_bulk_status,
+    bulk_status=_bulk_status({"passed": True}, "quizzes:quiz"),
     score=_best_score,
+)
+
+KNOWLEDGE_CHECK_ACTIVITY = activities.Activity(
+    "knowledge_check",
+    "Do the knowledge check",
+    _checked,
+    order=15,
+    before_lessons=True,
+    bulk_status=_bulk_status({"purpose": Purpose.CHECK, "submitted_at__isnull": False}, "quizzes:check"),
 )

@@ -5,16 +5,21 @@ is not found (404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.models import Resource
+from courses import services as course_services
 from quizzes import services
-from quizzes.answers import AnswerError, IncompleteAnswer, layout, read_answer, read_answers
-from quizzes.models import AgeBand, Attempt, BandSet, Behaviour, Quiz, Response
+from quizzes.answers import AnswerError, IncompleteAnswer, as_post, is_answered, layout, read_answer
+from quizzes.draws import pages
+from quizzes.models import AgeBand, Attempt, BandSet, Behaviour, Certainty, Purpose, Quiz, Response, Review
 from quizzes.models.bands import COLOUR_MEANING, Colour
-from quizzes.scoring import mark
+from quizzes.scoring import CONFIDENTLY_WRONG_BELOW, mark
+
+SUBMITTED = "This attempt was already submitted: your first answers stand."
+UNREADABLE = "Some answers could not be read, so nothing was saved. Please try again."
 
 
 def _own_attempt(request, attempt_id):
@@ -28,6 +33,9 @@ def quiz(request, slug):
     quiz = get_object_or_404(Quiz.objects.select_related("course"), slug=slug)
     enrolment = services.open_enrolment(request.user, quiz)
     attempts = services.attempts_for(enrolment, quiz) if enrolment else []
+    lessons_done = enrolment is not None and (
+        "lessons" not in enrolment.course.required_activities or course_services.lessons_done(enrolment)
+    )
     return render(
         request,
         "quizzes/quiz.html",
@@ -35,12 +43,17 @@ def quiz(request, slug):
             "quiz": quiz,
             "enrolment": enrolment,
             "attempts": attempts,
+            "lessons_done": lessons_done,
             "passed": any(a.passed for a in attempts),
             "open_attempt": next((a for a in attempts if a.submitted_at is None), None),
-            "question_count": quiz.questions.count(),
+            "question_count": _attempt_size(quiz),
             "attempts_left": (quiz.max_attempts - len(attempts)) if quiz.max_attempts else None,
         },
     )
+
+
+def _attempt_size(quiz):
+    return sum(pool.count for pool in quiz.pools.all()) or quiz.questions.count()
 
 
 @login_required
@@ -55,49 +68,159 @@ def start(request, slug):
     return redirect("quizzes:attempt", attempt_id=attempt.pk)
 
 
-def _shown(attempt):
+@login_required
+@require_http_methods(["GET", "POST"])
+def check(request, slug):
+    """The knowledge check at the start of the course: what it is, then the attempt."""
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), slug=slug)
+    enrolment = services.open_enrolment(request.user, quiz)
+    done = enrolment and next(
+        (a for a in services.attempts_for(enrolment, quiz, Purpose.CHECK) if a.submitted_at), None
+    )
+    if request.method == "POST":
+        try:
+            attempt = services.start_check(request.user, quiz)
+        except services.QuizError as error:
+            messages.error(request, str(error))
+            return redirect("quizzes:check", slug=slug)
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    return render(request, "quizzes/check.html", {"quiz": quiz, "enrolment": enrolment, "done": done})
+
+
+def _page_context(attempt, page_number, previous):
+    """The questions of one page, laid out for this attempt."""
+    all_pages = pages(attempt.questions)
+    positions = all_pages[page_number - 1]
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "page_number": page_number,
+        "page_count": len(all_pages),
+        "questions": [(p, layout(attempt.questions[p - 1], f"{attempt.seed}-{p}")) for p in positions],
+        "previous": previous,
+        "colours": Colour.choices,
+        "certainties": Certainty.choices,
+    }
+
+
+def _go(request, attempt, page_number, page_count):
+    """Where the learner asked to go after saving a page."""
+    wanted = request.POST.get("go", "next")
+    if wanted == "previous" and page_number > 1:
+        return redirect("quizzes:page", attempt_id=attempt.pk, page=page_number - 1)
+    if wanted == "next" and page_number < page_count:
+        return redirect("quizzes:page", attempt_id=attempt.pk, page=page_number + 1)
+    if wanted.startswith("page-") and wanted[5:].isdigit() and 1 <= int(wanted[5:]) <= page_count:
+        return redirect("quizzes:page", attempt_id=attempt.pk, page=int(wanted[5:]))
+    return redirect("quizzes:summary", attempt_id=attempt.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt(request, attempt_id, page=1):
+    """One page of an open attempt. Posting it saves its answers on the server (and, from
+    the page's script, as she answers: `autosave` replies with JSON instead of a page)."""
+    attempt = _own_attempt(request, attempt_id)
+    autosave = request.POST.get("autosave") == "1"
+    if attempt.submitted_at is not None:
+        if request.method == "POST":
+            if autosave:
+                return JsonResponse({"saved": False, "message": SUBMITTED}, status=409)
+            messages.error(request, SUBMITTED)
+        return redirect("quizzes:result", attempt_id=attempt.pk)
+    page_count = len(pages(attempt.questions))
+    if not 1 <= page <= page_count:
+        raise Http404
+    problems, status = [], 200
+    if request.method == "POST":
+        positions = pages(attempt.questions)[page - 1]
+        try:
+            problems = [
+                (message, f"question-{position}")
+                for message, position in services.save_answers(attempt, positions, request.POST)
+            ]
+        except AnswerError:
+            if autosave:
+                return JsonResponse({"saved": False, "message": UNREADABLE}, status=400)
+            problems, status = [(UNREADABLE, "")], 400
+        except services.AlreadySubmitted:
+            if autosave:
+                return JsonResponse({"saved": False, "message": SUBMITTED}, status=409)
+            messages.error(request, SUBMITTED)
+            return redirect("quizzes:result", attempt_id=attempt.pk)
+        else:
+            if autosave:
+                return JsonResponse({"saved": True, "problems": [m for m, _ in problems]})
+            if not problems:
+                return _go(request, attempt, page, page_count)
+    shown = request.POST if status == 400 or problems else as_post(attempt.draft)
+    context = _page_context(attempt, page, shown)
+    return render(request, "quizzes/attempt.html", {**context, "problems": problems}, status=status)
+
+
+def _answered(attempt):
+    """(position, question, answered) for every question of the attempt, and its pages."""
+    draft = attempt.draft
+    page_of = {p: n for n, positions in enumerate(pages(attempt.questions), 1) for p in positions}
     return [
-        (position, layout(snapshot, f"{attempt.pk}-{position}"))
-        for position, snapshot in enumerate(attempt.questions, 1)
+        {
+            "position": position,
+            "question": question,
+            "page": page_of[position],
+            "answered": is_answered(draft.get(str(position), {}), position),
+        }
+        for position, question in enumerate(attempt.questions, 1)
     ]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attempt(request, attempt_id):
+def summary(request, attempt_id):
+    """Moodle's attempt summary: what is answered and what is not, with links, then the
+    confirm step that marks the attempt."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.submitted_at is not None:
         if request.method == "POST":
-            messages.error(request, "This attempt was already submitted: your first answers stand.")
+            messages.error(request, SUBMITTED)
         return redirect("quizzes:result", attempt_id=attempt.pk)
-    problems, status, previous = [], 200, {}
+    problems = []
     if request.method == "POST":
         try:
-            answers = read_answers(attempt.questions, request.POST)
-            services.submit_attempt(attempt, answers)
-        except AnswerError:
-            problems = [("Some answers could not be read, so nothing was saved. Please try again.", "")]
-            status = 400
+            services.submit_attempt(attempt)
         except IncompleteAnswer as error:
-            problems = [(message, f"question-{position}") for message, position in error.problems]
-            previous = request.POST
+            problems = [(message, f"summary-{position}") for message, position in error.problems]
+        except AnswerError:
+            problems = [(UNREADABLE, "")]
         except services.AlreadySubmitted:
-            messages.error(request, "This attempt was already submitted: your first answers stand.")
+            messages.error(request, SUBMITTED)
             return redirect("quizzes:result", attempt_id=attempt.pk)
         else:
             return redirect("quizzes:result", attempt_id=attempt.pk)
+    rows = _answered(attempt)
+    answered = sum(row["answered"] for row in rows)
     return render(
         request,
-        "quizzes/attempt.html",
+        "quizzes/summary.html",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "questions": _shown(attempt),
+            "rows": rows,
+            "answered": answered,
+            "unanswered": len(rows) - answered,
             "problems": problems,
-            "previous": previous,
-            "colours": Colour.choices,
         },
-        status=status,
+        status=400 if problems else 200,
+    )
+
+
+def _check_feedback_open(attempt):
+    """A knowledge check's answers are shown only once the course's quiz is passed or the
+    course is complete: before that they would teach the test."""
+    return (
+        attempt.enrolment.completed_at is not None
+        or Attempt.objects.filter(
+            enrolment=attempt.enrolment, quiz=attempt.quiz, purpose=Purpose.QUIZ, passed=True
+        ).exists()
     )
 
 
@@ -106,6 +229,11 @@ def result(request, attempt_id):
     attempt = _own_attempt(request, attempt_id)
     if attempt.submitted_at is None:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    quiz = attempt.quiz
+    if attempt.purpose == Purpose.CHECK:
+        review = Review.EVERYTHING if _check_feedback_open(attempt) else Review.SCORE
+    else:
+        review = quiz.review_after(attempt)
     responses = list(Response.objects.filter(attempt=attempt).order_by("position"))
     feedback = [(r, mark(r.snapshot, r.answer)) for r in responses]
     return render(
@@ -113,11 +241,18 @@ def result(request, attempt_id):
         "quizzes/result.html",
         {
             "attempt": attempt,
-            "quiz": attempt.quiz,
+            "quiz": quiz,
+            "review": review,
             "feedback": feedback,
-            "can_retake": not attempt.passed
+            "confidently_wrong": [
+                r
+                for r, m in feedback
+                if r.certainty == Certainty.VERY_SURE and m.score < CONFIDENTLY_WRONG_BELOW
+            ],
+            "can_retake": attempt.purpose == Purpose.QUIZ
+            and not attempt.passed
             and attempt.enrolment.completed_at is None
-            and (not attempt.quiz.max_attempts or attempt.number < attempt.quiz.max_attempts),
+            and (not quiz.max_attempts or attempt.number < quiz.max_attempts),
         },
     )
 

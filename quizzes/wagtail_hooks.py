@@ -19,6 +19,12 @@ def quiz_activity():
     return services.QUIZ_ACTIVITY
 
 
+@hooks.register(activities.HOOK)
+def knowledge_check_activity():
+    """The knowledge check at the start is an activity a course can require."""
+    return services.KNOWLEDGE_CHECK_ACTIVITY
+
+
 @hooks.register("register_admin_urls")
 def quiz_admin_urls():
     return [

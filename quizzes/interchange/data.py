@@ -8,7 +8,7 @@ from cms.models import ChapterPage
 from cms.sanitiser import clean_text
 from quizzes import kinds
 from quizzes.kinds.base import BuildContext
-from quizzes.models import AgeBand, BandSet
+from quizzes.models import AgeBand, BandSet, Difficulty
 from quizzes.snapshots import load_questions, parts_for
 
 
@@ -56,6 +56,8 @@ def build_question(
     question.chapter = chapter
     question.category = data.get("category") or ""
     question.points = data.get("points", 1)
+    question.difficulty = data.get("difficulty") or Difficulty.MEDIUM
+    question.age_band = context.bands.get(data.get("age_band")) if data.get("age_band") else None
     kind.build(question, data, context)
     if tags:
         question.tags.add(*tags)  # committed with the question by its save()
@@ -79,6 +81,9 @@ def question_to_data(question, parts):
         data["chapter"] = question.chapter.slug
     if question.category:
         data["category"] = question.category
+    data["difficulty"] = question.difficulty
+    if question.age_band_id:
+        data["age_band"] = question.age_band.code
     data.update(kinds.of(question).to_data(question, parts))
     return data
 

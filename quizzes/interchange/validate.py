@@ -6,9 +6,22 @@ every question has are checked here; each kind checks its own (`Kind.check`)."""
 from cms.blocks import INDICATOR_CATEGORIES
 from quizzes import kinds
 from quizzes.interchange.data import QuestionDataError
+from quizzes.models import Difficulty
 
 CATEGORIES = {code for code, _ in INDICATOR_CATEGORIES}
-COMMON = {"key", "type", "text", "explanation", "vignette", "chapter", "category", "points", "tags"}
+COMMON = {
+    "key",
+    "type",
+    "text",
+    "explanation",
+    "vignette",
+    "chapter",
+    "category",
+    "points",
+    "tags",
+    "difficulty",
+    "age_band",
+}
 LIMITS = {"text": 2000, "explanation": 4000, "vignette": 4000}
 
 
@@ -51,6 +64,12 @@ def check_question(data, where, *, bands=None, chapters=None, vignettes=None):
         raise QuestionDataError(f"{where}: points must be a whole number from 1 to 100")
     if data.get("category") and data["category"] not in CATEGORIES:
         raise QuestionDataError(f"{where}: unknown indicator category {data['category']!r}")
+    if data.get("difficulty") and data["difficulty"] not in Difficulty.values:
+        raise QuestionDataError(f"{where}: difficulty must be one of {', '.join(Difficulty.values)}")
+    if data.get("age_band") is not None and (
+        not isinstance(data["age_band"], str) or (bands is not None and data["age_band"] not in bands)
+    ):
+        raise QuestionDataError(f"{where}: unknown age band {data['age_band']!r}")
     if chapters is not None and data.get("chapter") and data["chapter"] not in chapters:
         raise QuestionDataError(f"{where}: no toolkit chapter {data['chapter']!r}")
     if vignettes is not None and data.get("vignette") and data["vignette"] not in vignettes:

@@ -108,12 +108,25 @@ class Kind:
 
     # -- the attempt ---------------------------------------------------------------------
 
+    shuffled: tuple[str, ...] = ()  # the lists of parts the form shows in a random order
+
     def layout(self, shown: dict, rng: random.Random) -> None:
-        """Shuffle what the form shows, in place (stable for the attempt through `rng`)."""
+        """Shuffle what the form shows, in place (stable for the attempt through `rng`, whose
+        seed is the attempt's secret): the lists named in `shuffled`, and whatever else a
+        kind adds. No order the learner sees may follow the right answer."""
+        for name in self.shuffled:
+            parts = list(shown[name])
+            rng.shuffle(parts)
+            shown[name] = parts
 
     def read_answer(self, snapshot: dict, post: QueryDict, prefix: str, position: int) -> dict:
         """The answer from the form fields named `prefix...`; `AnswerError` for tampering,
         `IncompleteAnswer` for a mistake the page should explain."""
+        return {}
+
+    def form_fields(self, snapshot: dict, answer: dict) -> dict:
+        """The form fields (names after the prefix) that send `answer`: the inverse of
+        `read_answer`, used to answer for demo learners and tests."""
         return {}
 
     def mark(self, snapshot: dict, answer: dict) -> Marked:

@@ -16,6 +16,11 @@ from quizzes.models import MatchingQuestion, MatchPair
 NO_ANSWER = "No answer"
 
 
+def answer_id(pair):
+    """The id of a pair's definition (snapshots made before it had one use the pair's id)."""
+    return pair.get("answer_id", pair["id"])
+
+
 def read_moodle_matching(element, data, plan, name):
     pairs = []
     for sub in element.findall("subquestion"):
@@ -39,31 +44,43 @@ class MatchingKind(Kind):
     moodle_type = "matching"
     moodle_imports = {"matching": read_moodle_matching}
     gift_order = 20
+    shuffled = ("pairs",)
 
     def snapshot(self, question, parts):
-        return {"pairs": [{"id": p.pk, "term": p.term, "definition": p.definition} for p in parts]}
+        # A term and its definition carry different ids (`answer_id`), so that in an attempt,
+        # where ids are replaced by random numbers, a term's field never names its answer.
+        return {
+            "pairs": [
+                {"id": p.pk, "answer_id": p.pk, "term": p.term, "definition": p.definition} for p in parts
+            ]
+        }
 
     def layout(self, shown, rng):
-        definitions = [{"id": p["id"], "text": p["definition"]} for p in shown["pairs"]]
+        super().layout(shown, rng)
+        definitions = [{"id": answer_id(p), "text": p["definition"]} for p in shown["pairs"]]
         rng.shuffle(definitions)
         shown["definitions"] = definitions
 
     def read_answer(self, snapshot, post, prefix, position):
-        ids = {pair["id"] for pair in snapshot["pairs"]}
+        terms = {pair["id"] for pair in snapshot["pairs"]}
+        answers = {answer_id(pair) for pair in snapshot["pairs"]}
         matches = {}
         for term_id, value in keyed(post, prefix + "term-").items():
-            read_int(term_id, ids, prefix)
+            read_int(term_id, terms, prefix)
             if value:
-                matches[term_id] = read_int(value, ids, prefix)
+                matches[term_id] = read_int(value, answers, prefix)
         return {"matches": matches}
+
+    def form_fields(self, snapshot, answer):
+        return {f"term-{term}": str(choice) for term, choice in answer.get("matches", {}).items()}
 
     def mark(self, snapshot, answer):
         matches = {str(k): v for k, v in answer.get("matches", {}).items()}
-        by_id = {p["id"]: p for p in snapshot["pairs"]}
+        by_id = {answer_id(p): p for p in snapshot["pairs"]}
         parts, right = [], 0
         for pair in snapshot["pairs"]:
             chosen = matches.get(str(pair["id"]))
-            is_right = chosen == pair["id"]
+            is_right = chosen == answer_id(pair)
             right += is_right
             parts.append(
                 {
@@ -76,7 +93,7 @@ class MatchingKind(Kind):
         return Marked(Fraction(right, len(snapshot["pairs"])), parts)
 
     def model_answer(self, snapshot):
-        return {"matches": {str(p["id"]): p["id"] for p in snapshot["pairs"]}}
+        return {"matches": {str(p["id"]): answer_id(p) for p in snapshot["pairs"]}}
 
     def check(self, data, where, bands):
         check_list(data["pairs"], f"{where}: pairs", 2, 10)

@@ -24,6 +24,9 @@ class MultipleResponseKind(SingleChoiceKind):
             )
         }
 
+    def form_fields(self, snapshot, answer):
+        return {"choices": [str(i) for i in answer.get("choices", [])]}
+
     def mark(self, snapshot, answer):
         chosen = set(answer.get("choices", []))
         parts = self.option_parts(snapshot, lambda option_id: option_id in chosen)

@@ -1,5 +1,5 @@
 """Put in order: number the steps of a procedure; each step in its right place earns a
-share. The form never shows the steps in the right order. Moodle sees a matching question
+share. The form shows the steps in a random order. Moodle sees a matching question
 (step -> "Step n")."""
 
 from fractions import Fraction
@@ -21,17 +21,14 @@ class OrderKind(Kind):
     data_fields = frozenset({"steps"})
     part_model = OrderStep
     moodle_type = "matching"
+    shuffled = ("steps",)
 
     def snapshot(self, question, parts):
         return {"steps": [{"id": s.pk, "text": s.text, "timescale": s.timescale} for s in parts]}
 
     def layout(self, shown, rng):
-        steps = list(shown["steps"])
-        rng.shuffle(steps)
-        if len(steps) > 1 and [s["id"] for s in steps] == [s["id"] for s in shown["steps"]]:
-            steps = steps[1:] + steps[:1]
-        shown["steps"] = steps
-        shown["positions"] = list(range(1, len(steps) + 1))
+        super().layout(shown, rng)
+        shown["positions"] = list(range(1, len(shown["steps"]) + 1))
 
     def read_answer(self, snapshot, post, prefix, position):
         ids = {str(s["id"]) for s in snapshot["steps"]}
@@ -50,6 +47,9 @@ class OrderKind(Kind):
         for step, place in given.items():
             order[place - 1] = step
         return {"order": order}
+
+    def form_fields(self, snapshot, answer):
+        return {f"step-{step}": str(place) for place, step in enumerate(answer.get("order", []), 1) if step}
 
     def mark(self, snapshot, answer):
         given = answer.get("order", [])

@@ -41,6 +41,7 @@ class SingleChoiceKind(Kind):
     moodle_type = "multichoice"
     moodle_imports = {"multichoice": read_moodle_multichoice}
     gift_order = 30
+    shuffled = ("options",)
 
     def snapshot(self, question, parts):
         return {
@@ -53,6 +54,9 @@ class SingleChoiceKind(Kind):
         value = post.get(prefix + "choice")
         ids = {o["id"] for o in snapshot["options"]}
         return {"choice": read_int(value, ids, prefix)} if value else {}
+
+    def form_fields(self, snapshot, answer):
+        return {"choice": str(answer["choice"])} if "choice" in answer else {}
 
     def option_parts(self, snapshot, is_chosen):
         return [

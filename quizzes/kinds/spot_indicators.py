@@ -22,6 +22,7 @@ class SpotIndicatorsKind(Kind):
     data_fields = frozenset({"observations"})
     part_model = Observation
     moodle_type = "multichoice"
+    shuffled = ("items",)
 
     def snapshot(self, question, parts):
         labels = dict(INDICATOR_CATEGORIES)
@@ -44,6 +45,9 @@ class SpotIndicatorsKind(Kind):
                 post.getlist(prefix + "choices"), {i["id"] for i in snapshot["items"]}, prefix
             )
         }
+
+    def form_fields(self, snapshot, answer):
+        return {"choices": [str(i) for i in answer.get("choices", [])]}
 
     def mark(self, snapshot, answer):
         chosen = set(answer.get("choices", []))

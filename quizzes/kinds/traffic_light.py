@@ -85,6 +85,9 @@ class TrafficLightKind(Kind):
         colour = read_colour(post.get(prefix + "colour"), prefix)
         return {"colour": colour} if colour else {}
 
+    def form_fields(self, snapshot, answer):
+        return {"colour": answer["colour"]} if answer.get("colour") else {}
+
     def mark(self, snapshot, answer):
         colour = answer.get("colour")
         return Marked(

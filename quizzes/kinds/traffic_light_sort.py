@@ -30,6 +30,7 @@ class TrafficLightSortKind(Kind):
     data_fields = frozenset({"band", "behaviours"})
     related = ("band",)
     moodle_type = "matching"
+    shuffled = ("items",)
 
     def load_parts(self, question_ids):
         """The behaviours, in the order they were linked."""
@@ -60,6 +61,9 @@ class TrafficLightSortKind(Kind):
             if colour:
                 placements[item_id] = colour
         return {"placements": placements}
+
+    def form_fields(self, snapshot, answer):
+        return {f"item-{item}": colour for item, colour in answer.get("placements", {}).items()}
 
     def mark(self, snapshot, answer):
         placed = {str(k): v for k, v in answer.get("placements", {}).items()}

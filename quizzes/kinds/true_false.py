@@ -38,6 +38,9 @@ class TrueFalseKind(Kind):
             raise AnswerError(f"{prefix}: not true or false")
         return {"value": value == "true"}
 
+    def form_fields(self, snapshot, answer):
+        return {"value": "true" if answer["value"] else "false"} if "value" in answer else {}
+
     def mark(self, snapshot, answer):
         value = answer.get("value")
         return Marked(

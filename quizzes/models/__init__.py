@@ -14,16 +14,19 @@ from .questions import (
     TrafficLightSortQuestion,
     TrueFalseQuestion,
 )
-from .quizzes import Quiz, Vignette
-from .records import Attempt, ColourMark, IndicatorMark, Response
+from .quizzes import NO_CATEGORY, Difficulty, Quiz, QuizPool, Review, Vignette
+from .records import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, Response
 
 __all__ = [
+    "NO_CATEGORY",
     "AgeBand",
     "Attempt",
     "BandSet",
     "Behaviour",
+    "Certainty",
     "Colour",
     "ColourMark",
+    "Difficulty",
     "IndicatorMark",
     "MatchPair",
     "MatchingQuestion",
@@ -32,9 +35,12 @@ __all__ = [
     "Option",
     "OrderQuestion",
     "OrderStep",
+    "Purpose",
     "Question",
     "Quiz",
+    "QuizPool",
     "Response",
+    "Review",
     "SingleChoiceQuestion",
     "SpotIndicatorsQuestion",
     "TrafficLightQuestion",

@@ -53,7 +53,7 @@ class BandSet(ClusterableModel):
         max_length=120,
         blank=True,
         help_text="Which edition of Brook's tool these bands follow, in a few words, "
-        "e.g. \"Brook's earlier four-band edition\". Shown to learners on the practice pages.",
+        'e.g. "Brook\'s earlier four-band edition". Shown to learners on the practice pages.',
     )
     brook_current = models.BooleanField(
         "Brook's current edition",

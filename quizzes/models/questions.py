@@ -23,6 +23,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from cms.blocks import INDICATOR_CATEGORIES
+from quizzes.models.quizzes import Difficulty
 
 
 class QuestionTag(TaggedItemBase):
@@ -58,6 +59,15 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
     )
     category = models.CharField("indicator category", max_length=25, blank=True, choices=INDICATOR_CATEGORIES)
     points = models.PositiveSmallIntegerField(default=1)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM)
+    age_band = models.ForeignKey(
+        "quizzes.AgeBand",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The age band of the child it is about, if any (for the quiz's pools).",
+    )
     tags = ClusterTaggableManager(through=QuestionTag, blank=True)
 
     common_panels = [
@@ -69,7 +79,12 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
     ]
     explanation_panels = [
         MultiFieldPanel(
-            [FieldPanel("explanation"), FieldPanel("chapter"), FieldPanel("category"), FieldPanel("tags")],
+            [
+                FieldPanel("explanation"),
+                FieldPanel("chapter"),
+                FieldRowPanel([FieldPanel("category"), FieldPanel("difficulty"), FieldPanel("age_band")]),
+                FieldPanel("tags"),
+            ],
             heading="Feedback and filing",
         ),
     ]
@@ -103,6 +118,7 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
             "text": self.text,
             "explanation": self.explanation,
             "points": self.points,
+            "category": self.category,
             "vignette": (
                 {"title": self.vignette.title, "text": self.vignette.text} if self.vignette_id else None
             ),

@@ -1,14 +1,39 @@
 from django.db import models
 from django.urls import reverse
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
-from wagtail.models import PreviewableMixin
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
+from cms.blocks import INDICATOR_CATEGORIES
 from quizzes.snapshots import quiz_snapshots
 
 
-class Quiz(PreviewableMixin, index.Indexed, models.Model):
-    """A course's scenario quiz: passing it is one of the course's required activities."""
+class Review(models.TextChoices):
+    """What a learner sees of her marked attempt (Moodle's review options, simplified)."""
+
+    SCORE = "score", "Her score only"
+    WRONG = "wrong", "Her score, the questions she got wrong and what each tests, not the right answers"
+    EVERYTHING = "everything", "Everything: every answer, the right answers and the explanations"
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy: recall a key fact"
+    MEDIUM = "medium", "Medium: apply it to a case"
+    HARD = "hard", "Hard: weigh competing signs or a subtle point of procedure"
+
+
+NO_CATEGORY = "none"
+"""A pool's category filter for questions with no indicator category (procedure, law, what to do)."""
+
+
+class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
+    """A course's scenario quiz: passing it is one of the course's required activities.
+
+    Each attempt draws its questions from the quiz's pools (`QuizPool`), so no two attempts
+    are alike; a quiz without pools shows every question. The same pools give the short
+    knowledge check at the start of the course (`knowledge_check_size` questions)."""
 
     course = models.OneToOneField(
         "courses.CoursePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="quiz"
@@ -20,8 +45,28 @@ class Quiz(PreviewableMixin, index.Indexed, models.Model):
     max_attempts = models.PositiveSmallIntegerField(
         default=0, help_text="How many attempts a learner has in one enrolment; 0 means no limit."
     )
-    shuffle = models.BooleanField(
-        default=False, help_text="Show questions in a different order each attempt."
+    knowledge_check_size = models.PositiveSmallIntegerField(
+        "knowledge check questions",
+        default=0,
+        help_text="How many questions the knowledge check at the start of the course draws from the pools "
+        "(not pass or fail; answers shown at the end of the course). 0 means no knowledge check.",
+    )
+    certainty = models.BooleanField(
+        "ask how sure",
+        default=False,
+        help_text="Learners say how sure they are of each answer (certainty-based marking).",
+    )
+    review_when_failed = models.CharField(
+        max_length=10,
+        choices=Review.choices,
+        default=Review.WRONG,
+        help_text="After an attempt that did not pass.",
+    )
+    review_when_finished = models.CharField(
+        max_length=10,
+        choices=Review.choices,
+        default=Review.EVERYTHING,
+        help_text="After she passes, or when she has no attempts left.",
     )
 
     panels = [
@@ -29,7 +74,18 @@ class Quiz(PreviewableMixin, index.Indexed, models.Model):
         FieldPanel("slug"),
         FieldPanel("course"),
         FieldPanel("introduction"),
-        FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("max_attempts"), FieldPanel("shuffle")]),
+        FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("max_attempts"), FieldPanel("certainty")]),
+        MultiFieldPanel(
+            [FieldPanel("review_when_failed"), FieldPanel("review_when_finished")],
+            heading="What learners see after marking",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("knowledge_check_size"), InlinePanel("pools", label="Pool")],
+            heading="What each attempt draws",
+            help_text="Each pool gives an attempt this many questions matching its filters; no question "
+            "is drawn twice. Keep at least twice as many matching questions as a pool draws. Without "
+            "pools, every question is shown.",
+        ),
     ]
     search_fields = [
         index.SearchField("title"),
@@ -60,6 +116,54 @@ class Quiz(PreviewableMixin, index.Indexed, models.Model):
 
     def get_preview_context(self, request, mode_name):
         return {"quiz": self, "questions": quiz_snapshots(self)}
+
+    def review_after(self, attempt) -> str:
+        """The review option that applies to a marked attempt: the finished one once she has
+        passed or has no attempts left, the failed one otherwise."""
+        finished = attempt.passed or bool(self.max_attempts and attempt.number >= self.max_attempts)
+        return self.review_when_finished if finished else self.review_when_failed
+
+
+class QuizPool(Orderable):
+    """One pool of a quiz's draw: "3 from Physical signs". The filters left blank match any
+    question; a pool takes only questions no earlier pool took."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="pools")
+    label = models.CharField(max_length=120, help_text="What the pool is about, for editors.")
+    count = models.PositiveSmallIntegerField(default=1, help_text="Questions it gives each attempt.")
+    category = models.CharField(
+        "indicator category",
+        max_length=25,
+        blank=True,
+        choices=[*INDICATOR_CATEGORIES, (NO_CATEGORY, "No indicator category (procedure, law)")],
+    )
+    question_type = models.CharField(max_length=30, blank=True)
+    age_band = models.ForeignKey(
+        "quizzes.AgeBand", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "cms.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    difficulty = models.CharField(max_length=10, blank=True, choices=Difficulty.choices)
+
+    panels = [
+        FieldRowPanel([FieldPanel("label"), FieldPanel("count")]),
+        FieldRowPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("question_type"),
+                FieldPanel("age_band"),
+                FieldPanel("agency"),
+                FieldPanel("difficulty"),
+            ]
+        ),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.CheckConstraint(condition=models.Q(count__gte=1), name="pool_draws_something")]
+
+    def __str__(self):
+        return f"{self.count} from {self.label}"
 
 
 class Vignette(index.Indexed, models.Model):

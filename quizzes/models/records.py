@@ -8,30 +8,71 @@ from django.conf import settings
 from django.db import models
 
 
+class Purpose(models.TextChoices):
+    QUIZ = "quiz", "End-of-course quiz"
+    CHECK = "check", "Knowledge check at the start"
+
+
+class Certainty(models.IntegerChoices):
+    """How sure the learner was (certainty-based marking, levels 1 to 3)."""
+
+    NOT_SURE = 1, "Not sure"
+    FAIRLY_SURE = 2, "Fairly sure"
+    VERY_SURE = 3, "Very sure"
+
+
 class Attempt(models.Model):
+    """One go at a quiz, or the knowledge check at the start of the course (`purpose`).
+
+    While open it keeps the learner's answers so far (`draft`, the form fields of each
+    question by position), so she can turn pages, leave and come back; marking reads them
+    once. `seed` is a secret that fixes the order of each question's options for this
+    attempt; it never leaves the server."""
+
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
     )
     quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.PROTECT, related_name="attempts")
     enrolment = models.ForeignKey("courses.Enrolment", on_delete=models.PROTECT, related_name="quiz_attempts")
+    purpose = models.CharField(max_length=5, choices=Purpose.choices, default=Purpose.QUIZ)
     number = models.PositiveSmallIntegerField(default=1)
-    questions = models.JSONField(help_text="The question snapshots, in the order shown.")
+    questions = models.JSONField(
+        help_text="The question snapshots drawn for this attempt, in the order shown, with opaque part ids."
+    )
+    draft = models.JSONField(
+        default=dict, blank=True, help_text="Answers so far: {position: {field: [values]}}."
+    )
+    seed = models.BigIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(default=False)
+    cbm_average = models.DecimalField(
+        "certainty-based mark",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Mean certainty-based mark per point, from -6 to 3; empty when certainty was not asked.",
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["enrolment", "quiz", "number"], name="unique_attempt_number"),
             models.UniqueConstraint(
-                fields=["enrolment", "quiz"],
+                fields=["enrolment", "quiz", "purpose", "number"], name="unique_attempt_number"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "quiz", "purpose"],
                 condition=models.Q(submitted_at__isnull=True),
                 name="one_open_attempt",
             ),
             models.CheckConstraint(
                 condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=100),
                 name="attempt_score_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purpose="quiz") | models.Q(number=1, passed=False),
+                name="one_knowledge_check_never_passed",
             ),
         ]
         indexes = [models.Index(fields=["quiz", "submitted_at"])]
@@ -55,6 +96,8 @@ class Response(models.Model):
         max_digits=5, decimal_places=4, help_text="Fraction of the question's points earned, 0 to 1."
     )
     points = models.PositiveSmallIntegerField(default=1)
+    category = models.CharField(max_length=25, blank=True, help_text="The question's indicator category.")
+    certainty = models.PositiveSmallIntegerField(null=True, blank=True, choices=Certainty.choices)
 
     class Meta:
         ordering = ["attempt", "position"]

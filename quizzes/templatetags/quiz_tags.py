@@ -1,5 +1,6 @@
 from django import template
 
+from cms.blocks import INDICATOR_CATEGORIES
 from quizzes import kinds
 from quizzes.models.bands import COLOUR_SHAPE
 
@@ -36,3 +37,9 @@ def feedback_template(snapshot):
 def colour_shape(colour):
     """The shape shown with a traffic-light colour's word ("–" for none)."""
     return COLOUR_SHAPE.get(colour, "–")
+
+
+@register.filter
+def category_label(code):
+    """The label of an indicator category ("cse" -> "Child sexual exploitation")."""
+    return dict(INDICATOR_CATEGORIES).get(code, code)

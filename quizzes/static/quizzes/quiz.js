@@ -1,6 +1,7 @@
 /* Progressive enhancement for quiz forms. Without JavaScript every question is a plain
-   form (radio buttons and numbered selects). With it, steps can be dragged or moved with
-   buttons, and behaviours can be dragged onto a colour; the form fields stay the truth. */
+   form (radio buttons and numbered selects) saved when the learner changes page. With it,
+   steps can be dragged or moved with buttons, behaviours can be dragged onto a colour, and
+   the page is saved on the server as she answers; the form fields stay the truth. */
 (function () {
   "use strict";
 
@@ -8,6 +9,7 @@
     list.querySelectorAll("[data-order-step]").forEach(function (step, index) {
       step.querySelector("select").value = String(index + 1);
     });
+    list.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
   function moveButton(label, step, list, direction) {
@@ -61,7 +63,10 @@
         event.preventDefault();
         var name = event.dataTransfer.getData("text/plain");
         var radio = sort.querySelector('input[type=radio][name="' + name + '"][value="' + colour + '"]');
-        if (radio) { radio.checked = true; }
+        if (radio) {
+          radio.checked = true;
+          radio.dispatchEvent(new Event("change", { bubbles: true }));
+        }
       });
       zones.appendChild(zone);
     });
@@ -72,6 +77,37 @@
       item.addEventListener("dragstart", function (event) {
         event.dataTransfer.setData("text/plain", radio.name);
       });
+    });
+  });
+
+  /* Save the page a moment after each answer, with the same fields the buttons send. */
+  document.querySelectorAll("[data-autosave]").forEach(function (form) {
+    var status = form.querySelector("[data-save-status]");
+    var timer = null;
+    function say(text) { if (status) { status.textContent = text; } }
+    function save() {
+      var data = new FormData(form);
+      data.append("autosave", "1");
+      fetch(form.action || window.location.href, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (body.saved) {
+            say(body.problems && body.problems.length ? body.problems.join(" ") : "Your answers on this page are saved.");
+          } else {
+            say(body.message || "Your answers could not be saved. They will be saved when you change page.");
+          }
+        });
+      }).catch(function () {
+        say("Your answers could not be saved just now. They will be saved when you change page.");
+      });
+    }
+    form.addEventListener("change", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 500);
     });
   });
 }());

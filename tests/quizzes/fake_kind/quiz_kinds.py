@@ -29,6 +29,9 @@ class NumberKind(Kind):
         except ValueError:
             raise AnswerError(f"{prefix}: not a number") from None
 
+    def form_fields(self, snapshot, answer):
+        return {"number": str(answer["number"])} if "number" in answer else {}
+
     def mark(self, snapshot, answer):
         given = answer.get("number")
         return Marked(whole(given == snapshot["answer"]), [{"chosen": given, "correct": snapshot["answer"]}])
