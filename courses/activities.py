@@ -22,6 +22,9 @@ class Activity:
     label: str
     is_done: Callable  # (enrolment) -> bool
     order: int = 50
+    # Done before any lesson can be finished (the before survey; the quiz app's knowledge
+    # check): a learner meets these first.
+    before_lessons: bool = False
     # The after survey comes last: it is only offered once everything else is done.
     comes_last: bool = False
     # For activities of other apps: {enrolment id: (done, url)} for many open enrolments in
@@ -47,6 +50,13 @@ def codes() -> set[str]:
 
 def all_activities() -> list[Activity]:
     return sorted(_registered().values(), key=lambda a: a.order)
+
+
+def before_lessons() -> list[Activity]:
+    """The activities that come before the lessons: the before survey first, then the others
+    in their order."""
+    first = [a for a in _registered().values() if a.before_lessons]
+    return sorted(first, key=lambda a: (a.code != "before_survey", a.order))
 
 
 def default_codes() -> list[str]:

@@ -72,6 +72,10 @@ class Journey:
     completions: list = field(default_factory=list)  # newest first
     activity_status: dict = field(default_factory=dict)  # code -> (done, url) for other apps
     confidence: dict = field(default_factory=dict)  # enrolment id -> ConfidenceChange
+    # The course this one requires first (or None), and which of the learner's
+    # prerequisites she has completed: ids of courses.
+    prerequisite: CoursePage | None = None
+    completed_prerequisites: set = field(default_factory=set)
 
     @property
     def latest_completion(self):
@@ -102,24 +106,46 @@ class Journey:
     def lessons_done(self):
         return len([lesson for lesson in self.lessons if lesson.pk in self.done_lesson_ids])
 
-    def next_step(self):
-        """(label, url) of what the learner should do next on an open enrolment."""
+    @property
+    def prerequisite_met(self):
+        return self.prerequisite is None or self.prerequisite.pk in self.completed_prerequisites
+
+    def _pending(self, activity):
+        """(label, url) of `activity` if it is still to do, else None."""
+        if activity.code in ("before_survey", "after_survey"):
+            phase = activity.code.removesuffix("_survey")
+            if phase in self.surveys:
+                return None
+            return f"Answer the “{phase}” survey", reverse("courses:survey", args=[self.enrolment.pk, phase])
+        done, url = self.activity_status.get(activity.code, (True, None))
+        return None if done else (activity.label, url)
+
+    def before_lessons_step(self):
+        """(label, url) of the first activity still to do before the lessons, or None."""
         if not self.is_open:
             return None
         required = self.course.required_activities
-        survey_url = lambda phase: reverse(  # noqa: E731
-            "courses:survey", args=[self.enrolment.pk, phase]
-        )
-        if "before_survey" in required and "before" not in self.surveys:
-            return "Answer the “before” survey", survey_url("before")
+        for activity in activities.before_lessons():
+            if activity.code in required and (step := self._pending(activity)):
+                return step
+        return None
+
+    def next_step(self):
+        """(label, url) of what the learner should do next on an open enrolment: the activities
+        that come before the lessons, the lessons, the other activities, then the last ones."""
+        if not self.is_open:
+            return None
+        step = self.before_lessons_step()
+        if step:
+            return step
         for lesson in self.lessons:
             if lesson.pk not in self.done_lesson_ids:
                 return f"Continue: {lesson.title}", lesson.url
-        for code, (done, url) in self.activity_status.items():
-            if code in required and not done:
-                return activities.get(code).label, url
-        if "after_survey" in required and "after" not in self.surveys:
-            return "Answer the “after” survey", survey_url("after")
+        required = self.course.required_activities
+        rest = [a for a in activities.all_activities() if a.code in required and not a.before_lessons]
+        for activity in sorted(rest, key=lambda a: a.comes_last):
+            if activity.code != "lessons" and (step := self._pending(activity)):
+                return step
         return None
 
 
@@ -147,6 +173,7 @@ def journeys(
         if journey is not None:
             journey.lessons.append(lesson)
     result = {j.course.pk: j for j in by_path.values()}
+    _attach_prerequisites(user, result)
     if not user.is_authenticated:
         return result
 
@@ -200,6 +227,24 @@ def journeys(
     return result
 
 
+def _attach_prerequisites(user, result: dict[int, Journey]) -> None:
+    """Each journey's prerequisite course and whether the learner has completed it: two
+    queries at most, none when no course has a prerequisite."""
+    wanted = {j.course.prerequisite_id for j in result.values()} - {None}
+    if not wanted:
+        return
+    pages = {pk: j.course for pk, j in result.items() if pk in wanted}
+    pages.update((p.pk, p) for p in CoursePage.objects.filter(pk__in=wanted - set(pages)))
+    done = set()
+    if user.is_authenticated:
+        done = set(
+            Completion.objects.filter(learner=user, course_id__in=wanted).values_list("course_id", flat=True)
+        )
+    for journey in result.values():
+        journey.prerequisite = pages.get(journey.course.prerequisite_id)
+        journey.completed_prerequisites = done
+
+
 def learner_journeys(
     user, courses: Iterable[CoursePage], lessons: Iterable[LessonPage] | None = None
 ) -> dict[int, Journey]:
@@ -242,5 +287,6 @@ def lesson_status(user, course: CoursePage, lesson: LessonPage) -> dict:
         "previous_lesson": journey.lessons[position - 1] if position > 0 else None,
         "next_lesson": journey.lessons[position + 1] if position + 1 < len(journey.lessons) else None,
         "lesson_done": lesson.pk in journey.done_lesson_ids,
+        "before_lessons_step": journey.before_lessons_step(),
         "today": timezone.localdate(),
     }

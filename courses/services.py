@@ -25,6 +25,7 @@ from courses.models import (
     Enrolment,
     JobRole,
     LearnerProfile,
+    LessonOpened,
     LessonPage,
     LessonProgress,
     SurveyItem,
@@ -51,7 +52,8 @@ class JourneyError(Exception):
 # -- the built-in activities -------------------------------------------------------------
 
 
-def _lessons_done(enrolment):
+def lessons_done(enrolment: Enrolment) -> bool:
+    """True when every live lesson of the enrolment's course is finished in this enrolment."""
     lesson_ids = set(LessonPage.objects.child_of(enrolment.course).live().values_list("pk", flat=True))
     done = set(enrolment.progress.values_list("lesson_id", flat=True))
     return bool(lesson_ids) and lesson_ids <= done
@@ -63,9 +65,13 @@ def _survey_done(phase):
 
 # Offered to courses through the activity hook (courses/wagtail_hooks.py), as other apps' are.
 BEFORE_SURVEY = activities.Activity(
-    "before_survey", "Answer the “before” confidence survey", _survey_done("before"), order=10
+    "before_survey",
+    "Answer the “before” confidence survey",
+    _survey_done("before"),
+    order=10,
+    before_lessons=True,
 )
-LESSONS = activities.Activity("lessons", "Finish every lesson", _lessons_done, order=20)
+LESSONS = activities.Activity("lessons", "Finish every lesson", lessons_done, order=20)
 AFTER_SURVEY = activities.Activity(
     "after_survey", "Answer the “after” confidence survey", _survey_done("after"), order=90, comes_last=True
 )
@@ -93,6 +99,9 @@ def enrol(user, course: CoursePage) -> Enrolment:
             return latest
         if not refresher_due(getattr(latest, "completion", None)):
             raise JourneyError("You have completed this course and the refresher is not due yet.")
+    missing = missing_prerequisite(user, course)
+    if missing is not None:
+        raise JourneyError(f"Complete “{missing.title}” before you start this course.")
     cycle = latest.cycle + 1 if latest else 1
     try:
         with transaction.atomic():
@@ -106,6 +115,39 @@ def enrol(user, course: CoursePage) -> Enrolment:
     except IntegrityError:
         # Another request enrolled at the same moment: use the enrolment it made.
         return Enrolment.objects.get(learner=user, course=course, completed_at__isnull=True)
+
+
+def missing_prerequisite(user, course: CoursePage) -> CoursePage | None:
+    """The course `course` requires first, if `user` has never completed it (in any cycle,
+    expired or not); else None."""
+    if course.prerequisite_id is None:
+        return None
+    if Completion.objects.filter(learner=user, course_id=course.prerequisite_id).exists():
+        return None
+    return CoursePage.objects.get(pk=course.prerequisite_id)
+
+
+def open_lesson(enrolment: Enrolment, lesson: LessonPage) -> None:
+    """Record that the learner has the lesson in front of her (once per enrolment and lesson).
+
+    One INSERT that the unique constraint turns into nothing on a later visit, so a lesson
+    page costs one query for it however often it is opened, and two tabs cannot clash."""
+    if enrolment.completed_at is None:
+        opened = LessonOpened(enrolment=enrolment, lesson=lesson)
+        LessonOpened.objects.bulk_create([opened], ignore_conflicts=True)
+
+
+def pending_before_lessons(enrolment: Enrolment) -> activities.Activity | None:
+    """The first required activity that must be done before the lessons and is not, or None."""
+    required = enrolment.course.required_activities
+    return next(
+        (
+            activity
+            for activity in activities.before_lessons()
+            if activity.code in required and not activity.is_done(enrolment)
+        ),
+        None,
+    )
 
 
 def other_activities_done(enrolment: Enrolment) -> bool:
@@ -122,20 +164,16 @@ def complete_lesson(enrolment: Enrolment, lesson: LessonPage) -> LessonProgress 
         return None
     if lesson.get_parent().pk != enrolment.course_id:
         raise JourneyError("That lesson is not part of this course.")
-    if _needs_before_survey(enrolment):
-        raise JourneyError("Answer the “before” survey before you start the lessons.")
+    pending = pending_before_lessons(enrolment)
+    if pending is not None:
+        raise JourneyError(f"{pending.label} before you start the lessons.")
+    if not LessonOpened.objects.filter(enrolment=enrolment, lesson=lesson).exists():
+        raise JourneyError("Open the lesson and read it before you mark it as finished.")
     with transaction.atomic():
         lock(enrolment)
         progress, _ = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
         try_complete(enrolment)
     return progress
-
-
-def _needs_before_survey(enrolment):
-    return (
-        "before_survey" in enrolment.course.required_activities
-        and not enrolment.surveys.filter(phase="before").exists()
-    )
 
 
 def submit_survey(enrolment: Enrolment, phase: str, ratings: Iterable[tuple[SurveyItem, str, int]]) -> bool:

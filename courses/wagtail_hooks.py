@@ -146,7 +146,15 @@ def agency_changes_report_tab():
 
 @hooks.register(PAGE_CONTEXT_HOOK)
 def learner_progress_on_course_pages(page, request):
-    """A course page shows the learner's status, a lesson page where she is in its course."""
+    """A course page shows the learner's status, a lesson page where she is in its course.
+
+    The learner's own GET of a live lesson, in her open enrolment, records that she opened
+    it: only then can she mark it as finished. A preview or anyone else's visit records nothing."""
     if isinstance(page, LessonPage):
-        return progress.lesson_status(request.user, page.course, page)
+        context = progress.lesson_status(request.user, page.course, page)
+        journey = context["journey"]
+        preview = getattr(request, "is_preview", False)
+        if journey.is_open and request.method == "GET" and page.live and not preview:
+            services.open_lesson(journey.enrolment, page)
+        return context
     return {"status": progress.course_status(request.user, page, page.lessons)}

@@ -10,7 +10,7 @@ from django.db import connection
 
 from courses import services
 from courses.models import Completion, Enrolment
-from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+from tests.factories import finish_lesson, lessons_of, make_course, make_learner, survey_ratings
 
 IN_CI = os.environ.get("CI") == "true"
 os.environ.setdefault("DEMO_PASSWORD", "test-demo-password")
@@ -72,7 +72,7 @@ def complete(django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             enrolment = services.enrol(learner, course)
             services.submit_survey(enrolment, "before", survey_ratings("before"))
-            services.complete_lesson(enrolment, lessons_of(course)[0])
+            finish_lesson(enrolment, lessons_of(course)[0])
             services.submit_survey(enrolment, "after", survey_ratings("after"))
         return enrolment.completion
 

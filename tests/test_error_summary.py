@@ -12,7 +12,15 @@ from django.utils.http import urlsafe_base64_encode
 from courses import services as course_services
 from courses.models import SurveyItem
 from quizzes.models import Attempt
-from tests.factories import lessons_of, make_course, make_learner, make_quiz, quiz_post, survey_ratings
+from tests.factories import (
+    finish_lesson,
+    lessons_of,
+    make_course,
+    make_learner,
+    make_quiz,
+    quiz_post,
+    survey_ratings,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +111,7 @@ def test_after_survey_errors_name_each_item_twice(client):
     learner, course = make_learner(), make_course(lessons=1)
     enrolment = course_services.enrol(learner, course)
     course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     client.force_login(learner)
     title, errors = summary_of(client.post(f"/my/learning/{enrolment.pk}/survey/after/", {"item-0": ""}))
     assert title.startswith("Error: Now you have finished: confidence survey | ")
@@ -121,7 +129,7 @@ def test_quiz_steps_numbered_twice_link_to_their_question(client):
     quiz = make_quiz(course)
     enrolment = course_services.enrol(learner, course)
     course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     client.force_login(learner)
     client.post(f"/quizzes/{quiz.slug}/start/")
     attempt = Attempt.objects.get(quiz=quiz)

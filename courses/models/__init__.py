@@ -3,6 +3,7 @@ from .profiles import AgencyChangeRequest, JobRole, LearnerProfile
 from .records import (
     Completion,
     Enrolment,
+    LessonOpened,
     LessonProgress,
     SurveyItem,
     SurveyPhase,
@@ -21,6 +22,7 @@ __all__ = [
     "Enrolment",
     "JobRole",
     "LearnerProfile",
+    "LessonOpened",
     "LessonPage",
     "LessonProgress",
     "PartnershipManager",

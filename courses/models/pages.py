@@ -1,6 +1,7 @@
 import calendar
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -84,6 +85,14 @@ class CoursePage(BasePage):
         default=activities.default_codes,
         help_text="What a learner must do to complete the course.",
     )
+    prerequisite = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Learners must have completed this course before they can start this one.",
+    )
     source = models.CharField(max_length=500, blank=True)
 
     parent_page_types = ["courses.CourseIndexPage"]
@@ -98,6 +107,7 @@ class CoursePage(BasePage):
                 FieldPanel("estimated_minutes"),
                 FieldPanel("refresher_months"),
                 FieldPanel("required_activities"),
+                FieldPanel("prerequisite"),
             ],
             heading="Completion",
         ),
@@ -115,6 +125,22 @@ class CoursePage(BasePage):
     def clean(self) -> None:
         super().clean()
         activities.validate_codes(self.required_activities)
+        self._validate_prerequisite()
+
+    def _validate_prerequisite(self) -> None:
+        """Not itself, nor a course that (through its own prerequisites) requires this one:
+        either would leave a course nobody can start."""
+        seen, course = set(), self.prerequisite
+        while course is not None and course.pk not in seen:
+            if self.pk is not None and course.pk == self.pk:
+                message = (
+                    "A course cannot require itself."
+                    if course.pk == self.prerequisite_id
+                    else f"“{self.prerequisite.title}” already requires this course."
+                )
+                raise ValidationError({"prerequisite": message})
+            seen.add(course.pk)
+            course = course.prerequisite
 
     @cached_property
     def lessons(self) -> list["LessonPage"]:

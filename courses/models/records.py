@@ -87,6 +87,25 @@ class LessonProgress(models.Model):
         return f"Lesson {self.lesson_id} done in enrolment {self.enrolment_id}"
 
 
+class LessonOpened(models.Model):
+    """A lesson a learner has opened in one enrolment. A lesson can be finished only after it
+    has been opened, so "finished" means the learner at least had the lesson in front of her.
+
+    Written by the GET of the live lesson page (one row however often she comes back);
+    another enrolment, a preview or another person's visit does not count."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="openings")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrolment", "lesson"], name="one_opening_per_lesson")]
+        verbose_name_plural = "lessons opened"
+
+    def __str__(self):
+        return f"Lesson {self.lesson_id} opened in enrolment {self.enrolment_id}"
+
+
 class SurveySubmission(models.Model):
     """The fact that a learner answered the before or the after survey of an enrolment;
     the constraint guarantees once each, whatever the browser does."""

@@ -10,7 +10,7 @@ from certificates.models import Certificate
 from courses import services
 from courses.models import Completion
 from tests.concurrency import learner_and_course, run_at_once
-from tests.factories import lessons_of
+from tests.factories import finish_lesson, lessons_of
 
 pytestmark = pytest.mark.postgres
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.postgres
 def test_two_concurrent_issues_make_one_certificate(committed):
     learner, course = learner_and_course(committed, lessons=1, required=["lessons"])
     enrolment = services.enrol(learner, course)
-    services.complete_lesson(enrolment, lessons_of(course)[0])  # its on-commit issue runs too
+    finish_lesson(enrolment, lessons_of(course)[0])  # its on-commit issue runs too
     completion = Completion.objects.get(enrolment=enrolment)
     Certificate.objects.filter(completion=completion).delete()
     results, errors = run_at_once(4, lambda: issue(Completion.objects.get(pk=completion.pk)).pk)
@@ -37,7 +37,7 @@ def test_concurrent_downloads_of_a_missing_pdf_leave_one_file(committed):
 
     learner, course = learner_and_course(committed, lessons=1, required=["lessons"])
     enrolment = services.enrol(learner, course)
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     certificate = Certificate.objects.get(completion__enrolment=enrolment)
     default_storage.delete(certificate.pdf.name)
     Certificate.objects.filter(pk=certificate.pk).update(pdf="")

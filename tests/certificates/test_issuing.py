@@ -34,14 +34,14 @@ def test_a_rolled_back_completion_gets_no_certificate(django_capture_on_commit_c
     from django.db import transaction
 
     from courses import services
-    from tests.factories import lessons_of, make_course, make_learner
+    from tests.factories import finish_lesson, lessons_of, make_course, make_learner
 
     learner, course = make_learner(), make_course(lessons=1, required=["lessons"])
     enrolment = services.enrol(learner, course)
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                services.complete_lesson(enrolment, lessons_of(course)[0])
+                finish_lesson(enrolment, lessons_of(course)[0])
                 raise RuntimeError("the request failed after completing")
         except RuntimeError:
             pass

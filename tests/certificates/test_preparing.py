@@ -12,7 +12,7 @@ from certificates.issuing import issue_certificate
 from certificates.models import Certificate
 from courses import services
 from tests.certificates.test_access import lead_of
-from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+from tests.factories import finish_lesson, lessons_of, make_course, make_learner, survey_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def complete_before_the_worker_runs(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         enrolment = services.enrol(learner, course)
         services.submit_survey(enrolment, "before", survey_ratings("before"))
-        services.complete_lesson(enrolment, lessons_of(course)[0])
+        finish_lesson(enrolment, lessons_of(course)[0])
         services.submit_survey(enrolment, "after", survey_ratings("after"))
     enrolment.completion.refresh_from_db()
     return enrolment.completion

@@ -12,7 +12,7 @@ from quizzes.models import Attempt
 from quizzes.reports import first_attempts
 from quizzes.scoring import model_answer
 from tests.export_reading import read_export
-from tests.factories import lessons_of, make_course, make_learner, make_quiz
+from tests.factories import finish_lesson, lessons_of, make_course, make_learner, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def lead_for(code):
 def pass_course(learner, course, quiz):
     """Finish the course's one lesson and pass its quiz with every answer right."""
     enrolment = services.enrol(learner, course)
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     attempt = quiz_services.start_attempt(learner, quiz)
     quiz_services.submit_attempt(attempt, [model_answer(q) for q in attempt.questions])
     return Completion.objects.get(enrolment=enrolment)
@@ -58,7 +58,7 @@ def moved(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         completion = pass_course(holly, done, quiz)
     open_enrolment = services.enrol(holly, started)
-    services.complete_lesson(open_enrolment, lessons_of(started)[0])
+    finish_lesson(open_enrolment, lessons_of(started)[0])
 
     client.force_login(holly)
     response = client.post("/accounts/profile/", profile_post("police"), follow=True)
@@ -190,7 +190,7 @@ def test_records_made_after_the_move_are_the_new_agencys(client, moved, django_c
     assert completion.agency == police and completion.enrolment.agency == police
     # The course she started in housing stays housing's when she finishes it.
     open_enrolment = moved["open_enrolment"]
-    services.complete_lesson(
+    finish_lesson(
         Enrolment.objects.get(pk=open_enrolment.pk), lessons_of(open_enrolment.course)[1]
     )
     assert Completion.objects.get(enrolment=open_enrolment).agency.code == "housing"

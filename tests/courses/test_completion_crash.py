@@ -18,7 +18,7 @@ from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from quizzes.scoring import model_answer
 from tests.concurrency import learner_and_course, run_at_once
-from tests.factories import lessons_of, make_quiz, survey_ratings
+from tests.factories import finish_lesson, lessons_of, make_quiz, survey_ratings
 
 pytestmark = pytest.mark.postgres
 
@@ -58,7 +58,7 @@ def test_a_crash_as_the_after_survey_finishes_the_course_keeps_neither(committed
     learner, course = learner_and_course(committed, lessons=1)
     enrolment = services.enrol(learner, course)
     services.submit_survey(enrolment, "before", survey_ratings("before"))
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
 
     with completion_write_crashes(learner), pytest.raises(DatabaseError):
         services.submit_survey(fresh(enrolment), "after", survey_ratings("after"))
@@ -76,7 +76,7 @@ def test_a_crash_as_the_last_lesson_finishes_the_course_keeps_neither(committed)
     enrolment = services.enrol(learner, course)
 
     with completion_write_crashes(learner), pytest.raises(DatabaseError):
-        services.complete_lesson(fresh(enrolment), lessons_of(course)[0])
+        finish_lesson(fresh(enrolment), lessons_of(course)[0])
 
     assert not LessonProgress.objects.filter(enrolment=enrolment).exists()
     assert not Completion.objects.filter(enrolment=enrolment).exists()
@@ -86,7 +86,7 @@ def test_a_crash_as_the_quiz_pass_finishes_the_course_keeps_neither(committed):
     learner, course = learner_and_course(committed, lessons=1, required=["lessons"])
     quiz = make_quiz(course)
     enrolment = services.enrol(learner, course)
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     attempt = quiz_services.start_attempt(learner, quiz)
     right = [model_answer(question) for question in attempt.questions]
 
@@ -107,7 +107,7 @@ def stuck_enrolment(committed):
     learner, course = learner_and_course(committed, lessons=1)
     enrolment = services.enrol(learner, course)
     services.submit_survey(enrolment, "before", survey_ratings("before"))
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     submission = SurveySubmission.objects.create(enrolment=enrolment, phase="after")
     for item, phase, rating in survey_ratings("after"):
         submission.responses.create(enrolment=enrolment, item=item, phase=phase, rating=rating)

@@ -13,7 +13,7 @@ from cms.models import Agency
 from courses import services
 from courses.models import Completion, Enrolment, LearnerProfile, PendingRegistration, SurveySubmission
 from tests.concurrency import learner_and_course, run_at_once
-from tests.factories import lessons_of, survey_ratings
+from tests.factories import finish_lesson, lessons_of, survey_ratings
 
 pytestmark = pytest.mark.postgres
 
@@ -34,7 +34,7 @@ def test_submitting_the_after_survey_twice_at_once_stores_it_once(committed):
     learner, course = learner_and_course(committed, lessons=1)
     enrolment = services.enrol(learner, course)
     services.submit_survey(enrolment, "before", survey_ratings("before"))
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     results, errors = run_at_once(
         2,
         lambda: services.submit_survey(

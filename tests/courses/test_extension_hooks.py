@@ -12,7 +12,7 @@ from cms.templatetags.site_menu_tags import HOOK as SITE_MENU_HOOK
 from courses import services
 from courses.models import AgencyLead
 from courses.progress import COMPLETION_EXTRA_HOOK, CompletionExtra
-from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+from tests.factories import finish_lesson, lessons_of, make_course, make_learner, survey_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def completed(learner):
     course = make_course(lessons=1, title="Badged course")
     enrolment = services.enrol(learner, course)
     services.submit_survey(enrolment, "before", survey_ratings("before"))
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     services.submit_survey(enrolment, "after", survey_ratings("after"))
     return enrolment.completion
 

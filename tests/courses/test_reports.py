@@ -19,7 +19,7 @@ from courses import reports, services
 from courses.exports import neutralise
 from courses.models import AgencyLead, Completion, PartnershipManager, SurveyItem
 from tests.export_reading import read_export
-from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+from tests.factories import finish_lesson, lessons_of, make_course, make_learner, survey_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def lead_for(code):
 def finish(learner, course, before=2, after=4):
     enrolment = services.enrol(learner, course)
     services.submit_survey(enrolment, "before", survey_ratings("before", before))
-    services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     services.submit_survey(enrolment, "after", survey_ratings("after", after))
     return enrolment.completion
 

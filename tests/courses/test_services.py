@@ -11,7 +11,7 @@ from cms.models import Agency
 from courses import activities, services
 from courses.models import Completion, Enrolment, LessonProgress, SurveyResponse, SurveySubmission
 from courses.models.pages import add_months
-from tests.factories import lessons_of, make_course, make_learner, survey_ratings
+from tests.factories import finish_lesson, lessons_of, make_course, make_learner, survey_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def finish_everything(enrolment):
     services.submit_survey(enrolment, "before", survey_ratings("before"))
     for lesson in lessons_of(enrolment.course):
-        services.complete_lesson(enrolment, lesson)
+        finish_lesson(enrolment, lesson)
     services.submit_survey(enrolment, "after", survey_ratings("after", 4))
     return Completion.objects.filter(enrolment=enrolment).first()
 
@@ -29,11 +29,11 @@ def test_a_course_is_complete_only_when_every_required_activity_is_done():
     enrolment = services.enrol(learner, course)
     services.submit_survey(enrolment, "before", survey_ratings("before"))
     first, second = lessons_of(course)
-    services.complete_lesson(enrolment, first)
+    finish_lesson(enrolment, first)
     assert not Completion.objects.filter(enrolment=enrolment).exists()
     with pytest.raises(services.JourneyError):
         services.submit_survey(enrolment, "after", survey_ratings("after"))  # a lesson is left
-    services.complete_lesson(enrolment, second)
+    finish_lesson(enrolment, second)
     assert not Completion.objects.filter(enrolment=enrolment).exists()  # after survey to do
     services.submit_survey(enrolment, "after", survey_ratings("after"))
     assert Completion.objects.filter(enrolment=enrolment).count() == 1
@@ -45,7 +45,7 @@ def test_the_rule_is_data_on_the_course():
     learner = make_learner()
     course = make_course(lessons=1, required=["lessons"])
     enrolment = services.enrol(learner, course)
-    services.complete_lesson(enrolment, lessons_of(course)[0])  # no surveys needed here
+    finish_lesson(enrolment, lessons_of(course)[0])  # no surveys needed here
     assert Completion.objects.filter(enrolment=enrolment).exists()
 
 
@@ -53,7 +53,7 @@ def test_lessons_wait_for_the_before_survey_when_it_is_required():
     learner, course = make_learner(), make_course(lessons=1)
     enrolment = services.enrol(learner, course)
     with pytest.raises(services.JourneyError, match="before"):
-        services.complete_lesson(enrolment, lessons_of(course)[0])
+        finish_lesson(enrolment, lessons_of(course)[0])
     assert not LessonProgress.objects.filter(enrolment=enrolment).exists()
 
 
@@ -66,7 +66,7 @@ def test_another_app_can_add_a_required_activity():
         learner = make_learner()
         course = make_course(lessons=1, required=["lessons", "test_quiz", "after_survey"])
         enrolment = services.enrol(learner, course)
-        services.complete_lesson(enrolment, lessons_of(course)[0])
+        finish_lesson(enrolment, lessons_of(course)[0])
         with pytest.raises(services.JourneyError):
             services.submit_survey(enrolment, "after", survey_ratings("after"))
         passed.add(enrolment.pk)

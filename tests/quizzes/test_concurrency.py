@@ -7,7 +7,7 @@ from quizzes import services
 from quizzes.models import Attempt, Response
 from quizzes.scoring import model_answer
 from tests.concurrency import learner_and_course, run_at_once
-from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_quiz, survey_ratings
+from tests.factories import SAMPLE_QUESTIONS, finish_lesson, lessons_of, make_quiz, survey_ratings
 
 pytestmark = pytest.mark.postgres
 
@@ -17,7 +17,7 @@ def test_two_simultaneous_submissions_mark_the_attempt_once(committed):
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
     enrolment = course_services.enrol(learner, course)
     course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     attempt = services.start_attempt(learner, quiz)
     right = [model_answer(q) for q in attempt.questions]
     wrong = [{} for _ in attempt.questions]

@@ -20,7 +20,15 @@ from quizzes import reports, services
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.scoring import model_answer
 from tests.export_reading import read_export
-from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_learner, make_quiz, survey_ratings
+from tests.factories import (
+    SAMPLE_QUESTIONS,
+    finish_lesson,
+    lessons_of,
+    make_course,
+    make_learner,
+    make_quiz,
+    survey_ratings,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +46,7 @@ def january():
         learner = make_learner("housing")
         enrolment = course_services.enrol(learner, course)
         course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        course_services.complete_lesson(enrolment, lessons_of(course)[0])
+        finish_lesson(enrolment, lessons_of(course)[0])
         attempt = services.start_attempt(learner, quiz)
         right = (lambda i: i % 2 == 0) if n == 5 else (lambda i, n=n: i < n)
         services.submit_attempt(
@@ -145,14 +153,14 @@ def take_part(course, quiz, survey_course, right, learner=None):
     learner = learner or make_learner("housing")
     enrolment = course_services.enrol(learner, course)
     course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     attempt = services.start_attempt(learner, quiz)
     services.submit_attempt(
         attempt, [model_answer(q) if right(i) else {} for i, q in enumerate(attempt.questions)]
     )
     surveyed = course_services.enrol(learner, survey_course)
     course_services.submit_survey(surveyed, "before", survey_ratings("before", 2))
-    course_services.complete_lesson(surveyed, lessons_of(survey_course)[0])
+    finish_lesson(surveyed, lessons_of(survey_course)[0])
     course_services.submit_survey(surveyed, "after", survey_ratings("after", 4))
     return attempt
 
@@ -266,7 +274,7 @@ def test_an_attempt_at_2330_utc_on_31_march_is_counted_in_april_in_london(client
         learner = make_learner("housing")
         enrolment = course_services.enrol(learner, course)
         course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        course_services.complete_lesson(enrolment, lessons_of(course)[0])
+        finish_lesson(enrolment, lessons_of(course)[0])
         attempt = services.start_attempt(learner, quiz)
         services.submit_attempt(attempt, [model_answer(q) for q in attempt.questions])
         client.force_login(lead)
@@ -296,7 +304,7 @@ def test_all_job_roles_minus_one_job_role_yields_nothing(client, january):
     manager = make_learner("housing", job_role="manager")
     enrolment = course_services.enrol(manager, course)
     course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     attempt = services.start_attempt(manager, Quiz.objects.get(course=course))
     services.submit_attempt(
         attempt, [model_answer(q) if i % 3 == 0 else {} for i, q in enumerate(attempt.questions)]

@@ -14,7 +14,15 @@ from quizzes import marks, reports, services
 from quizzes.models import Attempt, ColourMark, IndicatorMark, Response
 from quizzes.scoring import model_answer
 from tests.export_reading import read_export
-from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_learner, make_quiz, survey_ratings
+from tests.factories import (
+    SAMPLE_QUESTIONS,
+    finish_lesson,
+    lessons_of,
+    make_course,
+    make_learner,
+    make_quiz,
+    survey_ratings,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +51,7 @@ def answered():
         learner = make_learner("housing")
         enrolment = course_services.enrol(learner, course)
         course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        course_services.complete_lesson(enrolment, lessons_of(course)[0])
+        finish_lesson(enrolment, lessons_of(course)[0])
         attempt = services.start_attempt(learner, quiz)
         services.submit_attempt(
             attempt, [model_answer(q) if i < n else {} for i, q in enumerate(attempt.questions)]
@@ -216,7 +224,7 @@ def test_question_figures_are_withheld_below_five_people(people, shown):
         learner = make_learner("probation")
         enrolment = course_services.enrol(learner, course)
         course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        course_services.complete_lesson(enrolment, lessons_of(course)[0])
+        finish_lesson(enrolment, lessons_of(course)[0])
         attempt = services.start_attempt(learner, quiz)
         services.submit_attempt(attempt, [model_answer(q) if n % 2 else {} for q in attempt.questions])
     period = course_reports.period_from({"period": "this_year"})[0]

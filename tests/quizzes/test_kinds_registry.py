@@ -16,7 +16,15 @@ from courses import services as course_services
 from quizzes import answers, kinds, marks, scoring, snapshots, viewsets
 from quizzes.interchange import data, gift, moodle_xml, validate
 from quizzes.models import Attempt, Question
-from tests.factories import SAMPLE_QUESTIONS, lessons_of, make_course, make_learner, make_quiz, survey_ratings
+from tests.factories import (
+    SAMPLE_QUESTIONS,
+    finish_lesson,
+    lessons_of,
+    make_course,
+    make_learner,
+    make_quiz,
+    survey_ratings,
+)
 from tests.quizzes.fake_kind.models import NumberQuestion
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +105,7 @@ def test_a_new_kind_works_end_to_end(client):
     learner = make_learner()
     enrolment = course_services.enrol(learner, course)
     course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    course_services.complete_lesson(enrolment, lessons_of(course)[0])
+    finish_lesson(enrolment, lessons_of(course)[0])
     client.force_login(learner)
     client.post(f"/quizzes/{quiz.slug}/start/")
     attempt = Attempt.objects.get(quiz=quiz)

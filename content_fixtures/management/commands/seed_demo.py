@@ -211,7 +211,9 @@ class Command(BaseCommand):
             plan = [core] + ([module] if module and progress == "both" else [])
             for number, course in enumerate(plan):
                 finish = progress != "in_progress"
-                self._take(user, course, items, rng, finish, days_ago=30 + 20 * number + rng.randrange(60))
+                # A module requires the core course: it is taken after it.
+                days_ago = 30 + 60 * (len(plan) - 1 - number) + rng.randrange(60)
+                self._take(user, course, items, rng, finish, days_ago=days_ago)
 
     def _extra_learners(self, password, count):
         """A crowd per agency with a spread of roles, dates and answers."""
@@ -230,9 +232,12 @@ class Command(BaseCommand):
                 self._register(user, agency, role)
                 if core is None or n == count:
                     continue  # one in each agency has not started
-                self._take(user, core, items, rng, finish=n % 4 != 0, days_ago=rng.randrange(5, 330))
+                core_days = rng.randrange(5, 330)
+                self._take(user, core, items, rng, finish=n % 4 != 0, days_ago=core_days)
                 if module and n % 2:
-                    self._take(user, module, items, rng, finish=True, days_ago=rng.randrange(5, 200))
+                    # After the core course, which it requires.
+                    days_ago = min(rng.randrange(5, 200), core_days - 1)
+                    self._take(user, module, items, rng, finish=True, days_ago=days_ago)
 
     def _register(self, user, agency, role):
         """A profile registered before any demo training (which goes back up to a year), so
@@ -257,6 +262,7 @@ class Command(BaseCommand):
         services.submit_survey(enrolment, "before", [(item, "before", before[item.pk]) for item in items])
         lessons = list(LessonPage.objects.child_of(course).live().order_by("path"))
         for lesson in lessons if finish else lessons[: len(lessons) // 2]:
+            services.open_lesson(enrolment, lesson)  # as her GET of the lesson page does
             services.complete_lesson(enrolment, lesson)
         if not finish:
             return
