@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from courses import services as course_services
 from courses.models import Completion
 from quizzes import services
+from quizzes.draws import pages
 from quizzes.models import Attempt, Option, Response, SingleChoiceQuestion
 from tests.factories import (
     SAMPLE_QUESTIONS,
@@ -17,6 +18,7 @@ from tests.factories import (
     make_learner,
     make_quiz,
     quiz_post,
+    submit_pages,
     survey_ratings,
 )
 
@@ -35,7 +37,7 @@ def ready_for_quiz(agency="housing", questions=SAMPLE_QUESTIONS, **quiz_options)
 def take(client, quiz, right=True):
     client.post(f"/quizzes/{quiz.slug}/start/")
     attempt = Attempt.objects.filter(quiz=quiz).order_by("-pk").first()
-    return attempt, client.post(f"/quizzes/attempts/{attempt.pk}/", quiz_post(attempt, right), follow=True)
+    return attempt, submit_pages(client, attempt, quiz_post(attempt, right))
 
 
 def test_pass_shows_explanations_and_completes_the_course_with_the_score(client):
@@ -47,9 +49,10 @@ def test_pass_shows_explanations_and_completes_the_course_with_the_score(client)
     soup = BeautifulSoup(response.content, "html.parser")
     verdicts = [p.get_text(" ", strip=True) for p in soup.select(".feedback__verdict")]
     assert verdicts == ["✓ Correct"] * len(SAMPLE_QUESTIONS)
-    why = soup.select(".feedback__why")
-    assert "Your safeguarding lead, the same day." in why[0].get_text()
-    assert why[0].select_one("a")["href"] == "/toolkit/referral-pathway/"
+    first = next(i for i, q in enumerate(attempt.questions) if q["text"] == "Who do you tell first?")
+    why = soup.select(".feedback__why")[first]
+    assert "Your safeguarding lead, the same day." in why.get_text()
+    assert why.select_one("a")["href"] == "/toolkit/referral-pathway/"
     assert Response.objects.filter(attempt=attempt).count() == len(SAMPLE_QUESTIONS)
     # The quiz was the last activity before the after survey: that is next.
     assert client.get(f"/my/learning/{enrolment.pk}/continue/").url.endswith("/survey/after/")
@@ -82,7 +85,7 @@ def test_partial_credit_reaches_the_score(client):
     position = next(i for i, q in enumerate(attempt.questions, 1) if q["type"] == "multiple_response")
     first_wrong = next(o["id"] for o in attempt.questions[position - 1]["options"] if not o["correct"])
     data[f"q{position}-choices"] = data[f"q{position}-choices"][:1] + [str(first_wrong)]
-    client.post(f"/quizzes/attempts/{attempt.pk}/", data)
+    submit_pages(client, attempt, data)
     attempt.refresh_from_db()
     assert attempt.score == 100 * (len(SAMPLE_QUESTIONS) - 1) / len(SAMPLE_QUESTIONS)
 
@@ -91,7 +94,7 @@ def test_an_attempt_is_marked_once(client):
     learner, course, quiz, enrolment = ready_for_quiz()
     client.force_login(learner)
     attempt, _ = take(client, quiz, right=False)
-    again = client.post(f"/quizzes/attempts/{attempt.pk}/", quiz_post(attempt), follow=True)
+    again = client.post(f"/quizzes/attempts/{attempt.pk}/page/1/", quiz_post(attempt), follow=True)
     assert b"already submitted" in again.content
     attempt.refresh_from_db()
     assert attempt.score == 0
@@ -140,6 +143,27 @@ TAMPERED = {
 }
 
 
+TAMPERED_TYPE = {
+    "option of another question": "single_choice",
+    "duplicate ids": "spot_indicators",
+    "unknown colour": "traffic_light",
+    "unknown behaviour": "traffic_light_sort",
+    "unknown step": "order",
+    "step position out of range": "order",
+    "not a number": "single_choice",
+    "unknown definition": "matching",
+    "true false as yes": "true_false",
+}
+
+
+def submit_page_with(client, attempt, data, position):
+    """POST the page that holds `position` with that page's fields of `data`."""
+    number, positions = next((n, p) for n, p in enumerate(pages(attempt.questions), 1) if position in p)
+    prefixes = tuple(f"q{p}-" for p in positions)
+    fields = {name: value for name, value in data.items() if name.startswith(prefixes)}
+    return client.post(f"/quizzes/attempts/{attempt.pk}/page/{number}/", fields)
+
+
 @pytest.mark.parametrize("case", TAMPERED)
 def test_tampered_answers_are_refused_and_nothing_is_saved(client, case):
     learner, course, quiz, enrolment = ready_for_quiz()
@@ -152,11 +176,11 @@ def test_tampered_answers_are_refused_and_nothing_is_saved(client, case):
         return next(i for i, q in enumerate(attempt.questions, 1) if q["type"] == kind)
 
     TAMPERED[case](attempt, data, pos)
-    response = client.post(f"/quizzes/attempts/{attempt.pk}/", data)
+    response = submit_page_with(client, attempt, data, pos(TAMPERED_TYPE[case]))
     assert response.status_code == 400
     assert b"nothing was saved" in response.content
     attempt.refresh_from_db()
-    assert attempt.submitted_at is None
+    assert attempt.submitted_at is None and attempt.draft == {}
     assert not Response.objects.filter(attempt=attempt).exists()
 
 
@@ -169,14 +193,16 @@ def test_two_steps_with_the_same_number_are_explained_and_answers_kept(client):
     position = next(i for i, q in enumerate(attempt.questions, 1) if q["type"] == "order")
     for key in [k for k in data if k.startswith(f"q{position}-step-")]:
         data[key] = "1"
-    response = client.post(f"/quizzes/attempts/{attempt.pk}/", data)
+    response = submit_page_with(client, attempt, data, position)
     assert response.status_code == 200
     assert b"give each step a different number" in response.content
-    tf = next(i for i, q in enumerate(attempt.questions, 1) if q["type"] == "true_false")
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(f"#q{tf}-false").has_attr("checked")
+    shown = [s["value"] for s in soup.select(f"select[name^=q{position}-step-] option[selected]")]
+    assert shown and set(shown) == {"1"}  # her numbers are shown back, not lost
     attempt.refresh_from_db()
     assert attempt.submitted_at is None
+    saved = attempt.draft[str(position)]
+    assert saved and all(values == ["1"] for values in saved.values())
 
 
 def test_editing_a_question_later_never_changes_a_past_attempt(client):
@@ -237,7 +263,7 @@ def test_quiz_and_result_pages_have_flat_query_counts(client):
         client.post(f"/quizzes/{quiz.slug}/start/")
         attempt = Attempt.objects.get(quiz=quiz)
         form = count_queries(client, f"/quizzes/attempts/{attempt.pk}/")
-        client.post(f"/quizzes/attempts/{attempt.pk}/", quiz_post(attempt))
+        submit_pages(client, attempt, quiz_post(attempt))
         result = count_queries(client, f"/quizzes/attempts/{attempt.pk}/result/")
         counts.append((form, result))
     assert counts[0] == counts[1]
