@@ -259,7 +259,7 @@ class Loader:
                 course["slug"],
                 page,
                 summary,
-                lambda p, d: self._course_fields(p, d, agencies),
+                lambda p, d: self._course_fields(p, d, agencies, courses),
                 index,
             )
             lessons = {p.slug: p for p in LessonPage.objects.child_of(page)}
@@ -279,7 +279,7 @@ class Loader:
         if created:
             self._order_children(index, CoursePage, [courses[c["slug"]] for c in self.bundle.courses])
 
-    def _course_fields(self, page, data, agencies):
+    def _course_fields(self, page, data, agencies, courses):
         page.title = clean_text(data["title"])
         page.introduction = clean_text(data["introduction"])
         page.search_description = page.introduction[:255]
@@ -288,6 +288,8 @@ class Loader:
         page.estimated_minutes = data["estimated_minutes"]
         page.refresher_months = data.get("refresher_months", 36)
         page.source = clean_text(data.get("source") or "")
+        # Files load in order: a prerequisite must be an earlier file (the core course is first).
+        page.prerequisite = courses[data["requires"]] if data.get("requires") else None
 
     def _lesson_fields(self, page, data):
         page.title = clean_text(data["title"])

@@ -363,8 +363,10 @@ def _check_course(data, where, known):
             "estimated_minutes": int,
             "lessons": list,
         },
-        {"agency": "slug", "refresher_months": int, "source": "text"},
+        {"agency": "slug", "refresher_months": int, "source": "text", "requires": "slug"},
     )
+    if data.get("requires") is not None and data["requires"] not in known.courses:
+        raise FixtureError(f"{where}: requires '{data['requires']}', but there is no course with that slug")
     if data.get("agency") is not None and data["agency"] not in known.agencies:
         raise FixtureError(f"{where}: unknown agency '{data['agency']}'")
     if data.get("refresher_months", 36) < 1:

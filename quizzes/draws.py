@@ -3,8 +3,9 @@ ids that mean nothing outside the attempt, split into pages.
 
 A quiz's pools are data the editor sets ("3 from Physical signs, 2 from Traffic light
 13-17"). Each pool takes its count at random from the questions that match its filters and
-that no earlier pool took. Questions about the same case stay together, on one page; the
-cases and the other questions come in a random order.
+that no earlier pool matches, so pools never compete for a question and a last pool with no
+filters means "anything the others do not cover". Questions about the same case stay
+together, on one page; the cases and the other questions come in a random order.
 
 Every part id in the stored snapshots (options, observations, steps, pairs) is replaced by
 a random number unique within the attempt, so nothing in the page (a field name, a value,
@@ -50,7 +51,7 @@ def matches(pool, question) -> bool:
 
 def pool_candidates(pools, questions) -> list[list]:
     """For each pool in order, the questions it may draw: those matching it that no
-    earlier pool could also draw. Editors see the sizes; the draw takes from these."""
+    earlier pool could also draw."""
     taken, candidates = set(), []
     for pool in pools:
         eligible = [q for q in questions if q.pk not in taken and matches(pool, q)]

@@ -1,6 +1,6 @@
-"""The "what staff miss" report: a tab of the leads' Reports (registered in
-`quizzes.wagtail_hooks`), scoped and filtered like the others through the reporting layer.
-The page and its exports are drawn from the same tables."""
+"""The "what staff miss" and "knowledge before and after" reports: tabs of the leads'
+Reports (registered in `quizzes.wagtail_hooks`), scoped and filtered like the others through
+the reporting layer. Each page and its exports are drawn from the same tables."""
 
 from functools import partial
 
@@ -33,6 +33,32 @@ def quiz_insight(request: HttpRequest) -> HttpResponse:
         "quizzes/reports/insight.html",
         {
             "agencies": agencies,
+            "tables": tables,
+            **filter_context(request, period, problem, course, job_role),
+        },
+    )
+
+
+@report_view
+def knowledge(request: HttpRequest) -> HttpResponse:
+    title = "Knowledge before and after"
+    agencies, period, problem, course, job_role = figures_scope(request)
+    if problem:
+        return period_problem(request, title, agencies, problem, course, job_role)
+    if few_left_out(partial(reports.knowledge_people, agencies, period), course, job_role):
+        return period_problem(request, title, agencies, FEW_LEFT_OUT, course, job_role, "course")
+    result = reports.knowledge(agencies, period, course, job_role)
+    tables = reports.knowledge_tables(result)
+    kind = request.GET.get("export")
+    if kind in ("csv", "xlsx"):
+        scope = (agencies, period.label, period.slug, course, job_role)
+        return export(kind, title, "knowledge", tables, *scope, note=period.note)
+    return render(
+        request,
+        "quizzes/reports/knowledge.html",
+        {
+            "agencies": agencies,
+            "overall": result["overall"],
             "tables": tables,
             **filter_context(request, period, problem, course, job_role),
         },

@@ -1,23 +1,38 @@
 """What staff miss: per question facility and discrimination, the indicator categories
-most often missed, and traffic-light answers against the right colour per age band.
+most often missed, traffic-light answers against the right colour per age band, and where
+staff were confidently wrong; and knowledge before and after a course.
 
-Each learner counts once per quiz: her first submitted attempt (retakes after reading
-the explanations would flatter the figures). An attempt belongs to the agency its enrolment
-was made in, and to the job role on the learner's profile. Every figure is grouped and
-counted by the database.
+Each learner counts once per quiz: her first submitted end-of-course attempt (retakes after
+reading the explanations would flatter the figures; knowledge checks are not the quiz). An
+attempt belongs to the agency its enrolment was made in, and to the job role on the learner's
+profile. Every figure is grouped and counted by the database; statistics are done by scipy.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
+from cms.blocks import INDICATOR_CATEGORIES
 from courses.models import CoursePage
 from courses.reporting.tables import Column, Table
 from courses.reports import Period
-from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP
+from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP, Comparison, compare, normalised_gain
 from quizzes.marks import COLOURS
-from quizzes.models import Attempt, ColourMark, IndicatorMark, Question, Response
+from quizzes.models import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, Question, Response
+from quizzes.scoring import CONFIDENTLY_WRONG_BELOW
 
 UPPER_LOWER_SHARE = 0.27  # the classic upper and lower 27% groups for discrimination
 
@@ -25,9 +40,14 @@ UPPER_LOWER_SHARE = 0.27  # the classic upper and lower 27% groups for discrimin
 def first_attempts(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> QuerySet:
+    """First end-of-course attempts (never knowledge checks) submitted in the period."""
     start, end = period.bounds
     attempts = Attempt.objects.filter(
-        number=1, submitted_at__gte=start, submitted_at__lt=end, enrolment__agency__in=agencies
+        purpose=Purpose.QUIZ,
+        number=1,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        enrolment__agency__in=agencies,
     )
     if course is not None:
         attempts = attempts.filter(quiz__course=course)
@@ -50,8 +70,9 @@ def small(count: int) -> int | str:
 def question_statistics(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> list[dict[str, Any]]:
-    """Per question: people, facility (share fully right) and discrimination (facility in
-    the top 27% of attempts by score minus facility in the bottom 27%)."""
+    """Per question, over the attempts that drew it: people, facility (share fully right) and
+    discrimination (facility in the top 27% of attempts by score minus facility in the bottom
+    27%, each over the attempts of that group that drew the question)."""
     attempts = first_attempts(agencies, period, course, job_role)
     size = max(1, round(attempts.count() * UPPER_LOWER_SHARE))
     # Rank by score, ties by id, so the two groups never overlap and never change between runs.
@@ -186,19 +207,22 @@ QUESTIONS = Table(
         Column(
             "facility",
             "Facility index",
-            "The share who answered fully right (0 to 1).",
+            "Of the first attempts that drew the question, the share that answered it fully right (0 to 1).",
             type=float,
         ),
         Column(
             "discrimination",
             "Discrimination index",
-            "Facility in the top 27% of scorers minus facility in the bottom 27%.",
+            "Facility in the top 27% of first attempts by score minus facility in the bottom 27%, each "
+            "over the attempts of that group that drew the question.",
             type=float,
         ),
     ),
-    definition="The facility index is the share who answered fully right (0 to 1). The discrimination "
-    "index compares the top and bottom 27% of scorers: near 0 or negative means the question does "
-    "not separate people who know from people who do not.",
+    definition="Each attempt draws its questions at random from the quiz's pools, so every figure for a "
+    "question counts only the first attempts that drew it; People is how many. The facility index is the "
+    "share who answered fully right (0 to 1). The discrimination index compares the top and bottom 27% "
+    "of first attempts by score: near 0 or negative means the question does not separate people who know "
+    "from people who do not.",
     empty="No answers in this period.",
 )
 CATEGORIES = Table(
@@ -239,7 +263,110 @@ AGENCIES = Table(
     "fully right.",
     empty="No answers in this period.",
 )
-TABLES = (QUESTIONS, CATEGORIES, TRAFFIC, AGENCIES)
+
+NO_CATEGORY_LABEL = "Procedure and law (no indicator category)"
+CATEGORY_LABELS = {**dict(INDICATOR_CATEGORIES), "": NO_CATEGORY_LABEL}
+MOST_CONFIDENTLY_WRONG = 10  # rows per agency: the misconceptions that matter most
+
+
+def _below(fraction):
+    return Decimal(fraction.numerator) / Decimal(fraction.denominator)
+
+
+def confidently_wrong(
+    agencies: QuerySet,
+    period: Period,
+    course: CoursePage | None = None,
+    job_role: str | None = None,
+    by: str = "question",
+) -> list[dict[str, Any]]:
+    """Per agency, the questions (or, `by="category"`, the indicator categories) most often
+    answered "very sure" with less than half the marks earned (`CONFIDENTLY_WRONG_BELOW`):
+    such answers, answers given very sure, and all answers to it, in first attempts. Counts of
+    1 to 4 are withheld, and so is the share when its count is."""
+    very_sure = Q(certainty=Certainty.VERY_SURE)
+    wrong = very_sure & Q(score__lt=_below(CONFIDENTLY_WRONG_BELOW))
+    agency = "attempt__enrolment__agency"
+    rows = list(
+        Response.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
+        .values(agency, by)
+        .annotate(
+            answers=Count("pk"), very_sure=Count("pk", filter=very_sure), wrong=Count("pk", filter=wrong)
+        )
+        .filter(wrong__gt=0)
+        .order_by(agency, "-wrong", by)
+    )
+    if by == "question":
+        texts = dict(
+            Question.objects.non_polymorphic()
+            .filter(pk__in=[row["question"] for row in rows])
+            .values_list("pk", "text")
+        )
+        name = lambda row: texts.get(row["question"], "(deleted question)")  # noqa: E731
+    else:
+        name = lambda row: CATEGORY_LABELS.get(row["category"], row["category"])  # noqa: E731
+    by_agency = defaultdict(list)
+    for row in rows:
+        by_agency[row[agency]].append(row)
+    result = []
+    for agency_row in agencies.order_by("sort_order", "name"):
+        for row in by_agency[agency_row.pk][:MOST_CONFIDENTLY_WRONG]:
+            shown = row["wrong"] >= SMALL_GROUP
+            result.append(
+                {
+                    "agency": agency_row.name,
+                    "name": name(row),
+                    "wrong": small(row["wrong"]),
+                    "very_sure": small(row["very_sure"]),
+                    "answers": small(row["answers"]),
+                    "share": round(100 * row["wrong"] / row["answers"], 1) if shown else None,
+                }
+            )
+    return result
+
+
+def _confidently_wrong_table(key, title, name_heading, what):
+    return Table(
+        key,
+        title,
+        (
+            Column("agency", "Agency"),
+            Column("name", name_heading),
+            Column(
+                "wrong",
+                "Confidently wrong",
+                "Answers given “very sure” that earned less than half the marks.",
+                type=int,
+            ),
+            Column("very_sure", "Answered very sure", f"Answers to {what} given “very sure”.", type=int),
+            Column("answers", "All answers", f"Every answer to {what} in first attempts.", type=int),
+            Column(
+                "share",
+                "% of all answers confidently wrong",
+                "Confidently wrong answers as a share of all answers.",
+                type=float,
+                unit="%",
+            ),
+        ),
+        definition=f"Per agency, the {MOST_CONFIDENTLY_WRONG} {name_heading.lower()}s where staff most often "
+        "answered “very sure” and earned less than half the marks: the misconceptions that matter most. "
+        "First attempts at end-of-course quizzes only. Counts of 1 to 4 are shown as “fewer than 5”, and "
+        "then no share is shown.",
+        empty="No confidently wrong answers in this period.",
+        row_headers=False,
+    )
+
+
+CONFIDENTLY_WRONG_QUESTIONS = _confidently_wrong_table(
+    "confidently_wrong", "Confidently wrong: questions", "Question", "the question"
+)
+CONFIDENTLY_WRONG_CATEGORIES = _confidently_wrong_table(
+    "confidently_wrong_categories",
+    "Confidently wrong: indicator categories",
+    "Indicator category",
+    "questions of the category",
+)
+TABLES = (QUESTIONS, CATEGORIES, TRAFFIC, CONFIDENTLY_WRONG_QUESTIONS, CONFIDENTLY_WRONG_CATEGORIES, AGENCIES)
 
 
 def _traffic_rows(bands):
@@ -268,7 +395,217 @@ def figures(
         QUESTIONS.fill(question_statistics(agencies, period, course, job_role)),
         CATEGORIES.fill(missed_categories(agencies, period, course, job_role)),
         TRAFFIC.fill(_traffic_rows(traffic_light_table(agencies, period, course, job_role))),
+        CONFIDENTLY_WRONG_QUESTIONS.fill(confidently_wrong(agencies, period, course, job_role)),
+        CONFIDENTLY_WRONG_CATEGORIES.fill(
+            confidently_wrong(agencies, period, course, job_role, by="category")
+        ),
     ]
     if agencies.count() > 1:
         tables.append(AGENCIES.fill(by_agency(agencies, period, course, job_role)))
     return tables
+
+
+# Knowledge before and after: the knowledge check at the start of a course against the first
+# end-of-course attempt in the same enrolment.
+
+
+def knowledge_pairs(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> QuerySet:
+    """First end-of-course attempts submitted in the period whose enrolment also has a
+    submitted knowledge check (as `check_attempt`). Each person is one pair: someone with two
+    such courses counts with the later attempt, as in the confidence figures."""
+    checks = Attempt.objects.filter(
+        enrolment=OuterRef("enrolment"), purpose=Purpose.CHECK, submitted_at__isnull=False
+    )
+    paired = first_attempts(agencies, period, course, job_role).filter(Exists(checks))
+    latest = paired.values("learner").annotate(latest=Max("pk")).values("latest")
+    return Attempt.objects.filter(pk__in=latest).annotate(check_attempt=Subquery(checks.values("pk")[:1]))
+
+
+def knowledge_people(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> int:
+    """How many people the knowledge figures are about."""
+    return knowledge_pairs(agencies, period, course, job_role).count()
+
+
+def _percent_score(earned, available):
+    return round(100 * float(earned) / float(available), 6)
+
+
+def knowledge(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> dict[str, Any]:
+    """Before (knowledge check) and after (first quiz attempt) per person: overall, per agency
+    and per indicator category. A score is the points earned as a percentage of the points
+    available, on the whole attempt or on one category's questions; a person counts in a
+    category only if both attempts asked a question of it. The database sums the points per
+    attempt and category; scipy compares the pairs (`courses.statistics.compare`)."""
+    pairs = knowledge_pairs(agencies, period, course, job_role)
+    sums = (
+        Response.objects.filter(
+            Q(attempt__in=pairs.values("pk")) | Q(attempt__in=pairs.values("check_attempt"))
+        )
+        .values("attempt", "category")
+        .annotate(
+            earned=Sum(F("score") * F("points"), output_field=DecimalField()),
+            available=Sum("points"),
+        )
+        .order_by()
+    )
+    by_category, totals = defaultdict(dict), defaultdict(lambda: [0, 0])
+    for row in sums:
+        if row["available"]:
+            by_category[row["attempt"]][row["category"]] = _percent_score(row["earned"], row["available"])
+        totals[row["attempt"]][0] += float(row["earned"] or 0)
+        totals[row["attempt"]][1] += row["available"]
+    overall, per_agency, per_category = Counter(), defaultdict(Counter), defaultdict(Counter)
+    for after_id, before_id, agency in pairs.values_list("pk", "check_attempt", "enrolment__agency"):
+        before, after = totals.get(before_id), totals.get(after_id)
+        if before and after and before[1] and after[1]:
+            pair = (_percent_score(*before), _percent_score(*after))
+            overall[pair] += 1
+            per_agency[agency][pair] += 1
+        for category, after_score in by_category[after_id].items():
+            if category in by_category[before_id]:
+                per_category[category][by_category[before_id][category], after_score] += 1
+    return {
+        "overall": compare(overall),
+        "by_agency": [
+            {"agency": agency, "change": compare(per_agency[agency.pk])}
+            for agency in agencies.order_by("sort_order", "name")
+        ],
+        "categories": [
+            {"category": label, "change": compare(per_category[code])}
+            for code, label in CATEGORY_LABELS.items()
+            if code in per_category
+        ],
+    }
+
+
+def _knowledge_row(name: str, change: Comparison) -> dict[str, Any]:
+    """A row of figures as every page, download and the API show them: all "fewer than 5"
+    for fewer than 5 people; no test for fewer than 6."""
+    if change.suppressed:
+        return {"name": name} | dict.fromkeys(KNOWLEDGE_FIGURES, FEWER_THAN_FIVE)
+    gain = normalised_gain(change.mean_before, change.mean_after)
+    return {
+        "name": name,
+        "people": change.pairs,
+        "median_before": round(change.median_before, 1),
+        "median_after": round(change.median_after, 1),
+        "mean_before": round(change.mean_before, 1),
+        "mean_after": round(change.mean_after, 1),
+        "improved": change.improved,
+        "p": "" if change.p_rounded is None else change.p_rounded,
+        "r": "" if change.r_rounded is None else change.r_rounded,
+        "gain": "not defined" if gain is None else round(gain, 2),
+    }
+
+
+KNOWLEDGE_COLUMNS = (
+    Column(
+        "people",
+        "People with both",
+        "People with a knowledge check and a first quiz attempt in the same "
+        "course, the quiz attempt submitted in the period; each person once.",
+        type=int,
+    ),
+    Column(
+        "median_before",
+        "Median before",
+        "Half the people scored less in the knowledge check at the "
+        "start of the course, half more (score: % of the points available).",
+        type=float,
+    ),
+    Column(
+        "median_after",
+        "Median after",
+        "The same for the first attempt at the end-of-course quiz.",
+        type=float,
+    ),
+    Column("mean_before", "Mean before", "The average score (%) in the knowledge check.", type=float),
+    Column("mean_after", "Mean after", "The average score (%) in the first quiz attempt.", type=float),
+    Column(
+        "improved",
+        "% improved",
+        "The share of the people who scored higher after than before.",
+        type=float,
+        unit="%",
+    ),
+    Column(
+        "p",
+        "p (Wilcoxon, Pratt)",
+        "From the Wilcoxon signed-rank test (Pratt's method for unchanged "
+        "scores): below 0.05 the change is unlikely to be chance. None for fewer than 6 people.",
+        type=float,
+    ),
+    Column(
+        "r",
+        "Effect size r",
+        "Runs from -1 to 1: around 0.1 is small, 0.3 medium and 0.5 large; positive means scores rose.",
+        type=float,
+    ),
+    Column(
+        "gain",
+        "Normalised gain",
+        "(Mean after - mean before) / (100 - mean before): the share of the "
+        "room to improve that was gained (Hake). Not defined when the mean before is 100.",
+        type=float,
+    ),
+)
+KNOWLEDGE_FIGURES = tuple(column.key for column in KNOWLEDGE_COLUMNS)
+
+
+def _knowledge_table(key, title, name_heading, definition):
+    return Table(
+        key,
+        title,
+        (Column("name", name_heading), *KNOWLEDGE_COLUMNS),
+        definition=definition,
+        empty="No one did both the knowledge check and the quiz of a course in this period.",
+    )
+
+
+KNOWLEDGE_OVERALL = _knowledge_table(
+    "overall",
+    "Overall: each person's score on the whole check and quiz",
+    "Scope",
+    "A person's score is the points earned as a percentage of the points available in the attempt.",
+)
+KNOWLEDGE_BY_AGENCY = _knowledge_table(
+    "agencies",
+    "Overall, by agency",
+    "Agency",
+    "As overall, per agency the course was taken in.",
+)
+KNOWLEDGE_PER_CATEGORY = _knowledge_table(
+    "per_category",
+    "Before and after, per indicator category",
+    "Indicator category",
+    "A person's score in a category is the points earned as a percentage of the points available on that "
+    "category's questions in the attempt; a person counts in a category only if both the check and the "
+    "quiz asked a question of it. Questions on procedure and law have no indicator category.",
+)
+KNOWLEDGE_TABLES = (KNOWLEDGE_OVERALL, KNOWLEDGE_BY_AGENCY, KNOWLEDGE_PER_CATEGORY)
+
+
+def knowledge_tables(result: dict[str, Any]) -> list[Table]:
+    """The knowledge report's tables, as the page shows them and the downloads and the API
+    give them: agencies side by side only when there are several."""
+    by_agency = [_knowledge_row(row["agency"].name, row["change"]) for row in result["by_agency"]]
+    return [
+        KNOWLEDGE_OVERALL.fill([_knowledge_row("Whole check and quiz", result["overall"])]),
+        *([KNOWLEDGE_BY_AGENCY.fill(by_agency)] if len(by_agency) > 1 else []),
+        KNOWLEDGE_PER_CATEGORY.fill(
+            _knowledge_row(row["category"], row["change"]) for row in result["categories"]
+        ),
+    ]
+
+
+def knowledge_figures(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[Table]:
+    """The knowledge report's tables for a scope (what the API serves)."""
+    return knowledge_tables(knowledge(agencies, period, course, job_role))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("quizzes/attempts/<id:attempt_id>/summary/", views.summary, name="summary"),
     path("quizzes/attempts/<id:attempt_id>/result/", views.result, name="result"),
     path("leads/reports/quiz/", report_views.quiz_insight, name="report_insight"),
+    path("leads/reports/knowledge/", report_views.knowledge, name="report_knowledge"),
     path("practice/traffic-light/", views.practice_index, name="practice_index"),
     path("practice/traffic-light/<str:band_code>/", views.practice, name="practice"),
 ]

@@ -45,7 +45,7 @@ def question_viewset(question_model, icon):
             "model": question_model,
             "icon": icon,
             "menu_label": question_model.type_label,
-            "list_display": ["text", related_column("quiz"), "sort_order", "category"],
+            "list_display": ["text", related_column("quiz"), "sort_order", "category", "difficulty"],
             "ordering": ["quiz", "sort_order"],
             "filterset_class": filterset,
             "add_to_admin_menu": False,

@@ -55,3 +55,18 @@ def what_staff_miss_tab():
         whole_months=True,
         people=quiz_reports.people,
     )
+
+
+@hooks.register("register_report_tab")
+def knowledge_tab():
+    """Knowledge before and after sits beside confidence before and after."""
+    return ReportTab(
+        "knowledge",
+        "Knowledge before and after",
+        "quizzes:report_knowledge",
+        order=25,
+        tables=quiz_reports.knowledge_figures,
+        declared=quiz_reports.KNOWLEDGE_TABLES,
+        whole_months=True,
+        people=quiz_reports.knowledge_people,
+    )

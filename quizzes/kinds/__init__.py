@@ -61,6 +61,11 @@ def codes() -> list[str]:
     return [kind.model.type_code for kind in all_kinds()]
 
 
+def choices() -> list[tuple[str, str]]:
+    """(type code, label) of every kind, for a field that names a question type."""
+    return [(kind.code, kind.label) for kind in all_kinds()]
+
+
 def get(code: str | None) -> Kind:
     """The kind with this type code; `UnknownKind` if there is none."""
     _load()

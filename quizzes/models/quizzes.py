@@ -7,6 +7,7 @@ from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
 from cms.blocks import INDICATOR_CATEGORIES
+from quizzes import kinds
 from quizzes.snapshots import quiz_snapshots
 
 
@@ -82,8 +83,8 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
         MultiFieldPanel(
             [FieldPanel("knowledge_check_size"), InlinePanel("pools", label="Pool")],
             heading="What each attempt draws",
-            help_text="Each pool gives an attempt this many questions matching its filters; no question "
-            "is drawn twice. Keep at least twice as many matching questions as a pool draws. Without "
+            help_text="Each pool gives an attempt this many questions matching its filters and no "
+            "earlier pool's. Keep at least twice as many matching questions as a pool draws. Without "
             "pools, every question is shown.",
         ),
     ]
@@ -126,7 +127,7 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
 
 class QuizPool(Orderable):
     """One pool of a quiz's draw: "3 from Physical signs". The filters left blank match any
-    question; a pool takes only questions no earlier pool took."""
+    question; a pool never takes a question an earlier pool matches."""
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="pools")
     label = models.CharField(max_length=120, help_text="What the pool is about, for editors.")
@@ -137,7 +138,7 @@ class QuizPool(Orderable):
         blank=True,
         choices=[*INDICATOR_CATEGORIES, (NO_CATEGORY, "No indicator category (procedure, law)")],
     )
-    question_type = models.CharField(max_length=30, blank=True)
+    question_type = models.CharField(max_length=30, blank=True, choices=kinds.choices)
     age_band = models.ForeignKey(
         "quizzes.AgeBand", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
