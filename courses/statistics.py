@@ -3,7 +3,10 @@
 Ratings are ordinal (1-5), so: medians, the share of people who rated higher, the same or
 lower, and the Wilcoxon signed-rank test with Pratt's handling of zero differences, done by
 scipy. Small groups are not reported: a figure about fewer than 5 people is withheld, and
-no p-value is given for fewer than 6 pairs (it would mean nothing)."""
+no p-value is given for fewer than 6 pairs (it would mean nothing).
+
+The same comparison serves continuous scores (knowledge before and after, as percentages):
+`compare` also gives the means, and `normalised_gain` Hake's class-average gain."""
 
 import math
 from dataclasses import dataclass
@@ -26,6 +29,8 @@ class Comparison:
     worse: float | None = None
     p_value: float | None = None
     r: float | None = None  # effect size Z / sqrt(N); positive means confidence rose
+    mean_before: float | None = None  # for scores; not published for ordinal ratings
+    mean_after: float | None = None
 
     @property
     def suppressed(self):
@@ -112,7 +117,18 @@ def compare(counts):
         worse=_percent(differences < 0),
         p_value=p_value,
         r=r,
+        mean_before=float(before.mean()),
+        mean_after=float(after.mean()),
     )
+
+
+def normalised_gain(mean_before: float | None, mean_after: float | None, top: float = 100.0) -> float | None:
+    """Hake's normalised gain of a group: (mean after - mean before) / (top - mean before),
+    the share of the room to improve that was gained. None (not defined) when the mean before
+    is already the top of the scale, or a mean is missing."""
+    if mean_before is None or mean_after is None or mean_before >= top:
+        return None
+    return (mean_after - mean_before) / (top - mean_before)
 
 
 def _percent(flags):
