@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "var" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "var" / "screenshots")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
@@ -51,8 +51,8 @@ def mailbox(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory, mailbox):
-    """Base URL of the site served from a fresh database with the shipped content."""
+def site_env(tmp_path_factory, mailbox):
+    """The environment the served site and its management commands run in."""
     _require_browser()
     var_dir = tmp_path_factory.mktemp("site")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -62,14 +62,38 @@ def live_site(tmp_path_factory, mailbox):
         DEMO_PASSWORD="browser-demo-password",
         EMAIL_FILE_PATH=str(mailbox),
     )
+    return env
+
+
+@pytest.fixture(scope="session")
+def on_site(site_env, live_site):
+    """Run Python against the served site's database (`manage.py shell -c`); what it prints."""
+
+    def run(code):
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=site_env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip()
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def live_site(site_env):
+    """Base URL of the site served from a fresh database with the shipped content."""
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v0"], ["load_content"], ["seed_demo"]):
-        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(manage + command, cwd=ROOT, env=site_env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(
         manage + ["runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
-        env=env,
+        env=site_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -89,9 +113,7 @@ def live_site(tmp_path_factory, mailbox):
         server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    _require_browser()
+def _chromium(profile, javascript=True):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -108,12 +130,32 @@ def browser(tmp_path_factory):
         "--disable-sync",
         "--disable-dev-shm-usage",
         "--window-size=1280,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+        f"--user-data-dir={profile}",
     ]:
         options.add_argument(flag)
+    if not javascript:
+        # As a learner who turned JavaScript off: the page's scripts never run, while
+        # WebDriver's own scripts (used to wait and measure) still do.
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     os.environ.setdefault("SE_OFFLINE", "true")
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    _require_browser()
+    driver = _chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser_without_javascript(tmp_path_factory):
+    """A second browser, with JavaScript turned off in its settings."""
+    _require_browser()
+    driver = _chromium(tmp_path_factory.mktemp("chromium-profile-no-js"), javascript=False)
     yield driver
     driver.quit()
 

@@ -1,0 +1,55 @@
+"""Set-ups the browser tests run inside the served site (through the `on_site` fixture),
+where clicking through would only make a test slower and its subject harder to see.
+
+`every_kind_attempt` stands in for the random draw: an open attempt that asks one case
+with all its questions and a question of every other kind in the bank, so that one attempt
+shows every question type, a case and the certainty question, on several pages."""
+
+import random
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from courses import services as course_services
+from courses.models import LessonPage
+from quizzes import draws
+from quizzes.models import Attempt, Purpose, Quiz
+from quizzes.snapshots import load_questions, parts_for, snapshot
+
+
+def lessons_done(email, quiz_slug):
+    """The learner is enrolled on the quiz's course and has opened and finished its lessons."""
+    quiz = Quiz.objects.select_related("course").get(slug=quiz_slug)
+    learner = get_user_model().objects.get(email=email)
+    enrolment = course_services.enrol(learner, quiz.course)
+    for lesson in LessonPage.objects.child_of(quiz.course).live().order_by("path"):
+        course_services.open_lesson(enrolment, lesson)
+        course_services.complete_lesson(enrolment, lesson)
+    return enrolment
+
+
+def every_kind_attempt(email, quiz_slug):
+    """Print the address of a new open attempt asking a case and every kind of question."""
+    enrolment = lessons_done(email, quiz_slug)
+    quiz = enrolment.course.quiz
+    questions = load_questions(quiz)
+    case = next(q.vignette_id for q in questions if q.vignette_id)
+    chosen = [q for q in questions if q.vignette_id == case]
+    for kind in sorted({q.type_code for q in questions} - {q.type_code for q in chosen}):
+        of_kind = [q for q in questions if q.type_code == kind]
+        chosen.append(next((q for q in of_kind if not q.vignette_id), of_kind[0]))
+    rng = random.Random(13)
+    chosen = draws.in_order(chosen, rng)
+    parts = parts_for(chosen)
+    snapshots = [dict(snapshot(q, parts.get(q.pk, [])), question_id=q.pk) for q in chosen]
+    attempt = Attempt.objects.create(
+        learner=enrolment.learner,
+        quiz=quiz,
+        enrolment=enrolment,
+        purpose=Purpose.QUIZ,
+        number=Attempt.objects.filter(enrolment=enrolment, quiz=quiz, purpose=Purpose.QUIZ).count() + 1,
+        questions=draws.opaque(snapshots, rng),
+        seed=secrets.randbits(62),
+    )
+    print(reverse("quizzes:attempt", args=[attempt.pk]))
