@@ -72,8 +72,8 @@ class Journey:
     completions: list = field(default_factory=list)  # newest first
     activity_status: dict = field(default_factory=dict)  # code -> (done, url) for other apps
     confidence: dict = field(default_factory=dict)  # enrolment id -> ConfidenceChange
-    # The course this one requires first (or None), and which of the learner's
-    # prerequisites she has completed: ids of courses.
+    # On a journey that could be started: the course it requires first (or None), and which
+    # of the learner's prerequisites she has completed (ids of courses).
     prerequisite: CoursePage | None = None
     completed_prerequisites: set = field(default_factory=set)
 
@@ -173,8 +173,8 @@ def journeys(
         if journey is not None:
             journey.lessons.append(lesson)
     result = {j.course.pk: j for j in by_path.values()}
-    _attach_prerequisites(user, result)
     if not user.is_authenticated:
+        _attach_prerequisites(user, result, completed=set())
         return result
 
     enrolments = Enrolment.objects.filter(learner=user, course__in=result)
@@ -213,6 +213,8 @@ def journeys(
         result[completion.course_id].completions.append(completion)
     for extra in completion_extras() if completions else []:
         extra.attach(completions)
+    # A lead's view counts only her agencies' completions; a prerequisite counts them all.
+    _attach_prerequisites(user, result, None if agencies is not None else {c.course_id for c in completions})
     ratings = defaultdict(lambda: defaultdict(dict))
     for enrolment_id, item_id, phase, rating in SurveyResponse.objects.filter(
         enrolment__learner=user,
@@ -227,20 +229,24 @@ def journeys(
     return result
 
 
-def _attach_prerequisites(user, result: dict[int, Journey]) -> None:
-    """Each journey's prerequisite course and whether the learner has completed it: two
-    queries at most, none when no course has a prerequisite."""
-    wanted = {j.course.prerequisite_id for j in result.values()} - {None}
+def _attach_prerequisites(user, result: dict[int, Journey], completed: set | None) -> None:
+    """The prerequisite course of each journey that could be started (not one in progress),
+    and whether the learner has completed it. `completed`: the courses of `result` she has
+    completed, when the caller has read them. Two queries at most (none for My learning, whose
+    courses include their prerequisites, or when no course has one)."""
+    startable = [j for j in result.values() if j.course.prerequisite_id is not None and not j.is_open]
+    wanted = {j.course.prerequisite_id for j in startable}
     if not wanted:
         return
-    pages = {pk: j.course for pk, j in result.items() if pk in wanted}
+    pages = {pk: result[pk].course for pk in wanted & set(result)}
     pages.update((p.pk, p) for p in CoursePage.objects.filter(pk__in=wanted - set(pages)))
-    done = set()
-    if user.is_authenticated:
-        done = set(
-            Completion.objects.filter(learner=user, course_id__in=wanted).values_list("course_id", flat=True)
+    done = wanted & completed if completed is not None else set()
+    unknown = wanted if completed is None else wanted - set(result)
+    if unknown and user.is_authenticated:
+        done |= set(
+            Completion.objects.filter(learner=user, course_id__in=unknown).values_list("course_id", flat=True)
         )
-    for journey in result.values():
+    for journey in startable:
         journey.prerequisite = pages.get(journey.course.prerequisite_id)
         journey.completed_prerequisites = done
 

@@ -313,3 +313,24 @@ def test_an_editor_chooses_the_prerequisite_in_the_completion_panel(client, core
     assert field is not None and field.get("value") == str(core.pk)
     help_text = "Learners must have completed this course before they can start this one."
     assert help_text in soup.get_text()
+
+
+def test_prerequisites_cost_my_learning_no_query_and_a_course_page_at_most_two(client):
+    core = make_course(lessons=1, required=["lessons"], title="Core for counting")
+    module = make_course(lessons=1, required=["lessons"], title="Module for counting")
+    learner = make_learner()
+    complete(learner, core)
+    client.force_login(learner)
+
+    def queries(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries("/my/"), queries(module.url)
+    module.prerequisite = core
+    module.save_revision().publish()
+    after = queries("/my/"), queries(module.url)
+    assert b"status__requirement" not in client.get(module.url).content  # met: she completed the core
+    assert after[0] == before[0] and after[1] - before[1] <= 2

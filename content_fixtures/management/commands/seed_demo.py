@@ -248,11 +248,24 @@ class Command(BaseCommand):
         registered = timezone.now() - DEMO_REGISTERED_BEFORE
         LearnerProfile.objects.filter(pk=profile.pk).update(created_at=registered)
 
+    def _answer(self, attempt, rng, right_share):
+        """Answers right about `right_share` of the time, with how sure she was: mostly
+        sure when right; now and then very sure when wrong (the misconceptions report)."""
+        answers, certainties = [], []
+        for question in attempt.questions:
+            right = rng.random() < right_share
+            answers.append(model_answer(question) if right else {})
+            certainties.append(rng.choice([2, 3, 3]) if right else rng.choice([1, 1, 2, 3]))
+        return quiz_services.submit_attempt(attempt, answers, certainties)
+
+    def _knowledge_check(self, user, quiz, rng):
+        """The check before the lessons: she knows less than she will at the end."""
+        if quiz is not None and quiz.knowledge_check_size:
+            self._answer(quiz_services.start_check(user, quiz), rng, right_share=0.5)
+
     def _pass_quiz(self, user, quiz, rng):
         """A first attempt with some slips (sometimes a fail), then full marks if needed."""
-        attempt = quiz_services.start_attempt(user, quiz)
-        answers = [model_answer(q) if rng.random() > 0.25 else {} for q in attempt.questions]
-        if not quiz_services.submit_attempt(attempt, answers).passed:
+        if not self._answer(quiz_services.start_attempt(user, quiz), rng, right_share=0.75).passed:
             retake = quiz_services.start_attempt(user, quiz)
             quiz_services.submit_attempt(retake, [model_answer(q) for q in retake.questions])
 
@@ -260,13 +273,14 @@ class Command(BaseCommand):
         enrolment = services.enrol(user, course)
         before = {item.pk: rng.randint(1, 3) for item in items}
         services.submit_survey(enrolment, "before", [(item, "before", before[item.pk]) for item in items])
+        quiz = Quiz.objects.filter(course=course).first()
+        self._knowledge_check(user, quiz, rng)
         lessons = list(LessonPage.objects.child_of(course).live().order_by("path"))
         for lesson in lessons if finish else lessons[: len(lessons) // 2]:
             services.open_lesson(enrolment, lesson)  # as her GET of the lesson page does
             services.complete_lesson(enrolment, lesson)
         if not finish:
             return
-        quiz = Quiz.objects.filter(course=course).first()
         if quiz is not None:
             self._pass_quiz(user, quiz, rng)
         ratings = []
@@ -288,5 +302,6 @@ class Command(BaseCommand):
             )
             started = when - timedelta(days=rng.randint(0, 21), hours=rng.randint(1, 8))
             type(enrolment).objects.filter(pk=enrolment.pk).update(started_at=started, completed_at=when)
-            # The quiz was taken on the day the course was completed.
-            enrolment.quiz_attempts.update(started_at=when, submitted_at=when)
+            # The knowledge check was done when she started; the quiz on the day she finished.
+            enrolment.quiz_attempts.filter(purpose="check").update(started_at=started, submitted_at=started)
+            enrolment.quiz_attempts.filter(purpose="quiz").update(started_at=when, submitted_at=when)
