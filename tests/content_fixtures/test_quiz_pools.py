@@ -6,8 +6,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-QUIZZES = sorted((Path(__file__).resolve().parents[2] / "content_fixtures" / "data" / "quizzes").glob("*.yaml"))
-CATEGORIES = {"emotional", "behavioural", "physical", "adult_behaviour", "family_vulnerability", "cse", "online"}
+QUIZZES = sorted(
+    (Path(__file__).resolve().parents[2] / "content_fixtures" / "data" / "quizzes").glob("*.yaml")
+)
+CATEGORIES = {
+    "emotional",
+    "behavioural",
+    "physical",
+    "adult_behaviour",
+    "family_vulnerability",
+    "cse",
+    "online",
+}
 AGE_BANDS = {"0-5", "5-9", "9-13", "13-17"}
 TYPES = {
     "single_choice",
@@ -52,7 +62,11 @@ def matches(pool, question, cases):
 
 def age_bands_of(question, cases):
     """Every age band a question is about: its own, its case's, its traffic-light band."""
-    bands = {question.get("age_band"), cases.get(question.get("vignette"), {}).get("age_band"), question.get("band")}
+    bands = {
+        question.get("age_band"),
+        cases.get(question.get("vignette"), {}).get("age_band"),
+        question.get("band"),
+    }
     behaviour = question.get("behaviour")
     if isinstance(behaviour, dict):
         bands.add(behaviour.get("band"))
