@@ -87,6 +87,11 @@ def read_bundle(data_dir: Path) -> Bundle:
     _unique(bundle.courses, "slug", "courses/")
     _unique(bundle.courses, "order", "courses/")
     bundle.courses.sort(key=lambda c: c["order"])
+    for n, course in enumerate(bundle.courses):
+        earlier = {c["slug"] for c in bundle.courses[:n]}
+        if course.get("requires") is not None and course["requires"] not in earlier:
+            where = f"courses/{course['slug']}"
+            raise FixtureError(f"{where}: requires '{course['requires']}', which is not an earlier course")
     bundle.survey = _check(data_dir / "survey.yaml", dict, _check_survey)["items"]
     bundle.band_sets = _check(data_dir / "traffic_light.yaml", dict, _check_band_sets)["band_sets"]
     known.bands = {b["code"] for s in bundle.band_sets if s.get("current") for b in s["bands"]}
@@ -365,8 +370,6 @@ def _check_course(data, where, known):
         },
         {"agency": "slug", "refresher_months": int, "source": "text", "requires": "slug"},
     )
-    if data.get("requires") is not None and data["requires"] not in known.courses:
-        raise FixtureError(f"{where}: requires '{data['requires']}', but there is no course with that slug")
     if data.get("agency") is not None and data["agency"] not in known.agencies:
         raise FixtureError(f"{where}: unknown agency '{data['agency']}'")
     if data.get("refresher_months", 36) < 1:

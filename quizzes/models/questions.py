@@ -98,6 +98,7 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
         index.FilterField("quiz"),
         index.FilterField("sort_order"),
         index.FilterField("category"),
+        index.FilterField("difficulty"),
         index.RelatedFields("quiz", [index.RelatedFields("course", [index.FilterField("agency")])]),
     ]
 

@@ -61,6 +61,8 @@ class QuizAdminTests(WagtailPageTestCase):
                 "explanation": "Your lead, the same day.",
                 "chapter": "",
                 "category": "",
+                "difficulty": "easy",
+                "age_band": "",
                 "tags": "",
             }
         )
@@ -100,6 +102,8 @@ class QuizAdminTests(WagtailPageTestCase):
                 "explanation": question.explanation,
                 "chapter": question.chapter_id or "",
                 "category": question.category,
+                "difficulty": question.difficulty,
+                "age_band": question.age_band_id or "",
                 "tags": "",
             }
         )
@@ -118,13 +122,50 @@ class QuizAdminTests(WagtailPageTestCase):
             "introduction": self.quiz.introduction,
             "pass_mark": 70,
             "max_attempts": 0,
+            "knowledge_check_size": 8,
+            "review_when_failed": "wrong",
+            "review_when_finished": "everything",
+            "pools": inline_formset([{"label": "Signs of exploitation", "count": 2, "category": "cse"}]),
         }
-        self.assertEqual(self.client.post(url, form).json()["is_valid"], True)
+        self.assertEqual(self.client.post(url, nested_form_data(form)).json()["is_valid"], True)
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Preview for editors")
         first = Question.objects.filter(quiz=self.quiz).order_by("sort_order").first()
         self.assertContains(response, first.text[:40])
+
+    def test_editor_sets_the_pools_an_attempt_draws_from(self):
+        url = reverse("wagtailsnippets_quizzes_quiz:edit", args=[self.quiz.pk])
+        form = {
+            "title": self.quiz.title,
+            "slug": self.quiz.slug,
+            "course": self.quiz.course_id,
+            "introduction": self.quiz.introduction,
+            "pass_mark": 70,
+            "max_attempts": 0,
+            "certainty": "on",
+            "knowledge_check_size": 6,
+            "review_when_failed": "score",
+            "review_when_finished": "everything",
+        }
+        pools = [
+            {"label": "Signs of exploitation", "count": 2, "category": "cse", "question_type": ""},
+            {"label": "What to do", "count": 3, "category": "none", "question_type": "order"},
+        ]
+        self.quiz.pools.all().delete()  # the shipped pools; this editor starts afresh
+        before = list(self.quiz.pools.values_list("label", flat=True))
+        bad = nested_form_data({**form, "pools": inline_formset([dict(pools[0], count=0)])})
+        self.assertEqual(self.client.post(url, bad).status_code, 200)  # the form explains; nothing saved
+        self.assertEqual(list(self.quiz.pools.values_list("label", flat=True)), before)
+        response = self.client.post(url, nested_form_data({**form, "pools": inline_formset(pools)}))
+        self.assertEqual(response.status_code, 302, response.content[:300])
+        self.quiz.refresh_from_db()
+        self.assertEqual(
+            list(self.quiz.pools.values_list("label", "count", "category", "question_type")),
+            [("Signs of exploitation", 2, "cse", ""), ("What to do", 3, "none", "order")],
+        )
+        self.assertEqual((self.quiz.certainty, self.quiz.knowledge_check_size), (True, 6))
+        self.assertEqual(self.quiz.review_when_failed, "score")
 
     def test_reorder_questions(self):
         questions = list(Question.objects.filter(quiz=self.quiz).order_by("sort_order"))
