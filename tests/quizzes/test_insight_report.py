@@ -11,7 +11,7 @@ from courses import reports as course_reports
 from courses import services as course_services
 from courses.models import AgencyLead, PartnershipManager
 from quizzes import marks, reports, services
-from quizzes.models import Attempt, ColourMark, IndicatorMark, Response
+from quizzes.models import Attempt, ColourMark, IndicatorMark, Purpose, Quiz, Response
 from quizzes.scoring import model_answer
 from tests.export_reading import read_export
 from tests.factories import (
@@ -41,23 +41,36 @@ def month_params():
     return {"period": "custom", "from": start.isoformat(), "to": end.isoformat()}
 
 
+INDEX = {data["text"]: index for index, data in enumerate(SAMPLE_QUESTIONS)}  # questions come shuffled
+
+
+def right_up_to(attempt, n):
+    """Answers to the attempt's questions, in its order: right for the first n of
+    SAMPLE_QUESTIONS (whatever their place in the attempt), empty for the others."""
+    return [model_answer(q) if INDEX[q["text"]] < n else {} for q in attempt.questions]
+
+
 @pytest.fixture
 def answered():
-    """Eight housing learners take a quiz, on the 15th of last month; learner n gets the first
-    n questions right."""
+    """Eight housing learners take a quiz, on the 15th of last month, "very sure" of every
+    answer; learner n gets the first n questions of SAMPLE_QUESTIONS right. Each first did the
+    knowledge check with every answer right: it must count nowhere in these figures."""
     course = make_course(lessons=1, title="Insight course")
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
+    Quiz.objects.filter(pk=quiz.pk).update(certainty=True, knowledge_check_size=3)
+    quiz.refresh_from_db()
     for n in range(8):
         learner = make_learner("housing")
         enrolment = course_services.enrol(learner, course)
+        check = services.start_check(learner, quiz)
+        services.submit_attempt(check, [model_answer(q) for q in check.questions], [3] * 3)
         course_services.submit_survey(enrolment, "before", survey_ratings("before"))
         finish_lesson(enrolment, lessons_of(course)[0])
         attempt = services.start_attempt(learner, quiz)
-        services.submit_attempt(
-            attempt, [model_answer(q) if i < n else {} for i, q in enumerate(attempt.questions)]
-        )
+        services.submit_attempt(attempt, right_up_to(attempt, n), [3] * len(attempt.questions))
     mid_month = datetime.combine(past_month()[0].replace(day=15), time(12), timezone.get_current_timezone())
     Attempt.objects.filter(quiz=quiz).update(submitted_at=mid_month)
+    assert Attempt.objects.filter(quiz=quiz, purpose=Purpose.CHECK).count() == 8
     return course, quiz
 
 
@@ -69,10 +82,16 @@ def test_facility_matches_the_raw_responses(answered):
     course, quiz = answered
     agencies, period = scope()
     rows = {r["question"]: r for r in reports.question_statistics(agencies, period, course)}
-    for position, data in enumerate(SAMPLE_QUESTIONS):
-        raw = Response.objects.filter(attempt__quiz=quiz, attempt__number=1, position=position + 1)
-        right = raw.filter(score=1).count()
-        assert rows[data["text"]]["facility"] == round(right / raw.count(), 2)
+    for index, data in enumerate(SAMPLE_QUESTIONS):
+        raw = Response.objects.filter(
+            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, attempt__number=1, snapshot__text=data["text"]
+        )
+        assert raw.count() == 8
+        assert (
+            rows[data["text"]]["facility"]
+            == round(raw.filter(score=1).count() / 8, 2)
+            == round((7 - index) / 8, 2)
+        )
         assert rows[data["text"]]["people"] == 8
 
 
@@ -112,7 +131,7 @@ def test_small_groups_are_withheld_and_the_page_is_scoped(client, answered):
     client.force_login(housing_lead)
     page = client.get("/leads/reports/quiz/", {**month_params(), "course": course.pk}).content.decode()
     assert SAMPLE_QUESTIONS[0]["text"] in page
-    assert Attempt.objects.filter(quiz=quiz).count() == 8
+    assert Attempt.objects.filter(quiz=quiz, purpose=Purpose.QUIZ).count() == 8
     client.force_login(make_learner("housing"))
     assert client.get("/leads/reports/quiz/").status_code == 403
 
@@ -135,10 +154,11 @@ def page_tables(html):
 
 
 def comparable(rows):
-    """Rows of cells as text or numbers, so 0.0 on the page equals the 0 a spreadsheet gives back."""
+    """Rows of cells as text or numbers, so 0.0 on the page equals the 0 a spreadsheet gives back
+    (and 12.5% on the page the 12.5 of a spreadsheet)."""
 
     def cell(value):
-        value = "–" if value in (None, "") else str(value)
+        value = "–" if value in (None, "") else str(value).removesuffix("%")
         try:
             return float(value)
         except ValueError:
@@ -152,14 +172,24 @@ def test_every_table_exports_what_the_page_shows(client, answered):
     housing_lead(client)
     params = {**month_params(), "course": course.pk}
     shown = page_tables(client.get("/leads/reports/quiz/", params).content)
-    assert set(shown) == {"questions", "categories", "traffic"}  # one agency: no side-by-side table
+    # One agency: no side-by-side table.
+    assert set(shown) == {
+        "questions",
+        "categories",
+        "traffic",
+        "confidently_wrong",
+        "confidently_wrong_categories",
+    }
     for key, rows in shown.items():
         for kind in ("csv", "xlsx"):
             export = read_export(client.get("/leads/reports/quiz/", {**params, "export": kind, "table": key}))
             ((headings, *exported),) = export["tables"].values()
             assert comparable(exported) == comparable(rows), (key, kind)
             made, month = timezone.localdate(), past_month()[0]
-            assert export["filename"] == f"what-staff-miss-{key}_housing_{month:%Y-%m}_made-{made:%Y-%m-%d}.{kind}"
+            assert (
+                export["filename"]
+                == f"what-staff-miss-{key}_housing_{month:%Y-%m}_made-{made:%Y-%m-%d}.{kind}"
+            )
     assert len(shown["questions"]) == len(SAMPLE_QUESTIONS)
 
 
@@ -173,12 +203,10 @@ def test_job_role_filter_and_agencies_side_by_side(client, answered):
     manager = make_learner("other")
     PartnershipManager.objects.create(user=manager)
     client.force_login(manager)
-    shown = page_tables(
-        client.get("/leads/reports/quiz/", {**month_params(), "course": course.pk}).content
-    )
+    shown = page_tables(client.get("/leads/reports/quiz/", {**month_params(), "course": course.pk}).content)
     rows = {row[0]: row[1:] for row in shown["agencies"]}
     assert len(rows) == Agency.objects.count()
-    raw = Response.objects.filter(attempt__quiz=quiz, attempt__number=1)
+    raw = Response.objects.filter(attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, attempt__number=1)
     assert rows["Housing"] == ["8", str(round(raw.filter(score=1).count() / raw.count(), 2))]
     assert rows["Police"] == ["0", "–"]
 
@@ -238,3 +266,88 @@ def test_question_figures_are_withheld_below_five_people(people, shown):
             assert (
                 row["people"] == "fewer than 5" and row["facility"] is None and row["discrimination"] is None
             )
+
+
+def test_confidently_wrong_answers_per_question_and_category(client, answered):
+    course, quiz = answered
+    agencies, period = scope()
+    rows = {r["name"]: r for r in reports.confidently_wrong(agencies, period, course)}
+    # Every answer was "very sure"; question i of SAMPLE_QUESTIONS was left empty (wrong) by
+    # learners 0..i, so i + 1 of the 8 were confidently wrong. Counts under 5 are withheld.
+    assert len(rows) == len(SAMPLE_QUESTIONS)
+    for index, data in enumerate(SAMPLE_QUESTIONS):
+        raw = Response.objects.filter(
+            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, snapshot__text=data["text"], certainty=3
+        )
+        wrong = raw.filter(score__lt=0.5).count()
+        assert wrong == index + 1
+        row = rows[data["text"]]
+        assert (row["agency"], row["very_sure"], row["answers"]) == ("Housing", 8, 8)
+        if wrong >= 5:
+            assert (row["wrong"], row["share"]) == (wrong, round(100 * wrong / 8, 1))
+        else:
+            assert (row["wrong"], row["share"]) == ("fewer than 5", None)
+    assert [r["name"] for r in reports.confidently_wrong(agencies, period, course)][:4] == [
+        data["text"] for data in reversed(SAMPLE_QUESTIONS[4:])
+    ]  # most often first
+    (category,) = reports.confidently_wrong(agencies, period, course, by="category")
+    assert category["name"] == reports.NO_CATEGORY_LABEL
+    assert (category["wrong"], category["very_sure"], category["answers"]) == (36, 64, 64)
+    assert category["share"] == round(100 * 36 / 64, 1)
+    housing_lead(client)
+    shown = page_tables(client.get("/leads/reports/quiz/", {**month_params(), "course": course.pk}).content)
+    assert shown["confidently_wrong"][0] == [
+        "Housing",
+        SAMPLE_QUESTIONS[-1]["text"],
+        "8",
+        "8",
+        "8",
+        "100.0%",
+    ]
+    police = make_learner("police")
+    AgencyLead.objects.create(user=police).agencies.add(Agency.objects.get(code="police"))
+    client.force_login(police)
+    shown = page_tables(client.get("/leads/reports/quiz/", month_params()).content)
+    assert shown["confidently_wrong"] == [["No confidently wrong answers in this period."]]
+
+
+def test_facility_with_random_draws_matches_the_raw_responses():
+    """Each attempt draws 4 of the 8 questions at random; each learner answers each question
+    right or not at random. Every question's figures count the attempts that drew it."""
+    import random
+
+    from quizzes.models import QuizPool
+
+    course = make_course(lessons=1, title="Draw course")
+    quiz = make_quiz(course, SAMPLE_QUESTIONS)
+    QuizPool.objects.create(quiz=quiz, label="Any four", count=4)
+    chance = random.Random(13)
+    for _ in range(20):
+        learner = make_learner("probation")
+        enrolment = course_services.enrol(learner, course)
+        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
+        finish_lesson(enrolment, lessons_of(course)[0])
+        attempt = services.start_attempt(learner, quiz)
+        assert len(attempt.questions) == 4
+        services.submit_attempt(
+            attempt, [model_answer(q) if chance.random() < 0.6 else {} for q in attempt.questions]
+        )
+    period = course_reports.period_from({"period": "this_year"})[0]
+    rows = {
+        r["question"]: r
+        for r in reports.question_statistics(Agency.objects.filter(code="probation"), period, course)
+    }
+    drawn = []
+    for data in SAMPLE_QUESTIONS:
+        raw = Response.objects.filter(attempt__quiz=quiz, snapshot__text=data["text"])
+        if not raw.exists():
+            assert data["text"] not in rows
+            continue
+        drawn.append(raw.count())
+        row = rows[data["text"]]
+        if raw.count() >= 5:
+            assert row["people"] == raw.count()
+            assert row["facility"] == round(raw.filter(score=1).count() / raw.count(), 2)
+        else:
+            assert (row["people"], row["facility"]) == ("fewer than 5", None)
+    assert len(set(drawn)) > 1 and sum(drawn) == 80  # questions drawn unevenly, 4 per attempt
