@@ -71,13 +71,13 @@ def on_site(site_env, live_site):
 
     def run(code):
         done = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", code],
+            [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", code],
             cwd=ROOT,
             env=site_env,
-            check=True,
             capture_output=True,
             text=True,
         )
+        assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
     return run

@@ -12,17 +12,23 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from courses import services as course_services
-from courses.models import LessonPage
+from courses.models import LessonPage, SurveyItem
 from quizzes import draws
+from quizzes import services as quiz_services
 from quizzes.models import Attempt, Purpose, Quiz
 from quizzes.snapshots import load_questions, parts_for, snapshot
 
 
 def lessons_done(email, quiz_slug):
-    """The learner is enrolled on the quiz's course and has opened and finished its lessons."""
+    """The learner is enrolled on the quiz's course and has done what comes before its quiz:
+    the "before" survey, the knowledge check (left unanswered) and every lesson."""
     quiz = Quiz.objects.select_related("course").get(slug=quiz_slug)
     learner = get_user_model().objects.get(email=email)
     enrolment = course_services.enrol(learner, quiz.course)
+    items = SurveyItem.objects.filter(active=True)
+    course_services.submit_survey(enrolment, "before", [(item, "before", 3) for item in items])
+    if quiz.knowledge_check_size and not enrolment.quiz_attempts.filter(purpose=Purpose.CHECK).exists():
+        quiz_services.submit_attempt(quiz_services.start_check(learner, quiz))
     for lesson in LessonPage.objects.child_of(quiz.course).live().order_by("path"):
         course_services.open_lesson(enrolment, lesson)
         course_services.complete_lesson(enrolment, lesson)

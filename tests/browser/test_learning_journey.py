@@ -1,5 +1,6 @@
 """A housing officer registers on a phone-sized screen, takes the core course from the
-"before" survey to the "after" survey, and sees it completed; a colleague from another
+"before" survey and the knowledge check to the quiz and the "after" survey, and sees it
+completed; a colleague from another
 agency sees nothing of hers. axe checks every kind of learner page on the way."""
 
 import re
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.quiz_helpers import answer_all
+from tests.browser.quiz_helpers import answer_every_page, submit
 from tests.browser.test_toolkit_journey import axe_problems
 from tests.browser.waiting import click_and_wait
 
@@ -80,6 +81,17 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, mailb
         screenshot("phone-survey-before", width=360)
         answer_survey(browser, 2)
 
+        # Before the lessons, a knowledge check: not pass or fail, its answers shown at the end.
+        assert "/quizzes/core-quiz/knowledge-check/" in browser.current_url
+        assert axe_problems(browser) == []
+        click_and_wait(
+            browser, browser.find_element(By.XPATH, "//button[text()='Start the knowledge check']")
+        )
+        answer_every_page(browser, "core-quiz", leave={1})
+        submit(browser)
+        assert "before the lessons" in browser.find_element(By.CSS_SELECTOR, ".result-summary").text
+        click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Continue the course"))
+
         lessons_seen = 0
         while "/quizzes/" not in browser.current_url:
             assert "/courses/core/" in browser.current_url, browser.current_url
@@ -97,8 +109,8 @@ def test_register_take_the_core_course_and_complete_it(browser, live_site, mailb
         assert lessons_seen >= 6
         # The course quiz comes after the lessons; passing it opens the "after" survey.
         click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Start the quiz']"))
-        answer_all(browser, "core-quiz")
-        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.quiz-form button[type=submit]"))
+        answer_every_page(browser, "core-quiz", certainty="Fairly sure")
+        submit(browser)
         assert "Passed" in browser.find_element(By.CSS_SELECTOR, ".result-summary").text
         click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Continue the course"))
         assert "/survey/after/" in browser.current_url
