@@ -27,6 +27,13 @@ QUESTION_TYPES = {
     "traffic_light_sort", "spot_indicators", "order", "matching",
 }  # fmt: skip
 FITS = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+# The elements that stick out on the right, to say what makes a page scroll sideways.
+STICKING_OUT = """
+const width = document.documentElement.clientWidth;
+return [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 0.5)
+  .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px`).slice(-5);
+"""
 
 
 def every_kind_attempt(on_site, email, slug):
@@ -162,7 +169,7 @@ def test_no_page_of_any_question_type_scrolls_sideways_on_a_360px_phone(
             kinds |= {
                 q.get_attribute("data-type") for q in browser.find_elements(By.CSS_SELECTOR, ".question")
             }
-            assert browser.execute_script(FITS), f"{here} scrolls sideways"
+            assert browser.execute_script(FITS), browser.execute_script(STICKING_OUT)
             for field in browser.find_elements(By.CSS_SELECTOR, ".question select, .certainty .choice"):
                 assert field.rect["x"] >= 0 and field.rect["x"] + field.rect["width"] <= PHONE[0], here
             axe_clean(browser)
