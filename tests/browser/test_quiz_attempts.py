@@ -55,25 +55,25 @@ def filled(browser):
 
 def test_by_keyboard_without_javascript_leave_and_come_back(browser_without_javascript, live_site, on_site):
     browser = browser_without_javascript
-    address = every_kind_attempt(on_site, "learner.vcs@example.org", "core-quiz")
-    sign_in(browser, live_site, "learner.vcs@example.org")
-    continue_the_attempt(browser, live_site, "core-quiz", keyboard=True)
+    address = every_kind_attempt(on_site, "learner.csc@example.org", "csc-quiz")
+    sign_in(browser, live_site, "learner.csc@example.org")
+    continue_the_attempt(browser, live_site, "csc-quiz", keyboard=True)
     assert browser.current_url == live_site + address
     assert not browser.find_elements(By.CSS_SELECTOR, ".order__controls, .sort__zones")  # no script ran
 
-    answer_all(browser, "core-quiz", keyboard=True, certainty="Very sure")
+    answer_all(browser, "csc-quiz", keyboard=True, certainty="Very sure")
     first_page = filled(browser)
     go(browser, "next", keyboard=True)
     assert "/page/2/" in browser.current_url
-    answer_all(browser, "core-quiz", keyboard=True, certainty="Very sure")
+    answer_all(browser, "csc-quiz", keyboard=True, certainty="Very sure")
     # She leaves without saving page 2, and comes back from the quiz's page.
     browser.get(live_site + "/my/")
-    continue_the_attempt(browser, live_site, "core-quiz", keyboard=True)
+    continue_the_attempt(browser, live_site, "csc-quiz", keyboard=True)
     assert filled(browser) == first_page
     go(browser, "next", keyboard=True)
     assert filled(browser) == []  # without JavaScript, a page is saved when she leaves it by its buttons
 
-    answer_every_page(browser, "core-quiz", keyboard=True, certainty="Very sure")
+    answer_every_page(browser, "csc-quiz", keyboard=True, certainty="Very sure")
     total = len(browser.find_elements(By.CSS_SELECTOR, "main tbody tr"))
     assert (
         f"{total} questions answered, 0 not yet answered"
