@@ -325,7 +325,7 @@ def confidently_wrong(
     return result
 
 
-def _confidently_wrong_table(key, title, name_heading, what):
+def _confidently_wrong_table(key, title, name_heading, plural, what):
     return Table(
         key,
         title,
@@ -348,7 +348,7 @@ def _confidently_wrong_table(key, title, name_heading, what):
                 unit="%",
             ),
         ),
-        definition=f"Per agency, the {MOST_CONFIDENTLY_WRONG} {name_heading.lower()}s where staff most often "
+        definition=f"Per agency, the {MOST_CONFIDENTLY_WRONG} {plural} where staff most often "
         "answered “very sure” and earned less than half the marks: the misconceptions that matter most. "
         "First attempts at end-of-course quizzes only. Counts of 1 to 4 are shown as “fewer than 5”, and "
         "then no share is shown.",
@@ -358,12 +358,13 @@ def _confidently_wrong_table(key, title, name_heading, what):
 
 
 CONFIDENTLY_WRONG_QUESTIONS = _confidently_wrong_table(
-    "confidently_wrong", "Confidently wrong: questions", "Question", "the question"
+    "confidently_wrong", "Confidently wrong: questions", "Question", "questions", "the question"
 )
 CONFIDENTLY_WRONG_CATEGORIES = _confidently_wrong_table(
     "confidently_wrong_categories",
     "Confidently wrong: indicator categories",
     "Indicator category",
+    "indicator categories",
     "questions of the category",
 )
 TABLES = (QUESTIONS, CATEGORIES, TRAFFIC, CONFIDENTLY_WRONG_QUESTIONS, CONFIDENTLY_WRONG_CATEGORIES, AGENCIES)
