@@ -24,7 +24,7 @@ from quizzes.answers import (
     read_answers,
     read_certainty,
 )
-from quizzes.models import Attempt, Purpose, Quiz, Response
+from quizzes.models import Attempt, Purpose, Question, Quiz, Response
 from quizzes.scoring import cbm_mark, mark, quiz_percentage
 
 QUESTION_FIELD = re.compile(r"^q\d+-")
@@ -163,10 +163,13 @@ def submit_attempt(attempt, answers=None, certainties=None):
         certainties = list(certainties or [None] * len(answers)) if quiz.certainty else [None] * len(answers)
         marked = [mark(snapshot, answer) for snapshot, answer in zip(locked.questions, answers, strict=True)]
         rows = list(zip(locked.questions, answers, marked, certainties, strict=True))
+        # A question deleted since the attempt began is marked from its snapshot and linked to nothing.
+        drawn = [snapshot.get("question_id") for snapshot in locked.questions]
+        still_there = set(Question.objects.filter(pk__in=drawn).values_list("pk", flat=True))
         responses = Response.objects.bulk_create(
             Response(
                 attempt=locked,
-                question_id=snapshot.get("question_id"),
+                question_id=question_id if question_id in still_there else None,
                 position=position,
                 question_type=snapshot["type"],
                 snapshot=snapshot,
@@ -176,7 +179,9 @@ def submit_attempt(attempt, answers=None, certainties=None):
                 category=snapshot.get("category") or "",
                 certainty=certainty,
             )
-            for position, (snapshot, answer, m, certainty) in enumerate(rows, 1)
+            for position, ((snapshot, answer, m, certainty), question_id) in enumerate(
+                zip(rows, drawn, strict=True), 1
+            )
         )
         marks.record(responses)
         score = quiz_percentage([(m, s["points"]) for m, s in zip(marked, locked.questions, strict=True)])

@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from courses import services as course_services
 from courses.models import SurveyItem
+from quizzes.draws import pages
 from quizzes.models import Attempt
 from tests.factories import (
     finish_lesson,
@@ -137,8 +138,10 @@ def test_quiz_steps_numbered_twice_link_to_their_question(client):
     position = next(i for i, q in enumerate(attempt.questions, 1) if q["type"] == "order")
     for key in [k for k in data if k.startswith(f"q{position}-step-")]:
         data[key] = "1"
-    title, errors = summary_of(client.post(f"/quizzes/attempts/{attempt.pk}/", data))
-    assert title.startswith(f"Error: {quiz.title}: attempt 1 | ")
+    page = next(n for n, positions in enumerate(pages(attempt.questions), 1) if position in positions)
+    fields = {name: value for name, value in data.items() if name.startswith(f"q{position}-")}
+    title, errors = summary_of(client.post(f"/quizzes/attempts/{attempt.pk}/page/{page}/", fields))
+    assert title.startswith(f"Error: {quiz.title}: attempt 1, page {page} of {len(pages(attempt.questions))} | ")
     assert errors == [(f"Question {position}: give each step a different number.", f"question-{position}")]
 
 

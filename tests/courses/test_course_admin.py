@@ -42,7 +42,7 @@ class CourseAdminTests(WagtailPageTestCase):
 
     def test_an_empty_or_unknown_rule_is_refused(self):
         before = self.course.required_activities
-        self.assertEqual(before, ["before_survey", "lessons", "quiz", "after_survey"])
+        self.assertEqual(before, ["before_survey", "knowledge_check", "lessons", "quiz", "after_survey"])
         for required in [[], ["lessons", "bake_a_cake"]]:
             response = self.post_course(required)
             self.assertEqual(response.status_code, 200)

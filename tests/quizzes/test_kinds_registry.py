@@ -23,6 +23,7 @@ from tests.factories import (
     make_course,
     make_learner,
     make_quiz,
+    submit_pages,
     survey_ratings,
 )
 from tests.quizzes.fake_kind.models import NumberQuestion
@@ -94,6 +95,8 @@ def test_a_new_kind_works_end_to_end(client):
         "explanation": "Three at most, and sooner when the child is at risk.",
         "chapter": "",
         "category": "",
+        "difficulty": "medium",
+        "age_band": "",
         "tags": "",
     }
     response = client.post(add, nested_form_data(form))
@@ -111,7 +114,7 @@ def test_a_new_kind_works_end_to_end(client):
     attempt = Attempt.objects.get(quiz=quiz)
     form_page = BeautifulSoup(client.get(f"/quizzes/attempts/{attempt.pk}/").content, "html.parser")
     assert form_page.select_one("input.number-answer")["name"] == "q1-number"
-    result = client.post(f"/quizzes/attempts/{attempt.pk}/", {"q1-number": "3"}, follow=True)
+    result = submit_pages(client, attempt, {"q1-number": "3"})
     attempt.refresh_from_db()
     assert attempt.score == 100 and attempt.passed
     feedback = BeautifulSoup(result.content, "html.parser").select_one(".number-feedback")
