@@ -258,31 +258,25 @@ def make_quiz(course, questions=SAMPLE_QUESTIONS, pass_mark=70, max_attempts=0, 
 
 
 def quiz_post(attempt, right=True):
-    """The POST a learner sends: every answer right (or every answer left empty)."""
+    """The fields a learner's pages send: every answer right (or every answer left empty)."""
+    from quizzes.answers import form_data
     from quizzes.scoring import model_answer
 
     data = {}
     for position, snapshot in enumerate(attempt.questions, 1):
-        if not right:
-            continue
-        answer = model_answer(snapshot)
-        p = f"q{position}-"
-        kind = snapshot["type"]
-        if kind == "single_choice":
-            data[p + "choice"] = str(answer["choice"])
-        elif kind in ("multiple_response", "spot_indicators"):
-            data[p + "choices"] = [str(i) for i in answer["choices"]]
-        elif kind == "true_false":
-            data[p + "value"] = "true" if answer["value"] else "false"
-        elif kind == "traffic_light":
-            data[p + "colour"] = answer["colour"]
-        elif kind == "traffic_light_sort":
-            for item_id, colour in answer["placements"].items():
-                data[f"{p}item-{item_id}"] = colour
-        elif kind == "order":
-            for place, step_id in enumerate(answer["order"], 1):
-                data[f"{p}step-{step_id}"] = str(place)
-        elif kind == "matching":
-            for term_id, definition_id in answer["matches"].items():
-                data[f"{p}term-{term_id}"] = str(definition_id)
+        if right:
+            data.update(form_data(snapshot, model_answer(snapshot), position))
     return data
+
+
+def submit_pages(client, attempt, data, follow=True):
+    """Send `data` page by page as the learner's browser would, then confirm on the summary
+    page; the summary's response (followed to the result by default)."""
+    from quizzes.draws import pages
+
+    for number, positions in enumerate(pages(attempt.questions), 1):
+        prefixes = tuple(f"q{p}-" for p in positions)
+        page_data = {name: value for name, value in data.items() if name.startswith(prefixes)}
+        response = client.post(f"/quizzes/attempts/{attempt.pk}/page/{number}/", {**page_data, "go": "next"})
+        assert response.status_code == 302, response.content[:500]
+    return client.post(f"/quizzes/attempts/{attempt.pk}/summary/", follow=follow)
