@@ -69,4 +69,5 @@ def knowledge_tab():
         declared=quiz_reports.KNOWLEDGE_TABLES,
         whole_months=True,
         people=quiz_reports.knowledge_people,
+        on_board=True,
     )

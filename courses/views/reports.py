@@ -23,6 +23,7 @@ from courses.charts import as_data_uri, confidence_chart
 from courses.decorators import report_view
 from courses.models import CoursePage, Enrolment, LearnerProfile, PartnershipManager
 from courses.progress import journeys
+from courses.reporting.tabs import report_tabs
 from courses.reporting.views import export, figures_scope, filter_context, period_problem, report_scope
 from courses.scoping import require_report_viewer
 
@@ -170,6 +171,10 @@ def board_summary(request):
             if overall
             else {},
             "chart": as_data_uri(confidence_chart(overall["items"])) if overall else None,
+            # Other apps' figures the board sees (knowledge before and after), for the same months.
+            "board_tabs": [(tab, tab.tables(agencies, ended)) for tab in report_tabs() if tab.on_board]
+            if ended
+            else [],
             "made_on": timezone.localdate(),
         },
     )
