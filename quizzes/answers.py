@@ -79,12 +79,6 @@ def field_prefix(position):
     return f"q{position}-"
 
 
-def fields_of(post, position):
-    """{field name: [values]} of the posted fields that belong to the question at `position`."""
-    prefix = field_prefix(position)
-    return {name: post.getlist(name) for name in post if name.startswith(prefix)}
-
-
 def as_post(draft):
     """A saved draft ({position: {field: [values]}}) as the form data it came from."""
     post = QueryDict(mutable=True)

@@ -14,12 +14,12 @@ from courses import services as course_services
 from courses.models import Enrolment
 from quizzes import draws, marks
 from quizzes.answers import (
+    CERTAINTY_FIELD,
     AnswerError,
     IncompleteAnswer,
     as_post,
     field_prefix,
-    fields_of,
-    is_answered,
+    form_data,
     read_answer,
     read_answers,
     read_certainty,
@@ -111,32 +111,43 @@ def save_answers(attempt, positions, post):
     """Keep the learner's answers to the questions at `positions` (one page) in the open
     attempt, replacing what was saved for them. Fields of any other question are
     tampering (`AnswerError`): nothing is saved. A mistake the page should explain (two
-    steps numbered 2) is saved as it is and returned as (message, position) problems.
+    steps numbered 2) keeps that question's saved answer as it was and is returned as
+    (message, position) problems, for the page to show with what she sent.
 
-    The attempt row is locked while its draft is rewritten, so two tabs saving at once
-    each keep their own page, and a page saved after marking is refused."""
+    What is kept is the answer as read, written back as the fields that send it, so a
+    draft holds nothing the form could not have sent. The attempt row is locked while its
+    draft is rewritten, so two tabs saving at once each keep their own page, and a page
+    saved after marking is refused."""
     allowed = {field_prefix(p) for p in positions}
     for name in post:
         if QUESTION_FIELD.match(name) and not any(name.startswith(prefix) for prefix in allowed):
             raise AnswerError(f"{name}: not a question on this page")
-    problems = []
+    problems, saved = [], {}
     for position in positions:
-        read_certainty(post, position)
+        certainty = read_certainty(post, position)
+        snapshot = attempt.questions[position - 1]
         try:
-            read_answer(attempt.questions[position - 1], post, position)
+            answer = read_answer(snapshot, post, position)
         except IncompleteAnswer as problem:
             problems.append((str(problem), position))
+            continue
+        fields = {
+            name: value if isinstance(value, list) else [value]
+            for name, value in form_data(snapshot, answer, position).items()
+        }
+        if certainty:
+            fields[field_prefix(position) + CERTAINTY_FIELD] = [str(certainty)]
+        saved[str(position)] = fields
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.submitted_at is not None:
             raise AlreadySubmitted("This attempt has already been submitted: your first answers stand.")
         draft = dict(locked.draft)
-        for position in positions:
-            fields = fields_of(post, position)
-            if is_answered(fields, position) or read_certainty(post, position):
-                draft[str(position)] = fields
+        for key, fields in saved.items():
+            if fields:
+                draft[key] = fields
             else:
-                draft.pop(str(position), None)
+                draft.pop(key, None)
         locked.draft = draft
         locked.save(update_fields=["draft"])
     attempt.draft = draft
