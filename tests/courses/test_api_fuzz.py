@@ -22,7 +22,7 @@ def test_the_api_never_fails_whatever_it_is_sent(client):
     assert {op.path for op in operations} == {
         "/api/v1/training-numbers",
         "/api/v1/confidence",
-        *(f"/api/v1/reports/{tab}" for tab in ["training", "confidence", "what-staff-miss"]),
+        *(f"/api/v1/reports/{tab}" for tab in ["training", "confidence", "knowledge", "what-staff-miss"]),
     }
     seen = []
     for operation in operations:
