@@ -174,6 +174,7 @@ def screenshot(browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(name, width=1280):
+        browser.set_window_size(width, 900)  # the page's height at this width
         height = browser.execute_script("return document.body.scrollHeight")
         browser.set_window_size(width, min(max(height, 700), 6000))
         browser.execute_script("window.scrollTo(0, 0)")
