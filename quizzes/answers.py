@@ -103,7 +103,7 @@ def is_answered(fields, position):
 def form_data(snapshot, answer, position):
     """{field name: value} that a learner's form sends for `answer` at `position`."""
     fields = kinds.get(snapshot["type"]).form_fields(snapshot, answer)
-    return {field_prefix(position) + name: value for name, value in fields.items()}
+    return {field_prefix(position) + name: value for name, value in fields.items() if value}
 
 
 def layout(snapshot, seed):

@@ -2,6 +2,7 @@ from django import template
 
 from cms.blocks import INDICATOR_CATEGORIES
 from quizzes import kinds
+from quizzes.answers import form_data
 from quizzes.models.bands import COLOUR_SHAPE
 
 register = template.Library()
@@ -43,3 +44,9 @@ def colour_shape(colour):
 def category_label(code):
     """The label of an indicator category ("cse" -> "Child sexual exploitation")."""
     return dict(INDICATOR_CATEGORIES).get(code, code)
+
+
+@register.filter
+def left_blank(response):
+    """Whether a marked response had no answer at all (it says "Not answered", not "Not correct")."""
+    return not form_data(response.snapshot, response.answer or {}, response.position)

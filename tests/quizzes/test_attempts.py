@@ -67,6 +67,11 @@ def test_fail_then_retake_and_the_best_attempt_counts(client):
     first.refresh_from_db()
     assert not first.passed and first.score == 0
     assert b"Not passed yet" in response.content and b"Try again" in response.content
+    verdicts = [
+        p.get_text(" ", strip=True)
+        for p in BeautifulSoup(response.content, "html.parser").select(".feedback__verdict")
+    ]
+    assert verdicts == ["✗ Not answered"] * len(SAMPLE_QUESTIONS)  # nothing was answered
     assert not course_services.rule_met(enrolment)
     second, _ = take(client, quiz)
     second.refresh_from_db()
