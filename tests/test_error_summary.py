@@ -14,13 +14,11 @@ from courses.models import SurveyItem
 from quizzes.draws import pages
 from quizzes.models import Attempt
 from tests.factories import (
-    finish_lesson,
-    lessons_of,
     make_course,
     make_learner,
     make_quiz,
+    open_the_quiz,
     quiz_post,
-    survey_ratings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +109,7 @@ def test_survey_errors_name_each_item(client):
 def test_after_survey_errors_name_each_item_twice(client):
     learner, course = make_learner(), make_course(lessons=1)
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     client.force_login(learner)
     title, errors = summary_of(client.post(f"/my/learning/{enrolment.pk}/survey/after/", {"item-0": ""}))
     assert title.startswith("Error: Now you have finished: confidence survey | ")
@@ -129,8 +126,7 @@ def test_quiz_steps_numbered_twice_link_to_their_question(client):
     learner, course = make_learner(), make_course(lessons=1)
     quiz = make_quiz(course)
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     client.force_login(learner)
     client.post(f"/quizzes/{quiz.slug}/start/")
     attempt = Attempt.objects.get(quiz=quiz)
@@ -141,7 +137,9 @@ def test_quiz_steps_numbered_twice_link_to_their_question(client):
     page = next(n for n, positions in enumerate(pages(attempt.questions), 1) if position in positions)
     fields = {name: value for name, value in data.items() if name.startswith(f"q{position}-")}
     title, errors = summary_of(client.post(f"/quizzes/attempts/{attempt.pk}/page/{page}/", fields))
-    assert title.startswith(f"Error: {quiz.title}: attempt 1, page {page} of {len(pages(attempt.questions))} | ")
+    assert title.startswith(
+        f"Error: {quiz.title}: attempt 1, page {page} of {len(pages(attempt.questions))} | "
+    )
     assert errors == [(f"Question {position}: give each step a different number.", f"question-{position}")]
 
 

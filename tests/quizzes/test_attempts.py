@@ -12,11 +12,10 @@ from quizzes.draws import pages
 from quizzes.models import Attempt, Option, Response, SingleChoiceQuestion
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    finish_lesson,
-    lessons_of,
     make_course,
     make_learner,
     make_quiz,
+    open_the_quiz,
     quiz_post,
     submit_pages,
     survey_ratings,
@@ -29,8 +28,7 @@ def ready_for_quiz(agency="housing", questions=SAMPLE_QUESTIONS, **quiz_options)
     learner, course = make_learner(agency), make_course(lessons=1)
     quiz = make_quiz(course, questions, **quiz_options)
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     return learner, course, quiz, enrolment
 
 

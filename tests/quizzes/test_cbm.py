@@ -18,13 +18,11 @@ from quizzes.models import Attempt, Quiz, Response
 from quizzes.scoring import cbm_mark, model_answer
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    finish_lesson,
-    lessons_of,
     make_course,
     make_learner,
     make_quiz,
+    open_the_quiz,
     submit_pages,
-    survey_ratings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +68,7 @@ def ready(questions=SAMPLE_QUESTIONS, certainty=True, **quiz_options):
     Quiz.objects.filter(pk=quiz.pk).update(certainty=certainty)
     quiz.refresh_from_db()
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     return learner, quiz
 
 

@@ -12,11 +12,9 @@ from quizzes.scoring import model_answer
 from tests.concurrency import learner_and_course, run_at_once
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    finish_lesson,
-    lessons_of,
     make_quiz,
+    open_the_quiz,
     quiz_post,
-    survey_ratings,
 )
 
 pytestmark = pytest.mark.postgres
@@ -26,8 +24,7 @@ def test_two_simultaneous_submissions_mark_the_attempt_once(committed):
     learner, course = learner_and_course(committed, lessons=1)
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     attempt = services.start_attempt(learner, quiz)
     right = [model_answer(q) for q in attempt.questions]
     wrong = [{} for _ in attempt.questions]
@@ -51,8 +48,7 @@ def open_attempt(committed):
     learner, course = learner_and_course(committed, lessons=1)
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     return services.start_attempt(learner, quiz)
 
 

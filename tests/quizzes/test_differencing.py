@@ -27,6 +27,7 @@ from tests.factories import (
     make_course,
     make_learner,
     make_quiz,
+    open_the_quiz,
     survey_ratings,
 )
 
@@ -45,8 +46,7 @@ def january():
     for n in range(6):
         learner = make_learner("housing")
         enrolment = course_services.enrol(learner, course)
-        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        finish_lesson(enrolment, lessons_of(course)[0])
+        open_the_quiz(enrolment)
         attempt = services.start_attempt(learner, quiz)
         right = (lambda i: i % 2 == 0) if n == 5 else (lambda i, n=n: i < n)
         services.submit_attempt(
@@ -152,8 +152,7 @@ def take_part(course, quiz, survey_course, right, learner=None):
     figures count."""
     learner = learner or make_learner("housing")
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     attempt = services.start_attempt(learner, quiz)
     services.submit_attempt(
         attempt, [model_answer(q) if right(i) else {} for i, q in enumerate(attempt.questions)]
@@ -192,7 +191,9 @@ def test_the_attack_works_on_in_progress_periods_so_the_test_can_see_it(spring):
     tables = [
         {
             row["question"]: (row["people"], row["facility"])
-            for row in reports.question_statistics(housing, course_reports.Period(date(2025, 4, 1), day), course)
+            for row in reports.question_statistics(
+                housing, course_reports.Period(date(2025, 4, 1), day), course
+            )
         }
         for day in [date(2025, 5, day) for day in range(1, 32)]
     ]
@@ -273,8 +274,7 @@ def test_an_attempt_at_2330_utc_on_31_march_is_counted_in_april_in_london(client
     with time_machine.travel(datetime(2026, 3, 31, 23, 30, tzinfo=UTC), tick=False):
         learner = make_learner("housing")
         enrolment = course_services.enrol(learner, course)
-        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        finish_lesson(enrolment, lessons_of(course)[0])
+        open_the_quiz(enrolment)
         attempt = services.start_attempt(learner, quiz)
         services.submit_attempt(attempt, [model_answer(q) for q in attempt.questions])
         client.force_login(lead)
@@ -291,7 +291,9 @@ def test_an_attempt_at_2330_utc_on_31_march_is_counted_in_april_in_london(client
     assert counted(year.start, year.end) == [] and counted(date(2026, 3, 1), date(2026, 3, 31)) == []
     assert counted(date(2026, 4, 1), date(2026, 4, 30)) == [attempt.pk]
     with time_machine.travel(datetime(2026, 4, 30, 23, 30, tzinfo=UTC), tick=False):  # 1 May in London
-        quarter, problem = course_reports.months_ended(course_reports.period_from({"period": "this_quarter"})[0])
+        quarter, problem = course_reports.months_ended(
+            course_reports.period_from({"period": "this_quarter"})[0]
+        )
     assert (quarter.start, quarter.end, problem) == (date(2026, 4, 1), date(2026, 4, 30), None)
 
 
@@ -303,8 +305,7 @@ def test_all_job_roles_minus_one_job_role_yields_nothing(client, january):
     course, _ = january
     manager = make_learner("housing", job_role="manager")
     enrolment = course_services.enrol(manager, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     attempt = services.start_attempt(manager, Quiz.objects.get(course=course))
     services.submit_attempt(
         attempt, [model_answer(q) if i % 3 == 0 else {} for i, q in enumerate(attempt.questions)]
@@ -365,7 +366,9 @@ def test_confidence_for_one_job_role_is_withheld_when_it_leaves_out_one_person(c
         filtered = client.get("/api/v1/confidence", {**api, "job_role": role}, **bearer)
         if role == "housing":
             assert page.status_code == filtered.status_code == 400
-            assert "leaves out 1 to 4 people" in page.content.decode() and "<table" not in page.content.decode()
+            assert (
+                "leaves out 1 to 4 people" in page.content.decode() and "<table" not in page.content.decode()
+            )
             assert "leaves out 1 to 4 people" in filtered.json()["detail"]
         else:
             assert page.status_code == filtered.status_code == 200

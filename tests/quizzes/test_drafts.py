@@ -20,6 +20,7 @@ from tests.factories import (
     make_course,
     make_learner,
     make_quiz,
+    open_the_quiz,
     quiz_post,
     submit_pages,
     survey_ratings,
@@ -194,8 +195,7 @@ def test_another_attempts_option_id_is_refused(client):
     learner, quiz, attempt = started(client)
     other_learner = make_learner()
     enrolment = course_services.enrol(other_learner, quiz.course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(quiz.course)[0])
+    open_the_quiz(enrolment)
     theirs = services.start_attempt(other_learner, quiz)
     single, number = page_of(attempt, "single_choice")
     their_single = next(q for q in theirs.questions if q["type"] == "single_choice")

@@ -14,14 +14,12 @@ from quizzes.interchange.data import build_question
 from quizzes.models import Attempt, Question, Quiz, QuizPool, Response, Vignette
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    finish_lesson,
-    lessons_of,
     make_course,
     make_learner,
     make_quiz,
+    open_the_quiz,
     quiz_post,
     submit_pages,
-    survey_ratings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -212,8 +210,7 @@ def ready(questions=SAMPLE_QUESTIONS):
     learner, course = make_learner(), make_course(lessons=1)
     quiz = make_quiz(course, questions)
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     return learner, quiz
 
 

@@ -16,12 +16,10 @@ from quizzes.scoring import model_answer
 from tests.export_reading import read_export
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    finish_lesson,
-    lessons_of,
     make_course,
     make_learner,
     make_quiz,
-    survey_ratings,
+    open_the_quiz,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +62,7 @@ def answered():
         enrolment = course_services.enrol(learner, course)
         check = services.start_check(learner, quiz)
         services.submit_attempt(check, [model_answer(q) for q in check.questions], [3] * 3)
-        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        finish_lesson(enrolment, lessons_of(course)[0])
+        open_the_quiz(enrolment)
         attempt = services.start_attempt(learner, quiz)
         services.submit_attempt(attempt, right_up_to(attempt, n), [3] * len(attempt.questions))
     mid_month = datetime.combine(past_month()[0].replace(day=15), time(12), timezone.get_current_timezone())
@@ -251,8 +248,7 @@ def test_question_figures_are_withheld_below_five_people(people, shown):
     for n in range(people):
         learner = make_learner("probation")
         enrolment = course_services.enrol(learner, course)
-        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        finish_lesson(enrolment, lessons_of(course)[0])
+        open_the_quiz(enrolment)
         attempt = services.start_attempt(learner, quiz)
         services.submit_attempt(attempt, [model_answer(q) if n % 2 else {} for q in attempt.questions])
     period = course_reports.period_from({"period": "this_year"})[0]
@@ -325,8 +321,7 @@ def test_facility_with_random_draws_matches_the_raw_responses():
     for _ in range(20):
         learner = make_learner("probation")
         enrolment = course_services.enrol(learner, course)
-        course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-        finish_lesson(enrolment, lessons_of(course)[0])
+        open_the_quiz(enrolment)
         attempt = services.start_attempt(learner, quiz)
         assert len(attempt.questions) == 4
         services.submit_attempt(

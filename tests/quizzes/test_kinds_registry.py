@@ -18,13 +18,11 @@ from quizzes.interchange import data, gift, moodle_xml, validate
 from quizzes.models import Attempt, Question
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    finish_lesson,
-    lessons_of,
     make_course,
     make_learner,
     make_quiz,
+    open_the_quiz,
     submit_pages,
-    survey_ratings,
 )
 from tests.quizzes.fake_kind.models import NumberQuestion
 
@@ -107,8 +105,7 @@ def test_a_new_kind_works_end_to_end(client):
     # Attempted and marked: the kind's template shows it, its reader and marker do the rest.
     learner = make_learner()
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     client.force_login(learner)
     client.post(f"/quizzes/{quiz.slug}/start/")
     attempt = Attempt.objects.get(quiz=quiz)

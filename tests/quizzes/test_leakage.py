@@ -19,12 +19,10 @@ from quizzes import services
 from quizzes.models import Behaviour, MatchPair, Observation, Option, OrderStep
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    finish_lesson,
-    lessons_of,
     make_course,
     make_learner,
     make_quiz,
-    survey_ratings,
+    open_the_quiz,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +89,7 @@ def attempts_seen(client):
     learner, course = make_learner(), make_course(lessons=1)
     quiz = make_quiz(course, SAMPLE_QUESTIONS)
     enrolment = course_services.enrol(learner, course)
-    course_services.submit_survey(enrolment, "before", survey_ratings("before"))
-    finish_lesson(enrolment, lessons_of(course)[0])
+    open_the_quiz(enrolment)
     client.force_login(learner)
     seen, pages_html = [], []
     for _ in range(ATTEMPTS):

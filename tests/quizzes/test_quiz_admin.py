@@ -213,10 +213,16 @@ class QuizAdminSearchTests(WagtailPageTestCase):
             self.assertEqual(self.found(model, f"{word}s"), [second], model.type_label)
 
     def test_search_combines_with_the_quiz_agency_and_category_filters(self):
-        question = SpotIndicatorsQuestion.objects.exclude(quiz__course__agency=None).exclude(category="").first()
+        question = (
+            SpotIndicatorsQuestion.objects.exclude(quiz__course__agency=None).exclude(category="").first()
+        )
         question.explanation = f"{question.explanation} Quokkas."
         question.save()
-        filters = {"quiz": question.quiz_id, "agency": question.quiz.course.agency_id, "category": question.category}
+        filters = {
+            "quiz": question.quiz_id,
+            "agency": question.quiz.course.agency_id,
+            "category": question.category,
+        }
         self.assertEqual(self.found(SpotIndicatorsQuestion, "quokkas", **filters), [question])
         other_quiz = Quiz.objects.exclude(pk=question.quiz_id).first()
         self.assertEqual(self.found(SpotIndicatorsQuestion, "quokkas", quiz=other_quiz.pk), [])
