@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from modelcluster.fields import ParentalKey
@@ -8,6 +9,8 @@ from wagtail.search import index
 
 from cms.blocks import INDICATOR_CATEGORIES
 from quizzes import kinds
+from quizzes.admin_forms import QuizForm
+from quizzes.pools import NO_CATEGORY
 from quizzes.snapshots import quiz_snapshots
 
 
@@ -25,8 +28,6 @@ class Difficulty(models.TextChoices):
     HARD = "hard", "Hard: weigh competing signs or a subtle point of procedure"
 
 
-NO_CATEGORY = "none"
-"""A pool's category filter for questions with no indicator category (procedure, law, what to do)."""
 
 
 class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
@@ -70,6 +71,7 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
         help_text="After she passes, or when she has no attempts left.",
     )
 
+    base_form_class = QuizForm
     panels = [
         FieldPanel("title"),
         FieldPanel("slug"),
@@ -131,7 +133,9 @@ class QuizPool(Orderable):
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="pools")
     label = models.CharField(max_length=120, help_text="What the pool is about, for editors.")
-    count = models.PositiveSmallIntegerField(default=1, help_text="Questions it gives each attempt.")
+    count = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="Questions it gives each attempt."
+    )
     category = models.CharField(
         "indicator category",
         max_length=25,

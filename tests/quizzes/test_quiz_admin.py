@@ -148,21 +148,29 @@ class QuizAdminTests(WagtailPageTestCase):
             "review_when_failed": "score",
             "review_when_finished": "everything",
         }
+        exploitation = self.quiz.questions.filter(category="cse").count()
+        ordering = self.quiz.questions.filter(category="", orderquestion__isnull=False).count()
         pools = [
             {"label": "Signs of exploitation", "count": 2, "category": "cse", "question_type": ""},
-            {"label": "What to do", "count": 3, "category": "none", "question_type": "order"},
+            {"label": "What to do", "count": ordering, "category": "none", "question_type": "order"},
         ]
         self.quiz.pools.all().delete()  # the shipped pools; this editor starts afresh
-        before = list(self.quiz.pools.values_list("label", flat=True))
-        bad = nested_form_data({**form, "pools": inline_formset([dict(pools[0], count=0)])})
-        self.assertEqual(self.client.post(url, bad).status_code, 200)  # the form explains; nothing saved
-        self.assertEqual(list(self.quiz.pools.values_list("label", flat=True)), before)
+        for wrong, message in [
+            ([dict(pools[0], count=0)], "greater than or equal to 1"),
+            # More than the bank holds: attempts would quietly ask fewer questions.
+            ([dict(pools[0], count=exploitation + 1)], f"This pool can draw {exploitation} questions"),
+            # The second pool may not count what the first one matches.
+            ([pools[0], dict(pools[0], label="Again", count=1)], "This pool can draw 0 questions"),
+        ]:
+            response = self.client.post(url, nested_form_data({**form, "pools": inline_formset(wrong)}))
+            self.assertContains(response, message)  # the form explains; nothing saved
+            self.assertFalse(self.quiz.pools.exists())
         response = self.client.post(url, nested_form_data({**form, "pools": inline_formset(pools)}))
         self.assertEqual(response.status_code, 302, response.content[:300])
         self.quiz.refresh_from_db()
         self.assertEqual(
             list(self.quiz.pools.values_list("label", "count", "category", "question_type")),
-            [("Signs of exploitation", 2, "cse", ""), ("What to do", 3, "none", "order")],
+            [("Signs of exploitation", 2, "cse", ""), ("What to do", ordering, "none", "order")],
         )
         self.assertEqual((self.quiz.certainty, self.quiz.knowledge_check_size), (True, 6))
         self.assertEqual(self.quiz.review_when_failed, "score")
