@@ -87,9 +87,8 @@ def check(request, slug):
     return render(request, "quizzes/check.html", {"quiz": quiz, "enrolment": enrolment, "done": done})
 
 
-def _page_context(attempt, page_number, previous):
+def _page_context(attempt, all_pages, page_number, previous):
     """The questions of one page, laid out for this attempt."""
-    all_pages = pages(attempt.questions)
     positions = all_pages[page_number - 1]
     return {
         "attempt": attempt,
@@ -110,8 +109,6 @@ def _go(request, attempt, page_number, page_count):
         return redirect("quizzes:page", attempt_id=attempt.pk, page=page_number - 1)
     if wanted == "next" and page_number < page_count:
         return redirect("quizzes:page", attempt_id=attempt.pk, page=page_number + 1)
-    if wanted.startswith("page-") and wanted[5:].isdigit() and 1 <= int(wanted[5:]) <= page_count:
-        return redirect("quizzes:page", attempt_id=attempt.pk, page=int(wanted[5:]))
     return redirect("quizzes:summary", attempt_id=attempt.pk)
 
 
@@ -128,12 +125,13 @@ def attempt(request, attempt_id, page=1):
                 return JsonResponse({"saved": False, "message": SUBMITTED}, status=409)
             messages.error(request, SUBMITTED)
         return redirect("quizzes:result", attempt_id=attempt.pk)
-    page_count = len(pages(attempt.questions))
+    all_pages = pages(attempt.questions)
+    page_count = len(all_pages)
     if not 1 <= page <= page_count:
         raise Http404
     problems, status = [], 200
     if request.method == "POST":
-        positions = pages(attempt.questions)[page - 1]
+        positions = all_pages[page - 1]
         try:
             problems = [
                 (message, f"question-{position}")
@@ -154,7 +152,7 @@ def attempt(request, attempt_id, page=1):
             if not problems:
                 return _go(request, attempt, page, page_count)
     shown = request.POST if status == 400 or problems else as_post(attempt.draft)
-    context = _page_context(attempt, page, shown)
+    context = _page_context(attempt, all_pages, page, shown)
     return render(request, "quizzes/attempt.html", {**context, "problems": problems}, status=status)
 
 
