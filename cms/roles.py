@@ -1,8 +1,11 @@
-"""The site's built-in group of content editors, and what cms lets it do.
+"""The site's two built-in content groups, what cms lets them do, and the approval workflow.
 
-Content editors edit and publish pages and the toolkit's snippets, upload images and
-documents, and keep the partnership's local contacts up to date (content points to them);
-they get no user or group management and no other settings (that is for administrators).
+Content editors write pages and the toolkit's snippets, upload images and documents, and
+keep the partnership's local contacts up to date (content points to them). Content
+approvers do the same and approve other people's changes. Neither group may publish:
+every change reaches staff through the two-person approval workflow (cms.models.workflows),
+whose approver publishes it. Neither gets user or group management or other settings (that
+is for administrators, who as superusers can publish directly and so should not write).
 
 cms creates the group in a data migration, so it exists after `migrate` on a fresh
 database. Each app built on cms grants its own models' permissions to the group the same
@@ -14,6 +17,8 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 CONTENT_EDITORS = "Content editors"
+CONTENT_APPROVERS = "Content approvers"
+WORKFLOW_NAME = "Two-person approval"
 
 MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
@@ -25,7 +30,7 @@ MODEL_PERMISSIONS = [
     ("cms", "delete_helpline"),
     ("cms", "change_localcontacts"),
 ]
-PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+PAGE_PERMISSIONS = ["add_page", "change_page"]
 COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -70,15 +75,16 @@ def grant(apps, pairs, group_name=CONTENT_EDITORS):
     Group.objects.get(name=group_name).permissions.add(*permissions(apps, pairs))
 
 
-def ensure_content_editors(apps=global_apps, model_permissions=MODEL_PERMISSIONS):
-    """Create or complete the content editors group with what cms gives it; safe to run
-    again. The apps built on cms add theirs in their own migrations. (A migration passes the
-    model permissions as they were then, so a later cms model cannot break it.)"""
+def ensure_content_editors(apps=global_apps, model_permissions=MODEL_PERMISSIONS, name=CONTENT_EDITORS):
+    """Create or complete a content group (editors, or approvers) with what cms gives it;
+    safe to run again. The apps built on cms add theirs in their own migrations. (A
+    migration passes the model permissions as they were then, so a later cms model cannot
+    break it.)"""
     Group = apps.get_model("auth", "Group")
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
-    group, _ = Group.objects.get_or_create(name=CONTENT_EDITORS)
-    grant(apps, model_permissions)
+    group, _ = Group.objects.get_or_create(name=name)
+    grant(apps, model_permissions, name)
     # The first root (depth 1) page and collection: all pages and all media.
     root = _first_root(apps, "Page")
     for permission in permissions(apps, [("wagtailcore", codename) for codename in PAGE_PERMISSIONS]):
@@ -95,3 +101,49 @@ def _first_root(apps, model_name):
     """The root of Wagtail's page or collection tree (a migration's models have no treebeard
     methods, so it is found by depth)."""
     return apps.get_model("wagtailcore", model_name).objects.filter(depth=1).order_by("path").first()
+
+
+def ensure_content_approvers(apps=global_apps, model_permissions=MODEL_PERMISSIONS):
+    return ensure_content_editors(apps, model_permissions, name=CONTENT_APPROVERS)
+
+
+def workflow_models(apps=global_apps):
+    """Every snippet staff read that goes through approval: the models with Wagtail's
+    workflow mixin, in any app (a new one is covered the moment its migration has run)."""
+    from wagtail.models import WorkflowMixin
+    from wagtail.snippets.models import get_snippet_models
+
+    return [model for model in get_snippet_models() if issubclass(model, WorkflowMixin)]
+
+
+def put_content_under_approval(sender, apps=global_apps, **kwargs):
+    """After every `migrate`: both content groups may add, change, delete, lock and unlock
+    every workflow snippet (never publish), and each such snippet without a workflow gets the
+    two-person one. Nothing happens where the groups or the workflow do not exist (a flushed
+    test database); an administrator's choice of another workflow for a model is kept."""
+    Group = apps.get_model("auth", "Group")
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    WorkflowContentType = apps.get_model("wagtailcore", "WorkflowContentType")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    groups = Group.objects.filter(name__in=[CONTENT_EDITORS, CONTENT_APPROVERS])
+    if workflow is None or groups.count() < 2:
+        return
+    from wagtail.snippets.models import create_extra_permissions
+
+    models = workflow_models()
+    make_permissions(apps, *{model._meta.app_label for model in models})
+    # Wagtail makes the lock and unlock permissions in its own post_migrate, maybe after this.
+    create_extra_permissions(sender, apps=apps, using=kwargs.get("using", "default"))
+    pairs = [
+        (model._meta.app_label, f"{action}_{model._meta.model_name}")
+        for model in models
+        for action in ("add", "change", "delete", "lock", "unlock")
+    ]
+    for group in groups:
+        group.permissions.add(*permissions(apps, pairs))
+    for model in models:
+        content_type, _ = ContentType.objects.get_or_create(
+            app_label=model._meta.app_label, model=model._meta.model_name
+        )
+        WorkflowContentType.objects.get_or_create(content_type=content_type, defaults={"workflow": workflow})

@@ -43,8 +43,8 @@ def search(request):
         context.update(
             promotions=promotions,
             pages=Paginator(pages, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
-            resources=list(Resource.objects.search(query_text)[:RESULTS_PER_PAGE]),
-            helplines=list(Helpline.objects.search(query_text)[:5]),
+            resources=list(Resource.objects.filter(live=True).search(query_text)[:RESULTS_PER_PAGE]),
+            helplines=list(Helpline.objects.filter(live=True).search(query_text)[:5]),
         )
     return render(request, "cms/search.html", context)
 

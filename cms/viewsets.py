@@ -42,10 +42,10 @@ class HelplineViewSet(SnippetViewSet):
         "number",
         # Written out in full (30 November 2026), as on the helpline card, and still sortable.
         Column(
-            "last_checked",
+            "last_reviewed",
             label="Number last checked",
-            sort_key="last_checked",
-            accessor=lambda helpline: helpline.last_checked and format_date(helpline.last_checked, "j F Y"),
+            sort_key="last_reviewed",
+            accessor=lambda helpline: helpline.last_reviewed and format_date(helpline.last_reviewed, "j F Y"),
         ),
     ]
 

@@ -113,7 +113,7 @@ class Loader:
                 lambda d: {
                     "name": clean_text(d["name"]),
                     "number": clean_text(d["number"]),
-                    "last_checked": d["checked_on"],
+                    "last_reviewed": d["checked_on"],
                     "description": clean_text(d.get("description") or ""),
                     "url": d.get("url") or "",
                     "sort_order": d["sort_order"],

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.dates import add_months
 from cms.models import Agency
 from courses import activities
 from courses.models import (
@@ -32,7 +33,6 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
-from courses.models.pages import add_months
 
 CONFIDENCE_SCALE = [
     "Not at all confident",

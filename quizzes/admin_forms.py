@@ -17,7 +17,11 @@ class QuizForm(WagtailAdminModelForm):
             return valid
         kept = [form for form in pools.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
         kept.sort(key=lambda form: form.cleaned_data.get("ORDER") or 0)
-        questions = list(self.instance.questions.select_related("vignette")) if self.instance.pk else []
+        questions = (
+            list(self.instance.questions.filter(live=True).select_related("vignette"))
+            if self.instance.pk
+            else []
+        )
         available = [len(c) for c in pool_candidates([form.instance for form in kept], questions)]
         for form, can_draw in zip(kept, available, strict=True):
             count = form.cleaned_data["count"]

@@ -13,7 +13,9 @@ def load_questions(quiz):
     into subclasses (one query per type present); what a kind's snapshot reads through its
     own relations (a traffic-light question's behaviour) is then loaded for all its questions."""
     questions = list(
-        quiz.questions.select_related("vignette", "chapter", "image", "age_band").order_by("sort_order", "pk")
+        quiz.questions.filter(live=True)
+        .select_related("vignette", "chapter", "image", "age_band")
+        .order_by("sort_order", "pk")
     )
     by_kind = defaultdict(list)
     for question in questions:

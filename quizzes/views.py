@@ -30,7 +30,7 @@ def _own_attempt(request, attempt_id):
 
 @login_required
 def quiz(request, slug):
-    quiz = get_object_or_404(Quiz.objects.select_related("course"), slug=slug)
+    quiz = get_object_or_404(Quiz.objects.filter(live=True).select_related("course"), slug=slug)
     enrolment = services.open_enrolment(request.user, quiz)
     attempts = services.attempts_for(enrolment, quiz) if enrolment else []
     lessons_done = enrolment is not None and (
@@ -53,7 +53,7 @@ def quiz(request, slug):
 
 
 def _attempt_size(quiz):
-    return sum(pool.count for pool in quiz.pools.all()) or quiz.questions.count()
+    return sum(pool.count for pool in quiz.pools.all()) or quiz.questions.filter(live=True).count()
 
 
 @login_required
@@ -72,7 +72,7 @@ def start(request, slug):
 @require_http_methods(["GET", "POST"])
 def check(request, slug):
     """The knowledge check at the start of the course: what it is, then the attempt."""
-    quiz = get_object_or_404(Quiz.objects.select_related("course"), slug=slug)
+    quiz = get_object_or_404(Quiz.objects.filter(live=True).select_related("course"), slug=slug)
     enrolment = services.open_enrolment(request.user, quiz)
     done = enrolment and next(
         (a for a in services.attempts_for(enrolment, quiz, Purpose.CHECK) if a.submitted_at), None
@@ -272,7 +272,7 @@ def _edition_note(bands):
     return {
         "band_set": band_set,
         "shared_ages": band_set.shared_ages(bands),
-        "brook_tool": Resource.objects.filter(key="brook-traffic-light-tool").first(),
+        "brook_tool": Resource.objects.filter(key="brook-traffic-light-tool", live=True).first(),
     }
 
 
@@ -286,7 +286,7 @@ def practice(request, band_code):
     band = next((b for b in bands if b.code == band_code), None)
     if band is None:
         raise Http404
-    behaviours = list(Behaviour.objects.filter(band=band, practice=True).order_by("pk"))
+    behaviours = list(Behaviour.objects.filter(band=band, practice=True, live=True).order_by("pk"))
     snapshot = {
         "type": "traffic_light_sort",
         "band": band.label,

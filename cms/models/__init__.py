@@ -1,8 +1,10 @@
 from .agencies import Agency
 from .local_contacts import LocalContact, LocalContacts
 from .pages import BasePage, ChapterPage, HomePage, ToolkitIndexPage
+from .reviews import ReviewDigest, ReviewedContent
 from .settings import PartnershipSettings
 from .snippets import Helpline, Resource
+from .workflows import PublishedContent, TwoPersonApprovalTask
 
 __all__ = [
     "Agency",
@@ -13,6 +15,10 @@ __all__ = [
     "LocalContact",
     "LocalContacts",
     "PartnershipSettings",
+    "PublishedContent",
     "Resource",
+    "ReviewDigest",
+    "ReviewedContent",
     "ToolkitIndexPage",
+    "TwoPersonApprovalTask",
 ]

@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import ChapterContentBlock, SectionBlock
+from cms.models.reviews import ReviewedContent
 
 
 class BasePage(Page):
@@ -56,7 +57,7 @@ class ToolkitIndexPage(BasePage):
         return context
 
 
-class ChapterPage(BasePage):
+class ChapterPage(ReviewedContent, BasePage):
     """One chapter of the toolkit.
 
     The body is a list of sections so every chapter has the same shape: an introduction,
@@ -90,6 +91,7 @@ class ChapterPage(BasePage):
         HelpPanel("Search terms help site search find this chapter first."),
         FieldPanel("search_terms"),
     ]
+    settings_panels = BasePage.settings_panels + ReviewedContent.review_panels
     search_fields = BasePage.search_fields + [
         index.SearchField("search_terms", boost=4),
         index.SearchField("key_messages", boost=2),

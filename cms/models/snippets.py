@@ -8,12 +8,15 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from cms.models.reviews import CONTACT_REVIEW_MONTHS, ReviewedContent, review_interval_field
+from cms.models.workflows import PublishedContent
+
 
 class SearchableQuerySet(SearchableQuerySetMixin, models.QuerySet):
     """Lets `Model.objects.search(...)` work for snippets, as it does for pages."""
 
 
-class Resource(index.Indexed, ClusterableModel):
+class Resource(PublishedContent, ReviewedContent, index.Indexed, ClusterableModel):
     """An external guide, course, video or service that chapters recommend.
 
     A snippet rather than text in each chapter, so that one edit (a moved link, a new
@@ -48,6 +51,7 @@ class Resource(index.Indexed, ClusterableModel):
         FieldPanel("paid_membership"),
         FieldPanel("agencies", widget=forms.CheckboxSelectMultiple),
         FieldPanel("key"),
+        *ReviewedContent.review_panels,
     ]
 
     search_fields = [
@@ -61,6 +65,9 @@ class Resource(index.Indexed, ClusterableModel):
         index.FilterField("provider"),
         index.FilterField("url"),
         index.FilterField("paid_membership"),
+        index.FilterField("live"),
+        index.FilterField("owner_person"),
+        index.FilterField("owner_team"),
         index.RelatedFields("agencies", [index.FilterField("code")]),
     ]
 
@@ -78,7 +85,7 @@ class Resource(index.Indexed, ClusterableModel):
         return urlsplit(self.url).hostname.removeprefix("www.") if self.url else ""
 
 
-class Helpline(index.Indexed, models.Model):
+class Helpline(PublishedContent, ReviewedContent, index.Indexed, models.Model):
     """A confidential support line for victims, survivors, children or families."""
 
     key = models.SlugField(max_length=80, unique=True)
@@ -86,22 +93,18 @@ class Helpline(index.Indexed, models.Model):
     number = models.CharField(max_length=40, help_text="As it should be dialled and read, e.g. 0800 1111.")
     description = models.TextField(blank=True)
     url = models.URLField("website", blank=True)
-    # A wrong number is a harm, so editors re-check each one against what the organisation
-    # publishes, at least once a year, and record the day here; the card shows it to readers.
-    last_checked = models.DateField(
-        "number last checked",
-        null=True,
-        help_text="The day you checked this number against the organisation's own website.",
-    )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # A wrong number is a harm, so each is checked against what the organisation publishes
+    # twice a year; the card shows readers the day of the last review (`last_reviewed`).
+    review_interval_months = review_interval_field(CONTACT_REVIEW_MONTHS)
 
     panels = [
         FieldPanel("name"),
         FieldPanel("number"),
-        FieldPanel("last_checked"),
         FieldPanel("description"),
         FieldPanel("url"),
         FieldPanel("key"),
+        *ReviewedContent.review_panels,
     ]
 
     search_fields = [
@@ -111,7 +114,10 @@ class Helpline(index.Indexed, models.Model):
         index.AutocompleteField("description"),
         index.FilterField("name"),
         index.FilterField("number"),
-        index.FilterField("last_checked"),
+        index.FilterField("last_reviewed"),
+        index.FilterField("live"),
+        index.FilterField("owner_person"),
+        index.FilterField("owner_team"),
     ]
 
     objects = SearchableQuerySet.as_manager()

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "cms",
     "content_fixtures",
     "polymorphic",
+    "links",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -1,6 +1,3 @@
-import calendar
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
@@ -10,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from cms.models import Agency, BasePage
+from cms.models import Agency, BasePage, ReviewedContent
 from courses import activities
 from courses.admin_forms import CoursePageForm
 from courses.blocks import LessonSectionBlock
@@ -28,13 +25,6 @@ def _hooked_context(page: BasePage, request: HttpRequest) -> dict:
     for provide in hooks.get_hooks(PAGE_CONTEXT_HOOK):
         context.update(provide(page, request))
     return context
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole calendar months, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class CourseIndexPage(BasePage):
@@ -55,7 +45,7 @@ class CourseIndexPage(BasePage):
         return context
 
 
-class CoursePage(BasePage):
+class CoursePage(ReviewedContent, BasePage):
     """A course: the multi-agency core course, or an agency's module.
 
     What a learner must do to complete it is data (`required_activities`): codes from the
@@ -113,6 +103,7 @@ class CoursePage(BasePage):
         ),
         FieldPanel("source"),
     ]
+    settings_panels = BasePage.settings_panels + ReviewedContent.review_panels
     search_fields = BasePage.search_fields + [index.SearchField("outcomes")]
 
     class Meta:
@@ -155,7 +146,7 @@ class CoursePage(BasePage):
         return context
 
 
-class LessonPage(BasePage):
+class LessonPage(ReviewedContent, BasePage):
     """One lesson of a course; its body reuses the toolkit's blocks and can show toolkit
     sections."""
 
@@ -166,6 +157,7 @@ class LessonPage(BasePage):
     subpage_types = []
 
     content_panels = BasePage.content_panels + [FieldPanel("estimated_minutes"), FieldPanel("body")]
+    settings_panels = BasePage.settings_panels + ReviewedContent.review_panels
     search_fields = BasePage.search_fields + [index.SearchField("body")]
 
     @cached_property

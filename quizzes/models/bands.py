@@ -11,6 +11,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from cms.models.workflows import PublishedContent
+
 
 class Colour(models.TextChoices):
     GREEN = "green", "Green"
@@ -116,7 +118,7 @@ class AgeBand(Orderable):
         return self.label
 
 
-class Behaviour(index.Indexed, models.Model):
+class Behaviour(PublishedContent, index.Indexed, models.Model):
     """A behaviour a child of a given age band might show, with its colour and why.
 
     Written by the partnership (never the tool's own examples). Used by traffic-light

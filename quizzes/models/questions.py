@@ -23,6 +23,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from cms.blocks import INDICATOR_CATEGORIES
+from cms.models.workflows import PublishedContent
 from quizzes.models.quizzes import Difficulty
 
 
@@ -30,7 +31,7 @@ class QuestionTag(TaggedItemBase):
     content_object = ParentalKey("quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class Question(PolymorphicModel, ClusterableModel, index.Indexed):
+class Question(PublishedContent, PolymorphicModel, ClusterableModel, index.Indexed):
     type_code = ""
     type_label = ""
 

@@ -8,6 +8,7 @@ from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
 from cms.blocks import INDICATOR_CATEGORIES
+from cms.models.workflows import PublishedContent
 from quizzes import kinds
 from quizzes.admin_forms import QuizForm
 from quizzes.pools import NO_CATEGORY
@@ -30,7 +31,7 @@ class Difficulty(models.TextChoices):
 
 
 
-class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
+class Quiz(PublishedContent, PreviewableMixin, index.Indexed, ClusterableModel):
     """A course's scenario quiz: passing it is one of the course's required activities.
 
     Each attempt draws its questions from the quiz's pools (`QuizPool`), so no two attempts
@@ -171,7 +172,7 @@ class QuizPool(Orderable):
         return f"{self.count} from {self.label}"
 
 
-class Vignette(index.Indexed, models.Model):
+class Vignette(PublishedContent, index.Indexed, models.Model):
     """A case from daily work that several questions ask about."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="vignettes")

@@ -74,7 +74,7 @@ def test_every_helpline_number_was_checked_within_the_last_year():
         assert today - datetime.timedelta(days=365) <= checked <= today, (
             f"{helpline['key']}: checked on {checked:%d %B %Y}; re-check it against the organisation's website"
         )
-    loaded = dict(Helpline.objects.values_list("key", "last_checked"))
+    loaded = dict(Helpline.objects.values_list("key", "last_reviewed"))
     assert loaded == {helpline["key"]: helpline["checked_on"] for helpline in helplines_file()}
 
 

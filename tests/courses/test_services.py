@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail import hooks
 
+from cms.dates import add_months
 from cms.models import Agency
 from courses import activities, services
 from courses.models import Completion, Enrolment, LessonProgress, SurveyResponse, SurveySubmission
-from courses.models.pages import add_months
 from tests.factories import finish_lesson, lessons_of, make_course, make_learner, survey_ratings
 
 pytestmark = pytest.mark.django_db
