@@ -4,6 +4,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
+import cms.review_admin  # noqa: F401 (registers the review report, panel and actions)
 from cms.models import LocalContacts
 from cms.models.local_contacts import unset_labels_for_site
 from cms.viewsets import ToolkitViewSetGroup

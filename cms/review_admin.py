@@ -1,0 +1,1 @@
+"""Admin screens and hooks for content reviews (filled in by the reviews work)."""
