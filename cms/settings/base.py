@@ -178,7 +178,17 @@ CONTENT_SECURITY_POLICY = {
 
 # Background work (certificate PDFs): run at once in development and tests; production
 # uses the database queue and `manage.py db_worker` (see production.py).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "links": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},  # checking a saved resource's URL
+}
+
+# The link checker (links/checker.py), run daily by `manage.py check_links` and on saving a resource.
+LINK_CHECK_TIMEOUT = 10  # seconds a site has to answer one request
+LINK_CHECK_CONCURRENCY = 20  # requests in flight at once, all sites together
+LINK_CHECK_HOST_INTERVAL = 0.5  # seconds between two requests to the same site (2 at once at most)
+LINK_CHECK_MAX_AGE = 20  # hours: a working link checked more recently waits for the next run
+LINK_CHECK_ALLOWED_PRIVATE = []  # "host:port" on a private address it may fetch (tests' local servers only)
 
 LOGIN_URL = "courses:login"
 LOGIN_REDIRECT_URL = "courses:my_learning"

@@ -41,7 +41,10 @@ CACHES = {
     }
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "links": {"BACKEND": "django_tasks_db.DatabaseBackend"},  # a saved resource's URL, checked by the worker
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
