@@ -14,7 +14,14 @@ from django.urls import reverse
 
 from quizzes.interchange import gift, moodle_xml
 from quizzes.interchange.data import QuestionDataError, quiz_to_data
-from quizzes.interchange.plan import MAX_IMPORT_BYTES, ImportError_, apply_plan, reused
+from quizzes.interchange.plan import (
+    MAX_IMPORT_BYTES,
+    ImportError_,
+    apply_plan,
+    imported_message,
+    reused,
+    workflow_on,
+)
 from quizzes.interchange.uploads import save_upload, take_upload
 from quizzes.models import Question, Quiz
 
@@ -81,14 +88,13 @@ def import_questions(request, quiz_id):
         except (signing.BadSignature, FileNotFoundError, ValueError, KeyError):
             messages.error(request, "That import has expired. Please upload the file again.")
             return redirect(reverse("quizzes_import", args=[quiz.pk]))
+        drafts = workflow_on()
         try:
-            created = apply_plan(quiz, parse(content))
+            created = apply_plan(quiz, parse(content), request.user)
         except (ImportError_, QuestionDataError) as error:
             messages.error(request, f"Nothing was imported. {error}")
             return redirect(reverse("quizzes_import", args=[quiz.pk]))
-        messages.success(
-            request, f"Imported {len(created)} question{'s' if len(created) != 1 else ''} into “{quiz}”."
-        )
+        messages.success(request, f"{imported_message(len(created), drafts)} (into “{quiz}”).")
         return redirect(reverse("quizzes_reorder", args=[quiz.pk]))
     form = ImportForm(request.POST or None, request.FILES or None)
     context["form"] = form

@@ -144,6 +144,8 @@ WAGTAIL_SITE_NAME = "Safeguarding Learning Hub"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# An approved change is published by its approver, who has no publish permission of her own.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow_actions.publish_approved"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed lookups: the site makes no outbound requests

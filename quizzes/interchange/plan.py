@@ -1,7 +1,11 @@
 """What an import would create: the same for the admin preview, the dry run and the real
 import, which applies it in one transaction. An import adds to a quiz and never changes
 what is already there: a behaviour or case study it names by an existing key is reused as
-it is, and the preview lists it."""
+it is, and the preview lists it.
+
+Nothing imported reaches learners until someone else approves it: every question, case
+study and behaviour an import creates is a draft (not live; its first revision saved by
+the importing user) sent to the approval workflow in that user's name."""
 
 import re
 from dataclasses import dataclass, field
@@ -14,6 +18,7 @@ from wagtail.images import get_image_model
 
 from cms.models import Agency
 from cms.sanitiser import clean_text
+from quizzes import kinds
 from quizzes.interchange.data import build_question, current_bands
 from quizzes.models import Behaviour, Vignette
 
@@ -59,12 +64,9 @@ def reused(quiz, plan):
     """What the import would use as it already is: shared traffic-light behaviours and the
     quiz's own case studies named by an existing key. Listed in the preview, so an editor
     sees that the file's version of them is not what the questions will show."""
-    behaviour_keys = {
-        behaviour["key"]
-        for data in plan.questions
-        for behaviour in ([data["behaviour"]] if "behaviour" in data else data.get("behaviours", []))
-    }
-    behaviours = Behaviour.objects.filter(key__in=behaviour_keys).select_related("band").order_by("key")
+    behaviours = (
+        Behaviour.objects.filter(key__in=_behaviour_keys(plan)).select_related("band").order_by("key")
+    )
     vignettes = Vignette.objects.filter(quiz=quiz, key__in=plan.vignettes).order_by("key")
     return [
         *(
@@ -75,18 +77,66 @@ def reused(quiz, plan):
     ]
 
 
-def apply_plan(quiz, plan):
+def workflow_on():
+    """Whether imported questions go through approval: a workflow is attached to a kind of
+    question (the one Wagtail starts when an editor changes one)."""
+    return any(kind.model.get_default_workflow() is not None for kind in kinds.all_kinds())
+
+
+def imported_message(count, drafts):
+    """What an import says it did, in the admin and the command."""
+    if not drafts:
+        return f"{count} question{'' if count == 1 else 's'} imported"
+    if count == 1:
+        return "1 question imported as a draft and sent for approval"
+    return f"{count} questions imported as drafts and sent for approval"
+
+
+def apply_plan(quiz, plan, user=None):
     """Create the planned vignettes, images and questions in `quiz`, all or nothing: if
     anything fails, the transaction rolls back and the image files stored so far are
-    deleted too."""
+    deleted too. Everything created is a draft submitted for approval by `user`; where no
+    workflow is attached (an administrator turned it off) it is published as before."""
     stored = []
     try:
         with transaction.atomic():
-            return _apply(quiz, plan, stored)
+            behaviours_before = set(
+                Behaviour.objects.filter(key__in=_behaviour_keys(plan)).values_list("pk", flat=True)
+            )
+            vignettes_before = set(Vignette.objects.filter(quiz=quiz).values_list("pk", flat=True))
+            created = _apply(quiz, plan, stored)
+            new_vignettes = Vignette.objects.filter(quiz=quiz).exclude(pk__in=vignettes_before)
+            new_behaviours = Behaviour.objects.filter(key__in=_behaviour_keys(plan)).exclude(
+                pk__in=behaviours_before
+            )
+            for obj in [*new_behaviours, *new_vignettes, *created]:
+                submit_for_approval(obj, user)
+            return created
     except Exception:
         for image in stored:
             image.file.storage.delete(image.file.name)
         raise
+
+
+def _behaviour_keys(plan):
+    return {
+        behaviour["key"]
+        for data in plan.questions
+        for behaviour in ([data["behaviour"]] if "behaviour" in data else data.get("behaviours", []))
+    }
+
+
+def submit_for_approval(obj, user):
+    """Make a newly created `obj` a draft in the workflow: not live, its first revision by
+    `user`, submitted by `user`. Without a workflow it is published instead."""
+    workflow = obj.get_workflow()
+    if workflow is None:
+        obj.save_revision(user=user).publish(user=user)
+        return
+    obj.live = False
+    obj.save(update_fields=["live"])
+    obj.save_revision(user=user)
+    workflow.start(obj, user)
 
 
 def _apply(quiz, plan, stored):

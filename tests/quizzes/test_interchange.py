@@ -16,6 +16,7 @@ from quizzes.interchange.data import quiz_to_data
 from quizzes.interchange.plan import ImportError_, apply_plan
 from quizzes.models import Question, Quiz
 from tests.factories import SAMPLE_QUESTIONS, make_course, make_quiz
+from tests.workflow_helpers import approve_all
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,9 @@ MOODLE_FIXTURE = next(
     (p / "interop/moodle-xml/nested_categories_with_questions.xml" for p in _SHARED if p.is_dir()),
     _SHARED[0] / "interop/moodle-xml/nested_categories_with_questions.xml",
 )
+
+
+EDITOR = "editor@example.org"  # the demo editor, who imports (and submits the drafts)
 
 
 @pytest.fixture
@@ -152,7 +156,7 @@ def test_hostile_moodle_files_give_a_clear_message_and_create_nothing(quiz, case
     path = tmp_path / "hostile.xml"
     path.write_bytes(content)
     with pytest.raises(CommandError):
-        call_command("import_questions", str(path), quiz=quiz.slug, stdout=io.StringIO())
+        call_command("import_questions", str(path), quiz=quiz.slug, user=EDITOR, stdout=io.StringIO())
     assert import_counts() == before
 
 
@@ -175,7 +179,7 @@ def test_gift_syntax_errors_name_the_line_and_create_nothing(quiz, case, tmp_pat
     path.write_text(source)
     before = import_counts()
     with pytest.raises(CommandError, match="Line 3"):
-        call_command("import_questions", str(path), quiz=quiz.slug, stdout=io.StringIO())
+        call_command("import_questions", str(path), quiz=quiz.slug, user=EDITOR, stdout=io.StringIO())
     assert import_counts() == before
 
 
@@ -198,7 +202,7 @@ def test_gift_imports_every_supported_type_with_categories_as_tags(quiz, tmp_pat
     call_command("import_questions", str(path), quiz=quiz.slug, dry_run=True, stdout=out)
     assert "Dry run: 4 question(s)" in out.getvalue() and "skipped: Essay" in out.getvalue()
     assert not quiz.questions.exists()
-    call_command("import_questions", str(path), quiz=quiz.slug, stdout=io.StringIO())
+    call_command("import_questions", str(path), quiz=quiz.slug, user=EDITOR, stdout=io.StringIO())
     questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order"))
     assert [q.type_code for q in questions] == [
         "single_choice",
@@ -216,7 +220,7 @@ def test_export_then_import_gives_back_the_same_questions():
     vignettes = {}
     exported = moodle_xml.export(source, quiz_to_data(source), vignettes)
     target = Quiz.objects.create(title="Copy", slug="copy-of-sample")
-    apply_plan(target, moodle_xml.parse(exported))
+    approve_all(apply_plan(target, moodle_xml.parse(exported)))
     assert quiz_to_data(target) == quiz_to_data(source)
 
 
@@ -234,7 +238,7 @@ def test_the_shipped_core_quiz_round_trips_with_its_vignettes():
     exported = moodle_xml.export(source, quiz_to_data(source), vignettes)
     assert b"<safeguarding_hub>" in exported
     target = Quiz.objects.create(title="Copy", slug="copy-of-core")
-    apply_plan(target, moodle_xml.parse(exported))
+    approve_all(apply_plan(target, moodle_xml.parse(exported)))
     assert quiz_to_data(target) == quiz_to_data(source)
     assert sorted(target.vignettes.values_list("key", "title")) == sorted(
         source.vignettes.values_list("key", "title")
@@ -381,8 +385,8 @@ def test_a_default_grade_that_is_not_a_sensible_number_skips_the_question(quiz, 
     path = tmp_path / "graded.xml"
     path.write_bytes(xml)
     out = io.StringIO()
-    call_command("import_questions", str(path), quiz=quiz.slug, stdout=out)
-    assert "Imported 0 question(s)" in out.getvalue()
+    call_command("import_questions", str(path), quiz=quiz.slug, user=EDITOR, stdout=out)
+    assert "0 questions imported as drafts and sent for approval" in out.getvalue()
     assert written()[:5] == before[:5]
 
 
