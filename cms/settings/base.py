@@ -182,7 +182,7 @@ CONTENT_SECURITY_POLICY = {
 # uses the database queue and `manage.py db_worker` (see production.py).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "links": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},  # checking a saved resource's URL
+    "links": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},  # a saved resource's URL
 }
 
 # The link checker (links/checker.py), run daily by `manage.py check_links` and on saving a resource.

@@ -20,7 +20,8 @@ LINK_CHECK_ALLOWED_PRIVATE) with these paths:
 
 `server.set(path, code, location=None)` changes or adds a path mid-test (a link that breaks
 and recovers). Each server records every request (`hits`: (method, path) pairs) and the
-most requests it was serving at once (`max_concurrent`); `latency` delays every answer.
+most requests it was serving at once (`max_concurrent`) and each User-Agent (`user_agents`);
+`latency` delays every answer.
 `http_servers(count, latency)` starts more (the benchmark's fifty hosts).
 """
 
@@ -49,6 +50,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         with server.lock:
             server.hits.append((self.command, path))
+            server.user_agents.append(self.headers.get("User-Agent"))
             server.concurrent += 1
             server.max_concurrent = max(server.max_concurrent, server.concurrent)
         try:
@@ -84,6 +86,7 @@ class LinkServer(http.server.ThreadingHTTPServer):
         self.slow_seconds = 3.0
         self.lock = threading.Lock()
         self.hits = []
+        self.user_agents = []
         self.concurrent = 0
         self.max_concurrent = 0
         self.routes = {
