@@ -5,9 +5,11 @@ so editors see what it looks like before choosing it.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms import phone_numbers
 from cms.local_contacts import KINDS as LOCAL_CONTACT_KINDS
 
 INDICATOR_CATEGORIES = [
@@ -27,10 +29,58 @@ CALLOUT_VARIANTS = [
 ]
 
 
+def refuse_known_numbers(text):
+    """Raise a ValidationError naming each helpline or local-contact number typed into `text`.
+
+    A typed number goes stale when the service changes it; the helplines and local contacts
+    blocks show the number kept in one place (see cms/phone_numbers.py)."""
+    found = phone_numbers.find_known(text)
+    if found:
+        raise ValidationError(" ".join(f.message for f in found), code="typed_phone_number")
+
+
+class NoTypedNumbersMixin:
+    """For a StructBlock: its text, character and list-of-text fields refuse helpline and
+    local-contact numbers, with the message against the field that holds one."""
+
+    def clean(self, value):
+        try:
+            cleaned, errors = super().clean(value), {}
+        except blocks.StructBlockValidationError as error:
+            cleaned, errors = None, dict(error.block_errors)
+        for name, child in self.child_blocks.items():
+            if name in errors:
+                continue
+            if isinstance(child, (blocks.CharBlock, blocks.TextBlock)):
+                try:
+                    refuse_known_numbers(value.get(name) or "")
+                except ValidationError as error:
+                    errors[name] = error
+            elif isinstance(child, blocks.ListBlock) and isinstance(
+                child.child_block, (blocks.CharBlock, blocks.TextBlock)
+            ):
+                item_errors = {}
+                for i, item in enumerate(value.get(name) or []):
+                    try:
+                        refuse_known_numbers(item or "")
+                    except ValidationError as error:
+                        item_errors[i] = error
+                if item_errors:
+                    errors[name] = blocks.ListBlockValidationError(block_errors=item_errors)
+        if errors:
+            raise blocks.StructBlockValidationError(errors)
+        return cleaned
+
+
 class RichTextBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", settings.RICH_TEXT_FEATURES)
         super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        refuse_known_numbers(value.source if value else "")
+        return value
 
     class Meta:
         icon = "pilcrow"
@@ -43,7 +93,7 @@ class RichTextBlock(blocks.RichTextBlock):
         description = "Paragraphs, lists, sub-headings and links."
 
 
-class CalloutBlock(blocks.StructBlock):
+class CalloutBlock(NoTypedNumbersMixin, blocks.StructBlock):
     variant = blocks.ChoiceBlock(choices=CALLOUT_VARIANTS, default="key")
     heading = blocks.CharBlock(required=False, max_length=120)
     text = blocks.TextBlock()
@@ -59,7 +109,7 @@ class CalloutBlock(blocks.StructBlock):
         }
 
 
-class IndicatorGroupBlock(blocks.StructBlock):
+class IndicatorGroupBlock(NoTypedNumbersMixin, blocks.StructBlock):
     category = blocks.ChoiceBlock(choices=INDICATOR_CATEGORIES)
     items = blocks.ListBlock(blocks.CharBlock(max_length=300), label="Indicators")
 
@@ -68,7 +118,7 @@ class IndicatorGroupBlock(blocks.StructBlock):
         label = "Group of indicators"
 
 
-class IndicatorListBlock(blocks.StructBlock):
+class IndicatorListBlock(NoTypedNumbersMixin, blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120)
     intro = blocks.TextBlock(required=False)
     groups = blocks.ListBlock(IndicatorGroupBlock())
@@ -92,7 +142,7 @@ class IndicatorListBlock(blocks.StructBlock):
         }
 
 
-class ProcedureStepBlock(blocks.StructBlock):
+class ProcedureStepBlock(NoTypedNumbersMixin, blocks.StructBlock):
     title = blocks.CharBlock(max_length=160, label="Step")
     who = blocks.CharBlock(max_length=300, label="Who acts")
     what = blocks.TextBlock(label="What they do")
@@ -103,7 +153,7 @@ class ProcedureStepBlock(blocks.StructBlock):
         label = "Step"
 
 
-class ProcedureStepsBlock(blocks.StructBlock):
+class ProcedureStepsBlock(NoTypedNumbersMixin, blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=160)
     steps = blocks.ListBlock(ProcedureStepBlock())
 
@@ -124,7 +174,7 @@ class ProcedureStepsBlock(blocks.StructBlock):
         }
 
 
-class QuoteBlock(blocks.StructBlock):
+class QuoteBlock(NoTypedNumbersMixin, blocks.StructBlock):
     text = blocks.TextBlock()
     attribution = blocks.CharBlock(max_length=250)
 
@@ -138,7 +188,7 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
-class DefinitionBlock(blocks.StructBlock):
+class DefinitionBlock(NoTypedNumbersMixin, blocks.StructBlock):
     """A definition quoted word for word from law or published guidance, with its source.
 
     Kept apart from our own prose so readers can see whose words they are, and so the
@@ -160,7 +210,7 @@ class DefinitionBlock(blocks.StructBlock):
         }
 
 
-class LocalContactsBlock(blocks.StructBlock):
+class LocalContactsBlock(NoTypedNumbersMixin, blocks.StructBlock):
     """The partnership's own contacts, chosen by kind; the details live in site settings."""
 
     heading = blocks.CharBlock(required=False, max_length=120, default="Who to contact in your area")
@@ -173,7 +223,7 @@ class LocalContactsBlock(blocks.StructBlock):
         preview_value = {"heading": "Who to contact in your area", "items": ["front_door", "lado"]}
 
 
-class ResourceListBlock(blocks.StructBlock):
+class ResourceListBlock(NoTypedNumbersMixin, blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120, default="Resources")
     items = blocks.ListBlock(SnippetChooserBlock("cms.Resource"), label="Resources")
 
@@ -184,7 +234,7 @@ class ResourceListBlock(blocks.StructBlock):
         preview_value = {"heading": "Resources", "items": []}
 
 
-class HelplineListBlock(blocks.StructBlock):
+class HelplineListBlock(NoTypedNumbersMixin, blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120, default="Helplines")
     items = blocks.ListBlock(SnippetChooserBlock("cms.Helpline"), label="Helplines")
 
@@ -195,7 +245,7 @@ class HelplineListBlock(blocks.StructBlock):
         preview_value = {"heading": "Helplines", "items": []}
 
 
-class PhrasesBlock(blocks.StructBlock):
+class PhrasesBlock(NoTypedNumbersMixin, blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120, default="What you can say")
     intro = blocks.TextBlock(required=False)
     items = blocks.ListBlock(blocks.CharBlock(max_length=300), label="Phrases")
@@ -225,7 +275,7 @@ class ChapterContentBlock(blocks.StreamBlock):
     phrases = PhrasesBlock()
 
 
-class SectionBlock(blocks.StructBlock):
+class SectionBlock(NoTypedNumbersMixin, blocks.StructBlock):
     """A titled part of a chapter: it becomes an H2 and an entry in the page's contents."""
 
     heading = blocks.CharBlock(max_length=160)
@@ -239,3 +289,17 @@ class SectionBlock(blocks.StructBlock):
             "heading": "Responding to a disclosure",
             "content": [("text", "<p>Listen, stay calm and take what the child says seriously.</p>")],
         }
+
+
+class KeyMessageBlock(blocks.TextBlock):
+    """A chapter's key message: plain text that refuses helpline and local-contact numbers."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        refuse_known_numbers(value)
+        return value
+
+    def deconstruct(self):
+        # Stored and edited exactly as a TextBlock; only the checking differs, which
+        # migrations need not know about (Wagtail's MultipleChoiceBlock does the same).
+        return ("wagtail.blocks.TextBlock", self._constructor_args[0], self._constructor_args[1])

@@ -2,10 +2,10 @@
 
 from wagtail import blocks
 
-from cms.blocks import ChapterContentBlock, SectionBlock
+from cms.blocks import ChapterContentBlock, NoTypedNumbersMixin, SectionBlock
 
 
-class ChapterLinkBlock(blocks.StructBlock):
+class ChapterLinkBlock(NoTypedNumbersMixin, blocks.StructBlock):
     chapter = blocks.PageChooserBlock(page_type="cms.ChapterPage")
     text = blocks.CharBlock(required=False, max_length=200, help_text="Optional sentence before the link.")
 

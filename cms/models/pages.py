@@ -1,11 +1,10 @@
 from django.db import models
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.blocks import ChapterContentBlock, SectionBlock
+from cms.blocks import ChapterContentBlock, KeyMessageBlock, SectionBlock
 from cms.models.reviews import ReviewedContent
 
 
@@ -67,7 +66,7 @@ class ChapterPage(ReviewedContent, BasePage):
     """
 
     key_messages = StreamField(
-        [("message", blocks.TextBlock(label="Key message", icon="tick"))],
+        [("message", KeyMessageBlock(label="Key message", icon="tick"))],
         blank=True,
         help_text="Three to six short sentences shown in a box at the top.",
     )
