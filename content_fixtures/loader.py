@@ -2,7 +2,13 @@
 
 Each item's fingerprint is kept in `LoadedItem`; an item whose data file is unchanged is
 left alone, a changed one is updated (pages get a new published revision), a missing one
-is created. The caller wraps `apply` in one transaction.
+is created, live: the first load of an empty site publishes everything, owned by the
+Content editors team and reviewed on the day it was loaded (or the data's own date).
+
+Content under approval that an editor has changed since the loader last wrote it is not
+overwritten: the shipped version becomes a new draft, submitted to the approval workflow
+by nobody (the loader), so an approver decides between them while staff keep seeing the
+live version. The caller wraps `apply` in one transaction.
 """
 
 import hashlib
@@ -10,8 +16,10 @@ import json
 import re
 from collections import Counter
 
+from django.contrib.auth.models import Group
+from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import Page, Site
+from wagtail.models import Page, Revision, Site, WorkflowMixin, WorkflowState
 
 from cms.models import (
     Agency,
@@ -20,8 +28,10 @@ from cms.models import (
     HomePage,
     PartnershipSettings,
     Resource,
+    ReviewedContent,
     ToolkitIndexPage,
 )
+from cms.roles import CONTENT_EDITORS
 from cms.sanitiser import clean_html, clean_text
 from content_fixtures.models import LoadedItem
 from content_fixtures.schema import Bundle
@@ -59,6 +69,54 @@ class Loader:
         LoadedItem.objects.update_or_create(kind=kind, key=key, defaults={"digest": digest(data)})
         self.counts[f"{kind} {'created' if created else 'updated'}"] += 1
 
+    def _edited(self, kind, key, instance):
+        """Whether an editor has changed `instance` since the loader last wrote it: a
+        revision by a person (the loader's own have no user) after that write, or after the
+        loader's own version was last approved. Only content under approval keeps revisions."""
+        record = self._records.get((kind, key))
+        if instance.pk is None or record is None or not isinstance(instance, WorkflowMixin):
+            return False
+        since = record.loaded_at
+        live = instance.live_revision
+        if live is not None and live.user_id is None and live.created_at > since:
+            since = live.created_at
+        revisions = Revision.objects.for_instance(instance)
+        return revisions.filter(user__isnull=False, created_at__gt=since).exists()
+
+    def _hold(self, kind, key, instance, data):
+        """Save the shipped version of `instance` (its fields set, not saved) as a new draft
+        and submit it for approval in nobody's name; the live row is left as it is. A
+        change already under review is withdrawn: the approver now sees the shipped one."""
+        instance.save_revision(user=None, log_action=True)
+        workflow = instance.get_workflow()
+        if workflow is not None:
+            in_progress = WorkflowState.objects.for_instance(instance).filter(
+                status__in=[WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES]
+            )
+            for state in in_progress:
+                state.cancel(user=None)
+            workflow.start(instance, None)
+        # The fingerprint moves on, so an unchanged file holds nothing twice; the time of
+        # the loader's last real write stays, so the editor's change still counts next time.
+        LoadedItem.objects.filter(kind=kind, key=key).update(digest=digest(data))
+        self.counts[f"{kind} held"] += 1
+
+    def _first_review(self, instance, reviewed_on=None):
+        """A new page or snippet with an owner and review date: the Content editors team
+        owns it and it was reviewed today (or on the data's own date)."""
+        if not isinstance(instance, ReviewedContent):
+            return
+        if instance.owner_person_id is None and instance.owner_team_id is None:
+            instance.owner_team = self._editors
+        if instance.last_reviewed is None:
+            instance.last_reviewed = reviewed_on or timezone.localdate()
+
+    @property
+    def _editors(self):
+        if not hasattr(self, "_editors_group"):
+            self._editors_group = Group.objects.filter(name=CONTENT_EDITORS).first()
+        return self._editors_group
+
     def _upsert(self, model, kind, lookup, data, build, record_key=None):
         """Create or update a plain model row from `data`; `build` maps data to fields."""
         record_key = record_key or next(iter(lookup.values()))
@@ -70,6 +128,11 @@ class Loader:
         instance = instance or model(**lookup)
         for name, value in build(data).items():
             setattr(instance, name, value)
+        if self._edited(kind, record_key, instance):
+            self._hold(kind, record_key, instance, data)
+            return model.objects.get(pk=instance.pk)
+        if created:
+            self._first_review(instance)
         instance.save()
         self._remember(kind, record_key, data, created)
         return instance
@@ -135,6 +198,11 @@ class Loader:
             resource.description = clean_text(item.get("description") or "")
             resource.paid_membership = bool(item.get("paid_membership", False))
             resource.agencies = [agencies[code] for code in item.get("agencies") or []]
+            if self._edited("resource", item["key"], resource):
+                self._hold("resource", item["key"], resource, item)
+                continue
+            if created:
+                self._first_review(resource)
             resource.save()
             self._remember("resource", item["key"], item, created)
 
@@ -147,7 +215,11 @@ class Loader:
             self.counts[f"{kind} unchanged"] += 1
             return False
         set_fields(page, data)
+        if self._edited(kind, key, page):
+            self._hold(kind, key, page, data)
+            return False
         if created:
+            self._first_review(page)
             parent.add_child(instance=page)
         page.save_revision(log_action=True).publish()
         self._remember(kind, key, data, created)

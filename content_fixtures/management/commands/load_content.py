@@ -25,9 +25,17 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {error}") from None
         with transaction.atomic():
             counts = Loader(bundle).apply()
-        changed = {k: v for k, v in sorted(counts.items()) if not k.endswith("unchanged")}
+        held = sum(v for k, v in counts.items() if k.endswith(" held"))
+        changed = {k: v for k, v in sorted(counts.items()) if not k.endswith(("unchanged", " held"))}
         if changed:
             summary = ", ".join(f"{v} {k}" for k, v in changed.items())
             self.stdout.write(self.style.SUCCESS(f"Content loaded: {summary}."))
-        else:
+        elif not held:
             self.stdout.write("Content is up to date: nothing changed.")
+        if held:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{held} update{'s' if held != 1 else ''} held for approval because an editor "
+                    "had changed them."
+                )
+            )
