@@ -288,3 +288,28 @@ def submit_pages(client, attempt, data, follow=True):
         response = client.post(f"/quizzes/attempts/{attempt.pk}/page/{number}/", {**page_data, "go": "next"})
         assert response.status_code == 302, response.content[:500]
     return client.post(f"/quizzes/attempts/{attempt.pk}/summary/", follow=follow)
+
+
+def make_content_user(group_name, email=None):
+    """A staff user in one of the content groups the migrations make ("Content editors" or
+    "Content approvers"), as an administrator would set one up."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    email = email or f"content{next(_serial)}@example.org"
+    user = get_user_model().objects.create_user(username=email, email=email, password="x", first_name="Ada")
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def workflow_action_url(obj, action="approve"):
+    """The admin URL an approver posts to for `action` on the change under review, page or
+    snippet."""
+    from django.urls import reverse
+    from wagtail.models import Page as WagtailPage
+
+    task_state = obj.current_workflow_task_state
+    if isinstance(obj, WagtailPage):
+        return reverse("wagtailadmin_pages:workflow_action", args=[obj.pk, action, task_state.pk])
+    name = obj.snippet_viewset.get_url_name("workflow_action")
+    return reverse(name, args=[obj.pk, action, task_state.pk])

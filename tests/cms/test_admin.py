@@ -9,7 +9,8 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import ChapterPage, Helpline, Resource
-from tests.factories import make_chapter
+from cms.roles import CONTENT_APPROVERS
+from tests.factories import make_chapter, make_content_user, workflow_action_url
 
 
 class EditorTests(WagtailPageTestCase):
@@ -17,12 +18,21 @@ class EditorTests(WagtailPageTestCase):
         self.editor = get_user_model().objects.get(username="editor@example.org")
         self.client.force_login(self.editor)
 
+    def approve_as_second_person(self, obj):
+        """Log in as someone in Content approvers, approve the change under review, and log
+        back in as the editor."""
+        approver = make_content_user(CONTENT_APPROVERS)
+        self.client.force_login(approver)
+        response = self.client.post(workflow_action_url(obj), {"comment": ""})
+        self.assertEqual(response.status_code, 302)
+        self.client.force_login(self.editor)
+
     def test_editor_is_not_a_superuser_but_can_open_the_admin(self):
         self.assertFalse(self.editor.is_superuser)
         self.assertEqual(self.client.get("/admin/").status_code, 200)
         self.assertEqual(self.client.get(reverse("wagtailusers_users:index")).status_code, 302)
 
-    def test_editor_edits_and_publishes_a_chapter(self):
+    def test_editor_edits_a_chapter_which_staff_see_once_a_second_person_approves(self):
         page = ChapterPage.objects.get(slug="trauma")
         data = nested_form_data(
             {
@@ -31,6 +41,7 @@ class EditorTests(WagtailPageTestCase):
                 "introduction": "A new introduction.",
                 "source": page.source,
                 "search_terms": page.search_terms,
+                "review_interval_months": 12,
                 "key_messages": streamfield([("message", "Trauma responses are automatic.")]),
                 "body": streamfield(
                     [
@@ -48,11 +59,16 @@ class EditorTests(WagtailPageTestCase):
                         ),
                     ]
                 ),
-                "action-publish": "publish",
+                "action-submit": "submit",
             }
         )
         response = self.client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
         self.assertEqual(response.status_code, 302, response.content[:2000])
+        page.refresh_from_db()
+        self.assertNotEqual(page.title, "Trauma and recovery")
+        self.assertNotIn("Edited in the admin.", self.client.get(page.url).content.decode())
+
+        self.approve_as_second_person(page)
         page.refresh_from_db()
         self.assertEqual(page.title, "Trauma and recovery")
         html = self.client.get(page.url).content.decode()
@@ -73,9 +89,14 @@ class EditorTests(WagtailPageTestCase):
                 "url": "https://example.org/moved-here/",
                 "description": resource.description,
                 "key": resource.key,
+                "review_interval_months": 12,
+                "action-submit": "submit",
             },
         )
         self.assertEqual(response.status_code, 302, response.content[:2000])
+        resource.refresh_from_db()
+        self.assertNotEqual(resource.url, "https://example.org/moved-here/")
+        self.approve_as_second_person(resource)
         for chapter in (first, second):
             soup = BeautifulSoup(self.client.get(chapter.url).content, "html.parser")
             link = soup.select_one(".resource__title a")
@@ -86,32 +107,39 @@ class EditorTests(WagtailPageTestCase):
         return {
             "name": helpline.name,
             "number": helpline.number,
-            "last_checked": helpline.last_checked.isoformat(),
+            "review_interval_months": helpline.review_interval_months,
             "description": helpline.description,
             "url": helpline.url,
             "key": helpline.key,
             **changes,
         }
 
-    def test_editor_edits_a_helpline_and_records_when_they_checked_it(self):
+    def test_an_approved_helpline_change_records_the_approval_as_its_last_check(self):
         helpline = Helpline.objects.get(key="mind")
         url = reverse("wagtailsnippets_cms_helpline:edit", args=[helpline.pk])
         response = self.client.post(
-            url, self.helpline_form(helpline, name="Mind Infoline (England)", last_checked="2026-11-29")
+            url, {**self.helpline_form(helpline, name="Mind Infoline (England)"), "action-submit": "submit"}
         )
         self.assertEqual(response.status_code, 302)
         helpline.refresh_from_db()
+        self.assertEqual(helpline.name, "Mind Infoline")
+        self.approve_as_second_person(helpline)
+        helpline.refresh_from_db()
         self.assertEqual(helpline.name, "Mind Infoline (England)")
-        self.assertEqual(helpline.last_checked, datetime.date(2026, 11, 29))
 
-    def test_a_helpline_cannot_be_saved_without_the_day_its_number_was_checked(self):
+    def test_a_change_without_a_number_cannot_be_sent_for_approval(self):
+        """A draft may be saved unfinished (Wagtail defers required fields for drafts); sending
+        it for approval needs every required field."""
         helpline = Helpline.objects.get(key="mind")
         url = reverse("wagtailsnippets_cms_helpline:edit", args=[helpline.pk])
-        response = self.client.post(url, self.helpline_form(helpline, number="0300 000 0000", last_checked=""))
+        response = self.client.post(
+            url, {**self.helpline_form(helpline, number=""), "action-submit": "submit"}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "This field is required")
         helpline.refresh_from_db()
         self.assertEqual(helpline.number, "0300 123 3393")
+        self.assertFalse(helpline.has_unpublished_changes)
 
     def test_the_helpline_listing_shows_when_each_number_was_checked(self):
         response = self.client.get(reverse("wagtailsnippets_cms_helpline:list"))
