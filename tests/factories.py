@@ -313,3 +313,17 @@ def workflow_action_url(obj, action="approve"):
         return reverse("wagtailadmin_pages:workflow_action", args=[obj.pk, action, task_state.pk])
     name = obj.snippet_viewset.get_url_name("workflow_action")
     return reverse(name, args=[obj.pk, action, task_state.pk])
+
+
+def approve_change(obj):
+    """Approve the change under review on `obj` as a new member of Content approvers, through
+    the admin's workflow action URL (its own client: the caller's login is untouched)."""
+    from django.test import Client
+
+    from cms.roles import CONTENT_APPROVERS
+
+    client = Client()
+    client.force_login(make_content_user(CONTENT_APPROVERS))
+    response = client.post(workflow_action_url(obj), {"comment": ""})
+    assert response.status_code == 302, response.content[:300]
+    return response

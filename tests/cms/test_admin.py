@@ -1,6 +1,5 @@
 """Content editors keep the toolkit current in Wagtail's admin."""
 
-import datetime
 
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
@@ -9,8 +8,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import ChapterPage, Helpline, Resource
-from cms.roles import CONTENT_APPROVERS
-from tests.factories import make_chapter, make_content_user, workflow_action_url
+from tests.factories import approve_change, make_chapter
 
 
 class EditorTests(WagtailPageTestCase):
@@ -18,14 +16,6 @@ class EditorTests(WagtailPageTestCase):
         self.editor = get_user_model().objects.get(username="editor@example.org")
         self.client.force_login(self.editor)
 
-    def approve_as_second_person(self, obj):
-        """Log in as someone in Content approvers, approve the change under review, and log
-        back in as the editor."""
-        approver = make_content_user(CONTENT_APPROVERS)
-        self.client.force_login(approver)
-        response = self.client.post(workflow_action_url(obj), {"comment": ""})
-        self.assertEqual(response.status_code, 302)
-        self.client.force_login(self.editor)
 
     def test_editor_is_not_a_superuser_but_can_open_the_admin(self):
         self.assertFalse(self.editor.is_superuser)
@@ -68,7 +58,7 @@ class EditorTests(WagtailPageTestCase):
         self.assertNotEqual(page.title, "Trauma and recovery")
         self.assertNotIn("Edited in the admin.", self.client.get(page.url).content.decode())
 
-        self.approve_as_second_person(page)
+        approve_change(page)
         page.refresh_from_db()
         self.assertEqual(page.title, "Trauma and recovery")
         html = self.client.get(page.url).content.decode()
@@ -96,7 +86,7 @@ class EditorTests(WagtailPageTestCase):
         self.assertEqual(response.status_code, 302, response.content[:2000])
         resource.refresh_from_db()
         self.assertNotEqual(resource.url, "https://example.org/moved-here/")
-        self.approve_as_second_person(resource)
+        approve_change(resource)
         for chapter in (first, second):
             soup = BeautifulSoup(self.client.get(chapter.url).content, "html.parser")
             link = soup.select_one(".resource__title a")
@@ -123,7 +113,7 @@ class EditorTests(WagtailPageTestCase):
         self.assertEqual(response.status_code, 302)
         helpline.refresh_from_db()
         self.assertEqual(helpline.name, "Mind Infoline")
-        self.approve_as_second_person(helpline)
+        approve_change(helpline)
         helpline.refresh_from_db()
         self.assertEqual(helpline.name, "Mind Infoline (England)")
 

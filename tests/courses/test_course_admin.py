@@ -6,6 +6,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import CoursePage, SurveyItem
+from tests.factories import approve_change
 
 
 class CourseAdminTests(WagtailPageTestCase):
@@ -24,7 +25,8 @@ class CourseAdminTests(WagtailPageTestCase):
                 "estimated_minutes": 45,
                 "refresher_months": 24,
                 "source": "",
-                "action-publish": "publish",
+                "review_interval_months": 12,
+                "action-submit": "submit",
             }
         )
         data["required_activities"] = required
@@ -36,6 +38,7 @@ class CourseAdminTests(WagtailPageTestCase):
             self.assertContains(form_page, label)
         response = self.post_course(["lessons", "after_survey"])
         self.assertEqual(response.status_code, 302)
+        approve_change(self.course)
         self.course.refresh_from_db()
         self.assertEqual(self.course.required_activities, ["lessons", "after_survey"])
         self.assertEqual(self.course.refresher_months, 24)

@@ -14,6 +14,7 @@ from quizzes.models import (
     SpotIndicatorsQuestion,
     Vignette,
 )
+from tests.factories import approve_change
 
 
 class QuizAdminTests(WagtailPageTestCase):
@@ -105,10 +106,14 @@ class QuizAdminTests(WagtailPageTestCase):
                 "difficulty": question.difficulty,
                 "age_band": question.age_band_id or "",
                 "tags": "",
+                "action-submit": "submit",
             }
         )
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, response.content[:300])
+        question.refresh_from_db()
+        self.assertNotEqual(question.text, "Edited question text")  # staff see it once approved
+        approve_change(question)
         question.refresh_from_db()
         self.assertEqual(question.text, "Edited question text")
         self.assertEqual(question.observations.count(), len(observations))
@@ -165,8 +170,11 @@ class QuizAdminTests(WagtailPageTestCase):
             response = self.client.post(url, nested_form_data({**form, "pools": inline_formset(wrong)}))
             self.assertContains(response, message)  # the form explains; nothing saved
             self.assertFalse(self.quiz.pools.exists())
-        response = self.client.post(url, nested_form_data({**form, "pools": inline_formset(pools)}))
+        response = self.client.post(
+            url, nested_form_data({**form, "pools": inline_formset(pools), "action-submit": "submit"})
+        )
         self.assertEqual(response.status_code, 302, response.content[:300])
+        approve_change(self.quiz)
         self.quiz.refresh_from_db()
         self.assertEqual(
             list(self.quiz.pools.values_list("label", "count", "category", "question_type")),
