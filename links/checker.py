@@ -20,6 +20,7 @@ is limited to a status code, which is all we store.
 
 import asyncio
 import ipaddress
+import logging
 import socket
 import time
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from django.utils import timezone
 
 from .models import FAILING, Link, Status
 
+logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 PER_HOST_CONCURRENCY = 2
 PERMANENT = (301, 308)
@@ -82,12 +84,10 @@ def _is_public(address):
 
 async def vet(url):
     """Raise Refused unless `url` is http(s) on a host whose every address is public (or is
-    one of LINK_CHECK_ALLOWED_PRIVATE), NotFound when the host does not resolve."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
-    except ValueError as error:
-        raise Refused(f"Not a valid web address ({error})") from None
+    one of LINK_CHECK_ALLOWED_PRIVATE), NotFound when the host does not resolve, ValueError
+    when it is not a well-formed address."""
+    parts = urlsplit(url)  # ValueError, for a malformed address, makes the link broken
+    parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
     if parts.scheme not in ("http", "https"):
         raise Refused(f"Not a web address ({parts.scheme or 'no'}: scheme)")
     host = parts.hostname
@@ -183,6 +183,11 @@ class Checker:
             return Result(Status.BROKEN, error="Could not connect to the website")
         except httpx.HTTPError as error:
             return Result(Status.BROKEN, error=f"{type(error).__name__}: {error}"[:300])
+        except (httpx.InvalidURL, ValueError, UnicodeError):
+            return Result(Status.BROKEN, error="Not a valid web address")
+        except Exception:  # one odd link must not stop the other 4,999 being checked
+            logger.exception("Checking %s failed", url)
+            return Result(Status.BROKEN, error="The check failed (see the server log)")
 
     @staticmethod
     def result(url, final, code, permanent):

@@ -100,8 +100,19 @@ def test_slow_site_times_out(link_server):
 
 
 def test_unknown_host_is_address_not_found(link_server):
+    # .invalid never resolves (RFC 6761): the resolver answers at once, no request is made
     link = check("http://no-such-host.invalid/page")
     assert (link.status, link.error) == (Status.BROKEN, "Address not found")
+
+
+def test_a_malformed_address_is_broken_and_the_others_still_checked(link_server):
+    urls = ["http://[not-an-ip/", "http://exa mple.org/", link_server.url("/ok")]
+    results = asyncio.run(check_urls(urls))
+    assert [(results[url].status, results[url].error) for url in urls] == [
+        (Status.BROKEN, "Not a valid web address"),
+        (Status.BROKEN, "Address not found"),
+        (Status.WORKING, ""),
+    ]
 
 
 def test_redirect_to_a_private_address_is_refused_without_a_request(link_server, private_server):
