@@ -273,3 +273,32 @@ def test_an_approver_asks_for_changes_and_the_editor_sees_it(client, subject):
     client.force_login(editor)
     edit_page = client.get(subject.edit_url(obj)).content.decode()
     assert "Changes requested" in edit_page or "changes requested" in edit_page.lower()
+
+
+def test_a_learner_mid_attempt_keeps_her_version_after_a_change_is_approved(client):
+    from courses import services as course_services
+    from quizzes.draws import pages
+    from quizzes.models import Attempt, SingleChoiceQuestion
+    from tests.factories import make_course, make_quiz, open_the_quiz
+
+    learner, course = make_learner(), make_course(lessons=1)
+    quiz = make_quiz(course)
+    open_the_quiz(course_services.enrol(learner, course))
+    learner_browser = Client()
+    learner_browser.force_login(learner)
+    learner_browser.post(f"/quizzes/{quiz.slug}/start/")
+    attempt = Attempt.objects.get(quiz=quiz, learner=learner)
+    question = SingleChoiceQuestion.objects.get(quiz=quiz)
+    old_text = question.text
+    subject = QuestionSubject("question", "text", "A reworded question, approved mid-attempt")
+
+    submit(client, subject, question, make_editor())
+    client.force_login(make_approver())
+    client.post(subject.action_url(question, "approve"), {"comment": ""})
+    assert live_value(subject, question) == subject.new_value
+
+    shown = "".join(
+        learner_browser.get(f"/quizzes/attempts/{attempt.pk}/page/{number}/").content.decode()
+        for number in range(1, len(pages(attempt.questions)) + 1)
+    )
+    assert old_text in shown and subject.new_value not in shown
