@@ -179,10 +179,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Background work (certificate PDFs): run at once in development and tests; production
-# uses the database queue and `manage.py db_worker` (see production.py).
+# uses the database queue and `manage.py db_worker` (see production.py). A saved resource's
+# link check ("links") is queued and run by production's worker; in development and tests
+# nothing fetches the internet behind your back (`manage.py check_links` checks on demand).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "links": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},  # a saved resource's URL
+    "links": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
 }
 
 # The link checker (links/checker.py), run daily by `manage.py check_links` and on saving a resource.

@@ -18,5 +18,3 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.quizzes.fake_kind"]  # noqa: F405 (a throwaway question kind)
-# Nothing checks a link unless a test runs the task itself (links.tasks): no request leaves the machine.
-TASKS = {**TASKS, "links": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # noqa: F405
