@@ -28,7 +28,6 @@ MODEL_PERMISSIONS = [
     ("cms", "add_helpline"),
     ("cms", "change_helpline"),
     ("cms", "delete_helpline"),
-    ("cms", "change_localcontacts"),
 ]
 PAGE_PERMISSIONS = ["add_page", "change_page"]
 COLLECTION_PERMISSIONS = [

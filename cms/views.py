@@ -5,7 +5,8 @@ from django.shortcuts import render
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
-from cms.models import Helpline, LocalContacts, Resource
+from cms.models import Helpline, Resource
+from cms.models.local_contacts import entries_for_request
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -50,5 +51,5 @@ def search(request):
 
 
 def local_contacts(request):
-    """Every kind of local contact the partnership keeps in its settings, set or not."""
-    return render(request, "cms/local_contacts.html", {"entries": LocalContacts.for_request(request).entries})
+    """Every kind of local contact the partnership keeps, with its live contact or "not set"."""
+    return render(request, "cms/local_contacts.html", {"entries": entries_for_request(request)})

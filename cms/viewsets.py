@@ -6,6 +6,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.local_contacts_admin import LocalContactViewSet
 from cms.models import Agency, Helpline, Resource
 
 
@@ -58,7 +59,7 @@ class AgencyViewSet(SnippetViewSet):
 
 
 class ToolkitViewSetGroup(SnippetViewSetGroup):
-    items = (ResourceViewSet, HelplineViewSet, AgencyViewSet)
+    items = (ResourceViewSet, HelplineViewSet, LocalContactViewSet, AgencyViewSet)
     menu_icon = "folder-open-inverse"
     menu_label = "Toolkit"
     menu_name = "toolkit"

@@ -5,15 +5,15 @@ from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
 import cms.review_admin  # noqa: F401 (registers the review report, panel and actions)
-from cms.models import LocalContacts
-from cms.models.local_contacts import unset_labels_for_site
+from cms.models.local_contacts import LocalContact, unset_by_site
 from cms.viewsets import ToolkitViewSetGroup
 
 register_snippet(ToolkitViewSetGroup)
 
 
 class LocalContactsPanel(Component):
-    """On the admin home: which local contacts no one has set yet, for every site."""
+    """On the admin home: which local contacts have no live contact yet, for every site, with
+    the way to the listing (and the add screen, for those who may add one)."""
 
     name = "local_contacts"
     template_name = "cms/admin/local_contacts_panel.html"
@@ -21,17 +21,17 @@ class LocalContactsPanel(Component):
 
     def get_context_data(self, parent_context):
         request = parent_context["request"]
-        policy = LocalContacts.get_permission_policy()
-        sites = list(Site.objects.order_by("-is_default_site", "hostname"))
-        unset = []
-        for site in sites:
-            labels = unset_labels_for_site(site)
-            if labels:
-                edit_url = None
-                if policy.user_has_permission_for_instance(request.user, "change", site):
-                    edit_url = reverse("wagtailsettings:edit", args=["cms", "localcontacts", site.pk])
-                unset.append({"site": site, "labels": labels, "edit_url": edit_url})
-        return {"unset": unset, "many_sites": len(sites) > 1}
+        viewset = LocalContact.snippet_viewset
+        policy = viewset.permission_policy
+        unset = unset_by_site()
+        can_add = policy.user_has_permission(request.user, "add")
+        can_list = policy.user_has_any_permission(request.user, {"add", "change", "delete", "view"})
+        return {
+            "unset": [{"site": site, "labels": labels} for site, labels in unset],
+            "many_sites": Site.objects.count() > 1,
+            "add_url": reverse(viewset.get_url_name("add")) if can_add else None,
+            "list_url": reverse(viewset.get_url_name("list")) if can_list else None,
+        }
 
 
 @hooks.register("construct_homepage_panels")

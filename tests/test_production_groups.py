@@ -40,7 +40,6 @@ CMS = [
     "cms.add_helpline",
     "cms.change_helpline",
     "cms.delete_helpline",
-    "cms.change_localcontacts",
 ]
 COURSES = ["courses.add_surveyitem", "courses.change_surveyitem"]
 

@@ -1,5 +1,5 @@
 from .agencies import Agency
-from .local_contacts import LocalContact, LocalContacts
+from .local_contacts import LocalContact
 from .pages import BasePage, ChapterPage, HomePage, ToolkitIndexPage
 from .reviews import ReviewDigest, ReviewedContent
 from .settings import PartnershipSettings
@@ -13,7 +13,6 @@ __all__ = [
     "Helpline",
     "HomePage",
     "LocalContact",
-    "LocalContacts",
     "PartnershipSettings",
     "PublishedContent",
     "Resource",

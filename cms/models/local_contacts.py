@@ -1,32 +1,36 @@
-"""The partnership's own local contacts, kept by editors as a site setting.
+"""The partnership's own local contacts: one snippet per kind of local service, per site.
 
 Toolkit chapters and lessons never name a local service or print a local number: where they
 say "contact your local LADO" they carry a `local_contacts` block, which shows what the
 partnership has entered here. Any partnership can install the product and fill these in.
 
-Why an inline child model rather than seven sets of fields: the kinds are one list,
-`cms.local_contacts.KINDS`. Each contact is a `LocalContact` row whose `kind` is one of
-them, unique per site, edited in one InlinePanel. Adding a kind to KINDS needs no new
-fields, no migration (the choices are read from KINDS when used) and no change here. A kind
-with no row is "not set": the pages say so instead of showing an empty box, and the admin
-lists it on the settings screen and on the dashboard.
+Why one snippet per contact rather than a site setting: a wrong local number is as harmful
+as a wrong helpline, so a change goes through the same two-person approval (drafts,
+revisions, locking and the workflow, which settings cannot have) and each contact has an
+owner and a review every six months. The kinds are one list, `cms.local_contacts.KINDS`:
+adding a kind needs no new fields, no migration (the choices are read from KINDS when used)
+and no change here. A site has at most one contact of each kind (a database constraint); a
+kind with no LIVE contact is "not set": the pages say so instead of showing an empty box,
+and the admin lists it above the listing and on the dashboard.
 """
 
 from dataclasses import dataclass
 
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
-from django.utils.functional import cached_property
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Orderable, Site
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Site
+from wagtail.search import index
 
 from cms.local_contacts import KINDS
+from cms.models.reviews import CONTACT_REVIEW_MONTHS, ReviewedContent, review_interval_field
+from cms.models.snippets import SearchableQuerySet
+from cms.models.workflows import PublishedContent
 
 NOT_SET_MESSAGE = "Your partnership has not added this contact yet. Ask your safeguarding lead."
 
@@ -63,122 +67,26 @@ def kind_label(code):
     return KINDS.get(code, code)
 
 
-class UnsetContactsPanel(HelpPanel):
-    """Heads the settings screen with the kinds that no one has filled in yet."""
+class LocalContactForm(WagtailAdminModelForm):
+    """A new contact starts on the default site: most installs have only that one."""
 
-    class BoundPanel(HelpPanel.BoundPanel):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            unset = (
-                self.instance.unset_labels() if self.instance and self.instance.pk else list(KINDS.values())
-            )
-            if unset:
-                self.content = format_html(
-                    "<p><strong>Not yet set ({}):</strong> {}.</p>"
-                    "<p>Until you add a contact, pages show “{}” in its place.</p>",
-                    len(unset),
-                    ", ".join(unset),
-                    NOT_SET_MESSAGE,
-                )
-            else:
-                self.content = format_html("<p>All {} local contacts are set.</p>", len(KINDS))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "site" in self.fields and not self.instance.site_id and not self.is_bound:
+            default = Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+            self.initial.setdefault("site", default)
 
 
-class LocalContactsForm(WagtailAdminModelForm):
-    """Refuses a new contact of a kind that was saved after this form was opened.
+class LocalContact(PublishedContent, ReviewedContent, index.Indexed, models.Model):
+    """One local service of one kind for one site: what staff should ask for and how to reach it."""
 
-    The formset checks the kinds it was sent against each other; a page opened before
-    another editor added, say, the LADO does not carry that row, so without this check the
-    second save would break the one-per-kind constraint."""
-
-    def is_valid(self):
-        if not super().is_valid():
-            return False
-        forms = [f for f in self.formsets["contacts"].forms if f.cleaned_data]
-        sent = {f.instance.pk for f in forms if f.instance.pk}
-        saved_since = (
-            set(
-                LocalContact.objects.filter(setting_id=self.instance.pk)
-                .exclude(pk__in=sent)
-                .values_list("kind", flat=True)
-            )
-            if self.instance.pk
-            else set()
-        )
-        for form in forms:
-            kind = form.cleaned_data.get("kind")
-            if not form.instance.pk and not form.cleaned_data.get("DELETE") and kind in saved_since:
-                form.add_error(
-                    "kind",
-                    f"Someone added a {kind_label(kind)} contact after you opened this page. "
-                    "Reload the page to see it, then change that one.",
-                )
-        return not any(form.errors for form in forms)
-
-
-@register_setting(icon="group")
-class LocalContacts(BaseSiteSetting, ClusterableModel):
-    """The partnership's local contacts for one site: one `LocalContact` per kind."""
-
-    base_form_class = LocalContactsForm
-
-    panels = [
-        UnsetContactsPanel(heading="Contacts not yet set"),
-        HelpPanel(
-            content=(
-                "<p>These contacts appear wherever the toolkit or a course tells staff to contact "
-                "their local service, and on the Local contacts page. Add one contact for each kind: "
-                "the name staff should ask for, and at least a telephone number, a secure web "
-                "address (https://) or an email address. Check them when your local arrangements "
-                "change.</p>"
-            ),
-            heading="About local contacts",
-        ),
-        InlinePanel("contacts", label="Local contact", heading="Local contacts"),
-    ]
-
-    class Meta:
-        verbose_name = "local contacts"
-        verbose_name_plural = "local contacts"
-
-    @classmethod
-    def for_request(cls, request):
-        """As Wagtail's, cached on the request, but the contacts come in the same single query
-        (pages may hold several local contacts blocks), and reading never writes a row."""
-        attr_name = cls.get_cache_attr_name()
-        if not hasattr(request, attr_name):
-            setattr(request, attr_name, cls.with_contacts(Site.find_for_request(request)))
-        return getattr(request, attr_name)
-
-    @classmethod
-    def with_contacts(cls, site):
-        """The setting for `site` with its contacts loaded, in one query."""
-        contacts = list(LocalContact.objects.filter(setting__site=site).select_related("setting"))
-        instance = contacts[0].setting if contacts else cls(site=site)
-        instance._by_kind = {contact.kind: contact for contact in contacts}
-        return instance
-
-    def by_kind(self):
-        """{kind: LocalContact} for the kinds that are set."""
-        if not hasattr(self, "_by_kind"):
-            self._by_kind = {contact.kind: contact for contact in self.contacts.all()} if self.pk else {}
-        return self._by_kind
-
-    @cached_property
-    def entries(self):
-        """Every kind in KINDS order, each with its contact or None: what the pages show."""
-        return entries(self.by_kind())
-
-    def unset_kinds(self):
-        return unset_kinds(self.by_kind())
-
-    def unset_labels(self):
-        return [KINDS[code] for code in self.unset_kinds()]
-
-
-class LocalContact(Orderable):
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        related_name="local_contacts",
+        help_text="The site whose pages show this contact.",
+    )
     kind = models.CharField(max_length=40, choices=kind_choices)
-    setting = ParentalKey(LocalContacts, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(
         "name or service",
         max_length=150,
@@ -210,8 +118,13 @@ class LocalContact(Orderable):
         blank=True,
         help_text="e.g. Monday to Friday, 9am to 5pm; or 24 hours, every day.",
     )
+    # Local arrangements change as often as helpline numbers: checked twice a year.
+    review_interval_months = review_interval_field(CONTACT_REVIEW_MONTHS)
+
+    base_form_class = LocalContactForm
 
     panels = [
+        FieldPanel("site"),
         FieldPanel("kind"),
         FieldPanel("name"),
         FieldPanel("description"),
@@ -219,11 +132,28 @@ class LocalContact(Orderable):
             [FieldPanel("phone"), FieldPanel("url"), FieldPanel("email")], heading="How to get in touch"
         ),
         FieldPanel("hours"),
+        *ReviewedContent.review_panels,
     ]
 
-    class Meta(Orderable.Meta):
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("description"),
+        index.SearchField("phone"),
+        index.AutocompleteField("name"),
+        index.FilterField("kind"),
+        index.FilterField("site"),
+        index.FilterField("live"),
+        index.FilterField("last_reviewed"),
+        index.FilterField("owner_person"),
+        index.FilterField("owner_team"),
+    ]
+
+    objects = SearchableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["setting", "kind"], name="cms_localcontact_one_per_kind"),
+            models.UniqueConstraint(fields=["site", "kind"], name="cms_localcontact_one_per_site_and_kind"),
         ]
 
     def __str__(self):
@@ -235,6 +165,12 @@ class LocalContact(Orderable):
             raise ValidationError(
                 "Add a telephone number, a web address or an email address, so that staff can get in touch."
             )
+        if self.site_id and self.kind:
+            others = LocalContact.objects.filter(site_id=self.site_id, kind=self.kind).exclude(pk=self.pk)
+            other = others.first()
+            if other is not None:
+                # On "kind", so the form skips the constraint's own, vaguer, message.
+                raise ValidationError({"kind": already_set_message(other)}, code="unique")
 
     @property
     def label(self):
@@ -250,9 +186,20 @@ class LocalContact(Orderable):
         return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
 
 
+def already_set_message(other):
+    """The error for a second contact of a kind, linking to the one to change instead (the
+    other may have been added after this form was opened, or be a draft not yet approved)."""
+    text = f"There is already a {other.label} contact for this site: change that one"
+    try:
+        url = reverse("wagtailsnippets_cms_localcontact:edit", args=[quote(other.pk)])
+    except NoReverseMatch:
+        return text + "."
+    return format_html('{} (<a href="{}">{}</a>).', text, url, other.name)
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One kind as pages show it: its label and the contact, or None when it is not set."""
+    """One kind as pages show it: its label and the live contact, or None when it is not set."""
 
     code: str
     label: str
@@ -260,10 +207,10 @@ class Entry:
 
 
 def contacts_for_site(site):
-    """{kind: LocalContact} for a site, in one query."""
+    """{kind: LocalContact} of the LIVE contacts for a site, in one query: what staff see."""
     if site is None:
         return {}
-    return {contact.kind: contact for contact in LocalContact.objects.filter(setting__site=site)}
+    return {contact.kind: contact for contact in LocalContact.objects.filter(site=site, live=True)}
 
 
 def entries(contacts):
@@ -271,20 +218,43 @@ def entries(contacts):
     return [Entry(code, label, contacts.get(code)) for code, label in KINDS.items()]
 
 
+def entries_for_request(request):
+    """Every kind with the request's site's live contact or None, read once per request
+    however many local contacts blocks a page holds."""
+    attr_name = "_cms_local_contact_entries"
+    if not hasattr(request, attr_name):
+        setattr(request, attr_name, entries(contacts_for_site(Site.find_for_request(request))))
+    return getattr(request, attr_name)
+
+
 def unset_kinds(contacts):
     return [code for code in KINDS if code not in contacts]
 
 
 def unset_labels_for_site(site):
+    """The kinds staff on this site see as "not set": those with no live contact."""
     return [KINDS[code] for code in unset_kinds(contacts_for_site(site))]
+
+
+def unset_by_site():
+    """[(site, [labels of the kinds with no live contact])] for every site that has any,
+    default site first, in two queries: what the admin lists as "not yet set"."""
+    live = set(LocalContact.objects.filter(live=True).values_list("site_id", "kind"))
+    unset = []
+    for site in Site.objects.order_by("-is_default_site", "hostname", "port"):
+        labels = [label for code, label in KINDS.items() if (site.pk, code) not in live]
+        if labels:
+            unset.append((site, labels))
+    return unset
 
 
 __all__ = [
     "NOT_SET_MESSAGE",
     "Entry",
     "LocalContact",
-    "LocalContacts",
     "contacts_for_site",
     "entries",
+    "entries_for_request",
+    "unset_by_site",
     "unset_labels_for_site",
 ]

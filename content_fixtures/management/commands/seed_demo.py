@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from cms.models import Agency, LocalContact, LocalContacts
+from cms.models import Agency, LocalContact
 from cms.roles import ensure_content_editors
 from courses import services
 from courses.models import (
@@ -154,13 +154,17 @@ class Command(BaseCommand):
             self._local_contacts()
 
     def _local_contacts(self):
-        """Fill in the demo local contacts for every site, leaving any kind already set alone."""
+        """Fill in the demo local contacts for every site, published and reviewed today, leaving
+        any kind that already has a contact (live or draft) alone."""
+        today = timezone.localdate()
         for site in Site.objects.all():
-            setting = LocalContacts.for_site(site)
-            have = set(setting.contacts.values_list("kind", flat=True))
+            have = set(LocalContact.objects.filter(site=site).values_list("kind", flat=True))
             for kind, values in DEMO_LOCAL_CONTACTS.items():
                 if kind not in have:
-                    LocalContact.objects.create(setting=setting, kind=kind, **values)
+                    contact = LocalContact.objects.create(
+                        site=site, kind=kind, live=False, last_reviewed=today, **values
+                    )
+                    contact.save_revision().publish()
 
     def _user(self, email, first_name, last_name, password, superuser=False):
         """Create the account if it is missing; return it only when it was created."""
