@@ -102,6 +102,8 @@ class CellColumn(BaseColumn):
 
 class BrokenLinksView(ReportView):
     page_title = "Broken links"
+    template_name = "links/broken_links.html"
+    table_classname = "listing broken-links"
     header_icon = "warning"
     index_url_name = "links:broken_links"
     index_results_url_name = "links:broken_links_results"
@@ -111,11 +113,13 @@ class BrokenLinksView(ReportView):
     verbose_name_plural = "broken links"
     export_filename = "broken-links"
     columns = [
-        CellColumn("url", label="Link", cell_template_name="links/cells/link.html"),
-        CellColumn("status", label="Status", cell_template_name="links/cells/status.html"),
-        Column("failing_since_text", label="Failing since"),
-        CellColumn("places", label="Where it is used", cell_template_name="links/cells/places.html"),
-        CellColumn("actions", label="Actions", cell_template_name="links/cells/actions.html"),
+        CellColumn("url", label="Link", cell_template_name="links/cells/link.html", width="28%"),
+        CellColumn("status", label="Status", cell_template_name="links/cells/status.html", width="16%"),
+        Column("failing_since_text", label="Failing since", width="12%"),
+        CellColumn(
+            "places", label="Where it is used", cell_template_name="links/cells/places.html", width="28%"
+        ),
+        CellColumn("actions", label="Actions", cell_template_name="links/cells/actions.html", width="16%"),
     ]
     list_export = [
         "url",
