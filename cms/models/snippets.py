@@ -69,6 +69,7 @@ class Resource(PublishedContent, ReviewedContent, index.Indexed, ClusterableMode
         index.FilterField("owner_person"),
         index.FilterField("owner_team"),
         index.RelatedFields("agencies", [index.FilterField("code")]),
+        index.FilterField("id"),
     ]
 
     objects = SearchableQuerySet.as_manager()
@@ -118,6 +119,7 @@ class Helpline(PublishedContent, ReviewedContent, index.Indexed, models.Model):
         index.FilterField("live"),
         index.FilterField("owner_person"),
         index.FilterField("owner_team"),
+        index.FilterField("id"),
     ]
 
     objects = SearchableQuerySet.as_manager()

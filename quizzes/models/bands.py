@@ -146,6 +146,8 @@ class Behaviour(PublishedContent, index.Indexed, models.Model):
         index.FilterField("band"),
         index.FilterField("colour"),
         index.FilterField("practice"),
+        index.FilterField("id"),
+        index.FilterField("live"),
     ]
 
     class Meta:

@@ -101,6 +101,8 @@ class Question(PublishedContent, PolymorphicModel, ClusterableModel, index.Index
         index.FilterField("category"),
         index.FilterField("difficulty"),
         index.RelatedFields("quiz", [index.RelatedFields("course", [index.FilterField("agency")])]),
+        index.FilterField("id"),
+        index.FilterField("live"),
     ]
 
     class Meta:

@@ -98,6 +98,9 @@ class Quiz(PublishedContent, PreviewableMixin, index.Indexed, ClusterableModel):
         index.FilterField("course"),
         index.FilterField("pass_mark"),
         index.FilterField("max_attempts"),
+        index.RelatedFields("course", [index.FilterField("agency")]),
+        index.FilterField("id"),
+        index.FilterField("live"),
     ]
 
     class Meta:
@@ -202,6 +205,8 @@ class Vignette(PublishedContent, index.Indexed, models.Model):
         index.FilterField("title"),
         index.FilterField("quiz"),
         index.FilterField("agency"),
+        index.FilterField("id"),
+        index.FilterField("live"),
     ]
 
     class Meta:

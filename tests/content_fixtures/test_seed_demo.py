@@ -82,11 +82,87 @@ def test_the_demo_manager_sees_confidence_and_quiz_figures_on_the_reports_defaul
     records (5 to 330 days ago) fill whatever the day, even in the first month of a quarter,
     when "this quarter" has no month ended yet: here, ten days into the next quarter."""
     today = timezone.localdate()
-    next_quarter = date(today.year + today.month // 10, (3 * ((today.month - 1) // 3) + 3) % 12 + 1, 1)  # Oct-Dec: January
+    next_quarter = date(
+        today.year + today.month // 10, (3 * ((today.month - 1) // 3) + 3) % 12 + 1, 1
+    )  # Oct-Dec: January
     with time_machine.travel(datetime.combine(next_quarter.replace(day=10), time(12), UTC), tick=False):
         client.force_login(get_user_model().objects.get(username="manager@example.org"))
         confidence = client.get("/leads/reports/confidence/").content.decode()
         quiz = BeautifulSoup(client.get("/leads/reports/quiz/").content, "html.parser")
     assert "people (each person's mean rating over the areas)" in confidence
-    people = [row.select("td")[0].get_text(strip=True) for row in quiz.select("table[data-table=questions] tbody tr")]
+    people = [
+        row.select("td")[0].get_text(strip=True)
+        for row in quiz.select("table[data-table=questions] tbody tr")
+    ]
     assert any(count.isdigit() and int(count) >= 5 for count in people)
+
+
+def test_demo_editor_and_approver_are_in_the_content_groups():
+    from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS
+
+    User = get_user_model()
+    approver = User.objects.get(username="approver@example.org")
+    editor = User.objects.get(username="editor@example.org")
+    assert list(approver.groups.values_list("name", flat=True)) == [CONTENT_APPROVERS]
+    assert list(editor.groups.values_list("name", flat=True)) == [CONTENT_EDITORS]
+    assert not approver.is_superuser and not approver.is_staff
+    assert approver.check_password("test-demo-password")
+    assert not approver.has_perm("cms.publish_resource")
+
+
+def test_the_demo_editor_owns_content_some_of_it_overdue():
+    from cms.dates import add_months
+    from cms.models import ChapterPage, Resource
+
+    editor = get_user_model().objects.get(username="editor@example.org")
+    today = timezone.localdate()
+    for model in (ChapterPage, Resource):
+        owned = model.objects.filter(owner_person=editor, live=True)
+        assert owned.count() >= 3
+        overdue = [obj for obj in owned if add_months(obj.last_reviewed, obj.review_interval_months) < today]
+        assert overdue, model
+
+
+def test_a_demo_resource_with_a_broken_link():
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from cms.models import Resource
+    from links.models import Link, LinkUse
+
+    resource = Resource.objects.get(url="https://example.org/moved-page")
+    assert resource.title == "Demo: a moved page (example)"
+    assert resource.live and resource.owner_person.username == "editor@example.org"
+    link = Link.objects.get(url="https://example.org/moved-page")
+    assert (link.status, link.http_code) == ("broken", 404)
+    assert timezone.localtime(link.last_checked).date() == timezone.localdate()
+    assert (timezone.now() - link.failing_since).days == 3
+    assert Link.objects.failing().filter(pk=link.pk).exists()
+    use = LinkUse.objects.get(link=link)
+    assert (use.content_type, use.object_id) == (
+        ContentType.objects.get_for_model(Resource),
+        str(resource.pk),
+    )
+    # On no chapter: nothing refers to it (the chapters that list shipped resources do).
+    assert not ReferenceIndex.get_references_to(resource).exists()
+    shipped = Resource.objects.exclude(pk=resource.pk)[:20]
+    assert any(ReferenceIndex.get_references_to(other).exists() for other in shipped)
+
+
+def test_running_twice_makes_no_duplicates():
+    from cms.models import Resource
+    from links.models import Link, LinkUse
+
+    def counts():
+        return (
+            get_user_model().objects.count(),
+            Resource.objects.count(),
+            Link.objects.count(),
+            LinkUse.objects.count(),
+            get_user_model().objects.get(username="approver@example.org").groups.count(),
+        )
+
+    before = counts()
+    call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
+    call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
+    assert counts() == before

@@ -4,13 +4,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from cms.models import Agency, LocalContact
-from cms.roles import ensure_content_editors
+from cms.dates import add_months
+from cms.models import Agency, ChapterPage, LocalContact, LocalContacts, Resource
+from cms.roles import ensure_content_approvers, ensure_content_editors
 from courses import services
 from courses.models import (
     AgencyLead,
@@ -21,6 +23,7 @@ from courses.models import (
     PartnershipManager,
     SurveyItem,
 )
+from links.models import Link, LinkUse, Status
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
 from quizzes.scoring import model_answer
@@ -31,7 +34,19 @@ DEMO_REGISTERED_BEFORE = timedelta(days=400)  # demo training goes back at most 
 STAFF = [
     {"email": "admin@example.org", "first_name": "Ada", "last_name": "Admin", "role": "admin"},
     {"email": "editor@example.org", "first_name": "Eddie", "last_name": "Editor", "role": "editor"},
+    {"email": "approver@example.org", "first_name": "Abi", "last_name": "Approver", "role": "approver"},
 ]
+EDITOR_EMAIL = "editor@example.org"
+
+# A resource that exists only to show the "Broken links" report and the listing's link
+# column: example.org is reserved for examples, so the page is plainly not a real one.
+DEMO_BROKEN_RESOURCE = {
+    "key": "demo-moved-page",
+    "title": "Demo: a moved page (example)",
+    "provider": "Example (demo)",
+    "url": "https://example.org/moved-page",
+    "description": "A demonstration resource whose link no longer works. It is on no chapter.",
+}
 
 # One learner per agency: (agency code, first name, last name, job role, how far they got).
 LEARNERS = [
@@ -137,7 +152,7 @@ class Command(BaseCommand):
                 raise CommandError("Set DEMO_PASSWORD: there is no default outside development.")
             password = DEVELOPMENT_PASSWORD
         with transaction.atomic():
-            editors = ensure_content_editors()
+            groups = {"editor": ensure_content_editors(), "approver": ensure_content_approvers()}
             for account in STAFF:
                 user = self._user(
                     account["email"],
@@ -146,25 +161,68 @@ class Command(BaseCommand):
                     password,
                     superuser=account["role"] == "admin",
                 )
-                if user and account["role"] == "editor":
-                    user.groups.add(editors)
+                if user and account["role"] in groups:
+                    user.groups.add(groups[account["role"]])
             self._learners(password)
             self._extra_learners(password, max(0, min(extra_learners, 200)))
             self._leads(password)
             self._local_contacts()
+            editor = get_user_model().objects.filter(username=EDITOR_EMAIL).first()
+            if editor is not None:
+                self._editor_owns(editor)
+                self._broken_link(editor)
 
     def _local_contacts(self):
-        """Fill in the demo local contacts for every site, published and reviewed today, leaving
-        any kind that already has a contact (live or draft) alone."""
-        today = timezone.localdate()
+        """Fill in the demo local contacts for every site, leaving any kind already set alone."""
         for site in Site.objects.all():
-            have = set(LocalContact.objects.filter(site=site).values_list("kind", flat=True))
+            setting = LocalContacts.for_site(site)
+            have = set(setting.contacts.values_list("kind", flat=True))
             for kind, values in DEMO_LOCAL_CONTACTS.items():
                 if kind not in have:
-                    contact = LocalContact.objects.create(
-                        site=site, kind=kind, live=False, last_reviewed=today, **values
-                    )
-                    contact.save_revision().publish()
+                    LocalContact.objects.create(setting=setting, kind=kind, **values)
+
+    def _editor_owns(self, editor):
+        """The demo editor owns the first three chapters and resources; one of each is overdue
+        for review and one resource falls due within the month, so the "Due for review"
+        report, the dashboard and the digest have rows. Dates move with today's date."""
+        today = timezone.localdate()
+        dates = [add_months(today, -14), add_months(today, -12) + timedelta(days=20), today]
+        chapters = ChapterPage.objects.live().order_by("path")[:3]
+        resources = (
+            Resource.objects.filter(live=True).exclude(key=DEMO_BROKEN_RESOURCE["key"]).order_by("pk")[:3]
+        )
+        for rows in (chapters, resources):
+            model = rows.model
+            for obj, day in zip(rows, dates, strict=False):
+                model.objects.filter(pk=obj.pk).update(owner_person=editor, last_reviewed=day)
+
+    def _broken_link(self, editor):
+        """A live demo resource, owned by the demo editor, whose link the checker found broken
+        three days ago; created once, and its link left alone afterwards (the nightly check
+        may find otherwise)."""
+        now = timezone.now()
+        resource = Resource.objects.filter(key=DEMO_BROKEN_RESOURCE["key"]).first()
+        if resource is None:
+            resource = Resource.objects.create(
+                **DEMO_BROKEN_RESOURCE, live=False, owner_person=editor, last_reviewed=timezone.localdate()
+            )
+            resource.save_revision(user=editor).publish()
+        link, _ = Link.objects.get_or_create(
+            url=resource.url,
+            defaults={
+                "status": Status.BROKEN,
+                "http_code": 404,
+                "error": "Page not found (404)",
+                "failing_since": now - timedelta(days=3),
+                "last_checked": now,
+            },
+        )
+        LinkUse.objects.get_or_create(
+            link=link,
+            content_type=ContentType.objects.get_for_model(Resource),
+            object_id=str(resource.pk),
+            field=str(Resource._meta.get_field("url").verbose_name),
+        )
 
     def _user(self, email, first_name, last_name, password, superuser=False):
         """Create the account if it is missing; return it only when it was created."""
