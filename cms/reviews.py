@@ -210,13 +210,20 @@ def review_on_publish(sender, instance, revision=None, **kwargs):
     """Publishing an approved snippet change is a review by its approver (Wagtail's
     `published` signal; pages send it too, and are left to `review_on_page_publish`)."""
     if isinstance(instance, ReviewedContent) and not isinstance(instance, Page):
-        record_review(instance, approver_of(instance, revision))
+        review_by_publisher(instance, revision)
 
 
 def review_on_page_publish(sender, instance, revision=None, **kwargs):
     """The same for a page (Wagtail's `page_published`, which sends the specific page)."""
     if isinstance(instance, ReviewedContent):
-        record_review(instance, approver_of(instance, revision))
+        review_by_publisher(instance, revision)
+
+
+def review_by_publisher(instance, revision):
+    """A publish by nobody (the content loader, which sets the dates it ships) is no review."""
+    reviewer = approver_of(instance, revision)
+    if reviewer is not None:
+        record_review(instance, reviewer)
 
 
 def week_starting(day):
