@@ -7,6 +7,7 @@ import json
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_learning_journey import fill
 from tests.browser.waiting import click_and_wait
 
@@ -49,6 +50,16 @@ def admin_sign_out(browser, live_site):
     browser.delete_all_cookies()
 
 
+def phone_shot(browser, element, name):
+    """A 360px screenshot with `element` in view: the admin scrolls inside its own panes,
+    so the page-height shot would show only the top of the screen."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.set_window_size(360, 1400)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", element)
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    browser.set_window_size(1280, 900)
+
+
 def public_resources(browser, live_site, chapter_url):
     """The resource list on the public chapter, as staff read it."""
     browser.get(live_site + chapter_url)
@@ -75,7 +86,7 @@ def test_an_editor_submits_and_an_approver_approves_a_resource(browser, live_sit
     submit = browser.find_element(By.CSS_SELECTOR, "button[name=action-submit]")
     open_dropdown(browser, toggle, submit)
     screenshot("approval-editor-submit-1280", width=1280)
-    screenshot("approval-editor-submit-360", width=360)
+    phone_shot(browser, toggle, "approval-editor-submit-360")
     open_dropdown(browser, toggle, submit)
     click_and_wait(browser, submit)
     assert "submitted" in browser.find_element(By.CSS_SELECTOR, ".messages").text.lower()
@@ -86,8 +97,8 @@ def test_an_editor_submits_and_an_approver_approves_a_resource(browser, live_sit
     panel = browser.find_element(By.CSS_SELECTOR, "[id^=awaiting-review]")
     assert "Awaiting your review" in panel.text and NEW_TITLE in panel.text
     screenshot("approval-approver-dashboard-1280", width=1280)
-    screenshot("approval-approver-dashboard-360", width=360)
     row = panel.find_element(By.XPATH, f".//tr[contains(., '{NEW_TITLE}')]")
+    phone_shot(browser, row, "approval-approver-dashboard-360")
     approve = row.find_element(By.XPATH, ".//button[normalize-space()='Approve']")
     open_dropdown(browser, row.find_element(By.CSS_SELECTOR, ".w-dropdown__toggle"), approve)
     click_and_wait(browser, approve)
