@@ -459,3 +459,15 @@ def test_public_pages_show_the_last_review_only_when_there_is_one(client):
     LessonPage.objects.filter(pk=lesson.pk).update(last_reviewed=datetime.date(2026, 3, 3))
     assert "Last reviewed: 21 November 2026" in client.get(course.url).content.decode()
     assert "Last reviewed: 3 March 2026" in client.get(lesson.url).content.decode()
+
+
+def test_a_publish_by_nobody_is_no_review_but_a_person_s_is():
+    item = resource("Loaded by the content loader", datetime.date(2025, 1, 1))
+    with at(datetime.date(2027, 1, 5)):
+        item.save_revision(user=None).publish()
+        item.refresh_from_db()
+        assert item.last_reviewed == datetime.date(2025, 1, 1)
+        writer = make_editor()
+        item.save_revision(user=writer).publish()
+        item.refresh_from_db()
+        assert (item.last_reviewed, item.last_reviewed_by) == (datetime.date(2027, 1, 5), writer)
