@@ -43,7 +43,8 @@ class LocalContactViewSet(SnippetViewSet):
     list_display = [
         "name",  # first, so it is the link to the edit screen
         Column("kind", label="Kind", sort_key="kind", accessor=lambda contact: contact.label),
-        "site",
+        # Sorted by the site's id: the search backend sorts only by the model's own fields.
+        Column("site", label="Site", sort_key="site_id"),
         "phone",
         LiveStatusTagColumn(),  # live, draft, or live with a draft waiting
         Column(

@@ -140,8 +140,10 @@ class LocalContact(PublishedContent, ReviewedContent, index.Indexed, models.Mode
         index.SearchField("description"),
         index.SearchField("phone"),
         index.AutocompleteField("name"),
+        index.FilterField("name"),
+        index.FilterField("phone"),
         index.FilterField("kind"),
-        index.FilterField("site"),
+        index.FilterField("site"),  # filter and sort by site_id
         index.FilterField("live"),
         index.FilterField("last_reviewed"),
         index.FilterField("owner_person"),

@@ -22,7 +22,7 @@ from cms.blocks import (
     QuoteBlock,
     RichTextBlock,
 )
-from cms.models import ChapterPage, LocalContact, LocalContacts
+from cms.models import ChapterPage, LocalContact
 from cms.phone_numbers import Found, KnownNumber, digits, find_known, find_numbers
 from courses.blocks import ChapterLinkBlock
 from quizzes.models import Quiz
@@ -135,9 +135,9 @@ def test_rich_text_refuses_a_helpline_number_and_accepts_others():
 
 @pytest.mark.django_db
 def test_a_local_contact_number_is_refused_with_the_contact_named():
-    setting = LocalContacts.for_site(Site.objects.get(is_default_site=True))
-    LocalContact.objects.filter(setting=setting, kind="lado").delete()
-    LocalContact.objects.create(setting=setting, kind="lado", name="Test Borough LADO", phone="01632 960 333")
+    site = Site.objects.get(is_default_site=True)
+    LocalContact.objects.filter(site=site, kind="lado").delete()
+    LocalContact.objects.create(site=site, kind="lado", name="Test Borough LADO", phone="01632 960 333")
     with pytest.raises(ValidationError) as refused:
         RichTextBlock().clean(RichText("<p>Ring the LADO on 01632960333.</p>"))
     assert refused.value.messages == [
