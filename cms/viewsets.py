@@ -20,6 +20,7 @@ from wagtail.models import WorkflowState
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.dates import add_months
+from cms.local_contacts_admin import LocalContactViewSet
 from cms.models import Agency, Helpline, Resource
 from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS
 from links.models import Link
@@ -235,7 +236,7 @@ class AgencyViewSet(SnippetViewSet):
 
 
 class ToolkitViewSetGroup(SnippetViewSetGroup):
-    items = (ResourceViewSet, HelplineViewSet, AgencyViewSet)
+    items = (ResourceViewSet, HelplineViewSet, LocalContactViewSet, AgencyViewSet)
     menu_icon = "folder-open-inverse"
     menu_label = "Toolkit"
     menu_name = "toolkit"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.dates import add_months
-from cms.models import Agency, ChapterPage, LocalContact, LocalContacts, Resource
+from cms.models import Agency, ChapterPage, LocalContact, Resource
 from cms.roles import ensure_content_approvers, ensure_content_editors
 from courses import services
 from courses.models import (
@@ -173,13 +173,17 @@ class Command(BaseCommand):
                 self._broken_link(editor)
 
     def _local_contacts(self):
-        """Fill in the demo local contacts for every site, leaving any kind already set alone."""
+        """Fill in the demo local contacts for every site, published and reviewed today, leaving
+        any kind that already has a contact (live or draft) alone."""
+        today = timezone.localdate()
         for site in Site.objects.all():
-            setting = LocalContacts.for_site(site)
-            have = set(setting.contacts.values_list("kind", flat=True))
+            have = set(LocalContact.objects.filter(site=site).values_list("kind", flat=True))
             for kind, values in DEMO_LOCAL_CONTACTS.items():
                 if kind not in have:
-                    LocalContact.objects.create(setting=setting, kind=kind, **values)
+                    contact = LocalContact.objects.create(
+                        site=site, kind=kind, live=False, last_reviewed=today, **values
+                    )
+                    contact.save_revision().publish()
 
     def _editor_owns(self, editor):
         """The demo editor owns the first three chapters and resources; one of each is overdue
