@@ -116,6 +116,8 @@ class ReviewedButtonColumn(Column):
 class DueForReviewView(ReportView):
     page_title = "Due for review"
     header_icon = "date"
+    template_name = "cms/admin/card_report.html"
+    table_classname = "listing report-cards"
     index_url_name = "cms_reviews:due_for_review"
     index_results_url_name = "cms_reviews:due_for_review_results"
     filterset_class = DueForReviewFilterSet

@@ -102,8 +102,8 @@ class CellColumn(BaseColumn):
 
 class BrokenLinksView(ReportView):
     page_title = "Broken links"
-    template_name = "links/broken_links.html"
-    table_classname = "listing broken-links"
+    template_name = "cms/admin/card_report.html"
+    table_classname = "listing report-cards"
     header_icon = "warning"
     index_url_name = "links:broken_links"
     index_results_url_name = "links:broken_links_results"
