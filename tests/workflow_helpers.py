@@ -44,3 +44,28 @@ def approve_all(objects, user=None):
     user = user or make_approver()
     for obj in objects:
         approve(obj, user)
+
+
+def workflow_action_url(obj, action="approve"):
+    """The admin URL an approver posts to for `action` on the change under review, page or
+    snippet."""
+    from django.urls import reverse
+    from wagtail.models import Page
+
+    task_state = obj.current_workflow_task_state
+    if isinstance(obj, Page):
+        return reverse("wagtailadmin_pages:workflow_action", args=[obj.pk, action, task_state.pk])
+    name = obj.snippet_viewset.get_url_name("workflow_action")
+    return reverse(name, args=[obj.pk, action, task_state.pk])
+
+
+def approve_change(obj):
+    """Approve the change under review on `obj` as a new member of Content approvers, through
+    the admin's workflow action URL (its own client: the caller's login is untouched)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_approver())
+    response = client.post(workflow_action_url(obj), {"comment": ""})
+    assert response.status_code == 302, response.content[:300]
+    return response

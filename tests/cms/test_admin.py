@@ -1,6 +1,5 @@
 """Content editors keep the toolkit current in Wagtail's admin."""
 
-
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -8,14 +7,14 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import ChapterPage, Helpline, Resource
-from tests.factories import approve_change, make_chapter
+from tests.factories import make_chapter
+from tests.workflow_helpers import approve_change
 
 
 class EditorTests(WagtailPageTestCase):
     def setUp(self):
         self.editor = get_user_model().objects.get(username="editor@example.org")
         self.client.force_login(self.editor)
-
 
     def test_editor_is_not_a_superuser_but_can_open_the_admin(self):
         self.assertFalse(self.editor.is_superuser)

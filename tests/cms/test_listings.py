@@ -19,7 +19,8 @@ from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS
 from links.models import Link, Status
 from quizzes import kinds
 from quizzes.models import AgeBand, BandSet, Behaviour, Vignette
-from tests.factories import make_content_user, make_course, make_quiz
+from tests.factories import make_course, make_quiz
+from tests.workflow_helpers import make_staff
 
 serial = itertools.count(1)
 
@@ -36,7 +37,7 @@ class ListingTestCase(TestCase):
         cls.admin = get_user_model().objects.create_superuser(
             "listings@example.org", "listings@example.org", "x"
         )
-        cls.editor = make_content_user(CONTENT_EDITORS)
+        cls.editor = make_staff(CONTENT_EDITORS)
 
     def setUp(self):
         self.client.force_login(self.admin)

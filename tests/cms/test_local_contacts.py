@@ -18,7 +18,7 @@ from cms.local_contacts import KINDS
 from cms.models import ChapterPage, LocalContact, ToolkitIndexPage
 from cms.models.local_contacts import NOT_SET_MESSAGE
 from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS
-from tests.factories import make_content_user, workflow_action_url
+from tests.workflow_helpers import make_staff, workflow_action_url
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +302,7 @@ def test_the_add_screen_starts_on_the_default_site(client):
 
 def test_an_editors_new_contact_reaches_staff_only_once_a_second_person_approves(client):
     clear_contacts()
-    editor = make_content_user(CONTENT_EDITORS)
+    editor = make_staff(CONTENT_EDITORS)
     client.force_login(editor)
     response = client.post(add_url(), {**contact_form(name="Editor's LADO"), "action-submit": "submit"})
     assert response.status_code == 302, response.content[:3000]
@@ -316,7 +316,7 @@ def test_an_editors_new_contact_reaches_staff_only_once_a_second_person_approves
     contact.refresh_from_db()
     assert not contact.live
 
-    client.force_login(make_content_user(CONTENT_APPROVERS))
+    client.force_login(make_staff(CONTENT_APPROVERS))
     response = client.post(workflow_action_url(contact), {"comment": ""})
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -329,13 +329,13 @@ def test_an_editors_new_contact_reaches_staff_only_once_a_second_person_approves
 def test_a_rejected_change_leaves_the_live_contact_alone(client):
     clear_contacts()
     contact = set_contact("lado", name="Approved LADO")
-    editor = make_content_user(CONTENT_EDITORS)
+    editor = make_staff(CONTENT_EDITORS)
     client.force_login(editor)
     edit_url = reverse("wagtailsnippets_cms_localcontact:edit", args=[contact.pk])
     response = client.post(edit_url, {**contact_form(name="Changed LADO"), "action-submit": "submit"})
     assert response.status_code == 302, response.content[:3000]
     contact.refresh_from_db()
-    client.force_login(make_content_user(CONTENT_APPROVERS))
+    client.force_login(make_staff(CONTENT_APPROVERS))
     response = client.post(workflow_action_url(contact, "reject"), {"comment": "Wrong number."})
     assert response.status_code == 302
     contact.refresh_from_db()

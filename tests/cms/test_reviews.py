@@ -383,7 +383,7 @@ def test_edit_screens_offer_reviewed_no_change(client):
 
 
 def approve_as(client, obj, approver):
-    from tests.factories import workflow_action_url
+    from tests.workflow_helpers import workflow_action_url
 
     client.force_login(approver)
     response = client.post(workflow_action_url(obj), {"comment": ""})

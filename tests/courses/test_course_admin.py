@@ -6,7 +6,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import CoursePage, SurveyItem
-from tests.factories import approve_change
+from tests.workflow_helpers import approve_change
 
 
 class CourseAdminTests(WagtailPageTestCase):

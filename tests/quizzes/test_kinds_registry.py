@@ -18,7 +18,6 @@ from quizzes.interchange import data, gift, moodle_xml, validate
 from quizzes.models import Attempt, Question
 from tests.factories import (
     SAMPLE_QUESTIONS,
-    approve_change,
     make_course,
     make_learner,
     make_quiz,
@@ -26,6 +25,7 @@ from tests.factories import (
     submit_pages,
 )
 from tests.quizzes.fake_kind.models import NumberQuestion
+from tests.workflow_helpers import approve_change
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from quizzes.models import (
     SpotIndicatorsQuestion,
     Vignette,
 )
-from tests.factories import approve_change
+from tests.workflow_helpers import approve_change
 
 
 class QuizAdminTests(WagtailPageTestCase):
