@@ -430,22 +430,25 @@ class Loader:
             summary = {k: v for k, v in item.items() if k not in ("questions", "vignettes")}
             if not self._unchanged("quiz", item["slug"], summary, quiz is not None):
                 created = quiz is None
-                quiz, _ = Quiz.objects.update_or_create(
-                    slug=item["slug"],
-                    defaults={
-                        "course": course,
-                        "title": clean_text(item["title"]),
-                        "introduction": clean_text(item.get("introduction") or ""),
-                        "pass_mark": item.get("pass_mark", 70),
-                        "max_attempts": item.get("max_attempts", 0),
-                        "knowledge_check_size": item.get("knowledge_check", 0),
-                        "certainty": item.get("certainty", False),
-                        "review_when_failed": item.get("review_when_failed", Review.WRONG),
-                        "review_when_finished": item.get("review_when_finished", Review.EVERYTHING),
-                    },
-                )
-                self._load_pools(quiz, item.get("draw") or [], agencies, bands)
-                self._remember("quiz", item["slug"], summary, created)
+                quiz = quiz or Quiz(slug=item["slug"])
+                quiz.course = course
+                quiz.title = clean_text(item["title"])
+                quiz.introduction = clean_text(item.get("introduction") or "")
+                quiz.pass_mark = item.get("pass_mark", 70)
+                quiz.max_attempts = item.get("max_attempts", 0)
+                quiz.knowledge_check_size = item.get("knowledge_check", 0)
+                quiz.certainty = item.get("certainty", False)
+                quiz.review_when_failed = item.get("review_when_failed", Review.WRONG)
+                quiz.review_when_finished = item.get("review_when_finished", Review.EVERYTHING)
+                # Pools are settings, not history (past attempts keep what they drew): the
+                # file's replace them, as the quiz's children, saved with it.
+                quiz.pools = self._pools(item.get("draw") or [], agencies, bands)
+                if self._edited("quiz", item["slug"], quiz):
+                    self._hold("quiz", item["slug"], quiz, summary)
+                    quiz = Quiz.objects.get(pk=quiz.pk)
+                else:
+                    quiz.save()
+                    self._remember("quiz", item["slug"], summary, created)
             else:
                 self.counts["quiz unchanged"] += 1
             self._require_quiz(course, quiz)
@@ -474,6 +477,20 @@ class Loader:
                 if question is not None and question.type_code != data["type"]:
                     question.delete()  # past answers keep their own copy of the question
                     question = None
+                if question is not None and self._edited("question", key, question):
+                    shipped = build_question(
+                        quiz,
+                        data,
+                        sort_order=position,
+                        vignettes=vignettes,
+                        bands=bands,
+                        chapters=chapters,
+                        existing=question,
+                        update_shared=False,
+                        save=False,
+                    )
+                    self._hold("question", key, shipped, {**data, "position": position})
+                    continue
                 build_question(
                     quiz,
                     data,
@@ -485,13 +502,10 @@ class Loader:
                 )
                 self._remember("question", key, {**data, "position": position}, question is None)
 
-    def _load_pools(self, quiz, pools, agencies, bands):
-        """The quiz's draw as the file gives it. Pools are settings, not history: past
-        attempts keep the questions they drew, so the pools are simply replaced."""
-        quiz.pools.all().delete()
-        QuizPool.objects.bulk_create(
+    def _pools(self, pools, agencies, bands):
+        """The quiz's draw as the file gives it, as unsaved pools."""
+        return [
             QuizPool(
-                quiz=quiz,
                 sort_order=n,
                 label=clean_text(pool["label"]),
                 count=pool["count"],
@@ -502,7 +516,7 @@ class Loader:
                 difficulty=pool.get("difficulty") or "",
             )
             for n, pool in enumerate(pools)
-        )
+        ]
 
     def _require_quiz(self, course, quiz):
         """A course with a quiz requires passing it, before the after survey, and its

@@ -32,11 +32,13 @@ def build_question(
     tags=(),
     existing=None,
     update_shared=True,
+    save=True,
 ):
     """Create one question of `data["type"]` in `quiz` from plain data, or bring `existing`
     (a question of the same type) up to date in place, keeping its id and its history.
     `update_shared` says whether the traffic-light behaviours it names are brought up to
-    date from `data` or, when they exist, used as they are."""
+    date from `data` or, when they exist, used as they are. With `save` False the question
+    is built in memory only (its parts as unsaved children), to be kept as a draft revision."""
     where = f"question '{data.get('key') or data.get('text', '')[:40]}'"
     try:
         kind = kinds.get(data.get("type"))
@@ -61,8 +63,9 @@ def build_question(
     kind.build(question, data, context)
     if tags:
         question.tags.add(*tags)  # committed with the question by its save()
-    question.save()
-    kind.after_save(question, data, context)
+    if save:
+        question.save()
+        kind.after_save(question, data, context)
     return question
 
 

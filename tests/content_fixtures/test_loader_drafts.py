@@ -14,6 +14,8 @@ from wagtail.models import Revision
 
 from cms.models import ChapterPage, Resource
 from cms.roles import CONTENT_EDITORS
+from quizzes.models import Question, Quiz
+from quizzes.snapshots import quiz_snapshots
 from tests.workflow_helpers import approve, in_review, make_approver, make_editor
 
 DATA = Path(__file__).resolve().parents[2] / "content_fixtures" / "data"
@@ -121,3 +123,43 @@ def test_a_chapter_with_an_editors_draft_gets_the_shipped_version_as_a_new_draft
     approve(page, make_approver())
     page = ChapterPage.objects.get(slug="trauma")
     assert page.introduction == "The shipped new introduction."
+
+
+def test_a_question_and_a_quiz_an_editor_changed_get_the_shipped_versions_as_drafts(data_copy):
+    editor, approver = make_editor(), make_approver()
+    path = next((data_copy / "quizzes").glob("01-*.yaml"))
+    shipped = yaml.safe_load(path.read_text())
+    quiz = Quiz.objects.get(slug=shipped["slug"])
+    question = Question.objects.get(quiz=quiz, key=shipped["questions"][0]["key"])
+    editor_changes(question, "text", "The editor's wording of the question.", editor, approver)
+    editor_changes(quiz, "pass_mark", 75, editor, approver)
+
+    def ship(data):
+        data["questions"][0]["text"] = "The shipped wording of the question."
+        data["pass_mark"] = 80
+
+    edit_yaml(path, ship)
+    output = load(data_copy)
+
+    assert "2 updates held for approval" in output
+    question = Question.objects.get(pk=question.pk)
+    quiz.refresh_from_db()
+    # Staff (and every new attempt) still get the editor's approved versions.
+    assert question.text == "The editor's wording of the question."
+    assert quiz.pass_mark == 75
+    assert [row["text"] for row in quiz_snapshots(quiz) if row["key"] == question.key] == [question.text]
+    for obj, field, value in [
+        (question, "text", "The shipped wording of the question."),
+        (quiz, "pass_mark", 80),
+    ]:
+        latest = Revision.objects.for_instance(obj).order_by("-created_at", "-pk").first()
+        assert latest.user is None and latest.content[field] == value
+        assert in_review(obj) is not None
+
+    approve(question, approver)
+    approve(quiz, approver)
+    assert Question.objects.get(pk=question.pk).text == "The shipped wording of the question."
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 80
+    # The quiz's pools came through the draft unchanged.
+    assert quiz.pools.count() == len(shipped.get("draw") or [])
