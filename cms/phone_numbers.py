@@ -14,6 +14,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
+
 # A run of digit groups, each optionally bracketed ("(020)", "(0)20"), joined by spaces or one
 # hyphen, with an optional leading "+". Not part of a word: "ref12345" and "18th" are not numbers.
 _RUN = re.compile(r"(?<![\w+])\+?\(?\d+\)?\d*(?:(?:\s+|-)\(?\d+\)?\d*)*(?!\w)")
@@ -64,9 +66,10 @@ class Found:
 
 
 def known_numbers():
-    """{digits: KnownNumber} for every helpline and every site's local contacts."""
-    from cms.models import Helpline, LocalContact  # the models import cms.blocks, which imports us
-
+    """{digits: KnownNumber} for every helpline and every site's local contacts. The models
+    are looked up by name, not imported: they are built from cms.blocks, which uses this."""
+    Helpline = apps.get_model("cms", "Helpline")
+    LocalContact = apps.get_model("cms", "LocalContact")
     known = {}
     for contact in LocalContact.objects.exclude(phone="").only("phone", "name", "kind"):
         service = contact.name or contact.get_kind_display()

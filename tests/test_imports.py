@@ -17,7 +17,7 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["cms", "courses", "quizzes", "certificates", "content_fixtures"]
+APPS = ["cms", "courses", "quizzes", "certificates", "content_fixtures", "links"]
 
 CHECK = textwrap.dedent(
     """
