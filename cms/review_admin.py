@@ -30,19 +30,12 @@ from wagtail.snippets.action_menu import ActionMenuItem as SnippetActionMenuItem
 from cms import reviews
 from cms.models import ReviewDigest
 from cms.models.reviews import ReviewedContent
-from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS
+from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS, is_content_staff
 
 published.connect(reviews.review_on_publish, dispatch_uid="cms.reviews.published")
 page_published.connect(reviews.review_on_page_publish, dispatch_uid="cms.reviews.page_published")
 
 PANEL_LIMIT = 10
-
-
-def is_content_staff(user):
-    """Content editors, content approvers and administrators see the report."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=[CONTENT_EDITORS, CONTENT_APPROVERS]).exists()
 
 
 def owner_choices():
@@ -263,6 +256,8 @@ def review_urls():
 
 
 class ContentStaffMenuItem(MenuItem):
+    """A Reports menu item only the content staff see (the links app's report uses it too)."""
+
     def is_shown(self, request):
         return is_content_staff(request.user)
 

@@ -40,6 +40,14 @@ COLLECTION_PERMISSIONS = [
 ]
 
 
+def is_content_staff(user):
+    """Content editors, content approvers and administrators: the people who see the content
+    reports ("Due for review", "Broken links") and their dashboard panels."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=[CONTENT_EDITORS, CONTENT_APPROVERS]).exists()
+
+
 def make_permissions(apps, *app_labels):
     """Create the permissions of these apps' models now. Django makes them only after the
     last migration has run (post_migrate), too late for a data migration on a fresh

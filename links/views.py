@@ -17,7 +17,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BaseColumn, Column
 from wagtail.admin.views.reports import ReportView
 
-from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS
+from cms.roles import is_content_staff
 
 from .checker import check_url_now
 from .models import FAILING, Link, LinkUse, Status
@@ -26,12 +26,6 @@ from .uses import places_for
 
 SHOWN = (*FAILING, Status.REDIRECTED)
 """The report lists failing links, and links that moved permanently (so they can be updated)."""
-
-
-def can_see_report(user):
-    return user.is_active and (
-        user.is_superuser or user.groups.filter(name__in=[CONTENT_EDITORS, CONTENT_APPROVERS]).exists()
-    )
 
 
 def long_date(value):
@@ -143,7 +137,7 @@ class BrokenLinksView(ReportView):
     }
 
     def dispatch(self, request, *args, **kwargs):
-        if not can_see_report(request.user):
+        if not is_content_staff(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -184,7 +178,7 @@ def _back(request):
 
 @require_POST
 def check_again(request, pk):
-    if not can_see_report(request.user):
+    if not is_content_staff(request.user):
         return permission_denied(request)
     link = get_object_or_404(Link, pk=pk)
     link = check_url_now(link.url)
@@ -200,7 +194,7 @@ def check_again(request, pk):
 
 @require_POST
 def update_to_final(request, pk):
-    if not can_see_report(request.user):
+    if not is_content_staff(request.user):
         return permission_denied(request)
     link = get_object_or_404(Link, pk=pk)
     try:

@@ -1,13 +1,15 @@
 from django.db.models import Max
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+
+from cms.review_admin import ContentStaffMenuItem
+from cms.roles import is_content_staff
 
 from . import urls
 from .digest import failing_links_for
 from .models import Link
-from .views import can_see_report, long_date
+from .views import long_date
 
 
 @hooks.register("register_admin_urls")
@@ -15,14 +17,9 @@ def register_admin_urls():
     return [path("links/", include(urls, namespace="links"))]
 
 
-class BrokenLinksMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_see_report(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_broken_links_menu_item():
-    return BrokenLinksMenuItem(
+    return ContentStaffMenuItem(
         "Broken links", reverse("links:broken_links"), name="broken-links", icon_name="warning", order=650
     )
 
@@ -49,5 +46,5 @@ class BrokenLinksPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_broken_links_panel(request, panels):
-    if can_see_report(request.user):
+    if is_content_staff(request.user):
         panels.append(BrokenLinksPanel())

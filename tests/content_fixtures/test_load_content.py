@@ -1,8 +1,6 @@
 """`load_content`: idempotent, updates what changed, and all-or-nothing on bad files."""
 
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 import yaml
@@ -12,8 +10,7 @@ from wagtail.models import Page, Revision
 from cms.models import Agency, ChapterPage, Helpline, Resource
 from content_fixtures.management.commands.seed_demo import DEMO_BROKEN_RESOURCE
 from content_fixtures.models import LoadedItem
-
-DATA = Path(__file__).resolve().parents[2] / "content_fixtures" / "data"
+from tests.content_fixtures.conftest import DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +30,6 @@ def load(data_dir=DATA):
     out = io.StringIO()
     call_command("load_content", data_dir=data_dir, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
 
 
 def edit_yaml(path, change):

@@ -2,13 +2,9 @@
 owner and a review date; a later shipped change to something an editor has changed since
 becomes a draft for an approver, never an overwrite of what staff see."""
 
-import io
-import shutil
-from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Revision
 
@@ -16,30 +12,10 @@ from cms.models import ChapterPage, Resource
 from cms.roles import CONTENT_EDITORS
 from quizzes.models import Question, Quiz
 from quizzes.snapshots import quiz_snapshots
+from tests.content_fixtures.test_load_content import edit_yaml, load
 from tests.workflow_helpers import approve, in_review, make_approver, make_editor
 
-DATA = Path(__file__).resolve().parents[2] / "content_fixtures" / "data"
-
 pytestmark = pytest.mark.django_db
-
-
-def load(data_dir=DATA):
-    out = io.StringIO()
-    call_command("load_content", data_dir=data_dir, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
-
-
-def edit_yaml(path, change):
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 def retitle_first_resource(data_copy, title):
