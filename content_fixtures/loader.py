@@ -477,21 +477,10 @@ class Loader:
                 if question is not None and question.type_code != data["type"]:
                     question.delete()  # past answers keep their own copy of the question
                     question = None
-                if question is not None and self._edited("question", key, question):
-                    shipped = build_question(
-                        quiz,
-                        data,
-                        sort_order=position,
-                        vignettes=vignettes,
-                        bands=bands,
-                        chapters=chapters,
-                        existing=question,
-                        update_shared=False,
-                        save=False,
-                    )
-                    self._hold("question", key, shipped, {**data, "position": position})
-                    continue
-                build_question(
+                # A question an editor has changed gets the shipped version as a draft for
+                # approval: built in memory, its parts unsaved, shared behaviours untouched.
+                held = question is not None and self._edited("question", key, question)
+                built = build_question(
                     quiz,
                     data,
                     sort_order=position,
@@ -499,8 +488,13 @@ class Loader:
                     bands=bands,
                     chapters=chapters,
                     existing=question,
+                    update_shared=not held,
+                    save=not held,
                 )
-                self._remember("question", key, {**data, "position": position}, question is None)
+                if held:
+                    self._hold("question", key, built, {**data, "position": position})
+                else:
+                    self._remember("question", key, {**data, "position": position}, question is None)
 
     def _pools(self, pools, agencies, bands):
         """The quiz's draw as the file gives it, as unsaved pools."""
