@@ -4,6 +4,7 @@ public chapter keeps the old title until an approver, who finds it on her dashbo
 
 import json
 
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -67,9 +68,14 @@ def public_resources(browser, live_site, chapter_url):
 
 
 def open_dropdown(browser, toggle, item):
-    """Open a Wagtail dropdown menu (unless it is open) and wait for `item` in it."""
+    """Open a Wagtail dropdown menu (unless it is open) and wait for `item` in it. The toggle
+    is pressed by script when the pointer cannot reach it (after the window has been resized
+    for a phone screenshot the admin's layout does not always settle)."""
     if not item.is_displayed():
-        toggle.click()
+        try:
+            toggle.click()
+        except ElementClickInterceptedException:
+            browser.execute_script("arguments[0].click()", toggle)
     WebDriverWait(browser, 5).until(lambda b: item.is_displayed())
 
 
@@ -89,7 +95,7 @@ def test_an_editor_submits_and_an_approver_approves_a_resource(browser, live_sit
     phone_shot(browser, toggle, "approval-editor-submit-360")
     open_dropdown(browser, toggle, submit)
     click_and_wait(browser, submit)
-    assert "submitted" in browser.find_element(By.CSS_SELECTOR, ".messages").text.lower()
+    assert "submitted" in browser.find_element(By.CSS_SELECTOR, ".messages").get_attribute("textContent").lower()
     admin_sign_out(browser, live_site)
     assert NEW_TITLE not in public_resources(browser, live_site, demo["chapter"])
 
@@ -99,6 +105,11 @@ def test_an_editor_submits_and_an_approver_approves_a_resource(browser, live_sit
     screenshot("approval-approver-dashboard-1280", width=1280)
     row = panel.find_element(By.XPATH, f".//tr[contains(., '{NEW_TITLE}')]")
     phone_shot(browser, row, "approval-approver-dashboard-360")
+    # Back at desktop width, the dashboard afresh (the admin's layout does not always
+    # settle after the window grows again).
+    browser.get(live_site + "/admin/")
+    panel = browser.find_element(By.CSS_SELECTOR, "[id^=awaiting-review]")
+    row = panel.find_element(By.XPATH, f".//tr[contains(., '{NEW_TITLE}')]")
     approve = row.find_element(By.XPATH, ".//button[normalize-space()='Approve']")
     open_dropdown(browser, row.find_element(By.CSS_SELECTOR, ".w-dropdown__toggle"), approve)
     click_and_wait(browser, approve)
