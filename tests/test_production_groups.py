@@ -73,7 +73,7 @@ COURSES = ["courses.add_surveyitem", "courses.change_surveyitem"]
 def fresh(tmp_path_factory):
     database = tmp_path_factory.mktemp("fresh") / "db.sqlite3"
     env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{database}"}
-    migrated = run_manage("migrate", "--no-input", env=env)
+    migrated = run_manage("migrate", "--no-input", env=env, timeout=900)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     read = run_manage("shell", "-c", READ_GROUPS, env=env)
     assert read.returncode == 0, read.stderr

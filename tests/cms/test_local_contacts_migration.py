@@ -7,14 +7,11 @@ as on a real upgrade: migrate to cms 0009, write contacts as the 0009 models had
 migrate the rest, read the result."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.utils import timezone
 
-from tests.cms.test_settings import PRODUCTION_ENV, ROOT
+from tests.cms.test_settings import PRODUCTION_ENV, run_manage
 
 # Up to cms 0009 (and what it depends on) only, then contacts as the 0009 models had them.
 WRITE_OLD_CONTACTS = """
@@ -63,29 +60,18 @@ print(json.dumps({
 """
 
 
-def run_manage(*args, env):
-    """As tests.cms.test_settings's, with time for a whole `migrate` on a busy machine."""
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     database = tmp_path_factory.mktemp("upgrade") / "db.sqlite3"
     env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{database}"}
-    result = run_manage("shell", "-c", WRITE_OLD_CONTACTS, env=env)
+    result = run_manage("shell", "-c", WRITE_OLD_CONTACTS, env=env, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     site_pk = int(result.stdout.strip().splitlines()[-1])
-    result = run_manage("migrate", "--no-input", env=env)
+    result = run_manage("migrate", "--no-input", env=env, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
-    read = run_manage("shell", "-c", READ, env=env)
+    read = run_manage("shell", "-c", READ, env=env, timeout=900)
     assert read.returncode == 0, read.stderr
     return site_pk, json.loads(read.stdout.strip().splitlines()[-1])
 

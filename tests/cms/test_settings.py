@@ -25,7 +25,9 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args, env):
+def run_manage(*args, env, timeout=120):
+    """`manage.py` in a fresh process with `env` and none of the production variables this
+    process may have (a whole `migrate` on a busy machine wants a longer `timeout`)."""
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -33,7 +35,7 @@ def run_manage(*args, env):
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 
