@@ -14,7 +14,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BaseColumn, Column
+from wagtail.admin.ui.tables import BaseColumn
 from wagtail.admin.views.reports import ReportView
 
 from cms.roles import is_content_staff
@@ -109,7 +109,12 @@ class BrokenLinksView(ReportView):
     columns = [
         CellColumn("url", label="Link", cell_template_name="links/cells/link.html", width="28%"),
         CellColumn("status", label="Status", cell_template_name="links/cells/status.html", width="16%"),
-        Column("failing_since_text", label="Failing since", width="12%"),
+        CellColumn(
+            "failing_since_text",
+            label="Failing since",
+            cell_template_name="links/cells/failing_since.html",
+            width="12%",
+        ),
         CellColumn(
             "places", label="Where it is used", cell_template_name="links/cells/places.html", width="28%"
         ),
