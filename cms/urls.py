@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("courses.api_urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
+    path("", include("workforce.urls")),
 ]
 
 if settings.DEBUG:

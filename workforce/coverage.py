@@ -1,0 +1,267 @@
+"""Coverage: how much of an agency's workforce holds a current completion of the courses
+required of it, on a given day. One place for the definitions every page, export, chart and
+board pack uses:
+
+- **Required courses** of an agency: every live multi-agency course and every live course of
+  that agency (its own module).
+- **A current completion** of a course on a day: completed by the end of that day (London
+  time) and not expired (its `expires_on` is that day or later). Any completion the person
+  holds counts, whichever agency she was in when she did it: she is trained.
+- **Covered**: holding a current completion of every required course.
+- **Workforce**: the agency's staff list when it has one (each person matched to an account
+  by email); otherwise its headcount per job role, when the people covered are its registered
+  staff (by their profile now) in the job roles counted. Without either there is no figure:
+  never a share of registered staff dressed as coverage.
+
+A share is None when there is no workforce, or when more people are covered than a headcount
+says work there (the headcount is out of date, and a rate over 100% would mean nothing).
+Every figure is counted by the database, in a fixed number of queries whatever the number of
+staff or of days asked for.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cms.models import Agency
+from courses.models import Completion, CoursePage, LearnerProfile
+from workforce.models import Headcount, StaffListEntry
+
+LIST, HEADCOUNT, NONE = "list", "headcount", ""
+SOURCE_LABELS = {LIST: "Staff list", HEADCOUNT: "Headcount by job role", NONE: "No workforce given"}
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after `day` in London: completions before it count on `day`."""
+    zone = timezone.get_current_timezone()
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
+
+
+def quarter_start(day: date) -> date:
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def quarter_ends(day: date, count: int = 8) -> list[date]:
+    """The last days of the `count` quarters up to and including the one `day` is in, oldest
+    first; the quarter under way ends on `day` itself (its figure is "so far")."""
+    ends, start = [day], quarter_start(day)
+    while len(ends) < count:
+        end = start - timedelta(days=1)
+        ends.append(end)
+        start = quarter_start(end)
+    return ends[::-1]
+
+
+def quarter_label(end: date) -> str:
+    """Q3 2026-27 style is for finance; a board reads "July to September 2026"."""
+    start = quarter_start(end)
+    last = (start.replace(day=28) + timedelta(days=70)).replace(day=1) - timedelta(days=1)
+    return f"{start:%B} to {last:%B %Y}"
+
+
+def required_courses(agencies: Iterable[Agency]) -> dict[int, list[CoursePage]]:
+    """Each agency's required courses, in the course list's order (one query)."""
+    agencies = list(agencies)
+    courses = list(
+        CoursePage.objects.live()
+        .filter(Q(agency__isnull=True) | Q(agency__in=agencies))
+        .order_by("path")
+        .only("pk", "title", "agency_id", "path")
+    )
+    return {agency.pk: [c for c in courses if c.agency_id in (None, agency.pk)] for agency in agencies}
+
+
+def holds_current(course_id: int, day: date, learner: Q | dict) -> Exists:
+    """Whether the person (`learner`: lookups on Completion naming her) holds a current
+    completion of the course on `day`."""
+    lookups = learner if isinstance(learner, Q) else Q(**learner)
+    return Exists(
+        Completion.objects.filter(
+            lookups, course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day
+        )
+    )
+
+
+def _list_person():
+    """A staff list entry's account, by email: registration stores addresses lower-case, and
+    an administrator's account may not, so the match ignores case."""
+    return Q(learner__email__iexact=OuterRef("email"))
+
+
+def _profile_person():
+    return Q(learner=OuterRef("user"))
+
+
+def _covered_filters(required: dict[int, list[CoursePage]], day: date, person) -> tuple[Q, dict[int, Q]]:
+    """The filter "covered on `day`" (each agency's own required courses), and per course
+    "holds a current completion of it", for rows with an `agency` and a person."""
+    by_course: dict[int, list[int]] = defaultdict(list)
+    covered = Q(pk__in=[])
+    for agency_id, courses in required.items():
+        if not courses:
+            continue  # nothing required, so nobody is "covered" by nothing
+        all_current = Q(agency_id=agency_id)
+        for course in courses:
+            all_current &= holds_current(course.pk, day, person())
+            by_course[course.pk].append(agency_id)
+        covered |= all_current
+    per_course = {
+        course_id: Q(agency_id__in=agency_ids) & holds_current(course_id, day, person())
+        for course_id, agency_ids in by_course.items()
+    }
+    return covered, per_course
+
+
+@dataclass
+class CoverageRow:
+    """Coverage of one agency (or one job role or team of it) on one day."""
+
+    agency: Agency
+    source: str
+    group: str = ""  # the job role's label or the team, when grouped
+    workforce: int = 0
+    covered: int = 0
+    per_course: dict[int, int] = field(default_factory=dict)  # course id: people current in it
+    over: bool = False  # more covered than the headcount: the headcount is out of date
+
+    @property
+    def share(self) -> float | None:
+        if not self.workforce or self.over or self.covered > self.workforce:
+            return None
+        return round(100 * self.covered / self.workforce, 1)
+
+    @property
+    def not_covered(self) -> int | None:
+        return None if self.share is None else self.workforce - self.covered
+
+    def course_share(self, course_id: int) -> float | None:
+        people = self.per_course.get(course_id, 0)
+        if not self.workforce or self.over or people > self.workforce:
+            return None
+        return round(100 * people / self.workforce, 1)
+
+
+def sources(agencies: Iterable[Agency]) -> dict[int, str]:
+    """Where each agency's workforce comes from: its staff list, else its headcount, else none."""
+    ids = [agency.pk for agency in agencies]
+    listed = set(StaffListEntry.objects.filter(agency__in=ids).values_list("agency", flat=True).distinct())
+    counted = set(Headcount.objects.filter(agency__in=ids).values_list("agency", flat=True).distinct())
+    return {i: LIST if i in listed else HEADCOUNT if i in counted else NONE for i in ids}
+
+
+def coverage(
+    agencies: QuerySet, day: date, by: str | None = None, job_roles: Sequence[str] = ()
+) -> list[CoverageRow]:
+    """Coverage on `day` per agency (in the agencies' order), or per agency and job role or
+    team (`by`), optionally of some job roles only (a target's). Agencies with no workforce
+    have one row with no figures. Teams exist only on staff lists."""
+    return _coverage(agencies, [day], by, job_roles, per_course=True)[day]
+
+
+def coverage_trend(
+    agencies: QuerySet, days: Sequence[date], job_roles: Sequence[str] = ()
+) -> dict[date, list[CoverageRow]]:
+    """Coverage per agency on each of `days` (e.g. `quarter_ends`), of the workforce as it is
+    given now: past staff lists are not kept, so the trend says how today's workforce was
+    covered then (registered staff counted against a headcount are those registered by
+    each day). The same queries however many days."""
+    return _coverage(agencies, days, None, job_roles, per_course=False)
+
+
+def _coverage(agencies, days, by, job_roles, per_course) -> dict[date, list[CoverageRow]]:
+    agencies = list(agencies.order_by("sort_order", "name"))
+    required = required_courses(agencies)
+    source = sources(agencies)
+    counts: dict = {}
+    for kind in (LIST, HEADCOUNT):
+        chosen = {a: c for a, c in required.items() if source[a] == kind}
+        if chosen:
+            counts.update(_counts(kind, chosen, days, by, job_roles, per_course))
+    labels = dict(LearnerProfile._meta.get_field("job_role").choices)
+    result = {}
+    for index, day in enumerate(days):
+        rows = []
+        for agency in agencies:
+            found = sorted((key[2], row) for key, row in counts.items() if key[:2] == (index, agency.pk))
+            if not found:
+                rows.append(CoverageRow(agency, source[agency.pk]))
+            for group, row in found:
+                group = labels.get(group, group) if by == "job_role" else group
+                rows.append(CoverageRow(agency, source[agency.pk], group or "", **row))
+        result[day] = rows
+    return result
+
+
+def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, int, str], dict]:
+    """{(day's index, agency id, group): {workforce, covered, per_course, over}} for the
+    agencies whose workforce is of one kind, in one query."""
+    person = _list_person if kind == LIST else _profile_person
+    if kind == LIST:
+        people = StaffListEntry.objects.filter(agency__in=required)
+        fields = ["agency", *([by] if by else [])]
+    else:
+        people = LearnerProfile.objects.filter(agency__in=required)
+        fields = ["agency", "job_role"]  # summed per agency below unless grouped by job role
+    if job_roles:
+        people = people.filter(job_role__in=job_roles)
+    annotations = {}
+    for index, day in enumerate(days):
+        registered = Q() if kind == LIST else Q(created_at__lt=end_of(day))
+        covered, courses = _covered_filters(required, day, person)
+        annotations[f"people_{index}"] = Count("pk", filter=registered)
+        annotations[f"covered_{index}"] = Count("pk", filter=registered & covered)
+        if per_course:
+            annotations.update(
+                {f"course_{index}_{c}": Count("pk", filter=registered & q) for c, q in courses.items()}
+            )
+    rows = list(people.values(*fields).annotate(**annotations).order_by())
+    course_ids = sorted({c for courses in required.values() for c in (course.pk for course in courses)})
+    result: dict = {}
+    if kind == LIST:
+        for index in range(len(days)):
+            for row in rows:
+                result[index, row["agency"], row.get(by, "") if by else ""] = {
+                    "workforce": row[f"people_{index}"],
+                    "covered": row[f"covered_{index}"],
+                    "per_course": {
+                        c: row[f"course_{index}_{c}"] for c in course_ids if f"course_{index}_{c}" in row
+                    },
+                }
+        return result
+    headcounts = Headcount.objects.filter(agency__in=required)
+    if job_roles:
+        headcounts = headcounts.filter(job_role__in=job_roles)
+    headcounts = list(headcounts)
+    found = {(row["agency"], row["job_role"]): row for row in rows}
+    for index in range(len(days)):
+        for count in headcounts:
+            row = found.get((count.agency_id, count.job_role), {})
+            key = (index, count.agency_id, count.job_role if by == "job_role" else "")
+            empty = {"workforce": 0, "covered": 0, "per_course": defaultdict(int), "over": False}
+            totals = result.setdefault(key, empty)
+            covered_here = row.get(f"covered_{index}", 0)
+            totals["workforce"] += count.staff
+            totals["covered"] += covered_here
+            totals["over"] = totals["over"] or covered_here > count.staff
+            for c in course_ids:
+                totals["per_course"][c] += row.get(f"course_{index}_{c}", 0)
+    for totals in result.values():
+        totals["per_course"] = dict(totals["per_course"])
+    return result
+
+
+def overall(rows: Sequence[CoverageRow]) -> CoverageRow | None:
+    """All the agencies with a workforce together (rows not grouped), or None if none has one."""
+    counted = [row for row in rows if row.source]
+    if not counted:
+        return None
+    total = CoverageRow(Agency(name="All agencies"), "mixed", "All agencies")
+    for row in counted:
+        total.workforce += row.workforce
+        total.covered += row.covered
+        total.over = total.over or row.over
+    return total

@@ -1,0 +1,160 @@
+"""An agency's workforce, as its lead gives it, and what the partnership does with it.
+
+The workforce is the denominator of coverage: the share of the people an agency employs (not
+the people who happened to register) with a current completion of every course required of
+them. A lead gives it either as a staff list (one row per person, so the people who have not
+registered can be named and invited) or, where a list cannot be shared, as a headcount per
+job role. A staff list wins when an agency has both.
+
+The staff list is personal data about people who may never use the site: it holds only work
+details, is seen only by the agency's leads and the partnership manager, and a person taken
+off the list is deleted from it (their training records are history and stay).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from courses.models import JobRole
+
+
+class StaffListEntry(models.Model):
+    """One person on an agency's staff list. The email (stored lower-case) is how the list is
+    matched to accounts: registration lower-cases addresses too."""
+
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="staff_list")
+    email = models.EmailField("work email", max_length=254)
+    name = models.CharField(max_length=120)
+    job_role = models.CharField(max_length=30, choices=JobRole.choices)
+    team = models.CharField(max_length=100, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "email"], name="one_staff_list_entry_per_email"),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="staff_list_email_lower_case"
+            ),
+        ]
+        indexes = [models.Index(fields=["email"])]
+        verbose_name_plural = "staff list entries"
+
+    def __str__(self):
+        return f"{self.name} <{self.email}> ({self.agency_id})"
+
+
+class StaffListUpload(models.Model):
+    """A staff list file a lead uploaded: first checked and previewed, then applied (or not).
+
+    While it waits for her to confirm, `rows` holds the checked rows; applying replaces the
+    agency's list in one transaction and empties `rows`, leaving a log of who uploaded what
+    and how many people joined and left. Previews never confirmed are deleted after a day."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Waiting to be applied"
+        APPLIED = "applied", "Applied"
+
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="staff_list_uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    file_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    rows = models.JSONField(default=list, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    joined = models.PositiveIntegerField(default=0)
+    left = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.file_name} for {self.agency_id} ({self.get_status_display()})"
+
+
+class Headcount(models.Model):
+    """How many staff of a job role an agency employs, for an agency that cannot share a list."""
+
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="headcounts")
+    job_role = models.CharField(max_length=30, choices=JobRole.choices)
+    staff = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "job_role"], name="one_headcount_per_job_role"),
+            models.CheckConstraint(condition=models.Q(staff__gte=1), name="headcount_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}: {self.staff} × {self.job_role}"
+
+
+class CoverageTarget(models.Model):
+    """What the partnership asks of an agency: `share` per cent of its workforce (or of the
+    job roles listed, e.g. frontline staff) covered by `due_on`. One per agency."""
+
+    agency = models.OneToOneField("cms.Agency", on_delete=models.CASCADE, related_name="coverage_target")
+    share = models.PositiveSmallIntegerField("target (%)")
+    due_on = models.DateField("to reach by")
+    job_roles = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The job roles the target is about; none means the whole workforce.",
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(share__gte=1, share__lte=100), name="target_share_1_to_100"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}: {self.share}% by {self.due_on}"
+
+
+class Reminder(models.Model):
+    """A reminder (or, to someone not yet registered, an invitation) a lead sent: the log of
+    who chased whom and when. A person gets at most one in any 7 days, whoever sends it
+    (`ReminderWindow`)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder"
+        INVITATION = "invitation", "Invitation to register"
+
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="reminders")
+    email = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=20, help_text="The person's state when the reminder was sent.")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "sent_at"]), models.Index(fields=["email", "sent_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.email} on {self.sent_at:%d %B %Y}"
+
+
+class ReminderWindow(models.Model):
+    """When each address was last sent a reminder: claimed with a conditional update (or an
+    insert the primary key guards), so two leads pressing "Send" at once send one email."""
+
+    email = models.EmailField(max_length=254, primary_key=True)
+    last_sent_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.email}: {self.last_sent_at:%d %B %Y %H:%M}"

@@ -1,0 +1,21 @@
+"""The workforce app's tabs in the leads' Reports."""
+
+from wagtail import hooks
+
+from courses.reporting.tabs import ReportTab
+
+
+@hooks.register("register_report_tab")
+def workforce_tab():
+    """Her staff list or headcount: the denominator of coverage."""
+    return ReportTab("workforce", "Your workforce", "workforce:index", order=5, keep_filters=False)
+
+
+@hooks.register("register_report_tab")
+def coverage_tab():
+    return ReportTab("coverage", "Coverage", "workforce:report_coverage", order=8)
+
+
+@hooks.register("register_report_tab")
+def staff_progress_tab():
+    return ReportTab("staff-progress", "Staff progress", "workforce:report_staff_progress", order=12)
