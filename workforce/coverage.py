@@ -56,11 +56,14 @@ def quarter_ends(day: date, count: int = 8) -> list[date]:
     return ends[::-1]
 
 
+def quarter_last_day(day: date) -> date:
+    start = quarter_start(day)
+    return (start.replace(day=28) + timedelta(days=70)).replace(day=1) - timedelta(days=1)
+
+
 def quarter_label(end: date) -> str:
-    """Q3 2026-27 style is for finance; a board reads "July to September 2026"."""
-    start = quarter_start(end)
-    last = (start.replace(day=28) + timedelta(days=70)).replace(day=1) - timedelta(days=1)
-    return f"{start:%B} to {last:%B %Y}"
+    """A board reads "July to September 2026" (not a financial year's "Q2 2026-27")."""
+    return f"{quarter_start(end):%B} to {quarter_last_day(end):%B %Y}"
 
 
 def required_courses(agencies: Iterable[Agency]) -> dict[int, list[CoursePage]]:

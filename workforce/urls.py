@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workforce.views import board, chase, coverage, staff_lists
+from workforce.views import board, chase, coverage, staff_lists, targets, trends
 
 app_name = "workforce"
 
@@ -15,7 +15,9 @@ urlpatterns = [
     path("leads/reports/coverage/", coverage.coverage_report, name="report_coverage"),
     # Each member of staff's state, and reminders.
     path("leads/reports/staff-progress/", chase.staff_progress, name="report_staff_progress"),
+    # The last 8 quarters.
+    path("leads/reports/trends/", trends.trends_report, name="report_trends"),
     # The partnership manager's targets and board pack.
-    path("leads/targets/", board.targets, name="targets"),
+    path("leads/targets/", targets.targets, name="targets"),
     path("leads/reports/board-pack.<slug:kind>", board.board_pack, name="board_pack"),
 ]

@@ -19,3 +19,8 @@ def coverage_tab():
 @hooks.register("register_report_tab")
 def staff_progress_tab():
     return ReportTab("staff-progress", "Staff progress", "workforce:report_staff_progress", order=12)
+
+
+@hooks.register("register_report_tab")
+def trends_tab():
+    return ReportTab("trends", "Trends", "workforce:report_trends", order=9)
