@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cms.models import Agency
@@ -79,38 +80,49 @@ def holds_current(course_id: int, day: date, learner: Q | dict) -> Exists:
     """Whether the person (`learner`: lookups on Completion naming her) holds a current
     completion of the course on `day`."""
     lookups = learner if isinstance(learner, Q) else Q(**learner)
-    return Exists(
-        Completion.objects.filter(
-            lookups, course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day
-        )
-    )
+    return Exists(current(course_id, day).filter(lookups))
 
 
-def _list_person():
-    """A staff list entry's account, by email: registration stores addresses lower-case, and
-    an administrator's account may not, so the match ignores case."""
-    return Q(learner__email__iexact=OuterRef("email"))
+def current(course_id: int, day: date) -> QuerySet:
+    """The completions of the course current on `day`."""
+    return Completion.objects.filter(course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day)
 
 
-def _profile_person():
-    return Q(learner=OuterRef("user"))
+def _list_person(course_id: int, day: date) -> Q:
+    """A staff list entry whose account (by email) holds a current completion of the course.
+    Entries store emails lower-case; registration does too, and an administrator's account
+    may not, so accounts are matched by their lower-cased email. One set per course and day,
+    not a search per person: the database builds it once and looks each entry up in it."""
+    holders = current(course_id, day).values(lower_email=Lower("learner__email"))
+    return Q(email__in=holders)
+
+
+def _profile_person(course_id: int, day: date) -> Q:
+    return Q(user_id__in=current(course_id, day).values("learner_id"))
 
 
 def _covered_filters(required: dict[int, list[CoursePage]], day: date, person) -> tuple[Q, dict[int, Q]]:
     """The filter "covered on `day`" (each agency's own required courses), and per course
     "holds a current completion of it", for rows with an `agency` and a person."""
     by_course: dict[int, list[int]] = defaultdict(list)
-    covered = Q(pk__in=[])
     for agency_id, courses in required.items():
-        if not courses:
-            continue  # nothing required, so nobody is "covered" by nothing
-        all_current = Q(agency_id=agency_id)
         for course in courses:
-            all_current &= holds_current(course.pk, day, person())
             by_course[course.pk].append(agency_id)
-        covered |= all_current
+    # A course every agency requires (the multi-agency course) is tested once, not per agency:
+    # each test is a set the database builds, so the work grows with courses, not agencies.
+    asking = [agency_id for agency_id, courses in required.items() if courses]
+    everywhere = [c for c, agency_ids in by_course.items() if len(agency_ids) == len(asking)]
+    covered = Q(pk__in=[])
+    for agency_id in asking:  # an agency requiring nothing has nobody "covered" by nothing
+        own = Q(agency_id=agency_id)
+        for course in required[agency_id]:
+            if course.pk not in everywhere:
+                own &= person(course.pk, day)
+        covered |= own
+    for course_id in everywhere:
+        covered &= person(course_id, day)
     per_course = {
-        course_id: Q(agency_id__in=agency_ids) & holds_current(course_id, day, person())
+        course_id: Q(agency_id__in=agency_ids) & person(course_id, day)
         for course_id, agency_ids in by_course.items()
     }
     return covered, per_course
