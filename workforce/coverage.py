@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -208,6 +208,12 @@ def _coverage(agencies, days, by, job_roles, per_course) -> dict[date, list[Cove
     return result
 
 
+def _on_day(name: str, index: int) -> str:
+    """A day's count by the name it is read by: people -> people_2, course_31 -> course_2_31."""
+    head, _, course = name.partition("_")
+    return f"{head}_{index}_{course}" if course else f"{head}_{index}"
+
+
 def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, int, str], dict]:
     """{(day's index, agency id, group): {workforce, covered, per_course, over}} for the
     agencies whose workforce is of one kind, in one query."""
@@ -220,17 +226,28 @@ def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, 
         fields = ["agency", "job_role"]  # summed per agency below unless grouped by job role
     if job_roles:
         people = people.filter(job_role__in=job_roles)
-    annotations = {}
+    parts = []
     for index, day in enumerate(days):
         registered = Q() if kind == LIST else Q(created_at__lt=end_of(day))
         covered, courses = _covered_filters(required, day, person)
-        annotations[f"people_{index}"] = Count("pk", filter=registered)
-        annotations[f"covered_{index}"] = Count("pk", filter=registered & covered)
+        annotations = {
+            "day": Value(index),
+            "people": Count("pk", filter=registered),
+            "covered": Count("pk", filter=registered & covered),
+        }
         if per_course:
             annotations.update(
-                {f"course_{index}_{c}": Count("pk", filter=registered & q) for c, q in courses.items()}
+                {f"course_{c}": Count("pk", filter=registered & q) for c, q in courses.items()}
             )
-    rows = list(people.values(*fields).annotate(**annotations).order_by())
+        parts.append(people.values(*fields).annotate(**annotations).order_by())
+    # Still one query: each day's counts are a part of it (UNION ALL), so the database tests
+    # each day's sets on their own rather than every day's in one aggregate.
+    grouped: dict = {}
+    for part in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        index = part.pop("day")
+        row = grouped.setdefault(tuple(part[f] for f in fields), {f: part[f] for f in fields})
+        row.update({_on_day(name, index): value for name, value in part.items() if name not in fields})
+    rows = list(grouped.values())
     course_ids = sorted({c for courses in required.values() for c in (course.pk for course in courses)})
     result: dict = {}
     if kind == LIST:

@@ -237,7 +237,4 @@ def test_coverage_and_trend_against_raw_sql():
         )
         ratios[name] = ours_s / raw_s
         print(f"{name:20} {ours_s:10.3f} {raw_s:12.3f} {ratios[name]:7.1f}")
-    assert ratios["coverage on a day"] <= RATIO_AT_MOST, ratios
-    if ratios["trend, 8 quarters"] > RATIO_AT_MOST:
-        # Known and measured (7.8x at 100,000 staff on 30 November 2026): reported, not hidden.
-        pytest.xfail(f"the trend is {ratios['trend, 8 quarters']:.1f}x the raw SQL, over the 3x target")
+    assert all(ratio <= RATIO_AT_MOST for ratio in ratios.values()), ratios
