@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cms.models import Agency
@@ -82,38 +83,49 @@ def holds_current(course_id: int, day: date, learner: Q | dict) -> Exists:
     """Whether the person (`learner`: lookups on Completion naming her) holds a current
     completion of the course on `day`."""
     lookups = learner if isinstance(learner, Q) else Q(**learner)
-    return Exists(
-        Completion.objects.filter(
-            lookups, course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day
-        )
-    )
+    return Exists(current(course_id, day).filter(lookups))
 
 
-def _list_person():
-    """A staff list entry's account, by email: registration stores addresses lower-case, and
-    an administrator's account may not, so the match ignores case."""
-    return Q(learner__email__iexact=OuterRef("email"))
+def current(course_id: int, day: date) -> QuerySet:
+    """The completions of the course current on `day`."""
+    return Completion.objects.filter(course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day)
 
 
-def _profile_person():
-    return Q(learner=OuterRef("user"))
+def _list_person(course_id: int, day: date) -> Q:
+    """A staff list entry whose account (by email) holds a current completion of the course.
+    Entries store emails lower-case; registration does too, and an administrator's account
+    may not, so accounts are matched by their lower-cased email. One set per course and day,
+    not a search per person: the database builds it once and looks each entry up in it."""
+    holders = current(course_id, day).values(lower_email=Lower("learner__email"))
+    return Q(email__in=holders)
+
+
+def _profile_person(course_id: int, day: date) -> Q:
+    return Q(user_id__in=current(course_id, day).values("learner_id"))
 
 
 def _covered_filters(required: dict[int, list[CoursePage]], day: date, person) -> tuple[Q, dict[int, Q]]:
     """The filter "covered on `day`" (each agency's own required courses), and per course
     "holds a current completion of it", for rows with an `agency` and a person."""
     by_course: dict[int, list[int]] = defaultdict(list)
-    covered = Q(pk__in=[])
     for agency_id, courses in required.items():
-        if not courses:
-            continue  # nothing required, so nobody is "covered" by nothing
-        all_current = Q(agency_id=agency_id)
         for course in courses:
-            all_current &= holds_current(course.pk, day, person())
             by_course[course.pk].append(agency_id)
-        covered |= all_current
+    # A course every agency requires (the multi-agency course) is tested once, not per agency:
+    # each test is a set the database builds, so the work grows with courses, not agencies.
+    asking = [agency_id for agency_id, courses in required.items() if courses]
+    everywhere = [c for c, agency_ids in by_course.items() if len(agency_ids) == len(asking)]
+    covered = Q(pk__in=[])
+    for agency_id in asking:  # an agency requiring nothing has nobody "covered" by nothing
+        own = Q(agency_id=agency_id)
+        for course in required[agency_id]:
+            if course.pk not in everywhere:
+                own &= person(course.pk, day)
+        covered |= own
+    for course_id in everywhere:
+        covered &= person(course_id, day)
     per_course = {
-        course_id: Q(agency_id__in=agency_ids) & holds_current(course_id, day, person())
+        course_id: Q(agency_id__in=agency_ids) & person(course_id, day)
         for course_id, agency_ids in by_course.items()
     }
     return covered, per_course
@@ -199,6 +211,12 @@ def _coverage(agencies, days, by, job_roles, per_course) -> dict[date, list[Cove
     return result
 
 
+def _on_day(name: str, index: int) -> str:
+    """A day's count by the name it is read by: people -> people_2, course_31 -> course_2_31."""
+    head, _, course = name.partition("_")
+    return f"{head}_{index}_{course}" if course else f"{head}_{index}"
+
+
 def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, int, str], dict]:
     """{(day's index, agency id, group): {workforce, covered, per_course, over}} for the
     agencies whose workforce is of one kind, in one query."""
@@ -211,17 +229,28 @@ def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, 
         fields = ["agency", "job_role"]  # summed per agency below unless grouped by job role
     if job_roles:
         people = people.filter(job_role__in=job_roles)
-    annotations = {}
+    parts = []
     for index, day in enumerate(days):
         registered = Q() if kind == LIST else Q(created_at__lt=end_of(day))
         covered, courses = _covered_filters(required, day, person)
-        annotations[f"people_{index}"] = Count("pk", filter=registered)
-        annotations[f"covered_{index}"] = Count("pk", filter=registered & covered)
+        annotations = {
+            "day": Value(index),
+            "people": Count("pk", filter=registered),
+            "covered": Count("pk", filter=registered & covered),
+        }
         if per_course:
             annotations.update(
-                {f"course_{index}_{c}": Count("pk", filter=registered & q) for c, q in courses.items()}
+                {f"course_{c}": Count("pk", filter=registered & q) for c, q in courses.items()}
             )
-    rows = list(people.values(*fields).annotate(**annotations).order_by())
+        parts.append(people.values(*fields).annotate(**annotations).order_by())
+    # Still one query: each day's counts are a part of it (UNION ALL), so the database tests
+    # each day's sets on their own rather than every day's in one aggregate.
+    grouped: dict = {}
+    for part in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        index = part.pop("day")
+        row = grouped.setdefault(tuple(part[f] for f in fields), {f: part[f] for f in fields})
+        row.update({_on_day(name, index): value for name, value in part.items() if name not in fields})
+    rows = list(grouped.values())
     course_ids = sorted({c for courses in required.values() for c in (course.pk for course in courses)})
     result: dict = {}
     if kind == LIST:
