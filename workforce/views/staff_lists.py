@@ -147,7 +147,10 @@ def upload(request, agency):
 
 
 def _field_message(count):
-    return f"The file has {count:,} problem{pluralize(count)}: nothing was saved. Fix {'it' if count == 1 else 'them'} and upload the file again"
+    them = "it" if count == 1 else "them"
+    return (
+        f"The file has {count:,} problem{pluralize(count)}: nothing was saved. Fix {them} and upload it again"
+    )
 
 
 @report_view
