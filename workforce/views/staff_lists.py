@@ -121,9 +121,10 @@ def _template_xlsx() -> bytes:
 @require_http_methods(["GET", "POST"])
 def upload(request, agency):
     agency = _her_agency(request, agency)
-    form = StaffListUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = StaffListUploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         file = form.cleaned_data["file"]
         try:
             rows = staff_lists.check_file(file)
@@ -211,7 +212,7 @@ def _details(row, labels) -> str:
 @require_http_methods(["GET", "POST"])
 def headcount(request, agency):
     agency = _her_agency(request, agency)
-    form = HeadcountForm(request.POST or None, agency=agency)
+    form = HeadcountForm(request.POST if request.method == "POST" else None, agency=agency)
     if request.method == "POST" and form.is_valid():
         total = form.save(request.user)
         messages.success(request, f"{agency.name}'s headcount is saved: {total:,} staff.")
