@@ -275,7 +275,7 @@ def registered_emails(emails: list[str]) -> set[str]:
     return found
 
 
-def compare(agency: Agency, rows: list[dict]) -> Preview:
+def compare(agency: Agency, rows: list[dict], count_unregistered: bool = True) -> Preview:
     """What applying `rows` would change in the agency's list as it is now."""
     current = {entry.email: entry for entry in StaffListEntry.objects.filter(agency=agency).order_by("name")}
     preview = Preview()
@@ -293,8 +293,9 @@ def compare(agency: Agency, rows: list[dict]) -> Preview:
         else:
             preview.changed.append(Change(row["email"], row["name"], before, after))
     preview.left = [entry for email, entry in current.items() if email not in incoming]
-    emails = [row["email"] for row in rows]
-    preview.not_registered = len(set(emails) - registered_emails(emails))
+    if count_unregistered:
+        emails = [row["email"] for row in rows]
+        preview.not_registered = len(set(emails) - registered_emails(emails))
     preview.joined.sort(key=lambda row: row["name"].lower())
     preview.changed.sort(key=lambda change: change.name.lower())
     return preview
@@ -338,7 +339,7 @@ def apply_upload(upload_id: int, agency: Agency) -> StaffListUpload:
         )
         if upload is None:
             raise NotWaiting
-        preview = compare(agency, upload.rows)
+        preview = compare(agency, upload.rows, count_unregistered=False)
         leavers = [entry.email for entry in preview.left]
         for chunk in _chunks(leavers):
             StaffListEntry.objects.filter(agency=agency, email__in=chunk).delete()
@@ -347,20 +348,7 @@ def apply_upload(upload_id: int, agency: Agency) -> StaffListUpload:
         StaffListEntry.objects.bulk_create(
             [StaffListEntry(agency=agency, **row) for row in preview.joined], batch_size=1_000
         )
-        if preview.changed:
-            entries = {
-                entry.email: entry
-                for chunk in _chunks([change.email for change in preview.changed])
-                for entry in StaffListEntry.objects.filter(agency=agency, email__in=chunk)
-            }
-            for change in preview.changed:
-                entry = entries[change.email]
-                entry.name, entry.job_role, entry.team = (
-                    change.after["name"],
-                    change.after["job_role"],
-                    change.after["team"],
-                )
-            StaffListEntry.objects.bulk_update(entries.values(), ["name", "job_role", "team"], batch_size=500)
+        _update_changed(agency, preview.changed)
         upload.status = StaffListUpload.Status.APPLIED
         upload.applied_at = timezone.now()
         upload.joined, upload.left = len(preview.joined), len(preview.left)
@@ -368,6 +356,28 @@ def apply_upload(upload_id: int, agency: Agency) -> StaffListUpload:
         upload.rows = []
         upload.save()
     return upload
+
+
+def _update_changed(agency: Agency, changes: list[Change]):
+    """Update changed entries in place (keeping when each person was added): one query per
+    new job role and team shared by many people (a team renamed, a role regraded), and one
+    per changed name, which is rare."""
+    by_role_and_team: dict[tuple[str, str], list[str]] = {}
+    for change in changes:
+        if (change.before["job_role"], change.before["team"]) != (
+            change.after["job_role"],
+            change.after["team"],
+        ):
+            by_role_and_team.setdefault((change.after["job_role"], change.after["team"]), []).append(
+                change.email
+            )
+    entries = StaffListEntry.objects.filter(agency=agency)
+    for (job_role, team), emails in by_role_and_team.items():
+        for chunk in _chunks(emails):
+            entries.filter(email__in=chunk).update(job_role=job_role, team=team)
+    for change in changes:
+        if change.before["name"] != change.after["name"]:
+            entries.filter(email=change.email).update(name=change.after["name"])
 
 
 # The index
