@@ -27,6 +27,7 @@ from links.models import Link, LinkUse, Status
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
 from quizzes.scoring import model_answer
+from workforce.models import Headcount, StaffListEntry, StaffListUpload
 
 DEVELOPMENT_PASSWORD = "safeguarding-demo"  # noqa: S105 (documented, development only)
 DEMO_REGISTERED_BEFORE = timedelta(days=400)  # demo training goes back at most about 350 days
@@ -124,6 +125,21 @@ DEMO_LOCAL_CONTACTS = {
 }
 
 
+# People on Housing's demo staff list who have not registered.
+NOT_REGISTERED = [
+    ("sam.okafor@example.org", "Sam Okafor", JobRole.HOUSING, "Tenancy support"),
+    ("rita.walsh@example.org", "Rita Walsh", JobRole.HOUSING, "Homelessness prevention"),
+    ("tom.birch@example.org", "Tom Birch", JobRole.MANAGER, "Tenancy support"),
+    ("nadia.karim@example.org", "Nadia Karim", JobRole.OTHER, "Repairs"),
+]
+POLICE_HEADCOUNT = [
+    (JobRole.POLICE, 120),
+    (JobRole.MANAGER, 15),
+    (JobRole.SAFEGUARDING_LEAD, 4),
+    (JobRole.OTHER, 11),
+]
+
+
 def learner_email(code):
     return f"learner.{code}@example.org"
 
@@ -166,6 +182,7 @@ class Command(BaseCommand):
             self._learners(password)
             self._extra_learners(password, max(0, min(extra_learners, 200)))
             self._leads(password)
+            self._workforce()
             self._local_contacts()
             editor = get_user_model().objects.filter(username=EDITOR_EMAIL).first()
             if editor is not None:
@@ -257,6 +274,42 @@ class Command(BaseCommand):
             user = self._user(f"lead.{agency.code}@example.org", "Lead", agency.name, password)
             if user is not None:
                 AgencyLead.objects.create(user=user).agencies.add(agency)
+
+    def _workforce(self):
+        """Housing gives a staff list (its registered demo learners and a few people who have
+        not registered); Police a headcount per job role. Left alone once there."""
+        housing = Agency.objects.filter(code="housing").first()
+        if housing is not None and not StaffListEntry.objects.filter(agency=housing).exists():
+            registered = (
+                LearnerProfile.objects.filter(agency=housing).select_related("user").order_by("user__email")
+            )
+            entries = [
+                StaffListEntry(
+                    agency=housing,
+                    email=profile.user.email.lower(),
+                    name=profile.user.get_full_name(),
+                    job_role=profile.job_role,
+                    team=profile.team,
+                )
+                for profile in registered
+            ] + [
+                StaffListEntry(agency=housing, email=email, name=name, job_role=role, team=team)
+                for email, name, role, team in NOT_REGISTERED
+            ]
+            StaffListEntry.objects.bulk_create(entries)
+            StaffListUpload.objects.create(
+                agency=housing,
+                uploaded_by=get_user_model().objects.filter(username="lead.housing@example.org").first(),
+                file_name="housing-staff-list.xlsx",
+                status=StaffListUpload.Status.APPLIED,
+                applied_at=timezone.now(),
+                joined=len(entries),
+            )
+        police = Agency.objects.filter(code="police").first()
+        if police is not None and not Headcount.objects.filter(agency=police).exists():
+            Headcount.objects.bulk_create(
+                Headcount(agency=police, job_role=role, staff=staff) for role, staff in POLICE_HEADCOUNT
+            )
 
     def _learners(self, password):
         agencies = {a.code: a for a in Agency.objects.all()}
