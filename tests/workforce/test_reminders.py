@@ -270,3 +270,21 @@ def test_every_state_has_a_sentence():
         "overdue",
     }
     assert all(state.sentence for state in states.STATES.values())
+
+
+def test_the_excel_download_names_agency_date_and_has_the_pages_columns(client, lead):
+    from tests.export_reading import read_export
+
+    listed("a@example.org", name="Anne")
+    listed("copper@example.org", code="police")
+
+    found = read_export(client.get(URL, {"export": "xlsx", "state": "not_registered"}))
+
+    today = timezone.localdate()
+    assert found["about"]["Report"] == "Staff progress"
+    assert found["about"]["Agencies"] == "Housing"
+    assert found["about"]["Period"] == f"On {today:%-d %B %Y}"
+    assert found["filename"].startswith(f"staff-progress_housing_on-{today:%Y-%m-%d}")
+    headings, *rows = found["tables"]["Staff progress"]
+    assert headings[:6] == ["Name", "Work email", "Agency", "Job role", "Team", "State"]
+    assert [row[1] for row in rows] == ["a@example.org"]
