@@ -122,7 +122,7 @@ OVERALL = Table(
     "overall",
     "All your agencies together",
     (Column("scope", "Scope", value=lambda i: i["scope"]), *_figures(), *_beside_before()),
-    definition=f"{COVERAGE} Agencies with no workforce given are left out.",
+    definition="All the agencies with a workforce given, together; agencies with none are left out.",
     empty=f"{NO_WORKFORCE}.",
 )
 BY_AGENCY = Table(
@@ -137,7 +137,7 @@ BY_AGENCY = Table(
         Column("status", "Status", targets.RULE, value=lambda i: i["status"].word),
         Column("status_reason", "Why", value=lambda i: i["status"].reason),
     ),
-    definition=COVERAGE,
+    definition="Each agency's coverage, beside the previous period's last day, and its target.",
 )
 BY_JOB_ROLE = Table(
     "job_roles",
@@ -147,8 +147,7 @@ BY_JOB_ROLE = Table(
         Column("job_role", "Job role", value=lambda i: i["row"].group),
         *_figures(),
     ),
-    definition=f"{COVERAGE} For an agency that gave a headcount: its headcount and registered staff "
-    "per job role.",
+    definition="For an agency that gave a headcount: its headcount and registered staff per job role.",
     empty="No agency has given its workforce by job role.",
     row_headers=False,
 )
@@ -160,7 +159,7 @@ BY_TEAM = Table(
         Column("team", "Team", value=lambda i: i["row"].group or "No team given"),
         *_figures(),
     ),
-    definition=f"{COVERAGE} Teams come from staff lists only.",
+    definition="Teams come from staff lists only.",
     empty="No agency has a staff list, so there are no teams.",
     row_headers=False,
 )
