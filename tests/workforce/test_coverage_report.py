@@ -351,7 +351,9 @@ def test_another_agencys_lead_sees_nothing_of_it_and_a_learner_is_refused(client
     AgencyLead.objects.create(user=police_lead).agencies.add(Agency.objects.get(code="police"))
     client.force_login(police_lead)
     for params in (world["params"], {**world["params"], "export": "csv", "table": "not-covered"}):
-        body = client.get(URL, params).content.decode()
+        response = client.get(URL, params)
+        assert "no-store" in response["Cache-Control"]
+        body = response.content.decode()
         assert "ben@example.org" not in body and "Fay Ford" not in body and "Ann Able" not in body
         assert ">Housing<" not in body and ",Housing," not in body
     client.force_login(world["people"]["Gus"])
