@@ -78,6 +78,38 @@ class Period:
         return f"{self.start:%Y-%m-%d}-to-{self.end:%Y-%m-%d}"
 
 
+def previous(period: Period) -> Period:
+    """The period of the same length immediately before `period`, to set its figures beside:
+    a quarter's is the quarter before, a year's the year before, the last 12 whole months' the
+    12 before them, and custom dates' the same number of whole months (or, when they do not
+    cover whole months, of days) before them."""
+    end = period.start - timedelta(days=1)
+    if period.months:
+        months_before = period.start.year * 12 + period.start.month - 1 - period.months
+        return Period(date(months_before // 12, months_before % 12 + 1, 1), end, "previous")
+    return Period(end - (period.end - period.start), end, "previous")
+
+
+def change(now: Any, before: Any) -> float | None:
+    """How much a figure changed since the previous period (a signed number, to one decimal
+    place), or None when either figure is missing or withheld. Downloads and the API carry the
+    number; the page says it with `change_text`."""
+    if not isinstance(now, int | float) or not isinstance(before, int | float):
+        return None
+    return round(now - before, 1)
+
+
+def change_text(difference: float | None, points: bool = False) -> str:
+    """A change as the page says it: "+3", "−1.5 points" (for a percentage), "0", or "–"."""
+    if difference is None:
+        return "–"
+    size = abs(difference)
+    figure = f"{size:.0f}" if size == int(size) else f"{size:.1f}"
+    sign = "+" if difference > 0 else "−" if difference < 0 else ""
+    unit = (" point" if size == 1 else " points") if points else ""
+    return f"{sign}{figure}{unit}"
+
+
 def british(day: date) -> str:
     """21 November 2026."""
     return f"{day.day} {day:%B %Y}"
@@ -198,7 +230,7 @@ def months_ended(period: Period, today: date | None = None) -> tuple[Period | No
         return None, (
             f"There are no confidence or quiz figures for {period.label} yet: they count whole months "
             f"once they have ended, and {period.start:%B %Y} has not ended. Choose “Last quarter” or "
-            "“The last 12 whole months”."
+            "“Rolling 12 months (the last 12 whole months)”."
         )
     if period.end < (this_month + timedelta(days=31)).replace(day=1):
         later = "the current month is counted once it has ended"
@@ -272,7 +304,6 @@ def training_numbers(
         "all_agencies": {
             "registered": on_register,
             "completed": completed_of_them,
-            "rate": _share(completed_of_them, on_register),
         },
     }
 
@@ -316,9 +347,23 @@ HEADLINE_TABLE = Table(
     (
         Column("label", "Measure"),
         Column("value", "Value", type=float),
+        Column(
+            "previous",
+            "Previous period",
+            "The same figure for the period of the same length immediately before.",
+            type=float,
+        ),
+        Column(
+            "change",
+            "Change",
+            "Value minus the previous period's (in percentage points for a percentage); – when "
+            "either is missing.",
+            type=float,
+        ),
         Column("definition", "What it counts"),
     ),
 )
+PERCENTAGES = {"completion_rate"}
 AGENCIES = Table(
     "agencies",
     "Agencies side by side",
@@ -326,10 +371,11 @@ AGENCIES = Table(
         Column("agency", "Agency"),
         Column("registered", "Staff registered by the end of the period", type=int),
         Column("completed", "Of them, completed a course in the period", type=int),
-        Column("rate", "Share of registered staff (%)", type=float),
     ),
     definition="Staff registered: people with an account in the agency (by the agency on their profile now) "
-    "by the end of the period. Share: of them, the share who completed at least one course in the period.",
+    "by the end of the period. Completed: of them, the people who completed at least one course in the "
+    "period. Registered staff are not the workforce: coverage of each agency's workforce is on the "
+    "Coverage tab.",
 )
 PER_MONTH = Table(
     "per_month",
@@ -364,14 +410,32 @@ REFRESHERS_DUE = Table(
 TRAINING_TABLES = (HEADLINE_TABLE, AGENCIES, PER_MONTH, BY_COURSE, BY_JOB_ROLE, REFRESHERS_DUE)
 
 
-def headlines(numbers: dict[str, Any]) -> list[dict[str, Any]]:
+def headlines(numbers: dict[str, Any], before: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The headline figures with their labels and what each counts, for the page, the export
-    and the board summary alike."""
+    and the board summary alike; beside each, the previous period's (`before`, the same
+    figures for `previous(period)`) and the change, when given."""
     counts = {"completion_rate": f" In this period: {numbers['finished']} of {numbers['enrolled']}."}
-    return [
-        {"key": key, "label": label, "value": numbers[key], "definition": definition + counts.get(key, "")}
-        for key, label, definition in HEADLINES
-    ]
+    rows = []
+    for key, label, definition in HEADLINES:
+        then = before[key] if before else None
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "value": numbers[key],
+                "previous": then,
+                "change": change(numbers[key], then),
+                "change_text": change_text(change(numbers[key], then), points=key in PERCENTAGES),
+                "definition": definition + counts.get(key, ""),
+            }
+        )
+    return rows
+
+
+def headline_table(numbers: dict[str, Any], before: dict[str, Any] | None) -> Table:
+    """The headline figures beside the previous period's (the page and the download's header
+    state its dates)."""
+    return HEADLINE_TABLE.fill(headlines(numbers, before))
 
 
 def _median_days(completions, count):
@@ -394,8 +458,8 @@ def _median_days(completions, count):
 
 def by_agency(agencies: QuerySet, completions: QuerySet, staff: QuerySet) -> list[dict[str, Any]]:
     """One row per agency, side by side: the staff on its register at the end of the period,
-    how many of them completed a course in the period, and that as a share (so it cannot pass
-    100%, and is None rather than a share of nobody)."""
+    and how many of them completed a course in the period. No share of them: registered staff
+    are not the workforce (coverage, in `workforce.coverage`, is)."""
     counts = {
         row["agency"]: row
         for row in staff.values("agency")
@@ -413,7 +477,6 @@ def by_agency(agencies: QuerySet, completions: QuerySet, staff: QuerySet) -> lis
                 "agency": agency.name,
                 "registered": row["registered"],
                 "completed": row["completed"],
-                "rate": _share(row["completed"], row["registered"]),
             }
         )
     return rows
@@ -489,11 +552,16 @@ def agency_table(numbers: dict[str, Any]) -> Table:
     return AGENCIES.fill(numbers["by_agency"], footer=[{"agency": "All agencies", **numbers["all_agencies"]}])
 
 
-def summary_tables(numbers: dict[str, Any], refreshers: dict[str, Any]) -> list[Table]:
-    """The training numbers page's figures as its tables, in the page's order: agencies side
-    by side only when there are several."""
+def summary_tables(
+    numbers: dict[str, Any],
+    refreshers: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> list[Table]:
+    """The training numbers page's figures as its tables, in the page's order: the headlines
+    beside the previous period's (`before`: the same figures for `previous(period)`), agencies
+    side by side only when there are several."""
     tables = [
-        HEADLINE_TABLE.fill(headlines(numbers)),
+        headline_table(numbers, before),
         *([agency_table(numbers)] if len(numbers["by_agency"]) > 1 else []),
         PER_MONTH.fill(numbers["per_month"]),
         BY_COURSE.fill(numbers["by_course"]),
@@ -514,7 +582,8 @@ def training_tables(
 ) -> list[Table]:
     """The training numbers page's tables for a scope (what the API serves)."""
     numbers = training_numbers(agencies, period, course, job_role)
-    return summary_tables(numbers, refresher_counts(agencies, job_role=job_role))
+    before = training_numbers(agencies, previous(period), course, job_role)
+    return summary_tables(numbers, refresher_counts(agencies, job_role=job_role), before)
 
 
 REFRESHER_WINDOWS = (30, 60, 90)

@@ -13,6 +13,7 @@ def workforce_tab():
 
 @hooks.register("register_report_tab")
 def coverage_tab():
+    """Coverage of her workforce on the period's last day, beside the previous period's."""
     return ReportTab("coverage", "Coverage", "workforce:report_coverage", order=8)
 
 

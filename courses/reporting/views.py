@@ -49,7 +49,7 @@ PERIOD_CHOICES = [
     ("this_quarter", "This quarter"),
     ("last_quarter", "Last quarter"),
     ("this_year", "This year"),
-    ("last_12_months", "The last 12 whole months"),
+    ("last_12_months", "Rolling 12 months (the last 12 whole months)"),
     ("custom", "Custom dates"),
 ]
 
@@ -111,10 +111,12 @@ def export(
     course: CoursePage | None = None,
     job_role: str | None = None,
     note: str = "",
+    previous_label: str = "",
 ) -> HttpResponse:
     """A download that names its report, agencies, period, filters and the day it was made,
     in its first rows and in its file name (training-numbers_housing_2026-q4_made-2026-11-30),
-    and the period's note when its figures stop sooner than asked."""
+    the period's note when its figures stop sooner than asked, and the previous period its
+    figures are set beside, if any."""
     today = timezone.localdate()
     listed = list(agencies.order_by("sort_order", "name"))
     codes = [agency.code for agency in listed]
@@ -125,6 +127,7 @@ def export(
         ["Agencies", ", ".join(agency.name for agency in listed)],
         ["Period", period_label],
         *([["Note", note]] if note else []),
+        *([["Previous period", previous_label]] if previous_label else []),
         ["Course", course.title if course else "All courses"],
         ["Job role", JobRole(job_role).label if job_role else "All job roles"],
         ["Made on", reports.british(today)],

@@ -56,10 +56,12 @@ def training(request):
                 kind, "Due a refresher", "refreshers-due", tables, agencies, *due_by, job_role=job_role
             )
     numbers = reports.training_numbers(agencies, period, course, job_role)
+    before = reports.training_numbers(agencies, reports.previous(period), course, job_role)
     refreshers = reports.refresher_counts(agencies, job_role=job_role)
-    tables = reports.summary_tables(numbers, refreshers)
+    tables = reports.summary_tables(numbers, refreshers, before)
     if exporting:
-        return export(kind, "Training numbers", "training-numbers", tables, *scope)
+        compared = reports.previous(period).label
+        return export(kind, "Training numbers", "training-numbers", tables, *scope, previous_label=compared)
     staff_page = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -71,6 +73,9 @@ def training(request):
         "courses/reports/training.html",
         {
             "agencies": agencies,
+            "previous_period": reports.previous(period),
+            "headline_items": reports.headlines(numbers, before),
+            "period_so_far": period.end >= timezone.localdate(),
             "tables": by_key,
             "listed": [by_key["per_month"], by_key["by_course"], by_key["by_job_role"]],
             "due": reports.REFRESHERS.fill(

@@ -20,9 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 def text(value):
-    """A cell as comparable text: a missing figure is "–" everywhere, and 2, 2.0 and "2.0" agree."""
+    """A cell as comparable text: a missing figure is "–" everywhere, and 2, 2.0 and "2.0" agree,
+    as do a change the page says as "−1.5 points" and the -1.5 the downloads carry."""
     if value in (None, "", "–"):
         return "–"
+    if isinstance(value, str) and value.startswith(("+", "−")):
+        value = value.replace("−", "-").removesuffix(" points").removesuffix(" point")
     try:
         return str(float(value))
     except (TypeError, ValueError):
