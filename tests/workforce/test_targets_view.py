@@ -7,6 +7,8 @@ from datetime import date, datetime, time
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cms.models import Agency
 from courses.models import AgencyLead, PartnershipManager
@@ -223,3 +225,22 @@ def test_a_lead_reads_her_targets_on_the_trends_tab(client, housing_staff):
         "At risk",
     ]
     assert not page.select(f"a[href='{URL}']")
+
+
+def test_the_page_takes_the_same_queries_for_5_and_50_staff(client, manager, django_assert_max_num_queries):
+    agency = Agency.objects.get(code="housing")
+    CoverageTarget.objects.create(agency=agency, share=80, due_on=date(2030, 3, 31), job_roles=["housing"])
+    course = required(agency)[0]
+
+    def add_staff(count, start):
+        for n in range(start, start + count):
+            person = make_learner("housing", email=f"staff{n}.targets@example.org")
+            complete(person, course, agency, london(2026, 5, 1, 10))
+            list_staff(agency, person)
+
+    add_staff(5, 0)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(URL).status_code == 200
+    add_staff(45, 5)
+    with django_assert_max_num_queries(len(five)):
+        assert client.get(URL).status_code == 200
