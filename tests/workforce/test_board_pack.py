@@ -269,3 +269,53 @@ def test_the_training_numbers_page_links_to_both_formats(client, manager):
     assert set(links) == {"PDF", "Word"}
     assert links["PDF"].startswith("/leads/reports/board-pack.pdf")
     assert links["Word"].startswith("/leads/reports/board-pack.docx")
+
+
+def test_the_cover_carries_the_partnership_logo_in_both_formats(client, manager, settings, tmp_path):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Site
+
+    from cms.models import PartnershipSettings
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    partnership = PartnershipSettings.for_site(Site.objects.get(is_default_site=True))
+    partnership.name = "Northshire Safeguarding Children Partnership"
+    partnership.logo = Image.objects.create(title="Logo", file=get_test_image_file())
+    partnership.save()
+    client.force_login(manager)
+    pdf = PdfReader(io.BytesIO(client.get("/leads/reports/board-pack.pdf").content))
+    assert "Northshire Safeguarding Children Partnership" in pdf.pages[0].extract_text()
+    assert len(pdf.pages[0].images) == 1
+    document = Document(io.BytesIO(client.get("/leads/reports/board-pack.docx").content))
+    assert len(document.inline_shapes) == 1
+    assert document.paragraphs[1].text == "Northshire Safeguarding Children Partnership"
+
+
+def test_queries_do_not_grow_with_staff(client, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = make_course(lessons=1)
+    Headcount.objects.create(agency=Agency.objects.get(code="housing"), job_role="housing", staff=100)
+    CoverageTarget.objects.create(
+        agency=Agency.objects.get(code="housing"), share=80, due_on=date(2027, 3, 31), job_roles=["housing"]
+    )
+    client.force_login(manager)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/leads/reports/board-pack.docx").status_code == 200
+        return len(captured)
+
+    def add(count):
+        people = [make_learner("housing") for _ in range(count)]
+        for learner in people:
+            finish(learner, course)
+        start, _ = last_quarter(timezone.localdate())
+        Completion.objects.filter(learner__in=people).update(completed_at=at(start + timedelta(days=3)))
+
+    add(2)
+    few = queries()
+    add(12)
+    assert queries() == few
