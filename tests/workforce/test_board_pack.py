@@ -319,3 +319,15 @@ def test_queries_do_not_grow_with_staff(client, manager):
     few = queries()
     add(12)
     assert queries() == few
+
+
+def test_the_quarter_under_way_is_measured_to_today_and_says_so(client, manager, board):
+    client.force_login(manager)
+    response = client.get("/leads/reports/board-pack.pdf", {"period": "this_quarter"})
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    today = timezone.localdate()
+    assert f"Measured on {today.day} {today:%B %Y}." in text
+    assert "(so far)" in text
+    last_ended = today.replace(day=1) - timedelta(days=1)
+    assert f"Figures up to {last_ended.day} {last_ended:%B %Y}" in text
