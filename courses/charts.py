@@ -2,7 +2,8 @@
 in the browser and in a PDF.
 
 Each bar carries its letter and value in text (B before, A after), so nothing relies on
-colour; the page always shows the same figures in a table as well."""
+colour; a scale from 0 to 5 runs under the bars with gridlines; the page always shows the same
+figures in a table as well."""
 
 import base64
 
@@ -36,7 +37,9 @@ def confidence_chart(items):
                 }
             )
         rows.append({"label": text if len(text) <= 80 else text[:79] + "…", "label_y": top + 8, "bars": bars})
-    return {"rows": rows, "height": 20 + ROW_HEIGHT * len(rows)}
+    axis_y = 14 + ROW_HEIGHT * len(rows)
+    ticks = [{"x": value * BAR_SCALE, "value": value} for value in range(6)]
+    return {"rows": rows, "height": axis_y + 34, "axis_y": axis_y, "ticks": ticks, "right": 5 * BAR_SCALE}
 
 
 def as_data_uri(chart):

@@ -23,7 +23,6 @@ urlpatterns = [
     path("leads/reports/", reports.training, name="report_training"),
     path("leads/reports/confidence/", reports.confidence, name="report_confidence"),
     path("leads/reports/staff/<id:user_id>/", reports.staff_member, name="report_staff_member"),
-    path("leads/reports/board-summary.pdf", reports.board_summary, name="report_board_summary"),
     path("leads/agency-changes/", agency_changes.agency_changes, name="agency_changes"),
     path("my/courses/<id:course_id>/start/", learning.start_course, name="start"),
     path("my/learning/<id:enrolment_id>/continue/", learning.continue_course, name="continue"),

@@ -36,4 +36,4 @@ def test_every_report_url_and_export_is_sent_no_store(client, complete):
             assert response.status_code in (200, 400), (url, params, response.status_code)
             assert "no-store" in response.get("Cache-Control", ""), (url, params)
             checked.append(url)
-    assert {"/leads/reports/", "/leads/reports/board-summary.pdf", "/api/v1/confidence"} <= set(checked)
+    assert {"/leads/reports/", "/leads/reports/board-pack.pdf", "/api/v1/confidence"} <= set(checked)

@@ -6,24 +6,17 @@ only; anyone else gets 403."""
 
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.utils import timezone
-from wagtail.models import Site
 
-from cms.models import PartnershipSettings
-from cms.pdf import render_pdf
 from courses import reports
-from courses.charts import as_data_uri, confidence_chart
+from courses.charts import confidence_chart
 from courses.decorators import report_view
-from courses.models import CoursePage, Enrolment, LearnerProfile, PartnershipManager
+from courses.models import CoursePage, Enrolment, LearnerProfile
 from courses.progress import journeys
-from courses.reporting.tabs import report_tabs
 from courses.reporting.views import export, figures_scope, filter_context, period_problem, report_scope
 from courses.scoping import require_report_viewer
 
@@ -147,43 +140,3 @@ def confidence(request):
             **filter_context(request, period, problem, course, job_role),
         },
     )
-
-
-@report_view
-def board_summary(request):
-    """The partnership board's quarterly summary as a PDF: every agency side by side, in the
-    tables of the training numbers and confidence pages."""
-    if not PartnershipManager.objects.filter(user=request.user).exists():
-        raise PermissionDenied("The board summary is for the partnership manager.")
-    agencies, period, problem, course, job_role = report_scope(request, whole_months=True)
-    if problem:
-        return period_problem(request, "Board summary", agencies, problem, course, job_role)
-    numbers = reports.training_numbers(agencies, period)
-    ended, not_yet = reports.months_ended(period)  # training numbers count every day; confidence does not
-    overall = reports.confidence(agencies, ended) if ended else None
-    site = Site.objects.filter(is_default_site=True).first()
-    html = render_to_string(
-        "courses/reports/board_summary.html",
-        {
-            "partnership": PartnershipSettings.for_site(site).name if site else "",
-            "period": period,
-            "headlines": reports.HEADLINE_TABLE.fill(reports.headlines(numbers)),
-            "agencies": reports.agency_table(numbers),
-            "ended": ended,
-            "not_yet": not_yet,
-            "overall": overall,
-            "confidence": {table.key: table for table in reports.confidence_tables(overall)}
-            if overall
-            else {},
-            "chart": as_data_uri(confidence_chart(overall["items"])) if overall else None,
-            # Other apps' figures the board sees (knowledge before and after), for the same months.
-            "board_tabs": [(tab, tab.tables(agencies, ended)) for tab in report_tabs() if tab.on_board]
-            if ended
-            else [],
-            "made_on": timezone.localdate(),
-        },
-    )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    filename = f"board-summary_all-agencies_{period.slug}_made-{timezone.localdate():%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -1,6 +1,6 @@
 """Every figure means what its label says: checked against the raw rows at the edges of a
 period in London time (GMT and BST), never a rate over 100% or a share of nobody, and shown
-with its definition on the page, in the export and in the board summary. Exports say which
+with its definition on the page, in the export and in the board pack. Exports say which
 agencies, period and day they were made for, and the staff list keeps to the period."""
 
 import io
@@ -181,7 +181,7 @@ def test_definitions_sit_beside_the_figures_on_the_page_in_the_export_and_in_the
     assert [row[0] for row in headline[1:]] == labels and all(len(row[4]) > 30 for row in headline[1:])
     assert export["tables"]["Agencies side by side"][0] == reports.AGENCIES.headings
     assert export["tables"]["Agencies side by side"][-1][0] == "All agencies"
-    pdf = client.get("/leads/reports/board-summary.pdf", Q1)
+    pdf = client.get("/leads/reports/board-pack.pdf", Q1)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "of those who started" not in text
     assert "Of the staff who started a course in the period, the share who completed" in text
@@ -271,8 +271,8 @@ def test_the_manager_gets_all_agencies_in_the_file_name(client, quarter):
     assert export["about"]["Agencies"] == ", ".join(
         a.name for a in Agency.objects.order_by("sort_order", "name")
     )
-    pdf = client.get("/leads/reports/board-summary.pdf", Q1)
-    assert 'filename="board-summary_all-agencies_2026-q1_made-' in pdf["Content-Disposition"]
+    pdf = client.get("/leads/reports/board-pack.pdf", Q1)
+    assert 'filename="board-pack_all-agencies_2026-q1_made-' in pdf["Content-Disposition"]
 
 
 @pytest.mark.parametrize("huge", [2**63, 2**63 + 1, 10**30])

@@ -2,11 +2,10 @@
 that match the page and cannot carry spreadsheet formulas."""
 
 import io
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from statistics import median
 
 import pytest
-import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -207,7 +206,8 @@ def test_out_of_range_dates_give_400_with_the_form_on_every_report_export_and_th
         *(url + "?export=csv" for url in REPORT_URLS),
         "/leads/reports/?export=xlsx&table=staff",
         "/leads/reports/quiz/?export=xlsx&table=traffic",
-        "/leads/reports/board-summary.pdf",
+        "/leads/reports/board-pack.pdf",
+        "/leads/reports/board-pack.docx",
     ]
     for dates in [
         {"from": "2026-01-01", "to": "9999-12-31"},
@@ -244,7 +244,6 @@ def test_report_query_counts_are_the_same_at_50_and_500_staff(client):
         "/leads/reports/quiz/?period=this_year&export=xlsx&table=traffic",
         "/leads/reports/confidence/?period=this_year&export=csv",
         "/leads/reports/?period=this_year&export=csv&table=summary",
-        "/leads/reports/board-summary.pdf?period=this_year",
     ]
 
     def queries(url):
@@ -322,35 +321,6 @@ def pdf_text(response):
     return " ".join(
         " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages
     )
-
-
-def test_the_board_summary_pdf_is_for_the_manager_and_matches_the_counts(client, staff):
-    course, housing, police = staff
-    client.force_login(lead_for("housing"))
-    assert client.get("/leads/reports/board-summary.pdf").status_code == 403
-    manager = make_learner("other")
-    PartnershipManager.objects.create(user=manager)
-    client.force_login(manager)
-    completed_last_month(housing + police)  # confidence figures count months that have ended
-    response = client.get("/leads/reports/board-summary.pdf", last_month_params())
-    assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response)
-    from courses.models import LearnerProfile
-
-    start, end = reports.period_from(last_month_params())[0].bounds
-    on_register = LearnerProfile.objects.filter(agency__code="housing", created_at__lt=end)
-    registered = on_register.count()
-    completed = (
-        Completion.objects.filter(
-            learner__in=on_register.values("user"), completed_at__gte=start, completed_at__lt=end
-        )
-        .values("learner")
-        .distinct()
-        .count()
-    )
-    assert f"Housing {registered} {completed}" in text
-    assert "Fewer than 5 people" in text  # police: three officers
-    assert "B 2" in text and "A 3" in text  # the chart's own labels, drawn as vector text
 
 
 def test_administrators_make_someone_a_lead_in_the_admin_and_editors_cannot(client):
@@ -517,20 +487,3 @@ def test_a_lead_opens_one_member_of_staffs_record(client, staff):
         body = client.get(url).content.decode()
     assert body.count("/leads/certificates/") == 3
     assert len(three) == len(one)
-
-
-def test_the_board_summary_counts_confidence_for_months_that_have_ended(client):
-    """Its training numbers cover the period asked for; its confidence part only the months that
-    have ended, saying so, or nothing with the reason when none has."""
-    manager = make_learner("other")
-    PartnershipManager.objects.create(user=manager)
-    with time_machine.travel(datetime(2026, 5, 10, 12, tzinfo=UTC), tick=False):
-        client.force_login(manager)
-        year = pdf_text(client.get("/leads/reports/board-summary.pdf", {"period": "this_year"}))
-        with time_machine.travel(datetime(2026, 4, 10, 12, tzinfo=UTC), tick=False):
-            quarter = pdf_text(client.get("/leads/reports/board-summary.pdf", {"period": "this_quarter"}))
-    assert "1 January 2026 to 31 December 2026. Made on 10 May 2026." in year
-    assert "1 January 2026 to 30 April 2026. Figures up to 30 April 2026: the current month and the months" in year
-    assert "1 April 2026 to 30 June 2026. Made on 10 April 2026." in quarter
-    assert "Staff registered" in quarter and "Median before" not in quarter
-    assert "There are no confidence or quiz figures for 1 April 2026 to 30 June 2026 yet" in quarter

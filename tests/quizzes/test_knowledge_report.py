@@ -2,7 +2,6 @@
 end-of-course attempt, checked against scipy on numbers made here; whole periods in London
 time; small groups withheld; query counts flat; each lead sees her agency only."""
 
-import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -13,7 +12,6 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pypdf import PdfReader
 from scipy.stats import rankdata, wilcoxon
 from wagtail.models import APIToken
 
@@ -282,22 +280,3 @@ def test_each_lead_sees_her_agency_only_on_the_page_the_download_and_the_api(cli
     assert agencies["Housing"] == "5" and agencies["Police"] == "6"
     client.force_login(make_learner("housing"))
     assert client.get("/leads/reports/knowledge/").status_code == 403
-
-
-def test_the_board_summary_prints_knowledge_before_and_after_for_every_agency(client, quiz):
-    mid_month = datetime.combine(past_month()[0].replace(day=15), time(12), LONDON)
-    for _ in range(5):
-        person(quiz, [("cse", 1, 0)], [("cse", 1, 1)], agency="housing", submitted_at=mid_month)
-    for _ in range(6):
-        person(quiz, [("cse", 1, 1)], [("cse", 1, 0)], agency="police", submitted_at=mid_month)
-    manager = make_learner("other")
-    PartnershipManager.objects.create(user=manager)
-    client.force_login(manager)
-    response = client.get("/leads/reports/board-summary.pdf", month_params())
-    assert response["Content-Type"] == "application/pdf"
-    pdf = PdfReader(io.BytesIO(response.content))
-    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
-    section = text[text.index("Knowledge before and after") :]
-    # 11 people with both in the month (the demo's are more recent), counted from the rows above.
-    assert "Whole check and quiz 11" in section
-    assert "Housing 5" in section and "Police 6" in section
