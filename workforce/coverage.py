@@ -91,22 +91,23 @@ def current(course_id: int, day: date) -> QuerySet:
     return Completion.objects.filter(course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day)
 
 
-def _list_person(course_id: int, day: date) -> Q:
-    """A staff list entry whose account (by email) holds a current completion of the course.
-    Entries store emails lower-case; registration does too, and an administrator's account
-    may not, so accounts are matched by their lower-cased email. One set per course and day,
-    not a search per person: the database builds it once and looks each entry up in it."""
-    holders = current(course_id, day).values(lower_email=Lower("learner__email"))
-    return Q(email__in=holders)
+def holding(kind: str, completions: QuerySet) -> Q:
+    """Staff list entries (`kind` LIST) or learner profiles (HEADCOUNT) whose person holds one
+    of `completions`. Entries store emails lower-case; registration does too, and an
+    administrator's account may not, so accounts are matched by their lower-cased email. One
+    set the database builds once and looks each row up in, not a search per person."""
+    if kind == LIST:
+        return Q(email__in=completions.values(lower_email=Lower("learner__email")))
+    return Q(user_id__in=completions.values("learner_id"))
 
 
-def _profile_person(course_id: int, day: date) -> Q:
-    return Q(user_id__in=current(course_id, day).values("learner_id"))
-
-
-def _covered_filters(required: dict[int, list[CoursePage]], day: date, person) -> tuple[Q, dict[int, Q]]:
+def covered_filters(required: dict[int, list[CoursePage]], day: date, kind: str) -> tuple[Q, dict[int, Q]]:
     """The filter "covered on `day`" (each agency's own required courses), and per course
-    "holds a current completion of it", for rows with an `agency` and a person."""
+    "holds a current completion of it", for staff list entries or profiles (`kind`)."""
+
+    def person(course_id, day):
+        return holding(kind, current(course_id, day))
+
     by_course: dict[int, list[int]] = defaultdict(list)
     for agency_id, courses in required.items():
         for course in courses:
@@ -220,7 +221,6 @@ def _on_day(name: str, index: int) -> str:
 def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, int, str], dict]:
     """{(day's index, agency id, group): {workforce, covered, per_course, over}} for the
     agencies whose workforce is of one kind, in one query."""
-    person = _list_person if kind == LIST else _profile_person
     if kind == LIST:
         people = StaffListEntry.objects.filter(agency__in=required)
         fields = ["agency", *([by] if by else [])]
@@ -232,7 +232,7 @@ def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, 
     parts = []
     for index, day in enumerate(days):
         registered = Q() if kind == LIST else Q(created_at__lt=end_of(day))
-        covered, courses = _covered_filters(required, day, person)
+        covered, courses = covered_filters(required, day, kind)
         annotations = {
             "day": Value(index),
             "people": Count("pk", filter=registered),

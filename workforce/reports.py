@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import Completion, CoursePage, LearnerProfile
@@ -293,7 +293,7 @@ def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> l
         entries = StaffListEntry.objects.filter(agency__in=listed)
         if job_role:
             entries = entries.filter(job_role=job_role)
-        entries = _not_covered(entries, listed, courses, day, coverage._list_person).annotate(
+        entries = _not_covered(entries, listed, courses, day, coverage.LIST).annotate(
             registered=Exists(get_user_model().objects.filter(email__iexact=OuterRef("email")))
         )
         for entry in entries.order_by("agency__sort_order", "agency__name", "name", "email"):
@@ -314,7 +314,7 @@ def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> l
             if not job_role or count.job_role == job_role:
                 roles |= Q(agency_id=count.agency_id, job_role=count.job_role)
         staff = LearnerProfile.objects.filter(roles, created_at__lt=coverage.end_of(day))
-        staff = _not_covered(staff, counted, courses, day, coverage._profile_person).select_related("user")
+        staff = _not_covered(staff, counted, courses, day, coverage.HEADCOUNT).select_related("user")
         for profile in staff.order_by(
             "agency__sort_order", "agency__name", "user__last_name", "user__first_name"
         ):
@@ -331,15 +331,18 @@ def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> l
     return people
 
 
-def _not_covered(people: QuerySet, required: dict, courses: dict, day: date, person) -> QuerySet:
+def _not_covered(people: QuerySet, required: dict, courses: dict, day: date, kind: str) -> QuerySet:
     """The people (staff list entries or profiles) not covered on `day`, each annotated per
     required course with `current_<id>` and `held_<id>` (completed by then, current or not)."""
-    covered, _ = coverage._covered_filters(required, day, person)
+    covered, _ = coverage.covered_filters(required, day, kind)
     annotations = {}
     for pk in courses:
-        annotations[f"current_{pk}"] = coverage.holds_current(pk, day, person())
-        annotations[f"held_{pk}"] = Exists(
-            Completion.objects.filter(person(), course_id=pk, completed_at__lt=coverage.end_of(day))
+        held = Completion.objects.filter(course_id=pk, completed_at__lt=coverage.end_of(day))
+        annotations[f"current_{pk}"] = ExpressionWrapper(
+            coverage.holding(kind, coverage.current(pk, day)), output_field=BooleanField()
+        )
+        annotations[f"held_{pk}"] = ExpressionWrapper(
+            coverage.holding(kind, held), output_field=BooleanField()
         )
     return people.filter(~covered).annotate(**annotations)
 
