@@ -339,7 +339,7 @@ HEADLINES = [
     ),
 ]
 
-# The training numbers page's tables, in its order: each is what the page, the board summary,
+# The training numbers page's tables, in its order: each is what the page, the board pack,
 # the spreadsheets and the API show.
 HEADLINE_TABLE = Table(
     "headlines",
@@ -412,7 +412,7 @@ TRAINING_TABLES = (HEADLINE_TABLE, AGENCIES, PER_MONTH, BY_COURSE, BY_JOB_ROLE, 
 
 def headlines(numbers: dict[str, Any], before: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The headline figures with their labels and what each counts, for the page, the export
-    and the board summary alike; beside each, the previous period's (`before`, the same
+    and the board pack alike; beside each, the previous period's (`before`, the same
     figures for `previous(period)`) and the change, when given."""
     counts = {"completion_rate": f" In this period: {numbers['finished']} of {numbers['enrolled']}."}
     rows = []

@@ -69,5 +69,4 @@ def knowledge_tab():
         declared=quiz_reports.KNOWLEDGE_TABLES,
         whole_months=True,
         people=quiz_reports.knowledge_people,
-        on_board=True,
     )

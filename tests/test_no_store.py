@@ -10,6 +10,7 @@ from cms.models import Agency
 from courses.models import AgencyLead, PartnershipManager
 from tests.factories import make_learner
 from tests.test_scoping import fill, scoped_routes
+from workforce.models import StaffListUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,11 @@ def test_every_report_url_and_export_is_sent_no_store(client, complete):
     PartnershipManager.objects.create(user=manager)
     AgencyLead.objects.create(user=ours.learner).agencies.add(Agency.objects.get(code="housing"))
     token = APIToken.create_token(user=manager, name="no-store")[1]
+    upload = StaffListUpload.objects.create(agency=ours.agency, file_name="housing.csv", rows=[])
+    ids = {"pk": ours.certificate.pk, "user_id": ours.learner_id, "agency": "housing", "upload_id": upload.pk}
     checked = []
     for route in scoped_routes():
-        url = fill(route, {"pk": ours.certificate.pk, "user_id": ours.learner_id})
+        url = fill(route, ids)
         # The learner's own certificate is hers; everything else the manager may open.
         client.force_login(ours.learner if route.startswith("my/") else manager)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if route.startswith("api/") else {}
@@ -36,4 +39,10 @@ def test_every_report_url_and_export_is_sent_no_store(client, complete):
             assert response.status_code in (200, 400), (url, params, response.status_code)
             assert "no-store" in response.get("Cache-Control", ""), (url, params)
             checked.append(url)
-    assert {"/leads/reports/", "/leads/reports/board-pack.pdf", "/api/v1/confidence"} <= set(checked)
+    assert {
+        "/leads/reports/",
+        "/leads/reports/board-pack.pdf",
+        "/leads/workforce/housing/upload/",
+        "/leads/reports/staff-progress/",
+        "/api/v1/confidence",
+    } <= set(checked)

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cms.models import Agency
 from courses.models import AgencyLead
 from tests.factories import make_learner
+from workforce.models import StaffListUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,10 @@ def scoped_routes(patterns=None, prefix=""):
 
 
 def fill(route, ids):
-    """The route with agency B's ids: `ids` maps a parameter name to a value."""
-    return "/" + re.sub(r"<(?:id:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.lstrip("^").rstrip("$"))
+    """The route with agency B's ids: `ids` maps a parameter name to a value. A download's
+    `kind` is the one its view makes: the board pack a PDF, the staff list template a CSV."""
+    ids = {"kind": "pdf" if "board-pack" in route else "csv", **ids}
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.lstrip("^").rstrip("$"))
 
 
 def test_the_generator_finds_the_lead_urls():
@@ -51,8 +54,10 @@ def test_a_lead_of_one_agency_never_sees_anothers_rows(client, complete):
 
     _, token = APIToken.create_token(user=lead, name="scoping")
     _, editor_token = APIToken.create_token(user=editor, name="scoping")
+    their_upload = StaffListUpload.objects.create(agency=theirs.agency, file_name="police.csv")
+    their_workforce = {"agency": theirs.agency.code, "upload_id": their_upload.pk}
     for route in scoped_routes():
-        url = fill(route, {"pk": theirs.certificate.pk, "user_id": theirs.learner_id})
+        url = fill(route, {"pk": theirs.certificate.pk, "user_id": theirs.learner_id, **their_workforce})
         api = route.startswith("api/")
         for params in ({"period": "this_year"}, {"period": "this_year", "export": "csv"}):
             client.force_login(lead)
@@ -64,5 +69,5 @@ def test_a_lead_of_one_agency_never_sees_anothers_rows(client, complete):
             client.force_login(editor)
             as_editor = {"HTTP_AUTHORIZATION": f"Bearer {editor_token}"} if api else {}
             assert client.get(url, params, **as_editor).status_code in (403, 404), url
-            if not re.search(r"<(?:id:)?\w+>", route):
+            if not re.search(r"<(?:\w+:)?\w+>", route):
                 assert client.get(url, params, **as_editor).status_code == 403, url

@@ -24,9 +24,7 @@ class ReportTab:
     `keep_filters` carries the period and filters to the tab. A tab with `tables` (a function of
     agencies, period, course and job role returning `Table`s, declared in `declared`) is also
     served by the API at /api/v1/reports/<key>; `whole_months` and `people` (whom the figures
-    are about, for `reports.few_left_out`) say how its figures are protected. With `on_board`
-    its tables (for the whole months of the period, all agencies) are also printed in the
-    partnership board's summary."""
+    are about, for `reports.few_left_out`) say how its figures are protected."""
 
     key: str
     label: str
@@ -37,7 +35,6 @@ class ReportTab:
     declared: tuple[Table, ...] = ()
     whole_months: bool = False
     people: Callable[..., int] | None = None
-    on_board: bool = False
 
     @property
     def url(self) -> str:

@@ -90,7 +90,7 @@ def period_problem(
     field: str | None = None,
 ) -> HttpResponse:
     """The report's filters again with what to put right: 400, and no figures for a period
-    (or filters) that cannot be reported (a page, an export and the board summary alike)."""
+    (or filters) that cannot be reported (a page, an export and the board pack alike)."""
     context = filter_context(request, None, problem, course, job_role, field)
     return render(
         request,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from courses import reports
 from courses.charts import confidence_chart
 from courses.decorators import report_view
-from courses.models import CoursePage, Enrolment, LearnerProfile
+from courses.models import CoursePage, Enrolment, LearnerProfile, PartnershipManager
 from courses.progress import journeys
 from courses.reporting.views import export, figures_scope, filter_context, period_problem, report_scope
 from courses.scoping import require_report_viewer
@@ -77,6 +77,7 @@ def training(request):
             "due_caption": f"{due_title}, soonest first"
             + (f" (the first {DUE_SHOWN}: the download has everyone)" if len(due_shown) == DUE_SHOWN else ""),
             "within": within,
+            "is_manager": PartnershipManager.objects.filter(user=request.user).exists(),
             "refreshers": refreshers,
             "staff": staff_page,
             "staff_table": reports.STAFF.fill(staff_page.object_list),
