@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms.models import Agency
-from courses.models import Completion, CoursePage, Enrolment, JobRole, LearnerProfile
+from courses.models import Completion, CoursePage, JobRole, LearnerProfile
 from tests.factories import make_course, make_learner
+from tests.workforce.helpers import record_completion
 from workforce.coverage import coverage, coverage_trend, overall, quarter_ends
 from workforce.models import Headcount, StaffListEntry
 
@@ -36,32 +37,11 @@ def required_of(code):
     return [c for c in CoursePage.objects.all() if c.live and c.agency_id in (None, agency.pk)]
 
 
-def complete(user, course, when, expires_on=None, agency=None):
-    """A completion of `course` by `user` at `when`, written as the raw records are."""
-    profile = LearnerProfile.objects.get(user=user)
-    agency = agency or profile.agency
-    cycle = Enrolment.objects.filter(learner=user, course=course).count() + 1
-    enrolment = Enrolment.objects.create(learner=user, course=course, agency=agency, cycle=cycle)
-    Enrolment.objects.filter(pk=enrolment.pk).update(started_at=when - timedelta(hours=1), completed_at=when)
-    return Completion.objects.create(
-        enrolment=enrolment,
-        learner=user,
-        course=course,
-        agency=agency,
-        agency_name=agency.name,
-        job_role=profile.job_role,
-        job_role_label=LABELS[profile.job_role],
-        course_title=course.title,
-        completed_at=when,
-        expires_on=expires_on or (when + timedelta(days=3 * 365)).date(),
-    )
-
-
 def train(user, code, when, expires_on=None, skip=()):
     """Complete every course required of agency `code` (but those in `skip`)."""
     for course in required_of(code):
         if course.pk not in skip:
-            complete(user, course, when, expires_on)
+            record_completion(user, course, when, expires_on)
 
 
 def listed(code, email, job_role="housing", team=""):
@@ -195,8 +175,8 @@ def test_a_staff_list_matches_accounts_by_email_ignoring_case_and_counts_people_
 def test_a_person_on_two_agencies_lists_counts_in_each_against_its_own_courses():
     day = date(2026, 11, 30)
     both = make_learner("police", email="both@example.org", job_role="police")
-    complete(both, required_of("police")[0], london(date(2026, 5, 1)))  # the core course
-    complete(both, [c for c in required_of("police") if c.agency_id][0], london(date(2026, 5, 1)))
+    record_completion(both, required_of("police")[0], london(date(2026, 5, 1)))  # the core course
+    record_completion(both, [c for c in required_of("police") if c.agency_id][0], london(date(2026, 5, 1)))
     listed("police", "both@example.org", job_role="police")
     listed("probation", "both@example.org", job_role="probation")
 
@@ -302,18 +282,18 @@ def test_a_completion_counts_until_2359_london_on_the_day_and_expires_after_its_
     for name in ("at_2359", "at_midnight", "expires_today", "expired_yesterday", "refresher", "elsewhere"):
         people[name] = make_learner("other", email=f"{name}@example.org", job_role="manager")
         listed("other", f"{name}@example.org", job_role="manager")
-    complete(people["at_2359"], course[0], london(day, 23, 59))
-    complete(people["at_midnight"], course[0], london(day + timedelta(days=1), 0, 0))
-    complete(people["expires_today"], course[0], london(day - timedelta(days=1000)), expires_on=day)
-    complete(
+    record_completion(people["at_2359"], course[0], london(day, 23, 59))
+    record_completion(people["at_midnight"], course[0], london(day + timedelta(days=1), 0, 0))
+    record_completion(people["expires_today"], course[0], london(day - timedelta(days=1000)), expires_on=day)
+    record_completion(
         people["expired_yesterday"],
         course[0],
         london(day - timedelta(days=1000)),
         expires_on=day - timedelta(days=1),
     )
-    complete(people["refresher"], course[0], london(day - timedelta(days=900)))
-    complete(people["refresher"], course[0], london(day - timedelta(days=10)))
-    complete(
+    record_completion(people["refresher"], course[0], london(day - timedelta(days=900)))
+    record_completion(people["refresher"], course[0], london(day - timedelta(days=10)))
+    record_completion(
         people["elsewhere"],
         course[0],
         london(day - timedelta(days=10)),
@@ -364,7 +344,7 @@ def test_the_trend_matches_each_quarter_end_across_the_clock_changes():
         registered_on(officer, quarter_end - timedelta(days=40))
         train(officer, "probation", london(quarter_end, 23, 59), expires_on=quarter_end + timedelta(days=100))
     listed("health", "nobody@example.org", job_role="doctor")
-    complete(make_learner("health", email="nobody@example.org"), core[0], london(days[0]))
+    record_completion(make_learner("health", email="nobody@example.org"), core[0], london(days[0]))
     Headcount.objects.create(agency=Agency.objects.get(code="probation"), job_role="probation", staff=20)
     agencies = Agency.objects.filter(code__in=["health", "probation", "vcs"])
 

@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from cms.models import Agency
-from courses.models import AgencyLead, Completion, CoursePage, Enrolment, LearnerProfile
+from courses.models import AgencyLead, Completion, CoursePage, LearnerProfile
 from tests.export_reading import read_export
 from tests.factories import make_learner
+from tests.workforce.helpers import record_completion
 from workforce.models import CoverageTarget, Headcount, StaffListEntry
 
 pytestmark = pytest.mark.django_db
@@ -40,30 +41,9 @@ def required(agency):
     return list(CoursePage.objects.live().filter(Q(agency__isnull=True) | Q(agency=agency)).order_by("path"))
 
 
-def complete(user, course, at, expires_on, agency=None):
-    """A completion made directly, as the site records one."""
-    profile = LearnerProfile.objects.get(user=user)
-    agency = agency or profile.agency
-    cycle = Enrolment.objects.filter(learner=user, course=course).count() + 1
-    enrolment = Enrolment.objects.create(learner=user, course=course, agency=agency, cycle=cycle)
-    Enrolment.objects.filter(pk=enrolment.pk).update(started_at=at - timedelta(days=1), completed_at=at)
-    return Completion.objects.create(
-        enrolment=enrolment,
-        learner=user,
-        course=course,
-        agency=agency,
-        agency_name=agency.name,
-        job_role=profile.job_role,
-        job_role_label=profile.job_role_label,
-        course_title=course.title,
-        completed_at=at,
-        expires_on=expires_on,
-    )
-
-
 def complete_all(user, agency, at, expires_on, done_in=None):
     for course in required(agency):
-        complete(user, course, at, expires_on, done_in)
+        record_completion(user, course, at, expires_on, done_in)
 
 
 def registered(code, email, job_role, first_name, last_name="Tester"):
@@ -108,7 +88,7 @@ def world(request):
     complete_all(people["Ben"], housing, london(day + timedelta(days=1), 0, 30), later)
     cat_courses = required(housing)
     for course in cat_courses:
-        complete(
+        record_completion(
             people["Cat"],
             course,
             london(start, 10),
