@@ -155,8 +155,8 @@ class CoverageRow:
         return None if self.share is None else self.workforce - self.covered
 
     def course_share(self, course_id: int) -> float | None:
-        people = self.per_course.get(course_id, 0)
-        if not self.workforce or self.over or people > self.workforce:
+        people = self.per_course.get(course_id)
+        if people is None or not self.workforce or self.over or people > self.workforce:
             return None
         return round(100 * people / self.workforce, 1)
 
@@ -251,7 +251,7 @@ def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, 
         row = grouped.setdefault(tuple(part[f] for f in fields), {f: part[f] for f in fields})
         row.update({_on_day(name, index): value for name, value in part.items() if name not in fields})
     rows = list(grouped.values())
-    course_ids = sorted({c for courses in required.values() for c in (course.pk for course in courses)})
+    own = {agency_id: [course.pk for course in courses] for agency_id, courses in required.items()}
     result: dict = {}
     if kind == LIST:
         for index in range(len(days)):
@@ -260,7 +260,9 @@ def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, 
                     "workforce": row[f"people_{index}"],
                     "covered": row[f"covered_{index}"],
                     "per_course": {
-                        c: row[f"course_{index}_{c}"] for c in course_ids if f"course_{index}_{c}" in row
+                        c: row[f"course_{index}_{c}"]
+                        for c in own[row["agency"]]
+                        if f"course_{index}_{c}" in row
                     },
                 }
         return result
@@ -279,7 +281,7 @@ def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, 
             totals["workforce"] += count.staff
             totals["covered"] += covered_here
             totals["over"] = totals["over"] or covered_here > count.staff
-            for c in course_ids:
+            for c in own[count.agency_id]:
                 totals["per_course"][c] += row.get(f"course_{index}_{c}", 0)
     for totals in result.values():
         totals["per_course"] = dict(totals["per_course"])
