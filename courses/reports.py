@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.db.models import (
@@ -762,20 +763,37 @@ CONFIDENCE_LOOKING_BACK = _comparison_table(
 CONFIDENCE_TABLES = (CONFIDENCE_OVERALL, CONFIDENCE_BY_AGENCY, CONFIDENCE_PER_AREA, CONFIDENCE_LOOKING_BACK)
 
 
-def confidence_tables(result: dict[str, Any]) -> list[Table]:
+def confidence_tables(result: dict[str, Any], before: dict[str, Any] | None = None) -> list[Table]:
     """The confidence report's tables, as the page shows them and the exports write them:
-    agencies side by side only when there are several."""
+    agencies side by side only when there are several, and the overall figure beside the
+    previous period's when `before` has it (`previous_confidence`)."""
     by_agency = [(r["agency"].name, r["change"]) for r in result["by_agency"]]
+    overall = [("All areas", result["overall"])]
+    if before:
+        overall.append((f"All areas, previous period ({before['period'].label})", before["overall"]))
     return [
-        CONFIDENCE_OVERALL.fill([("All areas", result["overall"])]),
+        CONFIDENCE_OVERALL.fill(overall),
         *([CONFIDENCE_BY_AGENCY.fill(by_agency)] if len(by_agency) > 1 else []),
         CONFIDENCE_PER_AREA.fill([(r["item"].text, r["change"]) for r in result["items"]]),
         CONFIDENCE_LOOKING_BACK.fill([(r["item"].text, r["looking_back"]) for r in result["items"]]),
     ]
 
 
+def previous_confidence(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> dict[str, Any] | None:
+    """The overall confidence figure of the previous period (`previous`: the same whole months
+    just before), under the same rules: None when its course or job role filter would leave out
+    1 to 4 people (`few_left_out`); withheld below 5 people like any other."""
+    before = previous(period)
+    if few_left_out(partial(surveyed_people, agencies, before), course, job_role):
+        return None
+    return {"period": before, **confidence(agencies, before, course, job_role)}
+
+
 def confidence_figures(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> list[Table]:
-    """The confidence report's tables for a scope (what the API serves)."""
-    return confidence_tables(confidence(agencies, period, course, job_role))
+    """The confidence report's tables for a scope (what the API serves, as the page)."""
+    result = confidence(agencies, period, course, job_role)
+    return confidence_tables(result, previous_confidence(agencies, period, course, job_role))

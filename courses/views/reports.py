@@ -125,7 +125,8 @@ def confidence(request):
             request, "Confidence before and after", agencies, reports.FEW_LEFT_OUT, course, job_role, "course"
         )
     result = reports.confidence(agencies, period, course, job_role)
-    tables = reports.confidence_tables(result)
+    before = reports.previous_confidence(agencies, period, course, job_role)
+    tables = reports.confidence_tables(result, before)
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
         scope = (agencies, period.label, period.slug, course, job_role)
@@ -136,6 +137,7 @@ def confidence(request):
         {
             "agencies": agencies,
             "result": result,
+            "before": before,
             "tables": tables,
             "chart": confidence_chart(result["items"]),
             **filter_context(request, period, problem, course, job_role),

@@ -125,3 +125,31 @@ def test_headlines_beside_the_previous_period_on_the_page_and_in_the_download(cl
             then,
             now - then,
         )
+
+
+@pytest.mark.django_db
+def test_confidence_overall_beside_the_previous_period_with_its_own_people(client):
+    """Six people rated 2 then 4 in the first quarter of 2026 and five in the last quarter of
+    2025 (one at 23:30 on 31 December, London): each period's overall row counts its own
+    people, on the page and in the download; the previous period's median is theirs."""
+    course = make_course(lessons=1, title="Confidence course")
+    moments = [datetime(2026, 2, 5, 12, tzinfo=UTC)] * 6 + [datetime(2025, 11, 5, 12, tzinfo=UTC)] * 4
+    moments.append(datetime(2025, 12, 31, 23, 30, tzinfo=UTC))
+    for index, moment in enumerate(moments):
+        completion = finish(make_learner("housing"), course, before=2, after=4 if index < 6 else 3)
+        Completion.objects.filter(pk=completion.pk).update(completed_at=moment)
+    client.force_login(lead_for("housing"))
+    q1 = {"period": "custom", "from": "2026-01-01", "to": "2026-03-31"}
+    page = BeautifulSoup(client.get("/leads/reports/confidence/", q1).content, "html.parser")
+    text = page.get_text(" ", strip=True)
+    assert (
+        "Previous period, 1 October 2025 to 31 December 2025: 5 people, median 2.0 before and 3.0 after"
+        in text
+    )
+    export = read_export(client.get("/leads/reports/confidence/", {**q1, "export": "csv"}))
+    headings, *rows = next(rows for title, rows in export["tables"].items() if title.startswith("Overall"))
+    people = {row[0]: row[headings.index("People with both ratings")] for row in rows}
+    assert people == {
+        "All areas": "6",
+        "All areas, previous period (1 October 2025 to 31 December 2025)": "5",
+    }
