@@ -217,12 +217,15 @@ def test_the_word_document_has_real_headings_and_tables_of_the_same_figures(clie
     assert f"Confidence rose for {round(100 * 7 / 9, 1):g}% of people (9 people" in " ".join(messages)
 
 
-def test_a_lead_is_refused(client, board):
+def test_a_lead_is_refused_and_not_offered_the_links(client, board):
     lead = make_learner("housing", job_role="manager")
-    AgencyLead.objects.create(user=lead).agencies.add(Agency.objects.get(code="housing"))
+    AgencyLead.objects.create(user=lead).agencies.add(*Agency.objects.filter(code__in=["housing", "police"]))
     client.force_login(lead)
     for kind in ("pdf", "docx"):
         assert client.get(f"/leads/reports/board-pack.{kind}").status_code == 403
+    page = BeautifulSoup(client.get("/leads/reports/").content, "html.parser")
+    assert page.select("table[data-table=agencies]")  # several agencies, side by side
+    assert not page.select("a[href*='board-pack']")
 
 
 @pytest.mark.parametrize(
