@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +24,17 @@ from workforce.coverage import coverage, coverage_trend, overall, quarter_ends
 from workforce.models import Headcount, StaffListEntry
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_30_november_2026():
+    """The figures are measured on fixed days up to 30 November 2026, and accounts are made
+    "now" (registered staff count against a headcount from when they registered): so now is
+    that day, whenever the suite runs."""
+    with time_machine.travel(datetime(2026, 11, 30, 12, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        yield
+
+
 LONDON = ZoneInfo("Europe/London")
 LABELS = dict(JobRole.choices)
 
