@@ -8,6 +8,7 @@ leads pressing "Send" at once send one email, and a failed email leaves no claim
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from smtplib import SMTPException
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ WINDOW = timedelta(days=7)
 class Outcome:
     sent: list[str] = field(default_factory=list)  # emails sent a reminder or an invitation
     skipped: list[str] = field(default_factory=list)  # reminded in the last 7 days
+    failed: list[str] = field(default_factory=list)  # the mail server refused: nothing claimed or logged
 
 
 def claim(email: str, now) -> bool:
@@ -74,20 +76,24 @@ def send(people: list[dict], agency_names: dict[int, str], sender) -> Outcome:
             continue
         done.add(email)
         kind, subject, body = message(person, agency_names[person["agency_id"]], sender_name, address)
-        with transaction.atomic():
-            now = timezone.now()
-            if not claim(email, now):
-                outcome.skipped.append(email)
-                continue
-            Reminder.objects.create(
-                agency_id=person["agency_id"],
-                email=email,
-                user_id=person["user_id"],
-                kind=kind,
-                state=person["state"],
-                sent_by=sender,
-            )
-            send_mail(subject, body, None, [email])
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                if not claim(email, now):
+                    outcome.skipped.append(email)
+                    continue
+                Reminder.objects.create(
+                    agency_id=person["agency_id"],
+                    email=email,
+                    user_id=person["user_id"],
+                    kind=kind,
+                    state=person["state"],
+                    sent_by=sender,
+                )
+                send_mail(subject, body, None, [email])
+        except (SMTPException, OSError):  # rolled back: she can be sent one when it works again
+            outcome.failed.append(email)
+            continue
         outcome.sent.append(email)
     return outcome
 

@@ -288,3 +288,35 @@ def test_the_excel_download_names_agency_date_and_has_the_pages_columns(client, 
     headings, *rows = found["tables"]["Staff progress"]
     assert headings[:6] == ["Name", "Work email", "Agency", "Job role", "Team", "State"]
     assert [row[1] for row in rows] == ["a@example.org"]
+
+
+def test_an_id_too_large_for_any_database_is_refused_not_an_error(client, lead):
+    response = client.post(URL, {"person": [f"list-{2**63}", f"registered-{10**30}"]}, follow=True)
+
+    assert response.status_code == 200
+    assert mail.outbox == [] and Reminder.objects.count() == 0
+    assert "2 of those ticked are not on your staff and were not sent anything" in response.content.decode()
+
+
+def test_a_mail_server_failure_half_way_records_nothing_for_those_it_failed(client, lead, monkeypatch):
+    """The second email fails: the first is sent and logged; the second leaves no log and no
+    7-day claim (she can be sent one later), and the lead is told; no error page."""
+    first, second = (
+        listed("first@example.org", name="Ann First"),
+        listed("second@example.org", name="Ben Second"),
+    )
+    real = reminders.send_mail
+
+    def refuse_second(subject, body, sender, to):
+        if to == ["second@example.org"]:
+            raise ConnectionRefusedError("mail server down")
+        return real(subject, body, sender, to)
+
+    monkeypatch.setattr(reminders, "send_mail", refuse_second)
+    response = client.post(URL, {"person": [f"list-{first.pk}", f"list-{second.pk}"]}, follow=True)
+
+    assert response.status_code == 200
+    assert sent_to() == ["first@example.org"]
+    assert list(Reminder.objects.values_list("email", flat=True)) == ["first@example.org"]
+    assert not ReminderWindow.objects.filter(email="second@example.org").exists()
+    assert "The email could not be sent to 1 person" in response.content.decode()

@@ -16,7 +16,7 @@ from courses.decorators import report_view
 from courses.models import JobRole, LearnerProfile
 from courses.reporting.tables import Column, Table
 from courses.reporting.views import export
-from courses.reports import british
+from courses.reports import MAX_ID, british
 from courses.scoping import require_report_viewer
 from workforce import reminders, states
 from workforce.models import StaffListEntry
@@ -215,7 +215,7 @@ def _send(request, agencies):
         wanted = {states.LIST: set(), states.REGISTERED: set()}
         for key in keys:
             source, _, pk = key.partition("-")
-            if source in wanted and pk.isdigit():
+            if source in wanted and pk.isdigit() and int(pk) <= MAX_ID:
                 wanted[source].add(int(pk))
         people = [
             row
@@ -235,5 +235,11 @@ def _send(request, agencies):
     if refused:
         text += f". {refused} of those ticked {'is' if refused == 1 else 'are'} not on your staff and"
         text += f" {'was' if refused == 1 else 'were'} not sent anything"
+    if outcome.failed:
+        failed = len(outcome.failed)
+        text += (
+            f". The email could not be sent to {failed} {'person' if failed == 1 else 'people'}: "
+            "nothing was recorded for them, so try again later"
+        )
     messages.success(request, text + ".")
     return redirect(back)
