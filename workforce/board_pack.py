@@ -220,26 +220,16 @@ def gather(agencies: QuerySet, quarter: Period, today: date | None = None) -> Bo
     day = min(quarter.end, today)
 
     rows = coverage.coverage(agencies, day)
-    set_targets = targets.targets_for(agencies)
-    statuses = []
-    of_roles = {}  # coverage of the job roles a target names, one query per set of job roles
-    for roles in {tuple(sorted(t.job_roles)) for t in set_targets.values() if t.job_roles}:
-        chosen = [pk for pk, t in set_targets.items() if tuple(sorted(t.job_roles)) == roles]
-        of_roles.update(
-            {r.agency.pk: r for r in coverage.coverage(agencies.filter(pk__in=chosen), day, job_roles=roles)}
-        )
-    for row in rows:
-        target = set_targets.get(row.agency.pk)
-        measured = of_roles.get(row.agency.pk, row) if target is not None and target.job_roles else row
-        statuses.append(
-            {
-                "row": row,
-                "measured": measured,
-                "target": targets.target_text(target),
-                "has_target": target is not None,
-                "status": targets.status(measured, target, day),
-            }
-        )
+    statuses = [
+        {
+            "row": row,
+            "measured": standing.row,
+            "target": standing.target_text,
+            "has_target": standing.target is not None,
+            "status": standing.status,
+        }
+        for row, standing in zip(rows, targets.standings(agencies, day, whole=rows), strict=True)
+    ]
     quarters = trends.trend(agencies, day)
 
     rolling, rolling_problem = reports.months_ended(rolling_year(quarter), today)

@@ -218,8 +218,7 @@ def coverage_tables(agencies: QuerySet, days: Days, job_role: str | None = None)
     }
     required = coverage.required_courses([row.agency for row in rows])
     courses = list({course.pk: course for listed in required.values() for course in listed}.values())
-    goals = targets.targets_for(agencies)
-    measured = _measured_against_targets(agencies, rows, goals, days.day, roles)
+    standing = {s.agency.pk: s for s in targets.standings(agencies, days.day, whole=None if roles else rows)}
     overall = coverage.overall(rows)
     overall_before = coverage.overall(list(rows_before.values()))
     agencies_table = replace(
@@ -242,8 +241,8 @@ def coverage_tables(agencies: QuerySet, days: Days, job_role: str | None = None)
                 "row": row,
                 "before": rows_before.get(row.agency.pk),
                 "required": {course.pk for course in required[row.agency.pk]},
-                "target": goals.get(row.agency.pk),
-                "status": targets.status(measured.get(row.agency.pk), goals.get(row.agency.pk), days.day),
+                "target": standing[row.agency.pk].target,
+                "status": standing[row.agency.pk].status,
             }
             for row in rows
         ),
@@ -256,25 +255,6 @@ def coverage_tables(agencies: QuerySet, days: Days, job_role: str | None = None)
         [row.agency for row in rows if not row.source],
         [row.agency for row in rows if row.source == coverage.HEADCOUNT],
     )
-
-
-def _measured_against_targets(
-    agencies: QuerySet, rows: list[coverage.CoverageRow], goals: dict, day: date, roles: Sequence[str]
-) -> dict[int, coverage.CoverageRow]:
-    """Each agency's coverage of the job roles its target is about (the whole workforce when it
-    names none), whatever job role the page is filtered to: one query per set of job roles."""
-    shown = {row.agency.pk: row for row in rows}
-    wanted: dict[tuple[str, ...], list[int]] = {}
-    for agency_id, goal in goals.items():
-        wanted.setdefault(tuple(sorted(goal.job_roles or ())), []).append(agency_id)
-    measured = {}
-    for target_roles, agency_ids in wanted.items():
-        if target_roles == tuple(roles):
-            measured.update({pk: shown[pk] for pk in agency_ids if pk in shown})
-            continue
-        for row in coverage.coverage(agencies.filter(pk__in=agency_ids), day, job_roles=target_roles):
-            measured[row.agency.pk] = row
-    return measured
 
 
 def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> list[dict[str, Any]]:

@@ -3,11 +3,18 @@
 A status always carries its word (On track / At risk / Off track), never colour alone, and
 the rule below is printed beside every table that shows one."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
+
+from cms.models import Agency
 from courses.models import JobRole
+from courses.reporting.tables import Column, Table
 from courses.reports import british
+from workforce import coverage
 from workforce.coverage import CoverageRow
 from workforce.models import CoverageTarget
 
@@ -74,3 +81,65 @@ def status(row: CoverageRow | None, target: CoverageTarget | None, day: date) ->
 def targets_for(agencies) -> dict[int, CoverageTarget]:
     """Each agency's target, if it has one (one query)."""
     return {t.agency_id: t for t in CoverageTarget.objects.filter(agency__in=agencies)}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An agency's coverage of the staff its target is about, its target and its status."""
+
+    agency: Agency
+    row: CoverageRow | None
+    target: CoverageTarget | None
+    status: Status
+
+    @property
+    def share(self) -> float | None:
+        return self.row.share if self.row else None
+
+    @property
+    def target_text(self) -> str:
+        return target_text(self.target)
+
+
+def standings(agencies: QuerySet, day: date, whole: Sequence[CoverageRow] | None = None) -> list[Standing]:
+    """Each agency's standing on `day`, in the agencies' order: its coverage of the job roles
+    its target names (of its whole workforce when it names none or there is no target),
+    measured once per set of job roles. `whole`, the agencies' coverage of their whole
+    workforce on `day` when the caller already has it, is not counted again."""
+    agencies = list(agencies.order_by("sort_order", "name"))
+    goals = targets_for(agencies)
+    by_roles: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for agency in agencies:
+        goal = goals.get(agency.pk)
+        by_roles[tuple(sorted(goal.job_roles)) if goal else ()].append(agency.pk)
+    rows: dict[int, CoverageRow] = {}
+    for roles, ids in by_roles.items():
+        if not roles and whole is not None:
+            rows.update({row.agency.pk: row for row in whole if row.agency.pk in ids})
+        else:
+            measured = coverage.coverage(Agency.objects.filter(pk__in=ids), day, job_roles=roles)
+            rows.update({row.agency.pk: row for row in measured})
+    return [
+        Standing(
+            agency,
+            rows.get(agency.pk),
+            goals.get(agency.pk),
+            status(rows.get(agency.pk), goals.get(agency.pk), day),
+        )
+        for agency in agencies
+    ]
+
+
+STANDINGS = Table(
+    "targets",
+    "Coverage against target",
+    (
+        Column("agency", "Agency", value=lambda s: s.agency.name),
+        Column("share", "Coverage today (%)", type=float, unit="%", value=lambda s: s.share),
+        Column("target", "Target", value=lambda s: s.target_text),
+        Column("status", "Status", value=lambda s: s.status.word),
+        Column("reason", "Why", value=lambda s: s.status.reason),
+    ),
+    definition="Coverage today of the staff each target is about (its job roles, or the whole "
+    "workforce), as on the Coverage tab. " + RULE,
+)

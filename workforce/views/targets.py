@@ -1,9 +1,7 @@
 """The partnership manager sets each agency's coverage target, and sees where each agency
 stands against it under the rule of `workforce.targets`. Leads read their agencies' targets
-and statuses on the Trends tab (`progress` is shared with it)."""
+and statuses on the Trends tab."""
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -16,69 +14,8 @@ from django.utils import timezone
 from cms.models import Agency
 from courses.decorators import report_view
 from courses.models import JobRole, PartnershipManager
-from courses.reporting.tables import Column, Table
-from workforce import coverage
-from workforce.coverage import CoverageRow
 from workforce.models import CoverageTarget
-from workforce.targets import RULE, Status, status, target_text, targets_for
-
-
-@dataclass(frozen=True)
-class Progress:
-    """An agency's coverage today (of its target's job roles), its target and its status."""
-
-    agency: Agency
-    row: CoverageRow | None
-    target: CoverageTarget | None
-    status: Status
-
-    @property
-    def share(self) -> float | None:
-        return self.row.share if self.row else None
-
-    @property
-    def target_text(self) -> str:
-        return target_text(self.target)
-
-
-def progress(agencies, day: date | None = None) -> list[Progress]:
-    """Each agency's standing on `day` (today): one coverage query per set of job roles that
-    targets name, whatever the number of staff."""
-    day = day or timezone.localdate()
-    agencies = list(agencies.order_by("sort_order", "name"))
-    targets = targets_for(agencies)
-    by_roles: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for agency in agencies:
-        target = targets.get(agency.pk)
-        by_roles[tuple(sorted(target.job_roles)) if target else ()].append(agency.pk)
-    rows: dict[int, CoverageRow] = {}
-    for roles, ids in by_roles.items():
-        for row in coverage.coverage(Agency.objects.filter(pk__in=ids), day, job_roles=roles):
-            rows[row.agency.pk] = row
-    return [
-        Progress(
-            agency,
-            rows.get(agency.pk),
-            targets.get(agency.pk),
-            status(rows.get(agency.pk), targets.get(agency.pk), day),
-        )
-        for agency in agencies
-    ]
-
-
-TARGETS = Table(
-    "targets",
-    "Coverage against target",
-    (
-        Column("agency", "Agency", value=lambda p: p.agency.name),
-        Column("share", "Coverage today (%)", type=float, unit="%", value=lambda p: p.share),
-        Column("target", "Target", value=lambda p: p.target_text),
-        Column("status", "Status", value=lambda p: p.status.word),
-        Column("reason", "Why", value=lambda p: p.status.reason),
-    ),
-    definition="Coverage today of the staff each target is about (its job roles, or the whole "
-    "workforce), as on the Coverage tab. " + RULE,
-)
+from workforce.targets import RULE, STANDINGS, standings, target_text, targets_for
 
 
 class TargetForm(forms.Form):
@@ -228,7 +165,7 @@ def targets(request):
             "target_forms": target_forms,
             "problems": problems,
             "job_roles": JobRole.choices,
-            "table": TARGETS.fill(progress(agencies, today)),
+            "table": STANDINGS.fill(standings(agencies, today)),
             "rule": RULE,
             "today": today,
         },

@@ -12,8 +12,7 @@ from courses.reporting.views import export
 from courses.reports import british
 from courses.scoping import require_report_viewer
 from workforce import charts, trends
-from workforce.targets import RULE
-from workforce.views.targets import TARGETS, progress
+from workforce.targets import RULE, STANDINGS, standings
 
 
 @report_view
@@ -22,7 +21,7 @@ def trends_report(request):
     today = timezone.localdate()
     quarters = trends.trend(agencies, today)
     tables = trends.trend_tables(quarters)
-    standing = TARGETS.fill(progress(agencies, today))
+    standing = STANDINGS.fill(standings(agencies, today))
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
         period = f"The last {len(quarters)} quarters to {british(today)}"
