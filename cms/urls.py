@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
     path("", include("workforce.urls")),
+    path("", include("privacy.urls")),
+    path("", include("identity.urls")),
+    path("accounts/", include("identity.allauth_urls")),
 ]
 
 if settings.DEBUG:

@@ -88,3 +88,23 @@ def pytest_report_header(config):
 
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_counts_as_two_step(monkeypatch):
+    """`client.force_login` skips signing in altogether, so it also skips the second step that
+    leads, editors and administrators must take (identity.middleware). The two-step tests
+    sign in for real, through the pages."""
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "type": "totp", "at": 0}]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -12,6 +12,8 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 # Apps that build on `cms` come first so their templates can fill its slots (for example
 # `includes/account_nav.html`): cms itself never imports them.
 INSTALLED_APPS = [
+    "privacy",
+    "identity",
     "workforce",
     "certificates",
     "quizzes",
@@ -23,6 +25,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -52,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "identity.middleware.TwoStepRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -61,6 +70,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # work accounts and codes
 ]
 # Pause an account after repeated failed sign-ins, from whichever IP addresses they came (a
 # lock per address and account let four addresses make twenty guesses), for a while only.
@@ -141,6 +151,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
+WAGTAILADMIN_LOGIN_URL = "courses:login"  # the one sign-in page, which asks for the second step
 WAGTAIL_SITE_NAME = "Safeguarding Learning Hub"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -194,6 +205,28 @@ LINK_CHECK_CONCURRENCY = 20  # requests in flight at once, all sites together
 LINK_CHECK_HOST_INTERVAL = 0.5  # seconds between two requests to the same site (2 at once at most)
 LINK_CHECK_MAX_AGE = 20  # hours: a working link checked more recently waits for the next run
 LINK_CHECK_ALLOWED_PRIVATE = []  # "host:port" on a private address it may fetch (tests' local servers only)
+
+# django-allauth (identity): emails confirmed, work accounts (OpenID Connect providers are
+# configured by administrators in Settings › Work accounts), two-step sign-in. The site's own
+# registration and sign-in pages stay the way in; allauth's are for its further steps.
+ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"  # signing in is allowed; starting a course needs it confirmed
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners open links: confirming takes a button
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+SOCIALACCOUNT_AUTO_SIGNUP = False  # a first sign-in with a work account asks for agency and job role
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a work account with a verified email finds its account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # only a button (a POST) starts a sign-in with a work account
+SOCIALACCOUNT_STORE_TOKENS = False  # nothing is fetched from a provider after sign-in
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
+MFA_TOTP_TOLERANCE = 1  # the code before and after too: a phone's clock may be a little out
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # an administrator who made an account has vouched for it
 
 LOGIN_URL = "courses:login"
 LOGIN_REDIRECT_URL = "courses:my_learning"

@@ -1,0 +1,23 @@
+"""How allauth fits this site: people register through the site's own form (with agency and
+job role), never allauth's; a first sign-in with a work account finishes on a short form."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        return False  # courses:register is the way in
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return True
+
+    def populate_user(self, request, sociallogin, data):
+        """The email address is the username here, as for accounts made by registering."""
+        user = super().populate_user(request, sociallogin, data)
+        email = (data.get("email") or "").strip().lower()
+        user.email = email
+        user.username = email
+        return user

@@ -1,0 +1,11 @@
+"""The site's own identity pages (allauth's are in identity.allauth_urls)."""
+
+from django.urls import path
+
+from identity import views
+
+app_name = "identity"
+
+urlpatterns = [
+    path("accounts/two-step-sign-in/", views.two_step_required, name="two_step_required"),
+]
