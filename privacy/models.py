@@ -11,7 +11,9 @@ class Anonymisation(models.Model):
         ADMINISTRATOR = "administrator", "By an administrator"
         RETENTION = "retention", "Retention period ended"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="anonymisation")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="anonymisation"
+    )
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

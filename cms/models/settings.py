@@ -31,7 +31,7 @@ class PartnershipSettings(BaseSiteSetting):
         "data controller",
         max_length=200,
         blank=True,
-        help_text="The organisation responsible for the records, e.g. the council that hosts the partnership.",
+        help_text="The organisation responsible for the records, e.g. the council hosting the partnership.",
     )
     controller_address = models.TextField("controller's postal address", max_length=500, blank=True)
     controller_email = models.EmailField(
