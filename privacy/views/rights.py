@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -44,6 +44,7 @@ def json_download(data, user):
 
 @login_required
 @never_cache
+@require_GET
 def my_data(request):
     return render(
         request,
@@ -54,6 +55,7 @@ def my_data(request):
 
 @login_required
 @never_cache
+@require_GET
 def my_data_json(request):
     return json_download(personal_data(request.user), request.user)
 
@@ -67,7 +69,7 @@ def anonymise_me(request):
     left without one by a slip."""
     if request.user.is_superuser:
         return render(request, "privacy/anonymise_me.html", {"superuser": True})
-    form = AnonymiseForm(request.POST or None)
+    form = AnonymiseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         anonymise(request.user, request.user, Anonymisation.Reason.REQUEST)
         logout(request)
@@ -75,6 +77,7 @@ def anonymise_me(request):
     return render(request, "privacy/anonymise_me.html", {"form": form})
 
 
+@require_GET
 def anonymised(request):
     return render(request, "privacy/anonymise_done.html")
 
