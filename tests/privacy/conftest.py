@@ -27,8 +27,8 @@ def full_record(django_capture_on_commit_callbacks):
     change of agency asked for, a reminder, a staff-list entry, an API token, a work account,
     two-step sign-in and a lead's view of her record. Returns (hana, course, api token key)."""
 
-    def build(email=EMAIL, job_role="housing", course_title="Spotting the signs"):
-        hana = make_learner("housing", email=email, first_name="Hana", last_name="Hughes")
+    def build(email=EMAIL, job_role="housing", course_title="Spotting the signs", name=("Hana", "Hughes")):
+        hana = make_learner("housing", email=email, first_name=name[0], last_name=name[1])
         LearnerProfile.objects.filter(user=hana).update(
             team="Tenancy team North",
             job_role=job_role,
@@ -52,7 +52,7 @@ def full_record(django_capture_on_commit_callbacks):
             quiz_services.submit_attempt(attempt, [model_answer(q) for q in attempt.questions])
             services.submit_survey(enrolment, "after", survey_ratings("after", rating=5))
         StaffListEntry.objects.create(
-            agency=housing, email=email, name="Hana Hughes", job_role=job_role, team="North"
+            agency=housing, email=email, name=" ".join(name), job_role=job_role, team="North"
         )
         lead = get_user_model().objects.get(username="lead.housing@example.org")
         Reminder.objects.create(

@@ -96,7 +96,9 @@ def test_the_number_of_queries_does_not_grow_with_her_records(
 
 def test_a_learner_reads_her_data_on_a_page(client, full_record):
     hana, _, _ = full_record()
-    other, _, _ = full_record(email="olly.other@example.org", course_title="Second course")
+    other, _, _ = full_record(
+        email="olly.other@example.org", course_title="Second course", name=("Olly", "Other")
+    )
     client.force_login(hana)
     response = client.get("/my/data/")
     assert response.status_code == 200
@@ -202,7 +204,9 @@ def privacy_routes(patterns=None, prefix=""):
 
 def test_no_rights_page_shows_one_person_anothers_data(client, full_record):
     hana, _, _ = full_record()
-    olly, _, _ = full_record(email="olly.other@example.org", course_title="Second course")
+    olly, _, _ = full_record(
+        email="olly.other@example.org", course_title="Second course", name=("Olly", "Other")
+    )
     routes = list(privacy_routes())
     assert {"my/data/", "my/data.json", "admin/privacy/users/<int:pk>/data/"} <= set(routes)
     for route in routes:
