@@ -24,7 +24,7 @@ from wagtail.models import APIToken
 from wagtail.users.models import UserProfile
 
 from certificates.models import Certificate, CertificateNote
-from courses.models import AgencyChangeRequest, Completion, JobRole, LearnerProfile, PendingRegistration
+from courses.models import LearnerProfile, PendingRegistration
 from privacy import audit
 from privacy.models import Anonymisation
 from workforce.models import Reminder, ReminderWindow, StaffListEntry
@@ -71,15 +71,9 @@ def anonymise(user, by, reason) -> bool:
 
 
 def _replace_free_text(user):
-    """Team and a named "Other" job role are what she typed; the role itself ("Other") stays,
-    so she is counted under the same job role everywhere."""
-    other = JobRole.OTHER.label
+    """The team is what she typed about where she works. Her job role stays as it is, a
+    named "Other" role included: it is the job role every report counts her under."""
     LearnerProfile.objects.filter(user=user).update(team="")
-    LearnerProfile.objects.filter(user=user, job_role=JobRole.OTHER).update(job_role_other=other)
-    AgencyChangeRequest.objects.filter(learner=user, job_role=JobRole.OTHER).update(job_role_other=other)
-    # A completion is never edited through the model (Completion.save refuses); this update
-    # removes only what she typed and keeps the record's counts.
-    Completion.objects.filter(learner=user, job_role=JobRole.OTHER).update(job_role_label=other)
 
 
 def _close_sign_in(user, old_email):
