@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 (the pages are added as they are built)
+from django.urls import path
+
+from privacy.views import notice
 
 app_name = "privacy"
 
-urlpatterns = []
+urlpatterns = [
+    path("privacy/", notice.notice, name="notice"),
+]
