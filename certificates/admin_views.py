@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 from certificates import codes
 from certificates.issuing import ensure_pdf, holder_name
 from certificates.models import Certificate, CertificateNote
-from certificates.views import pdf_response
+from certificates.views import logged_pdf_response
 from cms.sanitiser import clean_text
 from cms.validators import refuse_direction_controls
 
@@ -217,4 +217,6 @@ class PdfView(_CertificateView):
     """The PDF as it stands; a revoked certificate's is marked REVOKED."""
 
     def get(self, request, pk):
-        return pdf_response(get_object_or_404(Certificate, pk=pk))
+        return logged_pdf_response(
+            request, get_object_or_404(Certificate.objects.select_related("completion"), pk=pk)
+        )

@@ -47,7 +47,7 @@ def missing_settings(settings: PartnershipSettings | None) -> tuple[str, ...]:
 
 
 def notice_for(settings: PartnershipSettings) -> Notice:
-    lawful_basis = settings.lawful_basis.strip() or PartnershipSettings._meta.get_field("lawful_basis").default
+    default_basis = PartnershipSettings._meta.get_field("lawful_basis").default
     return Notice(
         partnership=settings.name,
         controller=settings.controller_name.strip() or settings.name,
@@ -56,6 +56,6 @@ def notice_for(settings: PartnershipSettings) -> Notice:
         phone=settings.contact_phone,
         dpo_name=settings.dpo_name.strip(),
         dpo_email=settings.dpo_email,
-        lawful_basis=lawful_basis,
+        lawful_basis=settings.lawful_basis.strip() or default_basis,
         retention_years=settings.retention_years,
     )

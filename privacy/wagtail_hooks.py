@@ -1,9 +1,9 @@
 from wagtail import hooks
 
-from privacy.audit import ACTIONS
+from privacy.audit import ACTIONS, formatter
 
 
 @hooks.register("register_log_actions")
 def register_privacy_actions(actions):
-    for action, (label, message) in ACTIONS.items():
-        actions.register_action(action, label, message)
+    for action in ACTIONS:
+        actions.register_action(action)(formatter(action))
