@@ -5,6 +5,7 @@ every page and download that shows or takes away a named person's record."""
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
@@ -18,6 +19,12 @@ from workforce.models import StaffListEntry
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def _content_types_known():
+    """Django caches content types per process: counted queries are the log's own."""
+    ContentType.objects.get_for_model(User)
 
 
 def demo(username):
