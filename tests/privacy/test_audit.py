@@ -242,6 +242,21 @@ def test_certificate_downloads_by_a_lead_or_an_administrator_are_logged(client, 
     ]
 
 
+def test_an_administrator_opening_or_downloading_certificates_is_logged(client, complete):
+    completion = complete(agency="police")
+    admin = demo("admin@example.org")
+    client.force_login(admin)
+    certificate = completion.certificate
+    assert client.get(f"/admin/certificates/{certificate.pk}/").status_code == 200
+    assert logged() == [(admin.username, completion.learner_id, f"Certificate {certificate.display_code}")]
+    ModelLogEntry.objects.all().delete()
+    response = client.get("/admin/certificates/", {"export": "xlsx"})
+    assert response.status_code == 200
+    holders = set(Certificate.objects.values_list("completion__learner", flat=True))
+    assert completion.learner_id in holders and subjects() == holders
+    assert {entry.data["what"] for entry in entries()} == {"Certificates, XLSX"}
+
+
 @pytest.mark.parametrize(
     "url, params",
     [
