@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy.views import rights
+from privacy.views import notice, rights
 
 app_name = "privacy"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("my/data.json", rights.my_data_json, name="my_data_json"),
     path("my/data/anonymise/", rights.anonymise_me, name="anonymise_me"),
     path("my/data/anonymised/", rights.anonymised, name="anonymised"),
+    path("privacy/", notice.notice, name="notice"),
 ]

@@ -3,13 +3,13 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from privacy import admin_urls
-from privacy.audit import ACTIONS
+from privacy.audit import ACTIONS, formatter
 
 
 @hooks.register("register_log_actions")
 def register_privacy_actions(actions):
-    for action, (label, message) in ACTIONS.items():
-        actions.register_action(action, label, message)
+    for action in ACTIONS:
+        actions.register_action(action)(formatter(action))
 
 
 @hooks.register("register_admin_urls")
