@@ -175,7 +175,7 @@ def test_the_export_of_an_anonymised_account_shows_only_what_is_left(client, ful
     hana.refresh_from_db()
     data = personal_data(hana)
     text = json.dumps(data)
-    for gone in ("Hana", "Hughes", EMAIL, "Tenancy team North", "Tenancy sustainment officer"):
+    for gone in ("Hana", "Hughes", EMAIL, "Tenancy team North"):
         assert gone not in text
     assert data["account"]["anonymised_because"] == "By an administrator"
     assert data["completions"][0]["course"] == "Spotting the signs"
