@@ -9,6 +9,7 @@ allauth's, served through this adapter (identity.allauth_urls puts them on allau
 
 import jwt
 from allauth.account.internal.decorators import login_not_required
+from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
@@ -26,13 +27,29 @@ def issuer_of(app):
     return app.settings["server_url"].rstrip("/")
 
 
+def signing_key(id_token, jwks_uri):
+    """The algorithm and public key the provider signed `id_token` with, from its published
+    keys: the one named by the token's "kid", or the only signing key when it names none."""
+    header = jwt.get_unverified_header(id_token)
+    algorithm = header.get("alg")
+    if algorithm not in SIGNING_ALGORITHMS:
+        raise OAuth2Error(f"ID token signed with {algorithm}")
+    with get_adapter().get_requests_session() as session:
+        response = session.get(jwks_uri)
+        response.raise_for_status()
+        keys = response.json()["keys"]
+    kid = header.get("kid")
+    candidates = [k for k in keys if k.get("use", "sig") == "sig" and (kid is None or k.get("kid") == kid)]
+    if len(candidates) != 1:
+        raise OAuth2Error("No single key of the provider's matches the ID token")
+    return algorithm, jwt.PyJWK(candidates[0], algorithm).key
+
+
 def verify_id_token(app, id_token, jwks_uri):
     """The claims of `id_token` if the provider of `app` signed it for us and it is current;
     otherwise OAuth2Error, which allauth shows as a failed sign-in."""
     try:
-        algorithm, key = jwtkit.fetch_key(id_token, jwks_uri, jwtkit.lookup_kid_jwk)
-        if algorithm not in SIGNING_ALGORITHMS:
-            raise OAuth2Error(f"ID token signed with {algorithm}")
+        algorithm, key = signing_key(id_token, jwks_uri)
         claims = jwt.decode(
             id_token,
             key=key,
