@@ -16,6 +16,8 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.http import Http404
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # Public-key algorithms only: a token "signed" with a shared secret or with none is refused.
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
@@ -77,10 +79,16 @@ class VerifyingOIDCAdapter(OpenIDConnectOAuth2Adapter):
 
 @login_not_required
 def login(request, provider_id):
+    """allauth's start of a sign-in, except that the way on to the provider is a page rather
+    than a redirect: the site's Content Security Policy lets forms go only to this site
+    (form-action 'self'), and browsers apply that to where a form's answer redirects too."""
     try:
-        return OAuth2LoginView.adapter_view(VerifyingOIDCAdapter(request, provider_id))(request)
+        response = OAuth2LoginView.adapter_view(VerifyingOIDCAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    if response.status_code == 302 and not url_has_allowed_host_and_scheme(response["Location"], None):
+        return render(request, "identity/work_account_redirect.html", {"url": response["Location"]})
+    return response
 
 
 @login_not_required
