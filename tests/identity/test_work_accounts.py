@@ -385,6 +385,46 @@ def test_with_passwords_off_registering_says_to_use_a_work_account(client, passw
     assert not PendingRegistration.objects.exists()
 
 
+def settings_form_post(client, allow_passwords):
+    """Partnership settings sent from its admin page as shown, with passwords on or off."""
+    from bs4 import BeautifulSoup
+    from wagtail.models import Site
+
+    url = f"/admin/settings/cms/partnershipsettings/{Site.objects.get(is_default_site=True).pk}/"
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.find("input", attrs={"name": "allow_passwords"}).find_parent("form")
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("checkbox", "submit"):
+            continue
+        if field.name == "textarea":
+            data[name] = field.text
+        elif field.name == "select":
+            chosen = field.find("option", selected=True)
+            data[name] = chosen["value"] if chosen else ""
+        else:
+            data[name] = field.get("value", "")
+    if allow_passwords:
+        data["allow_passwords"] = "on"
+    return client.post(url, data)
+
+
+def test_the_settings_page_refuses_to_turn_passwords_off_without_a_provider(superuser_client):
+    response = settings_form_post(superuser_client, allow_passwords=False)
+    assert response.status_code == 200
+    assert "Set up a work account provider (Settings → Work accounts) before turning off passwords" in (
+        response.content.decode()
+    )
+    assert PartnershipSettings.objects.get().allow_passwords
+
+
+def test_the_settings_page_turns_passwords_off_once_a_provider_is_set_up(superuser_client, work_app):
+    response = settings_form_post(superuser_client, allow_passwords=False)
+    assert response.status_code == 302
+    assert not PartnershipSettings.objects.get().allow_passwords
+
+
 def test_passwords_cannot_be_turned_off_without_a_provider(db):
     from django.core.exceptions import ValidationError
 
@@ -474,6 +514,15 @@ def test_only_superusers_see_work_accounts(client, work_app):
     assert client.get(f"{ADMIN}edit/{work_app.pk}/").status_code in (302, 403)
     assert client.post(f"{ADMIN}new/", provider_form()).status_code in (302, 403)
     assert not SocialApp.objects.filter(provider_id="police").exists()
+
+
+def test_a_work_account_without_an_email_cannot_make_an_account(client, work_app, oidc_provider, nhs):
+    response = sign_in(client, oidc_provider, "no-email", given_name="Noor", family_name="Nomail")
+    assert response["Location"] == SIGNUP
+    before = User.objects.count()
+    response = client.post(SIGNUP, signup_data(nhs))
+    assert "Your work account did not give us an email address" in response.content.decode()
+    assert User.objects.count() == before
 
 
 def test_the_last_provider_cannot_be_deleted_while_passwords_are_off(
