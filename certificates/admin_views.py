@@ -22,9 +22,10 @@ from wagtail.log_actions import log
 from certificates import codes
 from certificates.issuing import ensure_pdf, holder_name
 from certificates.models import Certificate, CertificateNote
-from certificates.views import pdf_response
+from certificates.views import logged_pdf_response
 from cms.sanitiser import clean_text
 from cms.validators import refuse_direction_controls
+from privacy import audit
 
 PERMISSION = "certificates.change_certificate"
 STATUSES = [("valid", "Valid"), ("expired", "Expired"), ("revoked", "Revoked")]
@@ -92,6 +93,12 @@ class CertificateIndexView(IndexView):
             Column("status", label="Status", accessor=lambda c: c.status().capitalize()),
         ]
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """The download names each certificate's holder: recorded in their audit log."""
+        holders = queryset.values_list("completion__learner", flat=True)
+        audit.log(self.request.user, holders, audit.EXPORTED, f"Certificates, {spreadsheet_format.upper()}")
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
@@ -113,7 +120,13 @@ class CertificateDetailView(InspectView):
     history_url_name = None
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Certificate.objects.select_related("revoked_by"), pk=self.pk)
+        return get_object_or_404(Certificate.objects.select_related("revoked_by", "completion"), pk=self.pk)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        what = f"Certificate {self.object.display_code}"
+        audit.log(request.user, [self.object.completion.learner_id], audit.VIEWED, what)
+        return response
 
     def get_page_title(self):
         return f"Certificate {self.object.display_code}"
@@ -217,4 +230,6 @@ class PdfView(_CertificateView):
     """The PDF as it stands; a revoked certificate's is marked REVOKED."""
 
     def get(self, request, pk):
-        return pdf_response(get_object_or_404(Certificate, pk=pk))
+        return logged_pdf_response(
+            request, get_object_or_404(Certificate.objects.select_related("completion"), pk=pk)
+        )

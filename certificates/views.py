@@ -20,6 +20,7 @@ from certificates.issuing import ensure_pdf
 from certificates.models import Certificate
 from courses.decorators import report_view
 from courses.scoping import lead_agencies, require_report_viewer
+from privacy import audit
 
 VERIFY_LIMIT = 30  # look-ups per address
 VERIFY_WINDOW = 600  # seconds
@@ -139,22 +140,35 @@ def lead_list(request):
     )
 
 
+def logged_pdf_response(request, certificate):
+    """The PDF for someone other than its holder (a lead, the manager, an administrator),
+    recorded in the holder's audit log."""
+    response = pdf_response(certificate)
+    what = f"Certificate {certificate.display_code}, PDF"
+    audit.log(request.user, [certificate.completion.learner_id], audit.EXPORTED, what)
+    return response
+
+
 @report_view
 def lead_download(request, pk):
-    return pdf_response(get_object_or_404(_lead_certificates(request), pk=pk, revoked_at__isnull=True))
+    certificates = _lead_certificates(request).select_related("completion")
+    return logged_pdf_response(request, get_object_or_404(certificates, pk=pk, revoked_at__isnull=True))
 
 
 @report_view
 def lead_zip(request):
     certificates, start, end = _filtered(request)
-    buffer = io.BytesIO()
+    buffer, holders = io.BytesIO(), set()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates.filter(revoked_at__isnull=True).order_by("completed_on", "pk"):
+        listed = certificates.filter(revoked_at__isnull=True).select_related("completion")
+        for certificate in listed.order_by("completed_on", "pk"):
+            holders.add(certificate.completion.learner_id)
             name = ensure_pdf(certificate)
             with default_storage.open(name, "rb") as pdf:
                 archive.writestr(
                     f"{certificate.completed_on:%Y-%m-%d}-{certificate.display_code}.pdf", pdf.read()
                 )
+    audit.log(request.user, holders, audit.EXPORTED, "Certificates, ZIP")
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="certificates-{stamp}.zip"'

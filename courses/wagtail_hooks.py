@@ -1,10 +1,10 @@
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.utils import get_user_display_name, get_valid_next_url_from_request
 from wagtail.snippets.models import register_snippet
@@ -70,12 +70,14 @@ def holding_training_records(users):
 
 
 def refuse_deletion(request, users):
+    """Names the way that works instead, with its button (privacy's anonymise page)."""
     for user in users:
         messages.error(
             request,
             f"{get_user_display_name(user)} holds training records and cannot be deleted. "
             "Anonymise the account instead: that removes their personal details and keeps "
             "the training records the partnership reports on.",
+            buttons=[messages.button(reverse("privacy_admin:anonymise", args=[user.pk]), "Anonymise")],
         )
 
 

@@ -7,3 +7,6 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from privacy import checks  # noqa: F401 (checks registers itself)

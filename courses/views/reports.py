@@ -19,6 +19,7 @@ from courses.models import CoursePage, Enrolment, LearnerProfile, PartnershipMan
 from courses.progress import journeys
 from courses.reporting.views import export, figures_scope, filter_context, period_problem, report_scope
 from courses.scoping import require_report_viewer
+from privacy import audit
 
 STAFF_PER_PAGE = 50
 DUE_SHOWN = 200  # on the page; the download has everyone
@@ -41,9 +42,19 @@ def training(request):
                 list(reports.staff_list(agencies, job_role)), agencies, period, course
             )
             tables = [reports.STAFF.fill(staff)]
+            audit.log(
+                request.user,
+                [p.user_id for p in staff],
+                audit.EXPORTED,
+                f"Training numbers: your staff, {kind.upper()}",
+            )
             return export(kind, "Training numbers: your staff", "staff", tables, *scope)
         if table == "refreshers":  # due from today, whatever the period
+            due = list(due)
             tables = [reports.REFRESHERS.fill(due, title=due_title)]
+            audit.log(
+                request.user, [c.learner_id for c in due], audit.EXPORTED, f"Due a refresher, {kind.upper()}"
+            )
             due_by = (f"{due_title} of {reports.british(timezone.localdate())}", f"due-within-{within}-days")
             return export(
                 kind, "Due a refresher", "refreshers-due", tables, agencies, *due_by, job_role=job_role
@@ -112,6 +123,7 @@ def staff_member(request, user_id):
     started = [
         j for j in journeys(profile.user, courses, agencies=agencies).values() if j.enrolment or j.completions
     ]
+    audit.log(request.user, [profile.user_id], audit.VIEWED, "Training record")
     return render(request, "courses/reports/staff_member.html", {"profile": profile, "journeys": started})
 
 

@@ -286,9 +286,7 @@ def test_ids_too_large_for_any_database_are_not_found(client, huge):
 
 
 def test_the_privacy_notice_says_what_a_lead_sees_about_one_person(client, quarter):
-    notice = BeautifulSoup(client.get("/accounts/register/").content, "html.parser").select_one(
-        ".privacy-notice"
-    )
+    notice = BeautifulSoup(client.get("/privacy/").content, "html.parser").select_one(".privacy-notice")
     text = " ".join(notice.get_text(" ").split())
     client.force_login(lead_for("housing"))
     course, people = quarter

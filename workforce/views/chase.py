@@ -18,6 +18,7 @@ from courses.reporting.tables import Column, Table
 from courses.reporting.views import export
 from courses.reports import MAX_ID, british
 from courses.scoping import require_report_viewer
+from privacy import audit
 from workforce import reminders, states
 from workforce.models import StaffListEntry
 
@@ -149,7 +150,10 @@ def staff_progress(request):
     everyone = states.filtered(parts, filters, today)
     kind = request.GET.get("export")
     if kind in ("csv", "xlsx"):
-        table = STAFF_PROGRESS.fill(_present(list(everyone), listed, today))
+        people = list(everyone)
+        table = STAFF_PROGRESS.fill(_present(people, listed, today))
+        accounts = [row["user_id"] for row in people if row["user_id"]]
+        audit.log(request.user, accounts, audit.EXPORTED, f"Staff progress, {kind.upper()}")
         period = (f"On {british(today)}", f"on-{today:%Y-%m-%d}")
         return export(
             kind,

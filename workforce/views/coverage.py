@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from courses.decorators import report_view
 from courses.reporting.views import export, filter_context, period_problem, report_scope
+from privacy import audit
 from workforce import reports, targets
 
 PEOPLE_PER_PAGE = 50
@@ -20,7 +21,15 @@ def coverage_report(request):
     days = reports.days_for(period)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     if kind in ("csv", "xlsx") and table == "not-covered":
-        people = reports.NOT_COVERED.fill(reports.not_covered(agencies, days.day, job_role))
+        rows = reports.not_covered(agencies, days.day, job_role)
+        people = reports.NOT_COVERED.fill(rows)
+        # Staff lists name people by email, some of whom have no account to log against.
+        audit.log_by_email(
+            request.user,
+            [row["email"] for row in rows],
+            audit.EXPORTED,
+            f"Coverage: who is not covered, {kind.upper()}",
+        )
         scope = (agencies, days.label, period.slug, None, job_role)
         return export(kind, "Coverage: who is not covered", "not-covered", [people], *scope)
     report = reports.coverage_tables(agencies, days, job_role)

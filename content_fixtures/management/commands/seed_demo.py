@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.dates import add_months
-from cms.models import Agency, ChapterPage, LocalContact, Resource
+from cms.models import Agency, ChapterPage, LocalContact, PartnershipSettings, Resource
 from cms.roles import ensure_content_approvers, ensure_content_editors
 from courses import services
 from courses.models import (
@@ -47,6 +47,15 @@ DEMO_BROKEN_RESOURCE = {
     "provider": "Example (demo)",
     "url": "https://example.org/moved-page",
     "description": "A demonstration resource whose link no longer works. It is on no chapter.",
+}
+
+# An example data controller for the demo site's privacy notice (example.org: plainly not real).
+DEMO_PRIVACY = {
+    "controller_name": "Example Borough Council (demo)",
+    "controller_address": "Town Hall\nHigh Street\nExampletown EX1 1AA",
+    "controller_email": "information.governance@example.org",
+    "dpo_name": "The council's data protection officer (demo)",
+    "dpo_email": "dpo@example.org",
 }
 
 # One learner per agency: (agency code, first name, last name, job role, how far they got).
@@ -184,6 +193,7 @@ class Command(BaseCommand):
             self._leads(password)
             self._workforce()
             self._local_contacts()
+            self._privacy_settings()
             editor = get_user_model().objects.filter(username=EDITOR_EMAIL).first()
             if editor is not None:
                 self._editor_owns(editor)
@@ -201,6 +211,16 @@ class Command(BaseCommand):
                         site=site, kind=kind, live=False, last_reviewed=today, **values
                     )
                     contact.save_revision().publish()
+
+    def _privacy_settings(self):
+        """Fill in an example data controller for every site's privacy notice, leaving any
+        setting already made alone: production's come from an administrator."""
+        for site in Site.objects.all():
+            partnership = PartnershipSettings.for_site(site)
+            for field, value in DEMO_PRIVACY.items():
+                if not getattr(partnership, field):
+                    setattr(partnership, field, value)
+            partnership.save()
 
     def _editor_owns(self, editor):
         """The demo editor owns the first three chapters and resources; one of each is overdue
