@@ -1,7 +1,11 @@
+from allauth.socialaccount.models import SocialApp
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+WORK_ACCOUNT_PROVIDER = "openid_connect"  # allauth's provider for every work-account sign-in
 
 
 @register_setting(icon="site")
@@ -80,8 +84,24 @@ class PartnershipSettings(BaseSiteSetting):
             ],
             heading="Privacy notice",
         ),
-        FieldPanel("allow_passwords"),
+        FieldPanel(
+            "allow_passwords",
+            # Said here rather than in the field's help text, which a migration would have to follow.
+            help_text="Turn off to make everyone sign in and register with a work account (set one up "
+            "first under Settings → Work accounts). Superusers can still sign in with a password, so "
+            "the partnership is not locked out if the work account provider fails.",
+        ),
     ]
 
     class Meta:
         verbose_name = "partnership settings"
+
+    def clean(self):
+        super().clean()
+        if not self.allow_passwords and not SocialApp.objects.filter(provider=WORK_ACCOUNT_PROVIDER).exists():
+            raise ValidationError(
+                {
+                    "allow_passwords": "Set up a work account provider (Settings → Work accounts) before "
+                    "turning off passwords, or nobody could sign in."
+                }
+            )

@@ -17,11 +17,20 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from wagtail.models import APIToken
 
+from cms.models import PartnershipSettings
 from cms.validators import refuse_direction_controls
 from courses import services
 from courses.forms import ProfileForm, RegistrationForm
 from courses.models import AgencyChangeRequest, LearnerProfile, PendingRegistration
 from courses.scoping import require_report_viewer
+
+WORK_ACCOUNT_ONLY = (
+    "Sign in with your work account: this partnership has turned off signing in with a password."
+)
+REGISTER_WITH_WORK_ACCOUNT = (
+    "Register by signing in with your work account: this partnership has turned off registering "
+    "with a password."
+)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -37,6 +46,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+    def confirm_login_allowed(self, user):
+        """Where the partnership has turned passwords off, only superusers may use one: the way
+        in if the work-account provider fails (PartnershipSettings.allow_passwords)."""
+        super().confirm_login_allowed(user)
+        if not user.is_superuser and not PartnershipSettings.for_request(self.request).allow_passwords:
+            raise ValidationError(WORK_ACCOUNT_ONLY, code="work_account_only")
 
 
 # Beside the per-account pause (django-axes), failed sign-ins from one IP address across
@@ -112,6 +128,16 @@ def register(request):
     a note to its owner."""
     if request.user.is_authenticated:
         return redirect("courses:my_learning")
+    if not PartnershipSettings.for_request(request).allow_passwords:
+        # The page says to use a work account instead; a form sent anyway makes nothing.
+        if request.method == "POST":
+            return render(
+                request,
+                "registration/register.html",
+                {"problems": [(REGISTER_WITH_WORK_ACCOUNT, "")]},
+                status=403,
+            )
+        return render(request, "registration/register.html")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
