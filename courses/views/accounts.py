@@ -1,5 +1,7 @@
 """Registration, sign in and out, password reset and profile: Django's auth, email as the login."""
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -64,6 +66,13 @@ class SignInView(auth_views.LoginView):
             context = self.get_context_data(form=self.form_class(), problems=[(TOO_MANY_SIGN_INS, "")])
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        """allauth's sign-in flow rather than Django's `login`, so that its stages run: someone
+        with an authenticator app is asked for a code before the session is signed in."""
+        user = form.get_user()
+        record_authentication(self.request, user, method="password", email=user.email)
+        return perform_login(self.request, user, redirect_url=self.get_success_url())
 
     def form_invalid(self, form):
         self._failures_from_here(increment=True)
