@@ -2,6 +2,7 @@
 job role), never allauth's; a first sign-in with a work account finishes on a short form."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
 
@@ -21,3 +22,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.email = email
         user.username = email
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth's two-step sign-in in the site's words: a refused code says what to try instead."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": (
+            "That code did not work. Enter the 6-digit code your app shows now (each code works "
+            "once), or a recovery code you have not used."
+        ),
+    }

@@ -1,6 +1,7 @@
 """Registration, sign in and out, password reset and profile: Django's auth, email as the login."""
 
 from allauth.account.internal.flows.login import record_authentication
+from allauth.account.models import EmailAddress
 from allauth.account.utils import perform_login
 from django import forms
 from django.contrib import messages
@@ -181,6 +182,8 @@ def register_confirm(request, token):
                 try:
                     with transaction.atomic():
                         user = pending.create_account()
+                        # Following the link confirmed the address: allauth's record of that.
+                        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
                 except IntegrityError:  # another link for this address was confirmed at the same moment
                     taken = True
     if request.method == "POST" and not taken:
