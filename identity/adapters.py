@@ -5,6 +5,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
+from identity.two_step import needs_two_step
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
@@ -33,4 +35,12 @@ class MFAAdapter(DefaultMFAAdapter):
             "That code did not work. Enter the 6-digit code your app shows now (each code works "
             "once), or a recovery code you have not used."
         ),
+        "cannot_delete_authenticator": (
+            "Your role needs two-step sign-in, so you cannot turn it off. If you have a new phone, "
+            "ask an administrator of the hub to remove your old authenticator app."
+        ),
     }
+
+    def can_delete_authenticator(self, authenticator):
+        """Learners may turn two-step sign-in off again; the roles that must use it may not."""
+        return not needs_two_step(authenticator.user)

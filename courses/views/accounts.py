@@ -25,6 +25,7 @@ from courses import services
 from courses.forms import ProfileForm, RegistrationForm
 from courses.models import AgencyChangeRequest, LearnerProfile, PendingRegistration
 from courses.scoping import require_report_viewer
+from identity.two_step import has_authenticator, needs_two_step
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -253,7 +254,14 @@ def profile(request):
     return render(
         request,
         "registration/profile.html",
-        {"form": form, "learner": learner, "waiting": waiting, "last_change": last_change},
+        {
+            "form": form,
+            "learner": learner,
+            "waiting": waiting,
+            "last_change": last_change,
+            "two_step_on": has_authenticator(user),
+            "two_step_needed": needs_two_step(user),
+        },
     )
 
 
