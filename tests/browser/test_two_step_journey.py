@@ -61,12 +61,12 @@ def test_a_new_lead_sets_up_two_step_sign_in_and_signs_in_with_a_code_then_a_rec
     qr = browser.find_element(By.CSS_SELECTOR, "main img")
     assert qr.get_attribute("src").startswith("data:image/svg+xml;base64,")
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr)
-    secret = browser.find_element(By.ID, "authenticator_secret").get_attribute("value")
-    assert len(secret) == 32
     assert axe_problems(browser) == []
     screenshot("two-step-activate-1280")
     screenshot("two-step-activate-360", width=360)
-    assert sideways_overflow(browser, browser.current_url) == 0
+    assert sideways_overflow(browser, browser.current_url) == 0  # opens the page afresh: a new key
+    secret = browser.find_element(By.ID, "authenticator_secret").get_attribute("value")
+    assert len(secret) == 32
 
     fill(browser, "id_code", "000000")  # a mistyped code (one in a million is right: not today)
     submit(browser)
