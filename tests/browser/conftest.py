@@ -229,7 +229,7 @@ def second_step(browser, email):
         if "/accounts/reauthenticate/" in browser.current_url:
             _type(browser, "id_password", PASSWORD)
             click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-        TOTP_SECRETS[email] = browser.find_element(By.ID, "authenticator_secret").get_attribute("value")
+        TOTP_SECRETS[email] = browser.find_element(By.ID, "authenticator_secret").text
         _type(browser, "id_code", totp_code(email))
         click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 

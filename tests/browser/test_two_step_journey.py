@@ -65,7 +65,7 @@ def test_a_new_lead_sets_up_two_step_sign_in_and_signs_in_with_a_code_then_a_rec
     screenshot("two-step-activate-1280")
     screenshot("two-step-activate-360", width=360)
     assert sideways_overflow(browser, browser.current_url) == 0  # opens the page afresh: a new key
-    secret = browser.find_element(By.ID, "authenticator_secret").get_attribute("value")
+    secret = browser.find_element(By.ID, "authenticator_secret").text
     assert len(secret) == 32
 
     fill(browser, "id_code", "000000")  # a mistyped code (one in a million is right: not today)
