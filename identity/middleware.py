@@ -10,8 +10,9 @@ from django.shortcuts import redirect
 
 from identity.two_step import IDLE_MINUTES, has_authenticator, needs_two_step, passed_two_step
 
-# The pages a session may still open before its two-step sign-in is done (allauth's URL names).
+# The pages a session may still open before its two-step sign-in is done (ours and allauth's URL names).
 OPEN_BEFORE_TWO_STEP = {
+    "two_step_required",
     "mfa_index",
     "mfa_activate_totp",
     "mfa_view_recovery_codes",
@@ -30,13 +31,17 @@ class TwoStepRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # After the view, so the request that signs someone in already gets the short session;
+        # set on every request, so the 30 minutes start again from each one.
+        if request.user.is_authenticated and _needs_two_step(request.user):
+            request.session.set_expiry(IDLE_MINUTES * 60)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or not needs_two_step(user):
+        if not user.is_authenticated or not _needs_two_step(user):
             return None
-        request.session.set_expiry(IDLE_MINUTES * 60)
         if passed_two_step(request):
             return None
         match = request.resolver_match
@@ -46,3 +51,10 @@ class TwoStepRequiredMiddleware:
             logout(request)
             return redirect_to_login(request.get_full_path())
         return redirect("identity:two_step_required")
+
+
+def _needs_two_step(user):
+    """needs_two_step, asked once per request (the user object lives as long as the request)."""
+    if not hasattr(user, "_needs_two_step"):
+        user._needs_two_step = needs_two_step(user)
+    return user._needs_two_step

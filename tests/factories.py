@@ -51,6 +51,8 @@ def make_chapter(title, resources=(), slug=None, **fields):
 
 
 def make_learner(agency_code="housing", email=None, job_role="housing", **names):
+    """A learner as registering makes one: with a profile and a confirmed email address."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -71,6 +73,7 @@ def make_learner(agency_code="housing", email=None, job_role="housing", **names)
         job_role=job_role,
         privacy_accepted_at=timezone.now(),
     )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
 

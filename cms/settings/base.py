@@ -224,6 +224,7 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False  # only a button (a POST) starts a sign-in with a work account
 SOCIALACCOUNT_STORE_TOKENS = False  # nothing is fetched from a provider after sign-in
 SOCIALACCOUNT_FORMS = {"signup": "identity.forms.WorkAccountSignupForm"}  # agency, job role, privacy
+MFA_ADAPTER = "identity.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
 MFA_TOTP_TOLERANCE = 1  # the code before and after too: a phone's clock may be a little out

@@ -1,5 +1,8 @@
 """Registration, sign in and out, password reset and profile: Django's auth, email as the login."""
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.models import EmailAddress
+from allauth.account.utils import perform_login
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -23,6 +26,7 @@ from courses import services
 from courses.forms import ProfileForm, RegistrationForm
 from courses.models import AgencyChangeRequest, LearnerProfile, PendingRegistration
 from courses.scoping import require_report_viewer
+from identity.two_step import has_authenticator, needs_two_step
 
 WORK_ACCOUNT_ONLY = (
     "Sign in with your work account: this partnership has turned off signing in with a password."
@@ -80,6 +84,13 @@ class SignInView(auth_views.LoginView):
             context = self.get_context_data(form=self.form_class(), problems=[(TOO_MANY_SIGN_INS, "")])
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        """allauth's sign-in flow rather than Django's `login`, so that its stages run: someone
+        with an authenticator app is asked for a code before the session is signed in."""
+        user = form.get_user()
+        record_authentication(self.request, user, method="password", email=user.email)
+        return perform_login(self.request, user, redirect_url=self.get_success_url())
 
     def form_invalid(self, form):
         self._failures_from_here(increment=True)
@@ -198,6 +209,8 @@ def register_confirm(request, token):
                 try:
                     with transaction.atomic():
                         user = pending.create_account()
+                        # Following the link confirmed the address: allauth's record of that.
+                        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
                 except IntegrityError:  # another link for this address was confirmed at the same moment
                     taken = True
     if request.method == "POST" and not taken:
@@ -267,7 +280,14 @@ def profile(request):
     return render(
         request,
         "registration/profile.html",
-        {"form": form, "learner": learner, "waiting": waiting, "last_change": last_change},
+        {
+            "form": form,
+            "learner": learner,
+            "waiting": waiting,
+            "last_change": last_change,
+            "two_step_on": has_authenticator(user),
+            "two_step_needed": needs_two_step(user),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from courses import services
 from courses.forms import SurveyForm
 from courses.models import CoursePage, Enrolment, LearnerProfile, LessonPage, SurveyItem
 from courses.progress import journeys, learner_journeys
+from identity.views import email_confirmed
 
 
 def _profile_or_redirect(request):
@@ -61,6 +62,8 @@ def start_course(request, course_id):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     if _profile_or_redirect(request) is None:
         return redirect("courses:profile")
+    if not email_confirmed(request.user):
+        return redirect("identity:confirm_email_first")
     try:
         enrolment = services.enrol(request.user, course)
     except services.JourneyError as error:

@@ -18,6 +18,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The served site's demo authenticator secret (seed_demo's DEMO_TOTP_SECRET), as a phone would hold it.
+DEMO_TOTP_SECRET = "BROWSERDEMOTOTPSECRETFORTHESITE2"
+PASSWORD = "browser-demo-password"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "var" / "screenshots")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -59,7 +62,8 @@ def site_env(tmp_path_factory, mailbox):
     env.update(
         VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="cms.settings.dev",
-        DEMO_PASSWORD="browser-demo-password",
+        DEMO_PASSWORD=PASSWORD,
+        DEMO_TOTP_SECRET=DEMO_TOTP_SECRET,
         EMAIL_FILE_PATH=str(mailbox),
     )
     return env
@@ -184,3 +188,55 @@ def screenshot(browser):
         return path
 
     return take
+
+
+# Two-step sign-in as a person with a phone would do it: codes come from pyotp, never from the
+# site. The site refuses a code used before within its window, and several journeys sign the
+# same account in within a minute, so each account's last time step is kept and a later one is
+# used, waiting for the next 30 seconds if both the current and the next step are spent.
+TOTP_SECRETS = {}  # accounts that set up their authenticator during the run: email -> secret
+_last_step = {}  # email -> the last time step whose code was given
+
+
+def totp_code(email):
+    import pyotp
+
+    totp = pyotp.TOTP(TOTP_SECRETS.get(email, DEMO_TOTP_SECRET))
+    while True:
+        step = int(time.time()) // 30
+        # The current step or the next one (MFA_TOTP_TOLERANCE = 1 accepts both, and the current
+        # one stays accepted if the clock moves on before the code arrives).
+        fresh = [s for s in (step, step + 1) if s > _last_step.get(email, -1)]
+        if fresh:
+            _last_step[email] = fresh[0]
+            return totp.generate_otp(fresh[0])
+        time.sleep(30 - time.time() % 30 + 0.5)
+
+
+def second_step(browser, email):
+    """After the password: give a code when the site asks for one, or set up an authenticator
+    app (keeping its secret) when the account must have one and has none yet."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browser.waiting import click_and_wait
+
+    path = browser.current_url.split("://", 1)[-1].split("/", 1)[-1].split("?")[0]
+    if path == "accounts/2fa/authenticate/":
+        _type(browser, "id_code", totp_code(email))
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    elif path == "accounts/two-step-sign-in/":
+        click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Set up an authenticator app"))
+        if "/accounts/reauthenticate/" in browser.current_url:
+            _type(browser, "id_password", PASSWORD)
+            click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        TOTP_SECRETS[email] = browser.find_element(By.ID, "authenticator_secret").text
+        _type(browser, "id_code", totp_code(email))
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+
+def _type(browser, field_id, value):
+    from selenium.webdriver.common.by import By
+
+    element = browser.find_element(By.ID, field_id)
+    element.clear()
+    element.send_keys(value)

@@ -4,8 +4,7 @@ import json
 
 from selenium.webdriver.common.by import By
 
-from tests.browser.test_learning_journey import fill
-from tests.browser.waiting import click_and_wait
+from tests.browser.test_approval_journey import admin_sign_in
 
 DEMO_ROWS = """
 from django.contrib.contenttypes.models import ContentType
@@ -32,10 +31,7 @@ print(json.dumps({"url": link.url, "count": Link.objects.failing().count()}))
 
 def test_an_editor_opens_broken_links_from_the_dashboard(browser, live_site, on_site, screenshot):
     demo = json.loads(on_site(DEMO_ROWS).splitlines()[-1])
-    browser.get(live_site + "/admin/login/")
-    fill(browser, "id_username", "editor@example.org")
-    fill(browser, "id_password", "browser-demo-password")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+    admin_sign_in(browser, live_site, "editor@example.org")
 
     panel = browser.find_element(By.ID, "broken-links-section")
     assert f"Broken links: {demo['count']}" in panel.text

@@ -4,6 +4,7 @@ the partnership manager sees the agencies side by side."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from tests.browser.conftest import second_step
 from tests.browser.test_learning_journey import fill, sign_out
 from tests.browser.test_toolkit_journey import axe_problems, sideways_overflow
 from tests.browser.waiting import click_and_wait
@@ -13,10 +14,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def sign_in(browser, live_site, email):
+    """Sign in through the site's page, with a code from the authenticator app when asked."""
     browser.get(live_site + "/accounts/sign-in/")
     fill(browser, "id_username", email)
     fill(browser, "id_password", "browser-demo-password")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]"))
+    second_step(browser, email)
 
 
 def download(browser, link_text):

@@ -5,7 +5,7 @@ import json
 
 from selenium.webdriver.common.by import By
 
-from tests.browser.test_learning_journey import fill
+from tests.browser.test_approval_journey import admin_sign_in
 from tests.browser.waiting import click_and_wait
 
 SET_UP = """
@@ -28,13 +28,6 @@ Resource.objects.filter(pk=rows[1].pk).update(
 )
 print(json.dumps({"never": rows[0].title, "overdue": rows[1].title, "pk": rows[1].pk}))
 """
-
-
-def admin_sign_in(browser, live_site, email):
-    browser.get(live_site + "/admin/login/")
-    fill(browser, "id_username", email)
-    fill(browser, "id_password", "browser-demo-password")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
 
 def test_an_editor_marks_an_item_reviewed_from_the_report(browser, live_site, on_site, screenshot):

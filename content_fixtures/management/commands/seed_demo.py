@@ -2,6 +2,8 @@ import os
 import random
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +32,8 @@ from quizzes.scoring import model_answer
 from workforce.models import Headcount, StaffListEntry, StaffListUpload
 
 DEVELOPMENT_PASSWORD = "safeguarding-demo"  # noqa: S105 (documented, development only)
+# The authenticator secret of every privileged demo account (base32; README: how to get a code).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPDEMOSLHUB2FACTOR"  # noqa: S105 (documented, demo only)
 DEMO_REGISTERED_BEFORE = timedelta(days=400)  # demo training goes back at most about 350 days
 
 STAFF = [
@@ -158,7 +162,8 @@ class Command(BaseCommand):
         "Create the demo accounts: an administrator, a content editor and a learner for each "
         "agency, with some courses completed and surveys answered. Passwords come from "
         f"DEMO_PASSWORD; in development the default is '{DEVELOPMENT_PASSWORD}'. Existing "
-        "accounts are left as they are."
+        "accounts are left as they are. The administrator, editors, approvers, leads and manager "
+        "sign in in two steps: their authenticator secret is DEMO_TOTP_SECRET (a fixed demo default)."
     )
 
     def add_arguments(self, parser):
@@ -176,6 +181,7 @@ class Command(BaseCommand):
             if not settings.DEBUG:
                 raise CommandError("Set DEMO_PASSWORD: there is no default outside development.")
             password = DEVELOPMENT_PASSWORD
+        secret = os.environ.get("DEMO_TOTP_SECRET") or DEMO_TOTP_SECRET
         with transaction.atomic():
             groups = {"editor": ensure_content_editors(), "approver": ensure_content_approvers()}
             for account in STAFF:
@@ -188,9 +194,11 @@ class Command(BaseCommand):
                 )
                 if user and account["role"] in groups:
                     user.groups.add(groups[account["role"]])
+                if user:
+                    self._two_step(user, secret)
             self._learners(password)
             self._extra_learners(password, max(0, min(extra_learners, 200)))
-            self._leads(password)
+            self._leads(password, secret)
             self._workforce()
             self._local_contacts()
             self._privacy_settings()
@@ -282,18 +290,26 @@ class Command(BaseCommand):
             return None
         user.set_password(password)
         user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         self.stdout.write(f"Created {email}.")
         return user
 
-    def _leads(self, password):
+    def _two_step(self, user, secret):
+        """A privileged demo account signs in in two steps like a real one: its authenticator
+        is the demo secret (documented), added through allauth's own activation."""
+        TOTP.activate(user, secret)
+
+    def _leads(self, password, secret):
         """An agency lead for each agency (lead.<code>@example.org) and a partnership manager."""
         manager = self._user("manager@example.org", "Morgan", "Manager", password)
         if manager is not None:
             PartnershipManager.objects.create(user=manager)
+            self._two_step(manager, secret)
         for agency in Agency.objects.all():
             user = self._user(f"lead.{agency.code}@example.org", "Lead", agency.name, password)
             if user is not None:
                 AgencyLead.objects.create(user=user).agencies.add(agency)
+                self._two_step(user, secret)
 
     def _workforce(self):
         """Housing gives a staff list (its registered demo learners and a few people who have
