@@ -14,6 +14,7 @@ from tests.factories import finish_lesson, lessons_of, make_course, make_learner
 
 IN_CI = os.environ.get("CI") == "true"
 os.environ.setdefault("DEMO_PASSWORD", "test-demo-password")
+os.environ.setdefault("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPDEMOSLHUB2FACTOR")
 
 
 @pytest.fixture(scope="session")

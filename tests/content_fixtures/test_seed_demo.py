@@ -166,3 +166,11 @@ def test_running_twice_makes_no_duplicates():
     call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
     call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
     assert counts() == before
+
+
+def test_outside_development_an_authenticator_secret_must_be_given(monkeypatch, settings):
+    """The default demo secret is printed in the README: a demo on a real server needs its own."""
+    monkeypatch.delenv("DEMO_TOTP_SECRET")
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEMO_TOTP_SECRET"):
+        call_command("seed_demo", extra_learners=0, stdout=io.StringIO())

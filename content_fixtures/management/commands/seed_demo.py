@@ -181,7 +181,11 @@ class Command(BaseCommand):
             if not settings.DEBUG:
                 raise CommandError("Set DEMO_PASSWORD: there is no default outside development.")
             password = DEVELOPMENT_PASSWORD
-        secret = os.environ.get("DEMO_TOTP_SECRET") or DEMO_TOTP_SECRET
+        secret = os.environ.get("DEMO_TOTP_SECRET")
+        if not secret:
+            if not settings.DEBUG:
+                raise CommandError("Set DEMO_TOTP_SECRET: there is no default outside development.")
+            secret = DEMO_TOTP_SECRET
         with transaction.atomic():
             groups = {"editor": ensure_content_editors(), "approver": ensure_content_approvers()}
             for account in STAFF:
