@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("workforce.urls")),
     path("", include("privacy.urls")),
     path("", include("identity.urls")),
+    path("", include("training.urls")),
     path("accounts/", include("identity.allauth_urls")),
 ]
 

@@ -15,6 +15,7 @@ from courses import activities
 from courses.models import (
     Completion,
     CoursePage,
+    DeliveryMode,
     Enrolment,
     LessonPage,
     LessonProgress,
@@ -177,7 +178,9 @@ def journeys(
         _attach_prerequisites(user, result, completed=set())
         return result
 
-    enrolments = Enrolment.objects.filter(learner=user, course__in=result)
+    enrolments = Enrolment.objects.filter(
+        learner=user, course__in=result, delivery_mode=DeliveryMode.E_LEARNING
+    )
     completions = Completion.objects.filter(learner=user, course_id__in=result)
     if agencies is not None:
         enrolments = enrolments.filter(agency__in=agencies)

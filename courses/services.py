@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cms.dates import add_months
@@ -23,6 +24,7 @@ from courses.models import (
     AgencyChangeRequest,
     Completion,
     CoursePage,
+    DeliveryMode,
     Enrolment,
     JobRole,
     LearnerProfile,
@@ -81,8 +83,20 @@ AFTER_SURVEY = activities.Activity(
 
 
 def current_enrolment(user, course: CoursePage) -> Enrolment | None:
-    """The learner's latest enrolment on `course`, or None."""
-    return Enrolment.objects.filter(learner=user, course=course).order_by("-cycle").first()
+    """The learner's latest e-learning enrolment on `course`, or None (a session she
+    attended has its own enrolment, which her e-learning journey does not follow)."""
+    return (
+        Enrolment.objects.filter(learner=user, course=course, delivery_mode=DeliveryMode.E_LEARNING)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+def next_cycle(user, course: CoursePage) -> int:
+    """The cycle number a new enrolment on `course` takes: after every earlier one, of any
+    delivery mode."""
+    latest = Enrolment.objects.filter(learner=user, course=course).aggregate(latest=Max("cycle"))["latest"]
+    return (latest or 0) + 1
 
 
 def refresher_due(completion: Completion | None, today: date | None = None) -> bool:
@@ -102,19 +116,20 @@ def enrol(user, course: CoursePage) -> Enrolment:
     missing = missing_prerequisite(user, course)
     if missing is not None:
         raise JourneyError(f"Complete “{missing.title}” before you start this course.")
-    cycle = latest.cycle + 1 if latest else 1
     try:
         with transaction.atomic():
             return Enrolment.objects.create(
                 learner=user,
                 course=course,
-                cycle=cycle,
+                cycle=next_cycle(user, course),
                 # Read afresh, not from `user`: an approved move may have changed it since.
                 agency_id=LearnerProfile.objects.values_list("agency", flat=True).get(user=user),
             )
     except IntegrityError:
         # Another request enrolled at the same moment: use the enrolment it made.
-        return Enrolment.objects.get(learner=user, course=course, completed_at__isnull=True)
+        return Enrolment.objects.get(
+            learner=user, course=course, completed_at__isnull=True, delivery_mode=DeliveryMode.E_LEARNING
+        )
 
 
 def missing_prerequisite(user, course: CoursePage) -> CoursePage | None:

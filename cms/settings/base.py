@@ -12,6 +12,7 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 # Apps that build on `cms` come first so their templates can fill its slots (for example
 # `includes/account_nav.html`): cms itself never imports them.
 INSTALLED_APPS = [
+    "training",
     "privacy",
     "identity",
     "workforce",

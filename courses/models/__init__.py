@@ -2,6 +2,7 @@ from .pages import CourseIndexPage, CoursePage, LessonPage
 from .profiles import AgencyChangeRequest, JobRole, LearnerProfile
 from .records import (
     Completion,
+    DeliveryMode,
     Enrolment,
     LessonOpened,
     LessonProgress,
@@ -19,6 +20,7 @@ __all__ = [
     "Completion",
     "CourseIndexPage",
     "CoursePage",
+    "DeliveryMode",
     "Enrolment",
     "JobRole",
     "LearnerProfile",

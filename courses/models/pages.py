@@ -83,6 +83,12 @@ class CoursePage(ReviewedContent, BasePage):
         related_name="+",
         help_text="Learners must have completed this course before they can start this one.",
     )
+    follow_up_weeks = models.PositiveSmallIntegerField(
+        "follow-up survey after (weeks)",
+        default=12,
+        help_text="Weeks after each completion (of any kind) that the learner is asked whether she "
+        "has used what she learned.",
+    )
     source = models.CharField(max_length=500, blank=True)
 
     parent_page_types = ["courses.CourseIndexPage"]
@@ -98,6 +104,7 @@ class CoursePage(ReviewedContent, BasePage):
                 FieldPanel("refresher_months"),
                 FieldPanel("required_activities"),
                 FieldPanel("prerequisite"),
+                FieldPanel("follow_up_weeks"),
             ],
             heading="Completion",
         ),
@@ -110,7 +117,11 @@ class CoursePage(ReviewedContent, BasePage):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(refresher_months__gte=1), name="refresher_at_least_a_month"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(follow_up_weeks__gte=1, follow_up_weeks__lte=104),
+                name="follow_up_within_two_years",
+            ),
         ]
 
     def clean(self) -> None:

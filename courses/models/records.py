@@ -15,6 +15,22 @@ class SurveyPhase(models.TextChoices):
     RETROSPECTIVE = "retrospective", "Looking back, before the course"
 
 
+class DeliveryMode(models.TextChoices):
+    """How a person was trained. Enrolments and completions are e-learning or a
+    multi-agency session; single-agency training is counted from agencies' returns
+    (`training.SingleAgencyReturn`), which name no completion."""
+
+    E_LEARNING = "e_learning", "E-learning"
+    SESSION = "session", "Multi-agency session"
+    SINGLE_AGENCY = "single_agency", "Single-agency training"
+
+
+RECORDED_MODES = [
+    (DeliveryMode.E_LEARNING.value, DeliveryMode.E_LEARNING.label),
+    (DeliveryMode.SESSION.value, DeliveryMode.SESSION.label),
+]
+
+
 class SurveyItem(models.Model):
     """One statement of the confidence survey. The `code` is stable so reports can follow
     an item when its wording is improved."""
@@ -40,8 +56,10 @@ class SurveyItem(models.Model):
 class Enrolment(models.Model):
     """A learner taking a course once: the first time is cycle 1, each refresher the next.
 
-    While an enrolment is open (not completed), it is the only open one for that learner
-    and course: the partial unique constraint makes a double click safe.
+    While an e-learning enrolment is open (not completed), it is the only open e-learning
+    one for that learner and course: the partial unique constraint makes a double click
+    safe. A multi-agency session makes its own enrolment (`delivery_mode` "session"), so a
+    learner halfway through the e-learning can still attend a session of the course.
 
     It keeps the agency the learner was in when she started: everything made in it (lesson
     progress, surveys, quiz attempts and the completion) belongs to that agency's lead,
@@ -52,6 +70,7 @@ class Enrolment(models.Model):
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments")
     agency = models.ForeignKey("cms.Agency", on_delete=models.PROTECT, related_name="enrolments")
     cycle = models.PositiveSmallIntegerField(default=1)
+    delivery_mode = models.CharField(max_length=15, choices=RECORDED_MODES, default=DeliveryMode.E_LEARNING)
     started_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -60,7 +79,7 @@ class Enrolment(models.Model):
             models.UniqueConstraint(fields=["learner", "course", "cycle"], name="one_enrolment_per_cycle"),
             models.UniqueConstraint(
                 fields=["learner", "course"],
-                condition=models.Q(completed_at__isnull=True),
+                condition=models.Q(completed_at__isnull=True, delivery_mode="e_learning"),
                 name="one_open_enrolment_per_course",
             ),
         ]
@@ -176,6 +195,7 @@ class Completion(models.Model):
     job_role = models.CharField(max_length=30)
     job_role_label = models.CharField(max_length=100)
     course_title = models.CharField(max_length=255)
+    delivery_mode = models.CharField(max_length=15, choices=RECORDED_MODES, default=DeliveryMode.E_LEARNING)
     completed_at = models.DateTimeField()
     expires_on = models.DateField()
     quiz_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)

@@ -25,6 +25,7 @@ class CourseAdminTests(WagtailPageTestCase):
                 "estimated_minutes": 45,
                 "refresher_months": 24,
                 "source": "",
+                "follow_up_weeks": 12,
                 "review_interval_months": 12,
                 "action-submit": "submit",
             }

@@ -1,0 +1,1 @@
+"""Wagtail hooks for follow_up (loaded by training.wagtail_hooks)."""

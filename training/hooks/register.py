@@ -1,0 +1,1 @@
+"""Wagtail hooks for register (loaded by training.wagtail_hooks)."""

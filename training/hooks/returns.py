@@ -1,0 +1,1 @@
+"""Wagtail hooks for returns (loaded by training.wagtail_hooks)."""

@@ -1,0 +1,1 @@
+"""Wagtail hooks for sessions (loaded by training.wagtail_hooks)."""

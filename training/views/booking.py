@@ -1,0 +1,3 @@
+"""booking pages."""
+
+urlpatterns = []

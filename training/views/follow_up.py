@@ -1,0 +1,3 @@
+"""follow_up pages."""
+
+urlpatterns = []

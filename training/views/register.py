@@ -1,0 +1,3 @@
+"""register pages."""
+
+urlpatterns = []
