@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import LearnerProfile
+from training import notices
 from training.models import Booking, TrainingSession
 
 # How long a person offered a freed place has to take it (never past booking's close).
@@ -94,7 +95,7 @@ def book(session: TrainingSession, person, now=None) -> Booking:
         status = Booking.Status.BOOKED if places_taken(locked) < locked.capacity else Booking.Status.WAITING
         try:
             with transaction.atomic():
-                return Booking.objects.create(
+                booking = Booking.objects.create(
                     session=locked,
                     person=person,
                     agency_id=profile.agency_id,
@@ -103,6 +104,9 @@ def book(session: TrainingSession, person, now=None) -> Booking:
                 )
         except IntegrityError:  # the same person's other request, on a database that cannot lock
             return Booking.objects.get(session=locked, person=person, status__in=Booking.LIVE)
+        announce = notices.booked if status == Booking.Status.BOOKED else notices.waiting
+        transaction.on_commit(lambda: announce(booking))
+    return booking
 
 
 def cancel(booking: Booking, now=None) -> Booking:
@@ -121,6 +125,7 @@ def cancel(booking: Booking, now=None) -> Booking:
         booking.status = Booking.Status.CANCELLED
         booking.offered_until = None
         booking.save(update_fields=["status", "offered_until", "changed_at"])
+        transaction.on_commit(lambda: notices.cancelled_by_person(booking))
         offer_freed_places(session, now)
     return booking
 
@@ -140,6 +145,7 @@ def offer_freed_places(session: TrainingSession, now=None) -> list[Booking]:
         booking.status = Booking.Status.OFFERED
         booking.offered_until = until
         booking.save(update_fields=["status", "offered_until", "changed_at"])
+        transaction.on_commit(lambda booking=booking: notices.offered(booking))
         offered.append(booking)
     return offered
 
@@ -155,6 +161,7 @@ def accept_offer(booking: Booking, now=None) -> Booking:
         booking.status = Booking.Status.BOOKED
         booking.offered_until = None
         booking.save(update_fields=["status", "offered_until", "changed_at"])
+        transaction.on_commit(lambda: notices.booked(booking))
     return booking
 
 
