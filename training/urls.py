@@ -1,7 +1,13 @@
 """The training app's pages: each module of `training.views` lists its own."""
 
-from training.views import booking, follow_up, register, returns
+from training.views import booking, calendar, follow_up, register, returns
 
 app_name = "training"
 
-urlpatterns = [*booking.urlpatterns, *register.urlpatterns, *returns.urlpatterns, *follow_up.urlpatterns]
+urlpatterns = [
+    *booking.urlpatterns,
+    *calendar.urlpatterns,
+    *register.urlpatterns,
+    *returns.urlpatterns,
+    *follow_up.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Wagtail hooks for notices (loaded by training.wagtail_hooks)."""

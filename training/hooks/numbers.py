@@ -1,0 +1,1 @@
+"""Wagtail hooks for numbers (loaded by training.wagtail_hooks)."""
