@@ -27,6 +27,7 @@ from certificates.models import Certificate, CertificateNote
 from courses.models import LearnerProfile, PendingRegistration
 from privacy import audit
 from privacy.models import Anonymisation
+from training.models import FollowUp, ReturnAttendee
 from workforce.models import Reminder, ReminderWindow, StaffListEntry
 
 FIRST_NAME = "Anonymised"
@@ -71,9 +72,11 @@ def anonymise(user, by, reason) -> bool:
 
 
 def _replace_free_text(user):
-    """The team is what she typed about where she works. Her job role stays as it is, a
-    named "Other" role included: it is the job role every report counts her under."""
+    """The team is what she typed about where she works, the note what she typed in a
+    follow-up survey. Her job role stays as it is, a named "Other" role included: it is the
+    job role every report counts her under."""
     LearnerProfile.objects.filter(user=user).update(team="")
+    FollowUp.objects.filter(completion__learner=user).update(note="")
 
 
 def _close_sign_in(user, old_email):
@@ -99,6 +102,10 @@ def _rewrite_address(user, old_email, new_email):
     )
     Reminder.objects.filter(Q(email=old_email) | Q(user=user)).update(email=new_email, user=user)
     ReminderWindow.objects.filter(email=old_email).delete()
+    # A single-agency training list still counts her, under no name.
+    ReturnAttendee.objects.filter(email__iexact=old_email).update(
+        email=new_email, name=f"{FIRST_NAME} {LAST_NAME}"
+    )
 
 
 def _withhold_certificates(user):

@@ -4,9 +4,11 @@ makes for a request received by post all read this one function, so they cannot 
 
 Every model that holds personal data about an account is read here: the account and its
 learner profile, changes of agency, enrolments with lesson progress and survey ratings,
-quiz attempts and answers, completions and certificates, reminders and staff-list entries
-(matched by email, as the leads' lists are), API tokens, email addresses, work accounts and
-two-step methods, review digests, and the audit log of who viewed or exported her record.
+quiz attempts and answers, completions and certificates, places on training sessions with
+the register's mark, impact follow-up surveys, single-agency training lists that name her,
+reminders and staff-list entries (matched by email, as the leads' lists are), API tokens,
+email addresses, work accounts and two-step methods, review digests, and the audit log of
+who viewed or exported her record.
 Secrets never leave: API token keys, passwords, two-step secrets and recovery codes, work
 account tokens. Each part is one query (nested parts are prefetched), so the number of
 queries does not grow with the number of records."""
@@ -24,6 +26,7 @@ from courses.models.records import LessonProgress, SurveyResponse, SurveySubmiss
 from privacy.audit import ACTIONS, entries_about
 from privacy.models import Anonymisation
 from quizzes.models import Attempt
+from training.models import Booking, FollowUp, ReturnAttendee
 from workforce.models import Reminder, ReminderWindow, StaffListEntry
 
 
@@ -122,6 +125,7 @@ def _enrolments(user):
             "course": enrolment.course.title,
             "agency": enrolment.agency.name,
             "cycle": enrolment.cycle,
+            "how": enrolment.get_delivery_mode_display(),
             "started": when(enrolment.started_at),
             "completed": when(enrolment.completed_at),
             "lessons_done": [
@@ -228,6 +232,59 @@ def _staff_lists(email):
     ]
 
 
+def _sessions(user):
+    bookings = Booking.objects.filter(person=user).select_related("session__course", "agency")
+    return [
+        {
+            "course": booking.session.course.title,
+            "starts": when(booking.session.starts_at),
+            "agency": booking.agency.name,
+            "status": booking.get_status_display(),
+            "walk_in": booking.walk_in,
+            "booked": when(booking.booked_at),
+            "register": booking.get_attendance_display() or None,
+        }
+        for booking in bookings.order_by("session__starts_at", "pk")
+    ]
+
+
+def _follow_ups(user):
+    follow_ups = FollowUp.objects.filter(completion__learner=user).order_by("sent_at", "pk")
+    changes = dict(FollowUp.Change.choices)
+    return [
+        {
+            "course": follow_up.completion.course_title,
+            "sent": when(follow_up.sent_at),
+            "reminded": when(follow_up.reminded_at),
+            "answered": when(follow_up.answered_at),
+            "used_what_you_learned": follow_up.get_used_display() or None,
+            "confidence_now": follow_up.confidence_now,
+            "what_changed": [changes.get(code, code) for code in follow_up.changes],
+            "note": follow_up.note,
+        }
+        for follow_up in follow_ups.select_related("completion")
+    ]
+
+
+def _single_agency_lists(email):
+    attendees = ReturnAttendee.objects.filter(email__iexact=email).select_related(
+        "training_return__agency", "training_return__course"
+    )
+    return [
+        {
+            "agency": attendee.training_return.agency.name,
+            "training": attendee.training_return.course.title
+            if attendee.training_return.course
+            else attendee.training_return.topic,
+            "delivered": when(attendee.training_return.delivered_on),
+            "name": attendee.name,
+            "email": attendee.email,
+            "job_role": attendee.get_job_role_display(),
+        }
+        for attendee in attendees.order_by("training_return__delivered_on", "pk")
+    ]
+
+
 def _sign_in(user):
     return {
         "email_addresses": [
@@ -286,6 +343,9 @@ def personal_data(user) -> dict:
         "enrolments": _enrolments(user),
         "quiz_attempts": _quiz_attempts(user),
         "completions": _completions(user),
+        "training_sessions": _sessions(user),
+        "impact_follow_ups": _follow_ups(user),
+        "single_agency_training_lists": _single_agency_lists(email),
         "reminders": _reminders(user, email),
         "last_reminder": when(window.last_sent_at) if window else None,
         "staff_list_entries": _staff_lists(email),

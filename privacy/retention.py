@@ -3,10 +3,10 @@ anonymised once its last activity is older than the partnership's retention peri
 (Settings › Partnership settings, "keep records for"), by the daily `anonymise_expired`.
 
 Last activity is the latest of the account's sign-in, its joining and its training:
-enrolments started or completed, lessons opened or finished, surveys, quiz attempts and
-completions. Superusers are never listed: the administrators who run the site would
-otherwise lose their own accounts after a quiet spell; an administrator anonymises one by
-hand when it is no longer needed."""
+enrolments started or completed, lessons opened or finished, surveys, quiz attempts,
+completions, places booked on sessions and follow-up surveys answered. Superusers are never
+listed: the administrators who run the site would otherwise lose their own accounts after a
+quiet spell; an administrator anonymises one by hand when it is no longer needed."""
 
 from datetime import date, datetime, time
 
@@ -20,6 +20,7 @@ from courses.models import Completion, Enrolment
 from courses.models.records import LessonOpened, LessonProgress, SurveySubmission
 from privacy.models import Anonymisation
 from quizzes.models import Attempt
+from training.models import Booking, FollowUp
 
 
 def retention_years() -> int:
@@ -57,6 +58,8 @@ def expired(today: date | None = None):
         SurveySubmission.objects.filter(enrolment__learner=mine, submitted_at__gte=since),
         Attempt.objects.filter(Q(started_at__gte=since) | Q(submitted_at__gte=since), learner=mine),
         Completion.objects.filter(learner=mine, completed_at__gte=since),
+        Booking.objects.filter(Q(booked_at__gte=since) | Q(changed_at__gte=since), person=mine),
+        FollowUp.objects.filter(completion__learner=mine, answered_at__gte=since),
     ]
     users = (
         get_user_model()

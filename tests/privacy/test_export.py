@@ -43,7 +43,8 @@ def test_the_export_holds_every_part_of_her_record(full_record):
         "Tenancy sustainment officer",
         "Declined",
     )
-    [enrolment] = data["enrolments"]
+    enrolment, at_session = data["enrolments"]
+    assert (enrolment["how"], at_session["how"]) == ("E-learning", "Multi-agency session")
     assert enrolment["course"] == "Spotting the signs"
     assert len(enrolment["lessons_done"]) == 1
     assert {s["survey"] for s in enrolment["surveys"]} == {"Before the course", "After the course"}
@@ -51,8 +52,23 @@ def test_the_export_holds_every_part_of_her_record(full_record):
     [attempt] = data["quiz_attempts"]
     assert attempt["passed"] is True and attempt["score_percent"] == 100.0
     assert attempt["answers"] and all(a["marks_fraction"] == 1.0 for a in attempt["answers"])
-    [completion] = data["completions"]
-    assert completion["course"] == "Spotting the signs"
+    [completion, at_session] = data["completions"]
+    assert completion["course"] == at_session["course"] == "Spotting the signs"
+    [place] = data["training_sessions"]
+    assert (place["status"], place["register"], place["agency"]) == ("Booked", "Attended", "Housing")
+    [follow_up] = data["impact_follow_ups"]
+    assert (follow_up["used_what_you_learned"], follow_up["confidence_now"], follow_up["note"]) == (
+        "Yes, once",
+        4,
+        "Spoke to my lead about a worry sooner",
+    )
+    assert follow_up["what_changed"] == ["I talked to my safeguarding lead sooner"]
+    [listed] = data["single_agency_training_lists"]
+    assert (listed["training"], listed["name"], listed["email"]) == (
+        "Harmful sexual behaviour briefing",
+        "Hana Hughes",
+        EMAIL,
+    )
     assert completion["certificate"]["holder_name"] == "Hana Hughes"
     assert completion["certificate"]["status"] == "valid"
     [reminder] = data["reminders"]
@@ -90,7 +106,7 @@ def test_the_number_of_queries_does_not_grow_with_her_records(
             services.enrol(hana, make_course(lessons=2, title=f"More {number}"))
     with CaptureQueriesContext(connection) as many:
         data = personal_data(get_user_model().objects.get(pk=hana.pk))
-    assert len(data["enrolments"]) == 4
+    assert len(data["enrolments"]) == 5  # the e-learning, the session and three more
     assert len(many) == len(one), "\n".join(q["sql"][:300] for q in many)
 
 
