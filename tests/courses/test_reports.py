@@ -419,6 +419,25 @@ def test_median_days_matches_the_raw_rows(staff):
         numbers = reports.training_numbers(Agency.objects.filter(code=code), period, course)
         assert numbers["median_days"] == round(expected, 1)
 
+    # A session attended is done on its day: its enrolment (made when the register closed,
+    # after the session) must not pull the e-learning's median down, or below zero.
+    from training import attendance, booking
+    from training.models import Booking, TrainingSession
+
+    session = TrainingSession.objects.create(
+        course=course,
+        starts_at=timezone.now() + timedelta(hours=1),
+        duration_minutes=60,
+        capacity=5,
+        live=True,
+    )
+    place = booking.book(session, make_learner("police", job_role="police"))
+    Booking.objects.filter(pk=place.pk).update(attendance="attended")
+    attendance.complete(place)
+    assert Completion.objects.filter(agency__code="police", course=course).count() == 4
+    numbers = reports.training_numbers(Agency.objects.filter(code="police"), period, course)
+    assert numbers["median_days"] == round(expected, 1)  # the three e-learning completions' median
+
 
 def test_refreshers_due_within_30_60_90_days_match_the_raw_rows(client, staff):
     course, housing, police = staff
