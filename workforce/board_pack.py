@@ -163,7 +163,10 @@ class BoardPack:
             ("Knowledge before and after", t["knowledge"]),
             ("What staff miss", [t["most_missed"], t["most_confidently_wrong"]]),
             ("Refreshers overdue", [t["refreshers_overdue"]]),
-            ("Appendix: training numbers for the quarter", [t["headlines"], t["agencies"]]),
+            (
+                "Appendix: training numbers for the quarter",
+                [t["headlines"], t["agencies"], *t["training_added"]],
+            ),
         ]
 
 
@@ -253,6 +256,7 @@ def gather(agencies: QuerySet, quarter: Period, today: date | None = None) -> Bo
         ),
         "headlines": reports.HEADLINE_TABLE.fill(reports.headlines(numbers)),
         "agencies": reports.agency_table(numbers),
+        "training_added": reports.added_training_tables(agencies, quarter),
     }
     pack = BoardPack(
         partnership=settings.name if settings else "",
