@@ -51,7 +51,10 @@ def rolling_year(quarter: Period) -> Period:
 COVERAGE_DEFINITION = (
     "The share of each agency's workforce holding a current completion (completed and not expired) "
     "of every course required of it (the multi-agency courses and the agency's own) on the day "
-    "measured. The workforce is the agency's staff list when it has one, otherwise its headcount "
+    "measured. E-learning and multi-agency sessions count alike, and so does being listed (by email) "
+    "on an agency's return of single-agency training in the course, for the course's refresher period "
+    "from the day it was delivered. The workforce is the agency's staff list when it has one, otherwise "
+    "its headcount "
     "per job role; an agency with neither has no figure. A target counts the job roles it names."
 )
 
