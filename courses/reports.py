@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 
 from courses.models import (
     Completion,
@@ -411,6 +412,37 @@ REFRESHERS_DUE = Table(
     (Column("measure", "Measure"), Column("completions", "Completions", type=int)),
 )
 TRAINING_TABLES = (HEADLINE_TABLE, AGENCIES, PER_MONTH, BY_COURSE, BY_JOB_ROLE, REFRESHERS_DUE)
+ADDED_TRAINING_TABLE_HOOK = "register_training_numbers_table"
+
+
+@dataclass(frozen=True)
+class AddedTable:
+    """A table another app adds to the training numbers (page, downloads, API and board pack)
+    through the `register_training_numbers_table` hook, so that courses need not import it:
+
+        @hooks.register("register_training_numbers_table")
+        def by_mode():
+            return AddedTable(BY_MODE, by_mode_table)
+
+    `fill(agencies, period, course, job_role)` returns `declared` filled for the scope."""
+
+    declared: Table
+    fill: Callable[..., Table]
+
+
+def added_tables() -> list[AddedTable]:
+    return [make() for make in hooks.get_hooks(ADDED_TRAINING_TABLE_HOOK)]
+
+
+def training_declared() -> tuple[Table, ...]:
+    """Every table the training numbers may show, as the API declares them."""
+    return (*TRAINING_TABLES, *(added.declared for added in added_tables()))
+
+
+def added_training_tables(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> list[Table]:
+    return [added.fill(agencies, period, course, job_role) for added in added_tables()]
 
 
 def headlines(numbers: dict[str, Any], before: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -560,13 +592,16 @@ def summary_tables(
     numbers: dict[str, Any],
     refreshers: dict[str, Any],
     before: dict[str, Any] | None = None,
+    added: Sequence[Table] = (),
 ) -> list[Table]:
     """The training numbers page's figures as its tables, in the page's order: the headlines
     beside the previous period's (`before`: the same figures for `previous(period)`), agencies
-    side by side only when there are several."""
+    side by side only when there are several, then the tables other apps add (`added`, from
+    `added_training_tables`)."""
     tables = [
         headline_table(numbers, before),
         *([agency_table(numbers)] if len(numbers["by_agency"]) > 1 else []),
+        *added,
         PER_MONTH.fill(numbers["per_month"]),
         BY_COURSE.fill(numbers["by_course"]),
         BY_JOB_ROLE.fill(numbers["by_job_role"]),
@@ -587,7 +622,8 @@ def training_tables(
     """The training numbers page's tables for a scope (what the API serves)."""
     numbers = training_numbers(agencies, period, course, job_role)
     before = training_numbers(agencies, previous(period), course, job_role)
-    return summary_tables(numbers, refresher_counts(agencies, job_role=job_role), before)
+    added = added_training_tables(agencies, period, course, job_role)
+    return summary_tables(numbers, refresher_counts(agencies, job_role=job_role), before, added)
 
 
 REFRESHER_WINDOWS = (30, 60, 90)

@@ -121,7 +121,7 @@ def training_report_tab():
         "courses:report_training",
         order=10,
         tables=reports.training_tables,
-        declared=reports.TRAINING_TABLES,
+        declared=reports.training_declared(),
     )
 
 

@@ -51,7 +51,10 @@ def rolling_year(quarter: Period) -> Period:
 COVERAGE_DEFINITION = (
     "The share of each agency's workforce holding a current completion (completed and not expired) "
     "of every course required of it (the multi-agency courses and the agency's own) on the day "
-    "measured. The workforce is the agency's staff list when it has one, otherwise its headcount "
+    "measured. E-learning and multi-agency sessions count alike, and so does being listed (by email) "
+    "on an agency's return of single-agency training in the course, for the course's refresher period "
+    "from the day it was delivered. The workforce is the agency's staff list when it has one, otherwise "
+    "its headcount "
     "per job role; an agency with neither has no figure. A target counts the job roles it names."
 )
 
@@ -163,7 +166,10 @@ class BoardPack:
             ("Knowledge before and after", t["knowledge"]),
             ("What staff miss", [t["most_missed"], t["most_confidently_wrong"]]),
             ("Refreshers overdue", [t["refreshers_overdue"]]),
-            ("Appendix: training numbers for the quarter", [t["headlines"], t["agencies"]]),
+            (
+                "Appendix: training numbers for the quarter",
+                [t["headlines"], t["agencies"], *t["training_added"]],
+            ),
         ]
 
 
@@ -253,6 +259,7 @@ def gather(agencies: QuerySet, quarter: Period, today: date | None = None) -> Bo
         ),
         "headlines": reports.HEADLINE_TABLE.fill(reports.headlines(numbers)),
         "agencies": reports.agency_table(numbers),
+        "training_added": reports.added_training_tables(agencies, quarter),
     }
     pack = BoardPack(
         partnership=settings.name if settings else "",

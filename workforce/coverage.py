@@ -5,9 +5,16 @@ board pack uses:
 - **Required courses** of an agency: every live multi-agency course and every live course of
   that agency (its own module).
 - **A current completion** of a course on a day: completed by the end of that day (London
-  time) and not expired (its `expires_on` is that day or later). Any completion the person
-  holds counts, whichever agency she was in when she did it: she is trained.
-- **Covered**: holding a current completion of every required course.
+  time) and not expired (its `expires_on` is that day or later), by e-learning or at a
+  multi-agency session alike. Any completion the person holds counts, whichever agency she was
+  in when she did it: she is trained.
+- **Single-agency training** counts as well: a person listed (by email, ignoring capitals) on
+  a single-agency return of the course delivered on or before the day holds it while the
+  return is current, as a completion would be (delivery date plus the course's refresher
+  months, `cms.dates.add_months`, is that day or later). Headcounts on returns name nobody, so
+  they cannot cover anyone.
+- **Covered**: holding a current completion (or current single-agency training) of every
+  required course.
 - **Workforce**: the agency's staff list when it has one (each person matched to an account
   by email); otherwise its headcount per job role, when the people covered are its registered
   staff (by their profile now) in the job roles counted. Without either there is no figure:
@@ -24,12 +31,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from cms.dates import add_months
 from cms.models import Agency
 from courses.models import Completion, CoursePage, LearnerProfile
+from training.models import ReturnAttendee
 from workforce.models import Headcount, StaffListEntry
 
 LIST, HEADCOUNT, NONE = "list", "headcount", ""
@@ -74,7 +84,7 @@ def required_courses(agencies: Iterable[Agency]) -> dict[int, list[CoursePage]]:
         CoursePage.objects.live()
         .filter(Q(agency__isnull=True) | Q(agency__in=agencies))
         .order_by("path")
-        .only("pk", "title", "agency_id", "path")
+        .only("pk", "title", "agency_id", "path", "refresher_months")
     )
     return {agency.pk: [c for c in courses if c.agency_id in (None, agency.pk)] for agency in agencies}
 
@@ -91,6 +101,43 @@ def current(course_id: int, day: date) -> QuerySet:
     return Completion.objects.filter(course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day)
 
 
+def listed_since(day: date, months: int) -> date:
+    """The earliest delivery date of a single-agency return still current on `day`: the first
+    date whose `add_months(date, months)` (a completion's expiry rule) is `day` or later."""
+    earliest = add_months(day, -months)
+    while add_months(earliest, months) < day:  # `day` past the end of a shorter month
+        earliest += timedelta(days=1)
+    return earliest
+
+
+def attended(course: CoursePage, day: date) -> QuerySet:
+    """The lower-cased emails of the people listed on single-agency returns of the course that
+    are current on `day` (delivered on or before it, and not expired by it)."""
+    return (
+        ReturnAttendee.objects.filter(
+            training_return__course_id=course.pk,
+            training_return__delivered_on__lte=day,
+            training_return__delivered_on__gte=listed_since(day, course.refresher_months),
+        )
+        .exclude(email="")
+        .values(lower_email=Lower("email"))
+    )
+
+
+def holding_current(kind: str, course: CoursePage, day: date) -> Q:
+    """Staff list entries or learner profiles (`kind`) whose person holds the course on `day`:
+    a current completion, or current single-agency training of it (`attended`)."""
+    emails = attended(course, day)
+    if kind == LIST:
+        listed = Q(email__in=emails)
+    else:
+        accounts = (
+            get_user_model().objects.annotate(lower_email=Lower("email")).filter(lower_email__in=emails)
+        )
+        listed = Q(user_id__in=accounts.values("pk"))
+    return holding(kind, current(course.pk, day)) | listed
+
+
 def holding(kind: str, completions: QuerySet) -> Q:
     """Staff list entries (`kind` LIST) or learner profiles (HEADCOUNT) whose person holds one
     of `completions`. Entries store emails lower-case; registration does too, and an
@@ -105,13 +152,16 @@ def covered_filters(required: dict[int, list[CoursePage]], day: date, kind: str)
     """The filter "covered on `day`" (each agency's own required courses), and per course
     "holds a current completion of it", for staff list entries or profiles (`kind`)."""
 
-    def person(course_id, day):
-        return holding(kind, current(course_id, day))
-
     by_course: dict[int, list[int]] = defaultdict(list)
+    course_of: dict[int, CoursePage] = {}
     for agency_id, courses in required.items():
         for course in courses:
             by_course[course.pk].append(agency_id)
+            course_of[course.pk] = course
+
+    def person(course_id, day):
+        return holding_current(kind, course_of[course_id], day)
+
     # A course every agency requires (the multi-agency course) is tested once, not per agency:
     # each test is a set the database builds, so the work grows with courses, not agencies.
     asking = [agency_id for agency_id, courses in required.items() if courses]

@@ -24,7 +24,10 @@ COVERAGE = (
     "Coverage: the share of the workforce holding a current completion of every required course on "
     "the day. Required courses: every live multi-agency course and the agency's own live courses. A "
     "current completion: completed by the end of that day (London time) and not expired by then. Any "
-    "completion counts, whichever agency the person was in when they did it."
+    "completion counts, whichever agency the person was in when they did it. "
+    "E-learning and multi-agency sessions count alike, and so does being listed (by email) on an "
+    "agency's return of single-agency training in the course, for the course's refresher period from "
+    "the day it was delivered."
 )
 WORKFORCE = (
     "Workforce: the agency's staff list when it has one (each person matched to an account by email); "
@@ -319,7 +322,7 @@ def _not_covered(people: QuerySet, required: dict, courses: dict, day: date, kin
     for pk in courses:
         held = Completion.objects.filter(course_id=pk, completed_at__lt=coverage.end_of(day))
         annotations[f"current_{pk}"] = ExpressionWrapper(
-            coverage.holding(kind, coverage.current(pk, day)), output_field=BooleanField()
+            coverage.holding_current(kind, courses[pk], day), output_field=BooleanField()
         )
         annotations[f"held_{pk}"] = ExpressionWrapper(
             coverage.holding(kind, held), output_field=BooleanField()

@@ -62,7 +62,8 @@ def training(request):
     numbers = reports.training_numbers(agencies, period, course, job_role)
     before = reports.training_numbers(agencies, reports.previous(period), course, job_role)
     refreshers = reports.refresher_counts(agencies, job_role=job_role)
-    tables = reports.summary_tables(numbers, refreshers, before)
+    added = reports.added_training_tables(agencies, period, course, job_role)
+    tables = reports.summary_tables(numbers, refreshers, before, added)
     if exporting:
         compared = reports.previous(period).label
         return export(kind, "Training numbers", "training-numbers", tables, *scope, previous_label=compared)
@@ -81,7 +82,7 @@ def training(request):
             "headline_items": reports.headlines(numbers, before),
             "period_so_far": period.end >= timezone.localdate(),
             "tables": by_key,
-            "listed": [by_key["per_month"], by_key["by_course"], by_key["by_job_role"]],
+            "listed": [*added, by_key["per_month"], by_key["by_course"], by_key["by_job_role"]],
             "due": reports.REFRESHERS.fill(
                 due_shown, title=due_title, empty=f"No one is due a refresher within {within} days."
             ),
