@@ -259,7 +259,9 @@ class ReturnForm(forms.Form):
                     "You chose a list of the people: clear the numbers by job role, "
                     "or choose numbers by job role",
                 )
-            elif not (data.get("file") or self.previewed or self.has_saved_list):
+            elif "file" not in self.errors and not (
+                data.get("file") or self.previewed or self.has_saved_list
+            ):
                 self.add_error("file", "Choose a CSV or Excel (XLSX) file of the people trained")
 
     @property
