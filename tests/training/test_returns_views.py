@@ -519,7 +519,7 @@ def test_the_manager_downloads_the_returns_with_no_one_trained_named(client, man
     response = client.get(INDEX, {"download": "xlsx", "quarter": "2027-q1"})
     assert (
         response["Content-Disposition"]
-        == 'attachment; filename="single-agency-returns_all_2027-q1_made-2027-02-15.xlsx"'
+        == 'attachment; filename="single-agency-returns_all-agencies_2027-q1_made-2027-02-15.xlsx"'
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     lines = [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -564,7 +564,12 @@ def test_the_manager_downloads_the_returns_with_no_one_trained_named(client, man
     assert len(lines) == start + 3
     assert b"Secret Person" not in response.content and b"secret@example.org" not in response.content
 
-    text = client.get(INDEX, {"download": "csv", "agency": "probation"}).content.decode()
+    response = client.get(INDEX, {"download": "csv", "agency": "probation"})
+    assert (
+        'filename="single-agency-returns_probation_all-quarters_made-2027-02-15.csv"'
+        in response["Content-Disposition"]
+    )
+    text = response.content.decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert ["Agencies", counted.agency.name] in rows
     assert [

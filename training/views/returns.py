@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
+from cms.models import Agency
 from courses.decorators import report_view
 from courses.exports import download
 from courses.models import JobRole
@@ -109,9 +110,10 @@ def index(request):
             ["Made on", british(returns.today())],
             ["Number trained", TRAINED.definition],
         ]
-        name = (
-            f"single-agency-returns_{agency.code if agency else 'all'}_{quarter.slug if quarter else 'all'}"
-        )
+        codes = [agency.code] if agency else [a.code for a in agencies]
+        if len(codes) > 1 and len(codes) == Agency.objects.count():
+            codes = ["all-agencies"]
+        name = f"single-agency-returns_{'-'.join(codes)}_{quarter.slug if quarter else 'all-quarters'}"
         return download([DOWNLOAD_TABLE.fill(chosen)], about, f"{name}_made-{returns.today():%Y-%m-%d}", kind)
     page = Paginator(chosen, PER_PAGE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
@@ -127,6 +129,7 @@ def index(request):
             "quarters": returns.recent_quarters(),
             "quarter": quarter,
             "query": filters.urlencode(),
+            "trained_definition": TRAINED.definition,
         },
     )
 
