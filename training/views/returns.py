@@ -212,8 +212,7 @@ def _form(request, agencies, training_return):
         messages.info(
             request,
             f"Check the {count:,} {'person' if count == 1 else 'people'} on the list below, "
-            "then save the return. "
-            "Nothing has been saved yet.",
+            "then save the return. Nothing has been saved yet.",
         )
         return _render_form(request, form, materials)
     if not valid:
@@ -278,7 +277,6 @@ def _render_form(request, form, materials):
             "problems": problems,
             "training_return": form.instance if form.instance.pk else None,
             "previewed": [(row, JOB_ROLES[row["job_role"]]) for row in previewed or []],
-            "job_roles": JobRole.choices,
         },
         status=400 if form.is_bound and (form.errors or problems) else 200,
     )
