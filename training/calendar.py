@@ -6,6 +6,7 @@ when the time or place changes, and removes it on a METHOD:CANCEL. Times are wri
 Europe/London with the zone's definition attached, so a calendar on another zone (or a
 session across the clocks changing) shows the right hour."""
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -23,25 +24,39 @@ REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
 
-def session_uid(session: TrainingSession) -> str:
-    return f"session-{session.pk}@{urlsplit(site_address()).hostname or 'localhost'}"
+@dataclass(frozen=True)
+class Origin:
+    """Where a session's emails and invitations come from: the public site's address (Settings ›
+    Sites, never a development default) and the partnership as organiser, at its contact
+    address (Settings › Partnership) or else the address the site's emails come from. Read
+    once for a run of many emails."""
 
+    address: str
+    organiser_email: str
+    organiser_name: str
 
-def session_page(session: TrainingSession) -> str:
-    """The session's page on the public site, as a full address for emails and calendars."""
-    return site_address() + reverse("training:session_detail", args=[session.pk])
+    @classmethod
+    def current(cls) -> "Origin":
+        site = default_site()
+        partnership = PartnershipSettings.for_site(site) if site else None
+        return cls(
+            address=site_address(site),
+            organiser_email=(partnership and partnership.contact_email) or settings.DEFAULT_FROM_EMAIL,
+            organiser_name=partnership.name if partnership else "",
+        )
 
+    def session_page(self, session: TrainingSession) -> str:
+        """The session's page on the public site."""
+        return self.address + reverse("training:session_detail", args=[session.pk])
 
-def organiser() -> vCalAddress:
-    """The partnership, at its contact address (Settings › Partnership), else at the address
-    the site's emails come from."""
-    site = default_site()
-    partnership = PartnershipSettings.for_site(site) if site else None
-    email = (partnership and partnership.contact_email) or settings.DEFAULT_FROM_EMAIL
-    address = vCalAddress(f"mailto:{email}")
-    if partnership:
-        address.params["cn"] = vText(partnership.name)
-    return address
+    def session_uid(self, session: TrainingSession) -> str:
+        return f"session-{session.pk}@{urlsplit(self.address).hostname or 'localhost'}"
+
+    def organiser(self) -> vCalAddress:
+        address = vCalAddress(f"mailto:{self.organiser_email}")
+        if self.organiser_name:
+            address.params["cn"] = vText(self.organiser_name)
+        return address
 
 
 def location(session: TrainingSession) -> str:
@@ -50,7 +65,7 @@ def location(session: TrainingSession) -> str:
     return ", ".join(part for part in [session.venue, " ".join(session.address.split())] if part)
 
 
-def description(session: TrainingSession, with_link: bool) -> str:
+def description(session: TrainingSession, with_link: bool, page: str) -> str:
     """What a person needs in hand; the joining link only for someone with a confirmed place."""
     parts = []
     if session.mode == TrainingSession.Mode.ONLINE:
@@ -61,20 +76,22 @@ def description(session: TrainingSession, with_link: bool) -> str:
         )
     if session.accessibility:
         parts.append(f"Accessibility: {session.accessibility}")
-    parts.append(f"Details, and to cancel your place: {session_page(session)}")
+    parts.append(f"Details, and to cancel your place: {page}")
     return "\n\n".join(parts)
 
 
-def invitation(booking: Booking, method: str) -> bytes:
+def invitation(booking: Booking, method: str, origin: Origin | None = None) -> bytes:
     """The invitation for `booking`'s person: REQUEST to add or update her place, CANCEL to
     withdraw it (her cancellation, or the session's)."""
+    origin = origin or Origin.current()
     session = booking.session
+    page = origin.session_page(session)
     cal = Calendar()
     cal.add("prodid", "-//Safeguarding Learning Hub//Training sessions//EN")
     cal.add("version", "2.0")
     cal.add("method", method)
     event = Event()
-    event.add("uid", session_uid(session))
+    event.add("uid", origin.session_uid(session))
     event.add("sequence", session.sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at.astimezone(LONDON))
@@ -82,9 +99,9 @@ def invitation(booking: Booking, method: str) -> bytes:
     event.add("summary", session.course.title)
     event.add("location", location(session))
     with_link = booking.status == Booking.Status.BOOKED and method == REQUEST and not session.cancelled
-    event.add("description", description(session, with_link))
-    event.add("url", session_page(session))
-    event.add("organizer", organiser())
+    event.add("description", description(session, with_link, page))
+    event.add("url", page)
+    event.add("organizer", origin.organiser())
     attendee = vCalAddress(f"mailto:{booking.person.email}")
     attendee.params["cn"] = vText(booking.person.get_full_name() or booking.person.email)
     event.add("attendee", attendee)

@@ -43,9 +43,12 @@ def when(session: TrainingSession) -> str:
     return f"{timezone.localtime(start):%A} {day(start)}, {clock(start)} to {clock(session.ends_at)}"
 
 
-def compose(kind: str, booking: Booking, method: str | None = None) -> EmailMessage:
+def compose(
+    kind: str, booking: Booking, method: str | None = None, origin: calendar.Origin | None = None
+) -> EmailMessage:
     """The email of `kind` to `booking`'s person, with the invitation (`method` REQUEST or
-    CANCEL) attached when given."""
+    CANCEL) attached when given. Pass `origin` when sending many."""
+    origin = origin or calendar.Origin.current()
     session = booking.session
     context = {
         "name": booking.person.get_full_name() or booking.person.email,
@@ -58,7 +61,7 @@ def compose(kind: str, booking: Booking, method: str | None = None) -> EmailMess
         "joining_link": session.joining_link
         if booking.status == Booking.Status.BOOKED and not session.cancelled
         else "",
-        "page": calendar.session_page(session),
+        "page": origin.session_page(session),
         "cancel_by": at(places.cancel_by(session)),
         "offered_until": at(booking.offered_until) if booking.offered_until else "",
     }
@@ -67,7 +70,7 @@ def compose(kind: str, booking: Booking, method: str | None = None) -> EmailMess
     if method:
         message.attach(
             "session.ics" if method == calendar.REQUEST else "session-cancelled.ics",
-            calendar.invitation(booking, method),
+            calendar.invitation(booking, method, origin),
             f"text/calendar; method={method}",
         )
     return message
@@ -102,24 +105,26 @@ def cancelled_by_person(booking):
     deliver(compose("cancelled_by_person", booking, calendar.CANCEL))
 
 
-def reminder(booking) -> EmailMessage:
+def reminder(booking, origin: calendar.Origin) -> EmailMessage:
     """The reminder two days before (sent by `send_session_reminders`, which claims it first)."""
-    return compose("reminder", booking, calendar.REQUEST)
+    return compose("reminder", booking, calendar.REQUEST, origin)
 
 
 def session_changed(session: TrainingSession):
     """A published change of time or place: everyone with a place, or offered one, gets the
     new details and an updated invitation (same UID, the new SEQUENCE)."""
+    origin = calendar.Origin.current()
     for booking in _bookings(session, Booking.HOLDS_PLACE):
-        deliver(compose("session_changed", booking, calendar.REQUEST))
+        deliver(compose("session_changed", booking, calendar.REQUEST, origin))
 
 
 def session_cancelled(session: TrainingSession):
     """The session is cancelled: everyone booked, offered or waiting is told; those who held
     an invitation get a CANCEL that takes it out of their calendar."""
+    origin = calendar.Origin.current()
     for booking in _bookings(session, Booking.LIVE):
         method = calendar.CANCEL if booking.status in Booking.HOLDS_PLACE else None
-        deliver(compose("session_cancelled", booking, method))
+        deliver(compose("session_cancelled", booking, method, origin))
 
 
 def _bookings(session, statuses):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from training import notices
+from training.calendar import Origin
 from training.models import Booking
 
 AHEAD = timedelta(hours=48)
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             .select_related("person", "session__course")
             .order_by("session__starts_at", "pk")
         )
+        origin = Origin.current()
         sent = failed = 0
         for booking in due:
             try:
@@ -41,7 +43,7 @@ class Command(BaseCommand):
                         pk=booking.pk, status=Booking.Status.BOOKED, reminder_sent_at__isnull=True
                     ).update(reminder_sent_at=timezone.now()):
                         continue
-                    notices.reminder(booking).send()
+                    notices.reminder(booking, origin).send()
             except (SMTPException, OSError) as error:
                 failed += 1
                 self.stderr.write(f"Not sent to {booking.person.email} (tried again next run): {error}")
