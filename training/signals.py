@@ -18,7 +18,7 @@ from wagtail.signals import published
 
 from training import notices
 from training.booking import offer_freed_places
-from training.models import TrainingSession
+from training.models import Booking, TrainingSession
 
 # What the people booked must be told about (and their calendars updated with).
 NOTIFIED = ("starts_at", "duration_minutes", "mode", "venue", "address", "joining_link")
@@ -56,6 +56,8 @@ def announce_publish(sender, instance, **kwargs):
         transaction.on_commit(lambda: notices.session_cancelled(instance))
         return
     if changed and not instance.cancelled:
+        if instance.starts_at != before["starts_at"]:  # a reminder two days before the new date
+            Booking.objects.filter(session=instance).update(reminder_sent_at=None)
         transaction.on_commit(lambda: notices.session_changed(instance))
     if instance.capacity > before["capacity"]:
         with transaction.atomic():

@@ -156,10 +156,13 @@ def booked_session():
 
 def test_a_published_change_of_time_updates_everyone_with_a_place_once(booked_session, run_on_commit):
     session, people = booked_session
+    reminded = people[Booking.Status.BOOKED]
+    Booking.objects.filter(pk=reminded.pk).update(reminder_sent_at=NOW)
     with run_on_commit():
         revision = publish(session, starts_at=london(2027, 3, 31, 13, 0))
 
     assert TrainingSession.objects.get(pk=session.pk).sequence == 1
+    assert Booking.objects.get(pk=reminded.pk).reminder_sent_at is None  # reminded again before the new date
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == sorted(
         [people[Booking.Status.BOOKED].person.email, people[Booking.Status.OFFERED].person.email]
