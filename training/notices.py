@@ -23,9 +23,10 @@ logger = logging.getLogger(__name__)
 
 
 def clock(moment) -> str:
-    """'9:30am', '12:00pm' in UK time."""
+    """'9:30am', '10am', '12pm' in UK time, as GOV.UK writes times (and the session pages do)."""
     local = timezone.localtime(moment)
-    return f"{local:%-I:%M}{local:%p}".lower()
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{local.hour % 12 or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
 def day(moment) -> str:
@@ -33,7 +34,7 @@ def day(moment) -> str:
 
 
 def at(moment) -> str:
-    """'3:00pm on 2 December 2026'."""
+    """'3pm on 2 December 2026'."""
     return f"{clock(moment)} on {day(moment)}"
 
 

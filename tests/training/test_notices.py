@@ -59,7 +59,7 @@ def test_a_place_is_confirmed_once_with_the_details_the_cancel_by_time_and_the_i
     assert "Hello Holly Harris," in message.body
     assert f"When: {WHEN} (UK time)" in message.body
     assert "Where: Civic Centre, Room 4, 1 High Street Towncastle TC1 1AA" in message.body
-    assert "You can cancel online until 5:00pm on 29 March 2027" in message.body
+    assert "You can cancel online until 5pm on 29 March 2027" in message.body
     assert f"{ADDRESS}/sessions/{session.pk}/" in message.body
     [(mimetype, cal)] = attached_calendars(message)
     assert mimetype == "text/calendar; method=REQUEST"
@@ -113,7 +113,7 @@ def test_the_waiting_list_promises_nothing_and_a_freed_place_is_offered_with_its
     assert str(event_of(cal)["status"]) == "CANCELLED"
     assert offered.to == [second.email]
     assert offered.subject == f"A place is free for you: Recognising child sexual abuse, {WHEN}"
-    assert "It is yours if you accept it by 3:00pm on 2 December 2026." in offered.body
+    assert "It is yours if you accept it by 3pm on 2 December 2026." in offered.body
     assert f"{ADDRESS}/sessions/{session.pk}/" in offered.body
     assert offered.attachments == []
 
@@ -169,14 +169,14 @@ def test_a_published_change_of_time_updates_everyone_with_a_place_once(booked_se
     )
     for message in mail.outbox:
         assert message.subject == (
-            "Session changed: Recognising child sexual abuse, now Wednesday 31 March 2027, 1:00pm to 4:00pm"
+            "Session changed: Recognising child sexual abuse, now Wednesday 31 March 2027, 1pm to 4pm"
         )
         [(mimetype, cal)] = attached_calendars(message)
         event = event_of(cal)
         assert (str(cal["method"]), event["sequence"]) == ("REQUEST", 1)
         assert event.decoded("dtstart").astimezone(UTC) == datetime(2027, 3, 31, 12, 0, tzinfo=UTC)
     offered = next(m for m in mail.outbox if m.to == [people[Booking.Status.OFFERED].person.email])
-    assert "The offer stands until 3:00pm on 2 December 2026." in offered.body
+    assert "The offer stands until 3pm on 2 December 2026." in offered.body
 
     mail.outbox.clear()
     with run_on_commit():
