@@ -8,3 +8,6 @@ class TrainingConfig(AppConfig):
     name = "training"
     label = "training"
     verbose_name = "Sessions and returns"
+
+    def ready(self):
+        from training import signals  # noqa: F401 (connects what publishing a session sends)
