@@ -141,7 +141,7 @@ def mark(session: TrainingSession, marks: dict[int, str], by, now=None) -> int:
         raise RegisterError("Choose attended, arrived late, left early or did not attend.")
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        _refuse_unless_open(locked, now)
+        refuse_unless_open(locked, now)
         bookings = {b.pk: b for b in on_register(locked).filter(pk__in=marks)}
         if set(marks) - set(bookings):
             raise RegisterError("Someone in this register is no longer booked: reload the page.")
@@ -154,7 +154,7 @@ def mark(session: TrainingSession, marks: dict[int, str], by, now=None) -> int:
     return len(changed)
 
 
-def _refuse_unless_open(session: TrainingSession, now) -> None:
+def refuse_unless_open(session: TrainingSession, now) -> None:
     if session.register_closed_at is not None:
         raise RegisterError("This register is closed: it can no longer be changed.")
     if now < session.starts_at:
@@ -178,13 +178,13 @@ def add_walk_in(session: TrainingSession, email: str, now=None) -> Booking:
         raise RegisterError(NO_ACCOUNT)
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        booking, added = _put_on_register(locked, profile)
+        booking, added = put_on_register(locked, profile)
         if not added:
             raise RegisterError(f"{profile.user.get_full_name()} is already on the register.")
     return booking
 
 
-def _put_on_register(session: TrainingSession, profile: LearnerProfile) -> tuple[Booking, bool]:
+def put_on_register(session: TrainingSession, profile: LearnerProfile) -> tuple[Booking, bool]:
     """The person's place on the (locked) session's register, and whether she was just added."""
     live = session.bookings.filter(person_id=profile.user_id, status__in=Booking.LIVE).first()
     if live is not None and live.status == Booking.Status.BOOKED:
@@ -241,7 +241,7 @@ def join_by_code(session: TrainingSession, user) -> Booking:
         raise RegisterError("Finish setting up your account (your agency and job role) first.")
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        booking, _ = _put_on_register(locked, profile)
+        booking, _ = put_on_register(locked, profile)
         booking = (
             Booking.objects.select_for_update().select_related("session__course", "person").get(pk=booking.pk)
         )

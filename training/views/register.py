@@ -23,7 +23,7 @@ from courses.models import SurveyItem
 from courses.reporting.views import export, filter_context, period_problem, report_scope
 from courses.reports import FEW_LEFT_OUT, few_left_out
 from privacy import audit
-from training import attendance
+from training import attendance, register_upload
 from training.attendance import RegisterError
 from training.models import Booking, TrainingSession
 
@@ -142,6 +142,59 @@ def walk_in(request: HttpRequest, session_id: int) -> HttpResponse:
             request, f"{booking.person.get_full_name()} is on the register: mark her attendance."
         )
     return redirect("training:register", session_id=session.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Upload a register: the file is checked and previewed; the trainer's confirmation (the
+    checked rows, sent back and checked again) writes it."""
+    session = _session(request, session_id)
+    problems, rows = [], []
+    if request.method == "POST":
+        if "confirm" in request.POST:
+            emails, marks = request.POST.getlist("email"), request.POST.getlist("attendance")
+            lines = [[email, mark] for email, mark in zip(emails, marks, strict=False)]
+            table = [(1, ["email", "attendance"]), *enumerate(lines, 2)]
+            if len(emails) != len(marks):
+                problems = ["Upload the file again."]
+        elif request.FILES.get("file"):
+            try:
+                table = register_upload.read(request.FILES["file"])
+            except RegisterError as error:
+                table, problems = [], [str(error)]
+        else:
+            table, problems = [], ["Choose a CSV or Excel (XLSX) file."]
+        if not problems:
+            rows, problems = register_upload.check(session, table)
+        if not problems and "confirm" in request.POST:
+            try:
+                changed = register_upload.apply(session, rows, request.user)
+            except RegisterError as error:
+                problems = [str(error)]
+            else:
+                messages.success(
+                    request, f"Register uploaded: {changed} {'mark' if changed == 1 else 'marks'} changed."
+                )
+                return redirect("training:register", session_id=session.pk)
+        if rows:
+            audit.log_by_email(
+                request.user, [row.email for row in rows], audit.VIEWED, "Session register upload"
+            )
+    return render(
+        request,
+        "training/register/upload.html",
+        {"session": session, "rows": rows, "problems": [(problem, "file") for problem in problems]},
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+def upload_template(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    people = attendance.on_register(session).values_list("person_id", flat=True)
+    audit.log(request.user, list(people), audit.EXPORTED, "Session register template, CSV")
+    return register_upload.template(session)
 
 
 # -- surveys by short code ----------------------------------------------------------------------
@@ -270,6 +323,8 @@ urlpatterns = [
     path("sessions/<int:session_id>/register/", register, name="register"),
     path("sessions/<int:session_id>/register/close/", close, name="close_register"),
     path("sessions/<int:session_id>/register/walk-in/", walk_in, name="walk_in"),
+    path("sessions/<int:session_id>/register/upload/", upload, name="upload_register"),
+    path("sessions/<int:session_id>/register/upload/template/", upload_template, name="register_template"),
     path("sessions/code/", code, name="code"),
     path("sessions/<int:session_id>/survey/<str:phase>/", session_survey, name="session_survey"),
     path("leads/reports/sessions/", sessions_report, name="report_sessions"),
