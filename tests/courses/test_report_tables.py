@@ -103,7 +103,13 @@ def test_every_table_holds_the_same_cells_on_the_page_in_csv_xlsx_and_the_api(cl
                 assert headings == declared.headings, (tab.key, declared.key, kind)
                 assert comparable(rows) == shown, (tab.key, declared.key, kind)
             walked.append((tab.key, declared.key, len(shown)))
-    assert {tab for tab, _, _ in walked} == {"training", "confidence", "what-staff-miss", "knowledge"}
+    assert {tab for tab, _, _ in walked} == {
+        "training",
+        "confidence",
+        "what-staff-miss",
+        "knowledge",
+        "sessions",
+    }
     assert all(rows for _, _, rows in walked), walked  # real figures compared, not empty tables
     assert len(walked) == 19
 

@@ -75,7 +75,11 @@ def test_small_numbers_are_withheld_and_no_rate_without_a_closed_register(client
     for _ in range(3):
         book(session, make_learner("housing"), attendance=NO_SHOW)
     client.force_login(make_lead("housing"))
-    assert figures(client.get(REPORT)) == [["Housing", "fewer than 5 people"]]
+    assert figures(client.get(REPORT)) == [
+        ["Housing", "fewer than 5", "0", "0", "0", "0", "fewer than 5", "–"]
+    ]
+    closed(session)
+    assert figures(client.get(REPORT))[0][-1] == "fewer than 5"
     client.logout()
     open_session = make_session()
     for _ in range(5):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from courses import services
 from courses.decorators import report_view
@@ -208,14 +208,15 @@ def code(request: HttpRequest) -> HttpResponse:
     """An attendee types the code the trainer shows and goes to the survey due now."""
     problems = []
     if request.method == "POST":
-        if is_ratelimited(request, group="session-code", key="user", rate=CODE_RATE, increment=False):
+        wrong = get_usage(request, group="session-code", key="user", rate=CODE_RATE, increment=False)
+        if wrong and wrong["count"] >= wrong["limit"]:
             problems.append(("Too many wrong codes: try again in an hour, or ask the trainer.", "code"))
         else:
             try:
                 session = attendance.code_session(request.POST.get("code", ""))
                 attendance.join_by_code(session, request.user)
             except RegisterError as error:
-                is_ratelimited(request, group="session-code", key="user", rate=CODE_RATE, increment=True)
+                get_usage(request, group="session-code", key="user", rate=CODE_RATE, increment=True)
                 problems.append((str(error), "code"))
             else:
                 phase = attendance.survey_phase(session, timezone.now())
