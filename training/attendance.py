@@ -155,6 +155,7 @@ def mark(session: TrainingSession, marks: dict[int, str], by, now=None) -> int:
 
 
 def refuse_unless_open(session: TrainingSession, now) -> None:
+    """Marks are taken from the start of the session until the register is closed."""
     if session.register_closed_at is not None:
         raise RegisterError("This register is closed: it can no longer be changed.")
     if now < session.starts_at:
@@ -164,11 +165,10 @@ def refuse_unless_open(session: TrainingSession, now) -> None:
 NO_ACCOUNT = "There is no account with that email: ask them to register, then add them."
 
 
-def add_walk_in(session: TrainingSession, email: str, now=None) -> Booking:
+def add_walk_in(session: TrainingSession, email: str) -> Booking:
     """Put a registered person who came without a place on the register (unmarked). A walk-in
     holds no place, so capacity is not checked. Someone on the waiting list or offered a place
     becomes a walk-in (she came)."""
-    now = now or timezone.now()
     profile = (
         LearnerProfile.objects.select_related("user").filter(user__email__iexact=email.strip()).first()
         if email.strip()

@@ -139,7 +139,7 @@ def walk_in(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(
-            request, f"{booking.person.get_full_name()} is on the register: mark her attendance."
+            request, f"{booking.person.get_full_name()} is on the register: mark their attendance."
         )
     return redirect("training:register", session_id=session.pk)
 
