@@ -332,7 +332,9 @@ SESSIONS_BY_AGENCY = Table(
         Column("late", "Arrived late", "Marked arrived late (counted as trained).", int),
         Column("left_early", "Left early", "Marked left early (not counted as trained).", int),
         Column("no_show", "Did not attend", "Marked did not attend.", int),
-        Column("no_show_rate", "No-show rate", NO_SHOW_RATE, float, unit="%"),
+        Column(
+            "no_show_rate", "No-show rate (%)", NO_SHOW_RATE, float
+        ),  # no unit: it may read "fewer than 5"
     ),
     definition="Everyone on the register of the sessions that started in the period, by the agency they "
     "were in when they booked. Counts of 1 to 4 people are shown as “fewer than 5”.",

@@ -65,8 +65,8 @@ def test_a_lead_sees_her_agencys_figures_and_the_no_show_rate(client, sessions):
     response = client.get(REPORT)
     assert response.status_code == 200
     # booked 11 (10 + 1 unmarked), walk-ins 1, attended 6, late 0, left early 0, did not attend 5;
-    # rate: 5 did not attend of the 10 with a place on the closed register.
-    assert figures(response) == [["Housing", "11", "fewer than 5", "6", "0", "0", "5", "50.0%"]]
+    # rate: 5 did not attend of the 10 with a place on the closed register (a percentage).
+    assert figures(response) == [["Housing", "11", "fewer than 5", "6", "0", "0", "5", "50.0"]]
     assert "Heather" not in response.content.decode()
 
 
