@@ -194,10 +194,13 @@ def complete_lesson(enrolment: Enrolment, lesson: LessonPage) -> LessonProgress 
 def submit_survey(enrolment: Enrolment, phase: str, ratings: Iterable[tuple[SurveyItem, str, int]]) -> bool:
     """Store one survey (`ratings`: (item, phase, rating) triples) exactly once.
 
-    Returns False if this survey was already submitted (a second tab or a retry)."""
-    if enrolment.completed_at is not None:
+    Returns False if this survey was already submitted (a second tab or a retry). A session's
+    enrolment is completed by its register, not by its surveys: an attendee answers "after"
+    at the end of the session, whether or not the trainer has closed the register yet."""
+    in_session = enrolment.delivery_mode == DeliveryMode.SESSION
+    if enrolment.completed_at is not None and not in_session:
         raise JourneyError("This course is already complete.")
-    if phase == "after" and not other_activities_done(enrolment):
+    if phase == "after" and not in_session and not other_activities_done(enrolment):
         raise JourneyError("The “after” survey opens when you have finished the course.")
     ratings = list(ratings)
     if any(not 1 <= rating <= 5 for _, _, rating in ratings):
@@ -215,7 +218,8 @@ def submit_survey(enrolment: Enrolment, phase: str, ratings: Iterable[tuple[Surv
                 )
         except IntegrityError:
             return False
-        try_complete(enrolment)
+        if not in_session:
+            try_complete(enrolment)
     return True
 
 

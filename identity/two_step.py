@@ -1,8 +1,9 @@
 """Who must sign in in two steps, and whether this session has.
 
 Everyone who can see other people's records or change what staff are taught (administrators,
-content editors and approvers, agency leads and the partnership manager) must add an
-authenticator app and give a code from it at every sign-in; for learners it is optional.
+content editors and approvers, agency leads, the partnership manager, and trainers, who see
+the names on a session's register) must add an authenticator app and give a code from it at
+every sign-in; for learners it is optional.
 Their sessions also end after 30 minutes without a request. allauth keeps the record of how
 this session signed in (password, work account, code); this module only reads it."""
 
@@ -13,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 
 from cms.roles import CONTENT_APPROVERS, CONTENT_EDITORS
+from training.models import TRAINERS
 
 IDLE_MINUTES = 30
 
@@ -30,7 +32,7 @@ def needs_two_step(user):
         .filter(
             Q(agency_lead__isnull=False)
             | Q(partnership_manager__isnull=False)
-            | Q(groups__name__in=[CONTENT_EDITORS, CONTENT_APPROVERS])
+            | Q(groups__name__in=[CONTENT_EDITORS, CONTENT_APPROVERS, TRAINERS])
             | Q(groups__permissions__in=admin_access)
             | Q(user_permissions__in=admin_access)
         )

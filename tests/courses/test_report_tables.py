@@ -103,9 +103,15 @@ def test_every_table_holds_the_same_cells_on_the_page_in_csv_xlsx_and_the_api(cl
                 assert headings == declared.headings, (tab.key, declared.key, kind)
                 assert comparable(rows) == shown, (tab.key, declared.key, kind)
             walked.append((tab.key, declared.key, len(shown)))
-    assert {tab for tab, _, _ in walked} == {"training", "confidence", "what-staff-miss", "knowledge"}
+    assert {tab for tab, _, _ in walked} == {
+        "training",
+        "confidence",
+        "what-staff-miss",
+        "knowledge",
+        "sessions",
+    }
     assert all(rows for _, _, rows in walked), walked  # real figures compared, not empty tables
-    assert len(walked) == 20  # 19 and the training tab's numbers by delivery mode
+    assert len(walked) == 21  # 19, the training tab's numbers by delivery mode and the sessions tab
 
 
 def test_the_staff_and_refresher_lists_match_their_downloads(client, manager):
