@@ -28,7 +28,10 @@ class RegisterError(Exception):
 def session_enrolment(booking: Booking) -> Enrolment:
     """The enrolment that holds what the person does in the session (its before and after
     surveys, then its completion), made the first time it is needed. Call inside a
-    transaction with the booking locked."""
+    transaction with the booking locked.
+
+    It starts no later than the session does, even when it is made afterwards (as the
+    register closes): "started a course" then counts the session's day."""
     if booking.enrolment_id:
         return booking.enrolment
     agency_id = LearnerProfile.objects.values_list("agency", flat=True).get(user_id=booking.person_id)
@@ -47,6 +50,9 @@ def session_enrolment(booking: Booking) -> Enrolment:
             continue
     else:
         raise RegisterError("Could not record the session for this person; try again.")
+    if enrolment.started_at > booking.session.starts_at:
+        enrolment.started_at = booking.session.starts_at
+        Enrolment.objects.filter(pk=enrolment.pk).update(started_at=enrolment.started_at)
     Booking.objects.filter(pk=booking.pk).update(enrolment=enrolment)
     booking.enrolment = enrolment
     return enrolment

@@ -215,6 +215,9 @@ def test_closing_makes_completions_and_certificates_for_attended_and_late_only(
     assert set(completions.values_list("learner_id", flat=True)) == {attended.person_id, late.person_id}
     assert set(completions.values_list("delivery_mode", flat=True)) == {DeliveryMode.SESSION}
     assert Certificate.objects.filter(completion__in=completions).count() == 2
+    for completion in completions.select_related("enrolment"):  # made after the start, dated from it
+        assert completion.enrolment.started_at == session.starts_at
+        assert completion.completed_at == session.starts_at + timedelta(minutes=180)
 
 
 def test_the_register_cannot_close_with_people_unmarked_or_twice(client, trainer, session):
