@@ -55,7 +55,9 @@ class TrainingSessionForm(WagtailAdminModelForm):
         starts = cleaned.get("starts_at")
         if starts is None or starts > timezone.now():
             return
-        if self.instance.pk is None or starts != self.initial.get("starts_at"):
+        before = self.initial.get("starts_at")
+        moved = before is None or starts != before.replace(second=0, microsecond=0)  # the field has minutes
+        if self.instance.pk is None or moved:
             self.add_error("starts_at", "Enter a start in the future")
 
     def _check_place(self, cleaned):

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from tests.factories import make_course, make_learner
 from training import booking as places
 from training.models import TRAINERS, Booking, TrainingSession
-from tests.factories import make_course, make_learner
 
 pytestmark = pytest.mark.django_db
 
