@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from courses.models import LearnerProfile
 from training import notices
@@ -29,6 +30,18 @@ def places_taken(session: TrainingSession) -> int:
     return session.bookings.filter(status__in=Booking.HOLDS_PLACE, walk_in=False).count()
 
 
+def clock(value) -> str:
+    """9:30am, 10am, 12pm: times as GOV.UK writes them, in UK time."""
+    local = timezone.localtime(value)
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{local.hour % 12 or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def moment(value) -> str:
+    """8 December 2026 at 9:30am."""
+    return f"{format_date(timezone.localtime(value), 'j F Y')} at {clock(value)}"
+
+
 def booking_closes(session: TrainingSession):
     return session.booking_closes_at or session.starts_at
 
@@ -37,8 +50,8 @@ def cancel_by(session: TrainingSession):
     return session.cancellation_deadline or session.starts_at
 
 
-def why_not_bookable(session: TrainingSession, profile: LearnerProfile | None, now=None) -> str | None:
-    """The reason `profile`'s person may not book `session` now, or None."""
+def why_closed(session: TrainingSession, now=None) -> str | None:
+    """The reason nobody may book `session` now, or None (what a visitor not signed in is told)."""
     now = now or timezone.now()
     if not session.live or session.cancelled:
         return (
@@ -49,9 +62,17 @@ def why_not_bookable(session: TrainingSession, profile: LearnerProfile | None, n
     if session.starts_at <= now:
         return "This session has already started."
     if session.booking_opens_at and now < session.booking_opens_at:
-        return f"Booking opens on {timezone.localtime(session.booking_opens_at):%-d %B %Y at %H:%M}."
+        return f"Booking opens on {moment(session.booking_opens_at)}."
     if now >= booking_closes(session):
         return "Booking for this session has closed."
+    return None
+
+
+def why_not_bookable(session: TrainingSession, profile: LearnerProfile | None, now=None) -> str | None:
+    """The reason `profile`'s person may not book `session` now, or None."""
+    reason = why_closed(session, now)
+    if reason:
+        return reason
     if profile is None:
         return "Complete your profile (agency and job role) before you book."
     agency_ids = {agency.pk for agency in session.agencies.all()}

@@ -1,11 +1,12 @@
 import os
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -29,6 +30,8 @@ from links.models import Link, LinkUse, Status
 from quizzes import services as quiz_services
 from quizzes.models import Quiz
 from quizzes.scoring import model_answer
+from training import booking as places
+from training.models import TRAINERS, Booking, TrainingSession
 from workforce.models import Headcount, StaffListEntry, StaffListUpload
 
 DEVELOPMENT_PASSWORD = "safeguarding-demo"  # noqa: S105 (documented, development only)
@@ -153,6 +156,22 @@ POLICE_HEADCOUNT = [
 ]
 
 
+# The demo trainer and the sessions she runs: (days from today, UK time, minutes, mode,
+# places, who books). One next month face to face, one online, one past with a register to take.
+TRAINER_EMAIL = "trainer@example.org"
+DEMO_SESSIONS = [
+    (35, (9, 30), 180, TrainingSession.Mode.IN_PERSON, 16, ["housing", "police", "health", "education"]),
+    (21, (14, 0), 90, TrainingSession.Mode.ONLINE, 30, ["vcs", "adult"]),
+    (-10, (9, 30), 180, TrainingSession.Mode.IN_PERSON, 12, ["csc", "yos", "probation", "carers"]),
+]
+DEMO_VENUE = {
+    "venue": "Example Civic Centre, Committee Room 2 (demo)",
+    "address": "Town Hall\nHigh Street\nExampletown EX1 1AA",
+    "accessibility": "Step-free entrance on Market Street; hearing loop; accessible toilet on this floor.",
+}
+DEMO_JOINING_LINK = "https://example.org/demo/join-session"
+
+
 def learner_email(code):
     return f"learner.{code}@example.org"
 
@@ -206,10 +225,51 @@ class Command(BaseCommand):
             self._workforce()
             self._local_contacts()
             self._privacy_settings()
+            self._sessions(password, secret)
             editor = get_user_model().objects.filter(username=EDITOR_EMAIL).first()
             if editor is not None:
                 self._editor_owns(editor)
                 self._broken_link(editor)
+
+    def _sessions(self, password, secret):
+        """The demo trainer (in the Trainers group, two-step like the leads) and three
+        published sessions of the core course she runs, with bookings; made once (the
+        sessions are left alone once the trainer has any)."""
+        trainer = self._user(TRAINER_EMAIL, "Tariq", "Trainer", password)
+        if trainer is not None:
+            trainer.groups.add(Group.objects.get(name=TRAINERS))
+            self._two_step(trainer, secret)
+        trainer = get_user_model().objects.get(username=TRAINER_EMAIL)
+        core = CoursePage.objects.live().filter(agency__isnull=True).order_by("path").first()
+        if core is None or TrainingSession.objects.filter(trainers=trainer).exists():
+            return
+        today = timezone.localdate()
+        for days, (hour, minute), minutes, mode, capacity, codes in DEMO_SESSIONS:
+            starts = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour, minute)))
+            place = {"joining_link": DEMO_JOINING_LINK} if mode == TrainingSession.Mode.ONLINE else DEMO_VENUE
+            session = TrainingSession.objects.create(
+                course=core,
+                starts_at=starts,
+                duration_minutes=minutes,
+                mode=mode,
+                capacity=capacity,
+                live=False,
+                **place,
+            )
+            session.trainers.add(trainer)
+            session.save()
+            session.save_revision().publish()
+            for code in codes:
+                person = get_user_model().objects.filter(username=learner_email(code)).first()
+                if person is None:
+                    continue
+                if days > 0:
+                    places.book(session, person)
+                else:  # booked before it happened: the register is the trainer's to take
+                    profile = LearnerProfile.objects.get(user=person)
+                    Booking.objects.create(
+                        session=session, person=person, agency_id=profile.agency_id, job_role=profile.job_role
+                    )
 
     def _local_contacts(self):
         """Fill in the demo local contacts for every site, published and reviewed today, leaving
