@@ -110,7 +110,8 @@ def test_migrate_makes_the_content_approvers_group_who_may_change_but_not_publis
 def test_nobody_in_either_group_may_publish_and_wagtails_starter_groups_are_gone(fresh):
     for group in ("editors", "approvers"):
         assert not [p for p in fresh[group]["model"] + fresh[group]["page"] if "publish" in p]
-    assert fresh["groups"] == ["Content approvers", "Content editors"]
+    # The content groups, and the Trainers who take session registers (no admin access).
+    assert fresh["groups"] == ["Content approvers", "Content editors", "Trainers"]
 
 
 def test_every_page_and_every_shared_snippet_goes_through_two_person_approval(fresh):
@@ -123,6 +124,7 @@ def test_every_page_and_every_shared_snippet_goes_through_two_person_approval(fr
         "quizzes.behaviour",
         "quizzes.singlechoicequestion",
         "quizzes.trafficlightquestion",
+        "training.trainingsession",
     } <= set(fresh["workflow_snippets"])
     assert fresh["snippet_workflows"] == {
         label: "Two-person approval" for label in fresh["workflow_snippets"]

@@ -42,6 +42,12 @@ def moment(value) -> str:
     return f"{format_date(timezone.localtime(value), 'j F Y')} at {clock(value)}"
 
 
+def when(session: TrainingSession) -> str:
+    """Tuesday 8 December 2026, 9:30am to 12:30pm."""
+    start = format_date(timezone.localtime(session.starts_at), "l j F Y")
+    return f"{start}, {clock(session.starts_at)} to {clock(session.ends_at)}"
+
+
 def booking_closes(session: TrainingSession):
     return session.booking_closes_at or session.starts_at
 

@@ -22,26 +22,9 @@ from training.models import Booking, TrainingSession
 logger = logging.getLogger(__name__)
 
 
-def clock(moment) -> str:
-    """'9:30am', '10am', '12pm' in UK time, as GOV.UK writes times (and the session pages do)."""
-    local = timezone.localtime(moment)
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{local.hour % 12 or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
-
-
-def day(moment) -> str:
-    return f"{timezone.localtime(moment):%-d %B %Y}"
-
-
 def at(moment) -> str:
     """'3pm on 2 December 2026'."""
-    return f"{clock(moment)} on {day(moment)}"
-
-
-def when(session: TrainingSession) -> str:
-    """'Tuesday 30 March 2027, 9:30am to 12:30pm'."""
-    start = session.starts_at
-    return f"{timezone.localtime(start):%A} {day(start)}, {clock(start)} to {clock(session.ends_at)}"
+    return f"{places.clock(moment)} on {timezone.localtime(moment):%-d %B %Y}"
 
 
 def compose(
@@ -56,7 +39,7 @@ def compose(
         "booking": booking,
         "session": session,
         "course": session.course.title,
-        "when": when(session),
+        "when": places.when(session),
         "where": calendar.location(session),
         "online": session.mode == TrainingSession.Mode.ONLINE,
         "joining_link": session.joining_link

@@ -12,7 +12,6 @@ from tests.factories import make_learner
 from tests.training.test_notices_support import (
     ADDRESS,
     HOST,
-    URLS,
     event_of,
     london,
     make_session,
@@ -22,7 +21,7 @@ from tests.training.test_notices_support import (
 from training import calendar
 from training.models import Booking, TrainingSession
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLS)]
+pytestmark = pytest.mark.django_db
 
 LINK = "https://meet.example.org/j/123456"
 

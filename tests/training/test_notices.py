@@ -11,7 +11,6 @@ from django.db import transaction
 from tests.factories import make_learner
 from tests.training.test_notices_support import (
     ADDRESS,
-    URLS,
     attached_calendars,
     event_of,
     london,
@@ -22,7 +21,7 @@ from tests.training.test_notices_support import (
 from training import booking as places
 from training.models import Booking, TrainingSession
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLS)]
+pytestmark = pytest.mark.django_db
 
 NOW = london(2026, 12, 1, 15, 0)  # a Tuesday afternoon, three months before the session
 WHEN = "Tuesday 30 March 2027, 9:30am to 12:30pm"

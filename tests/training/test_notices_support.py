@@ -1,21 +1,12 @@
 """What the notice, calendar and command tests share: a published session, a person's
-booking on it, the site's address, and the reading of an email's invitation.
-
-Emails and invitations link to the session's public page, `training:session_detail`
-(`/sessions/<id>/`, built with the session pages). Until that page is in this branch,
-`urlpatterns` adds a stand-in at the same address so the links can be checked; with the
-page present it is the project's own URL configuration unchanged."""
+booking on it, the site's address, and the reading of an email's invitation."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.http import HttpResponse
-from django.urls import NoReverseMatch, include, path, reverse
 from icalendar import Calendar
 from wagtail.models import Site
 
-import cms.urls
-import training.urls
 from tests.factories import make_course, make_learner
 from training.models import Booking, TrainingSession
 
@@ -24,33 +15,6 @@ HOST = "learning.example.org"
 ADDRESS = f"https://{HOST}"
 
 
-def _session_page_present():
-    try:
-        reverse("training:session_detail", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-if _session_page_present():
-    urlpatterns = cms.urls.urlpatterns
-else:
-    urlpatterns = [
-        path(
-            "",
-            include(
-                (
-                    [
-                        path("sessions/<int:pk>/", lambda request, pk: HttpResponse(), name="session_detail"),
-                        *training.urls.urlpatterns,
-                    ],
-                    "training",
-                )
-            ),
-        ),
-        *(p for p in cms.urls.urlpatterns if getattr(p, "namespace", None) != "training"),
-    ]
-URLS = __name__
 
 
 def public_address():

@@ -17,7 +17,6 @@ from django.utils import timezone
 from tests.concurrency import learner_and_course, run_at_once
 from tests.factories import make_learner
 from tests.training.test_notices_support import (
-    URLS,
     attached_calendars,
     london,
     make_session,
@@ -37,7 +36,6 @@ class RefusingBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-pytestmark = pytest.mark.urls(URLS)
 
 NOW = london(2026, 12, 1, 15, 0)
 

@@ -21,15 +21,6 @@ from training import booking as places
 from training.models import Booking, TrainingSession
 
 
-def day(value) -> str:
-    return format_date(timezone.localtime(value), "l j F Y")
-
-
-def when(session) -> str:
-    """Tuesday 8 December 2026, 9:30am to 12:30pm."""
-    return f"{day(session.starts_at)}, {places.clock(session.starts_at)} to {places.clock(session.ends_at)}"
-
-
 def with_places_taken(queryset):
     return queryset.annotate(
         taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDS_PLACE, bookings__walk_in=False))
@@ -92,7 +83,7 @@ def session_list(request):
         sessions = sessions.none()
     sessions = list(sessions.order_by("starts_at", "pk"))
     for session in sessions:
-        session.when = when(session)
+        session.when = places.when(session)
         session.places_left = max(session.capacity - session.taken, 0)
     return render(request, "training/sessions/list.html", {"form": form, "sessions": sessions})
 
@@ -114,7 +105,7 @@ def session_detail(request, session_id):
             reason = places.why_not_bookable(session, _profile(request.user), now)
             other = None if reason else places.clash(session, request.user)
             if other is not None:
-                reason = f"You already have a place on a session at that time: {when(other)}."
+                reason = f"You already have a place on a session at that time: {places.when(other)}."
     else:
         reason = places.why_closed(session, now)
     agencies = [agency.name for agency in session.agencies.all()]
@@ -123,7 +114,7 @@ def session_detail(request, session_id):
         "training/sessions/detail.html",
         {
             "session": session,
-            "when": when(session),
+            "when": places.when(session),
             "places_left": max(session.capacity - session.taken, 0),
             "trainers": [trainer.get_full_name() or trainer.email for trainer in session.trainers.all()],
             "agencies": agencies,
@@ -152,7 +143,7 @@ def my_sessions(request):
     now = timezone.now()
     upcoming, past = [], []
     for held in bookings:
-        held.when = when(held.session)
+        held.when = places.when(held.session)
         (upcoming if held.session.starts_at > now else past).append(held)
     upcoming.reverse()  # soonest first
     return render(request, "training/sessions/mine.html", {"upcoming": upcoming, "past": past})
