@@ -20,9 +20,9 @@ from training import follow_up as service
 from training.models import FollowUp
 
 pytestmark = pytest.mark.django_db
-JANUARY = Period(date(2027, 1, 1), date(2027, 1, 31))
-SENT = NOW - timedelta(days=40)  # 20 January 2027
-QUERY = {"period": "custom", "from": "2027-01-01", "to": "2027-01-31"}
+JANUARY = Period(date(2016, 1, 1), date(2016, 1, 31))
+SENT = NOW - timedelta(days=40)  # 21 January 2016
+QUERY = {"period": "custom", "from": "2016-01-01", "to": "2016-01-31"}
 CHANGES = ["noticed", "asked", "lead", "referral", "recorded", "tool", "shared", "nothing"]
 
 
@@ -121,7 +121,7 @@ def user(email):
 
 @pytest.fixture
 def march():
-    """The pages give figures for months that have ended: January 2027 has, by 1 March."""
+    """The pages give figures for months that have ended: January 2016 has, by 1 March."""
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -147,7 +147,7 @@ def test_the_manager_sees_notes_with_course_and_month_only_newest_first(client, 
     client.force_login(user("manager@example.org"))
     page = BeautifulSoup(client.get(reverse("training:report_impact"), QUERY).content, "html.parser")
     notes = [item.get_text(" | ", strip=True) for item in page.select(".follow-up-notes li")]
-    assert notes == [f"Note {n} | Core course · January 2027" for n in (4, 3, 2, 1, 0)]
+    assert notes == [f"Note {n} | Core course · January 2016" for n in (4, 3, 2, 1, 0)]
     learner_names = FollowUp.objects.values_list("completion__learner__email", flat=True)
     assert not any(email in page.get_text() for email in learner_names)
 

@@ -99,7 +99,7 @@ def test_one_email_with_the_link_then_nothing_on_the_next_runs():
         line for line in message.body.splitlines() if line.startswith("Answer the follow-up survey: ")
     )
     assert link.endswith(f"/follow-up/{sent.pk}/")
-    assert "7 December 2026" in message.body  # 84 days (and an hour) before 1 March 2027
+    assert "8 December 2015" in message.body  # 84 days (and an hour) before 1 March 2016, a leap year
 
 
 def test_one_reminder_after_fourteen_days_if_unanswered_never_more():
