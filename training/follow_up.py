@@ -156,15 +156,6 @@ def answer(follow_up: FollowUp, used: str, confidence_now: int, changes: list[st
     )
 
 
-def open_follow_ups(user) -> QuerySet:
-    """The learner's follow-ups that are sent and not answered, newest first."""
-    return (
-        FollowUp.objects.filter(completion__learner=user, answered_at__isnull=True)
-        .select_related("completion")
-        .order_by("-sent_at")
-    )
-
-
 # -- the report --------------------------------------------------------------------------
 
 
