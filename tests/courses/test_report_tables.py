@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from wagtail.models import APIToken
 
 from courses import reports
-from courses.models import PartnershipManager
+from courses.models import Completion, PartnershipManager
 from courses.reporting.tables import Column, Table
 from courses.reporting.tabs import report_tabs
 from courses.statistics import FEWER_THAN_FIVE
@@ -15,6 +15,7 @@ from tests.courses.test_reports import completed_last_month, last_month_params, 
 from tests.export_reading import read_export
 from tests.factories import make_learner
 from tests.quizzes.test_insight_report import answered, month_params  # noqa: F401
+from training.models import FollowUp
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,17 @@ def comparable(rows):
 def manager(client, staff, answered):  # noqa: F811
     course, housing, police = staff
     completed_last_month(housing + police)
+    for n, completion in enumerate(Completion.objects.filter(learner__in=housing + police)):
+        # Impact on practice: each completion followed up (and answered) when it was made.
+        at = completion.completed_at
+        FollowUp.objects.create(
+            completion=completion,
+            sent_at=at,
+            answered_at=at,
+            used="often",
+            confidence_now=1 + n % 5,
+            changes=["lead"],
+        )
     user = make_learner("other")
     PartnershipManager.objects.create(user=user)
     client.force_login(user)
@@ -109,9 +121,11 @@ def test_every_table_holds_the_same_cells_on_the_page_in_csv_xlsx_and_the_api(cl
         "what-staff-miss",
         "knowledge",
         "sessions",
+        "impact",
     }
     assert all(rows for _, _, rows in walked), walked  # real figures compared, not empty tables
-    assert len(walked) == 21  # 19, the training tab's numbers by delivery mode and the sessions tab
+    # 19, the training tab's numbers by delivery mode, the sessions tab's and impact's four
+    assert len(walked) == 25
 
 
 def test_the_staff_and_refresher_lists_match_their_downloads(client, manager):
