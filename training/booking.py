@@ -118,7 +118,7 @@ def book(session: TrainingSession, person, now=None) -> Booking:
             raise BookingError(reason)
         other = clash(locked, person)
         if other is not None:
-            raise BookingError(f"You already have a place on a session at that time: {other}.")
+            raise BookingError(f"You already have a place on a session at that time: {when(other)}.")
         status = Booking.Status.BOOKED if places_taken(locked) < locked.capacity else Booking.Status.WAITING
         try:
             with transaction.atomic():

@@ -14,7 +14,7 @@ from tests.factories import make_course, make_learner
 from tests.training.test_booking_services import make_session, make_trainer
 from training import booking as places
 from training.models import Booking, TrainingSession
-from training.views.booking import when
+from training.booking import when
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
