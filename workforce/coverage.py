@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -89,13 +89,6 @@ def required_courses(agencies: Iterable[Agency]) -> dict[int, list[CoursePage]]:
     return {agency.pk: [c for c in courses if c.agency_id in (None, agency.pk)] for agency in agencies}
 
 
-def holds_current(course_id: int, day: date, learner: Q | dict) -> Exists:
-    """Whether the person (`learner`: lookups on Completion naming her) holds a current
-    completion of the course on `day`."""
-    lookups = learner if isinstance(learner, Q) else Q(**learner)
-    return Exists(current(course_id, day).filter(lookups))
-
-
 def current(course_id: int, day: date) -> QuerySet:
     """The completions of the course current on `day`."""
     return Completion.objects.filter(course_id=course_id, completed_at__lt=end_of(day), expires_on__gte=day)
@@ -110,32 +103,17 @@ def listed_since(day: date, months: int) -> date:
     return earliest
 
 
-def attended(course: CoursePage, day: date) -> QuerySet:
-    """The lower-cased emails of the people listed on single-agency returns of the course that
-    are current on `day` (delivered on or before it, and not expired by it)."""
-    return (
-        ReturnAttendee.objects.filter(
-            training_return__course_id=course.pk,
+def attended(course: CoursePage, day: date | None = None) -> QuerySet:
+    """The lower-cased emails of the people listed on single-agency returns of the course
+    current on `day` (delivered on or before it, and not expired by it), or on any return of
+    it when no day is given."""
+    attendees = ReturnAttendee.objects.filter(training_return__course_id=course.pk).exclude(email="")
+    if day is not None:
+        attendees = attendees.filter(
             training_return__delivered_on__lte=day,
             training_return__delivered_on__gte=listed_since(day, course.refresher_months),
         )
-        .exclude(email="")
-        .values(lower_email=Lower("email"))
-    )
-
-
-def holding_current(kind: str, course: CoursePage, day: date) -> Q:
-    """Staff list entries or learner profiles (`kind`) whose person holds the course on `day`:
-    a current completion, or current single-agency training of it (`attended`)."""
-    emails = attended(course, day)
-    if kind == LIST:
-        listed = Q(email__in=emails)
-    else:
-        accounts = (
-            get_user_model().objects.annotate(lower_email=Lower("email")).filter(lower_email__in=emails)
-        )
-        listed = Q(user_id__in=accounts.values("pk"))
-    return holding(kind, current(course.pk, day)) | listed
+    return attendees.values(lower_email=Lower("email"))
 
 
 def holding(kind: str, completions: QuerySet) -> Q:
@@ -146,6 +124,26 @@ def holding(kind: str, completions: QuerySet) -> Q:
     if kind == LIST:
         return Q(email__in=completions.values(lower_email=Lower("learner__email")))
     return Q(user_id__in=completions.values("learner_id"))
+
+
+def _listed(kind: str, emails: QuerySet) -> Q:
+    """Staff list entries or learner profiles (`kind`) whose email is one of `emails`."""
+    if kind == LIST:
+        return Q(email__in=emails)
+    accounts = get_user_model().objects.annotate(lower_email=Lower("email")).filter(lower_email__in=emails)
+    return Q(user_id__in=accounts.values("pk"))
+
+
+def holding_current(kind: str, course: CoursePage, day: date) -> Q:
+    """Staff list entries or learner profiles (`kind`) whose person holds the course on `day`:
+    a current completion, or current single-agency training of it (`attended`)."""
+    return holding(kind, current(course.pk, day)) | _listed(kind, attended(course, day))
+
+
+def held_ever(kind: str, course: CoursePage) -> Q:
+    """Those (`kind`) who have ever completed the course or been listed as trained in it,
+    current or not: a lapse is only a lapse for someone who once held it."""
+    return holding(kind, Completion.objects.filter(course_id=course.pk)) | _listed(kind, attended(course))
 
 
 def covered_filters(required: dict[int, list[CoursePage]], day: date, kind: str) -> tuple[Q, dict[int, Q]]:

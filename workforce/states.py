@@ -4,8 +4,8 @@ the states are defined, for the staff progress page, its downloads and the remin
 The staff of an agency are the people on its staff list (matched to accounts by email,
 ignoring case) and its registered staff who are not on the list. Their state is counted by
 the database against the agency's required courses (`workforce.coverage.required_courses`,
-"current" as in `workforce.coverage.holds_current`), in a fixed number of queries whatever
-the number of staff.
+held as coverage counts it: `workforce.coverage.holding_current`), in a fixed number of
+queries whatever the number of staff.
 """
 
 from dataclasses import dataclass
@@ -31,7 +31,6 @@ from django.db.models.functions import Coalesce, Concat, Greatest, Lower
 from django.utils import timezone
 
 from courses.models import (
-    Completion,
     CoursePage,
     Enrolment,
     LearnerProfile,
@@ -40,7 +39,8 @@ from courses.models import (
     LessonProgress,
     SurveySubmission,
 )
-from workforce.coverage import end_of, holds_current, required_courses
+from workforce import coverage
+from workforce.coverage import end_of, required_courses
 from workforce.models import StaffListEntry
 
 NOT_REGISTERED = "not_registered"
@@ -143,6 +143,9 @@ def annotate_states(people: QuerySet, source: str, required: dict[int, list[Cour
     def person(prefix=""):
         return _prefixed(prefix, source)
 
+    # Held as coverage counts it: a current completion (e-learning or a session) or current
+    # single-agency training the person is listed on.
+    kind = coverage.LIST if source == LIST else coverage.HEADCOUNT
     covered, soon, overdue = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
     for agency_id, courses in required.items():
         if not courses:
@@ -150,15 +153,10 @@ def annotate_states(people: QuerySet, source: str, required: dict[int, list[Cour
         every = Q(agency_id=agency_id)
         expiring, lapsed = Q(pk__in=[]), Q(pk__in=[])
         for course in courses:
-            every &= holds_current(course.pk, today, person())
-            expiring |= ~Exists(
-                Completion.objects.filter(
-                    person(), course_id=course.pk, completed_at__lt=end_of(today), expires_on__gt=horizon
-                )
-            )
-            lapsed |= Exists(Completion.objects.filter(person(), course_id=course.pk)) & ~holds_current(
-                course.pk, today, person()
-            )
+            holds = coverage.holding_current(kind, course, today)
+            every &= holds
+            expiring |= ~coverage.holding_current(kind, course, horizon + timedelta(days=1))
+            lapsed |= coverage.held_ever(kind, course) & ~holds
         covered |= every
         soon |= Q(agency_id=agency_id) & expiring
         overdue |= Q(agency_id=agency_id) & lapsed

@@ -124,3 +124,27 @@ def test_listed_since_is_the_first_delivery_date_still_current(day, months):
     earliest = listed_since(day, months)
     assert add_months(earliest, months) >= day
     assert add_months(earliest - timedelta(days=1), months) < day
+
+
+def test_staff_progress_states_agree_with_coverage_on_single_agency_training(course):
+    """The lead's staff progress (and so her reminders) counts single-agency training as
+    coverage does. Registered housing staff, one 12-month course, measured on 30 November 2026:
+    Bea listed on a return of 1 November 2026 (current a year: completed), Cal on one of
+    1 December 2025 (expires on 1 December 2026, within 60 days: refresher due), Dee on one of
+    29 November 2025 (lapsed the day before: overdue), Eve on nothing (not started)."""
+    from workforce import states
+
+    people = {
+        name: make_learner("housing", email=f"{name}@example.org") for name in ("bea", "cal", "dee", "eve")
+    }
+    training_return("housing", date(2026, 11, 1), course=course, attendees=[("Bea", "BEA@example.org")])
+    training_return("housing", date(2025, 12, 1), course=course, attendees=[("Cal", "cal@example.org")])
+    training_return("housing", date(2025, 11, 29), course=course, attendees=[("Dee", "dee@example.org")])
+    registered = states.staff(Agency.objects.filter(code="housing"), DAY)[1]
+    found = dict(registered.values_list("email", "state"))
+    assert {f"{name}@example.org": found[f"{name}@example.org"] for name in people} == {
+        "bea@example.org": states.COMPLETED,
+        "cal@example.org": states.REFRESHER_DUE,
+        "dee@example.org": states.OVERDUE,
+        "eve@example.org": states.NOT_STARTED,
+    }
