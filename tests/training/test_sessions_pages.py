@@ -13,8 +13,8 @@ from cms.models import Agency
 from tests.factories import make_course, make_learner
 from tests.training.test_booking_services import make_session, make_trainer
 from training import booking as places
-from training.models import Booking, TrainingSession
 from training.booking import when
+from training.models import Booking, TrainingSession
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
