@@ -123,7 +123,7 @@ def test_every_headline_figure_comes_with_its_definition(client):
 def test_the_openapi_schema_describes_every_endpoint(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    tabs = ["training", "confidence", "what-staff-miss", "knowledge", "impact"]
+    tabs = ["training", "confidence", "what-staff-miss", "knowledge", "sessions", "impact"]
     assert set(schema["paths"]) == {
         "/api/v1/training-numbers",
         "/api/v1/confidence",

@@ -22,7 +22,10 @@ def test_the_api_never_fails_whatever_it_is_sent(client):
     assert {op.path for op in operations} == {
         "/api/v1/training-numbers",
         "/api/v1/confidence",
-        *(f"/api/v1/reports/{tab}" for tab in ["training", "confidence", "knowledge", "what-staff-miss"]),
+        *(
+            f"/api/v1/reports/{tab}"
+            for tab in ["training", "confidence", "knowledge", "what-staff-miss", "sessions", "impact"]
+        ),
     }
     seen = []
     for operation in operations:
