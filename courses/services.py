@@ -258,7 +258,6 @@ def try_complete(
             return existing
         if not rule_met(locked):
             return None
-        profile = locked.learner.learner_profile
         completed_at = now or timezone.now()
         if quiz_score is None:
             quiz_score = next(
@@ -271,26 +270,35 @@ def try_complete(
             )
         try:
             with transaction.atomic():
-                completion = Completion.objects.create(
-                    enrolment=locked,
-                    learner=locked.learner,
-                    course=locked.course,
-                    agency=locked.agency,
-                    agency_name=locked.agency.name,
-                    job_role=profile.job_role,
-                    job_role_label=profile.job_role_label,
-                    course_title=locked.course.title,
-                    completed_at=completed_at,
-                    expires_on=add_months(
-                        timezone.localtime(completed_at).date(), locked.course.refresher_months
-                    ),
-                    quiz_score=quiz_score,
-                )
+                completion = record_completion(locked, completed_at, quiz_score)
         except IntegrityError:
             return Completion.objects.get(enrolment=locked)
-        Enrolment.objects.filter(pk=locked.pk).update(completed_at=completed_at)
         enrolment.completed_at = completed_at
         return completion
+
+
+def record_completion(enrolment: Enrolment, completed_at: datetime, quiz_score=None) -> Completion:
+    """Write the completion of `enrolment` (its course, agency and delivery mode, with the
+    learner's job role now and the course's title now) and close the enrolment: the one
+    place a completion record is made, for the e-learning and for a session's register.
+    Call inside a transaction with the enrolment locked."""
+    profile = LearnerProfile.objects.get(user_id=enrolment.learner_id)
+    completion = Completion.objects.create(
+        enrolment=enrolment,
+        learner_id=enrolment.learner_id,
+        course=enrolment.course,
+        agency=enrolment.agency,
+        agency_name=enrolment.agency.name,
+        job_role=profile.job_role,
+        job_role_label=profile.job_role_label,
+        course_title=enrolment.course.title,
+        delivery_mode=enrolment.delivery_mode,
+        completed_at=completed_at,
+        expires_on=add_months(timezone.localtime(completed_at).date(), enrolment.course.refresher_months),
+        quiz_score=quiz_score,
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed_at)
+    return completion
 
 
 # -- a change of agency ----------------------------------------------------------------------

@@ -13,10 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cms.dates import add_months
 from courses.models import Completion, DeliveryMode, Enrolment, LearnerProfile
 from courses.reporting.tables import Column, Table
-from courses.services import next_cycle
+from courses.services import next_cycle, record_completion
 from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP
 from training.models import TRAINERS, Booking, TrainingSession
 
@@ -68,24 +67,8 @@ def complete(booking: Booking) -> Completion:
         existing = Completion.objects.filter(enrolment=enrolment).first()
         if existing is not None:
             return existing
-        session = booking.session
-        profile = LearnerProfile.objects.select_related("agency").get(user_id=booking.person_id)
-        completed_at = session.ends_at
-        completion = Completion.objects.create(
-            enrolment=enrolment,
-            learner_id=booking.person_id,
-            course_id=session.course_id,
-            agency_id=enrolment.agency_id,
-            agency_name=enrolment.agency.name,
-            job_role=profile.job_role,
-            job_role_label=profile.job_role_label,
-            course_title=session.course.title,
-            delivery_mode=DeliveryMode.SESSION,
-            completed_at=completed_at,
-            expires_on=add_months(timezone.localtime(completed_at).date(), session.course.refresher_months),
-        )
-        Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed_at)
-    return completion
+        locked = Enrolment.objects.select_for_update().select_related("course", "agency").get(pk=enrolment.pk)
+        return record_completion(locked, booking.session.ends_at)
 
 
 def close_register(session: TrainingSession, by, now=None) -> list[Completion]:
