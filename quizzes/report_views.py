@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from courses.decorators import report_view
-from courses.reporting.views import export, figures_scope, filter_context, period_problem
+from courses.reporting.views import export, figures_page, figures_scope, filter_context, period_problem
 from courses.reports import FEW_LEFT_OUT, few_left_out
 from quizzes import reports
 
@@ -41,25 +41,16 @@ def quiz_insight(request: HttpRequest) -> HttpResponse:
 
 @report_view
 def knowledge(request: HttpRequest) -> HttpResponse:
-    title = "Knowledge before and after"
-    agencies, period, problem, course, job_role = figures_scope(request)
-    if problem:
-        return period_problem(request, title, agencies, problem, course, job_role)
-    if few_left_out(partial(reports.knowledge_people, agencies, period), course, job_role):
-        return period_problem(request, title, agencies, FEW_LEFT_OUT, course, job_role, "course")
-    result = reports.knowledge(agencies, period, course, job_role)
-    tables = reports.knowledge_tables(result)
-    kind = request.GET.get("export")
-    if kind in ("csv", "xlsx"):
-        scope = (agencies, period.label, period.slug, course, job_role)
-        return export(kind, title, "knowledge", tables, *scope, note=period.note)
-    return render(
+    def figures(scope):
+        result = reports.knowledge(*scope.figures_args)
+        return reports.knowledge_tables(result), {"overall": result["overall"]}
+
+    return figures_page(
         request,
+        figures_scope(request),
+        "Knowledge before and after",
+        "knowledge",
         "quizzes/reports/knowledge.html",
-        {
-            "agencies": agencies,
-            "overall": result["overall"],
-            "tables": tables,
-            **filter_context(request, period, problem, course, job_role),
-        },
+        reports.knowledge_people,
+        figures,
     )

@@ -1,7 +1,8 @@
 """What every report view shares: who may see what for which period and filters, the filters'
 context, the page that says what to put right, and downloads that name what they are."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
@@ -23,6 +24,11 @@ class Scope(NamedTuple):
     problem: str | None  # what to put right in the period asked for (`period` is then None)
     course: CoursePage | None
     job_role: str | None
+
+    @property
+    def figures_args(self) -> tuple:
+        """(agencies, period, course, job_role): what every figures function takes."""
+        return self.agencies, self.period, self.course, self.job_role
 
 
 def report_scope(request: HttpRequest, whole_months: bool = False, default: str = "this_quarter") -> Scope:
@@ -134,3 +140,30 @@ def export(
     ]
     filename = f"{name}_{'-'.join(codes)}_{period_slug}_made-{today:%Y-%m-%d}"
     return download(tables, about, filename, kind)
+
+
+def figures_page(
+    request: HttpRequest,
+    scope: Scope,
+    title: str,
+    name: str,
+    template: str,
+    people: Callable[..., int],
+    figures: Callable[[Scope], tuple[Sequence[Table], dict[str, Any]]],
+) -> HttpResponse:
+    """A tab of figures about groups of people, its page and its downloads: what to put right
+    in a period that cannot be reported, no figures where a filter leaves fewer than five
+    people out (`people(agencies, period)` counts whom the figures are about), otherwise
+    `figures(scope)`'s tables (and what else the page shows)."""
+    agencies, period, problem, course, job_role = scope
+    if problem:
+        return period_problem(request, title, agencies, problem, course, job_role)
+    if reports.few_left_out(partial(people, agencies, period), course, job_role):
+        return period_problem(request, title, agencies, reports.FEW_LEFT_OUT, course, job_role, "course")
+    tables, extra = figures(scope)
+    kind = request.GET.get("export")
+    if kind in ("csv", "xlsx"):
+        scope_described = (agencies, period.label, period.slug, course, job_role)
+        return export(kind, title, name, tables, *scope_described, note=period.note)
+    context = {"agencies": agencies, "tables": tables, **extra}
+    return render(request, template, {**context, **filter_context(request, period, None, course, job_role)})

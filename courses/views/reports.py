@@ -4,8 +4,6 @@ Every figure comes from `courses.reports` as its tables, scoped by
 `courses.scoping.lead_agencies` (through `courses.reporting.views`): a lead sees her agencies
 only; anyone else gets 403."""
 
-from functools import partial
-
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +15,14 @@ from courses.charts import confidence_chart
 from courses.decorators import report_view
 from courses.models import CoursePage, Enrolment, LearnerProfile, PartnershipManager
 from courses.progress import journeys
-from courses.reporting.views import export, figures_scope, filter_context, period_problem, report_scope
+from courses.reporting.views import (
+    export,
+    figures_page,
+    figures_scope,
+    filter_context,
+    period_problem,
+    report_scope,
+)
 from courses.scoping import require_report_viewer
 from privacy import audit
 
@@ -130,29 +135,18 @@ def staff_member(request, user_id):
 
 @report_view
 def confidence(request):
-    agencies, period, problem, course, job_role = figures_scope(request)
-    if problem:
-        return period_problem(request, "Confidence before and after", agencies, problem, course, job_role)
-    if reports.few_left_out(partial(reports.surveyed_people, agencies, period), course, job_role):
-        return period_problem(
-            request, "Confidence before and after", agencies, reports.FEW_LEFT_OUT, course, job_role, "course"
-        )
-    result = reports.confidence(agencies, period, course, job_role)
-    before = reports.previous_confidence(agencies, period, course, job_role)
-    tables = reports.confidence_tables(result, before)
-    kind = request.GET.get("export")
-    if kind in ("csv", "xlsx"):
-        scope = (agencies, period.label, period.slug, course, job_role)
-        return export(kind, "Confidence before and after", "confidence", tables, *scope, note=period.note)
-    return render(
+    def figures(scope):
+        result = reports.confidence(*scope.figures_args)
+        before = reports.previous_confidence(*scope.figures_args)
+        extra = {"result": result, "before": before, "chart": confidence_chart(result["items"])}
+        return reports.confidence_tables(result, before), extra
+
+    return figures_page(
         request,
+        figures_scope(request),
+        "Confidence before and after",
+        "confidence",
         "courses/reports/confidence.html",
-        {
-            "agencies": agencies,
-            "result": result,
-            "before": before,
-            "tables": tables,
-            "chart": confidence_chart(result["items"]),
-            **filter_context(request, period, problem, course, job_role),
-        },
+        reports.surveyed_people,
+        figures,
     )

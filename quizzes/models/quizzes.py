@@ -29,8 +29,6 @@ class Difficulty(models.TextChoices):
     HARD = "hard", "Hard: weigh competing signs or a subtle point of procedure"
 
 
-
-
 class Quiz(PublishedContent, PreviewableMixin, index.Indexed, ClusterableModel):
     """A course's scenario quiz: passing it is one of the course's required activities.
 

@@ -1,8 +1,6 @@
 """The impact follow-up: the survey a learner answers from her email link, and the "Impact on
 practice" tab of the leads' Reports."""
 
-from functools import partial
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from courses.decorators import report_view
 from courses.models import PartnershipManager
-from courses.reporting.views import export, figures_scope, filter_context, period_problem
-from courses.reports import FEW_LEFT_OUT, few_left_out
+from courses.reporting.views import figures_page, figures_scope
 from training import follow_up as service
 from training.forms_follow_up import FollowUpForm
 from training.models import FollowUp
@@ -53,32 +50,24 @@ def thanks(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """The follow-up figures, and for the partnership manager alone the notes people wrote:
     a lead of a small agency could tell who wrote a note from its course and month."""
-    agencies, period, problem, course, job_role = figures_scope(request)
-    if problem:
-        return period_problem(request, TITLE, agencies, problem, course, job_role)
-    if few_left_out(partial(service.people, agencies, period), course, job_role):
-        return period_problem(request, TITLE, agencies, FEW_LEFT_OUT, course, job_role, "course")
-    tables = service.figures(agencies, period, course, job_role)
-    kind = request.GET.get("export")
-    if kind in ("csv", "xlsx"):
-        scope = (agencies, period.label, period.slug, course, job_role)
-        return export(kind, TITLE, "impact-on-practice", tables, *scope, note=period.note)
-    notes = None
-    if PartnershipManager.objects.filter(user=request.user).exists():
-        pages = Paginator(service.notes(agencies, period, course), NOTES_PER_PAGE)
-        notes = pages.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
+
+    def figures(scope):
+        notes = None
+        if PartnershipManager.objects.filter(user=request.user).exists():
+            pages = Paginator(service.notes(scope.agencies, scope.period, scope.course), NOTES_PER_PAGE)
+            notes = pages.get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        return service.figures(*scope.figures_args), {"notes": notes, "page_query": params.urlencode()}
+
+    return figures_page(
         request,
+        figures_scope(request),
+        TITLE,
+        "impact-on-practice",
         "training/follow_up/report.html",
-        {
-            "agencies": agencies,
-            "tables": tables,
-            "notes": notes,
-            "page_query": params.urlencode(),
-            **filter_context(request, period, problem, course, job_role),
-        },
+        service.people,
+        figures,
     )
 
 

@@ -4,8 +4,6 @@ the leads' sessions report with the page that names who came.
 Only a trainer named on a session (or an administrator) reaches its register; anyone else
 gets 404 for it, and 403 for the list of sessions to run."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,8 +18,7 @@ from courses import services
 from courses.decorators import report_view
 from courses.forms import SurveyForm
 from courses.models import SurveyItem
-from courses.reporting.views import export, filter_context, period_problem, report_scope
-from courses.reports import FEW_LEFT_OUT, few_left_out
+from courses.reporting.views import figures_page, filter_context, period_problem, report_scope
 from privacy import audit
 from training import attendance, register_upload
 from training.attendance import RegisterError
@@ -275,25 +272,14 @@ def session_survey(request: HttpRequest, session_id: int, phase: str) -> HttpRes
 @report_view
 def sessions_report(request: HttpRequest) -> HttpResponse:
     """The "Sessions" tab: booked, attended and did not attend per agency, and the no-show rate."""
-    title = "Sessions"
-    agencies, period, problem, course, job_role = report_scope(request)
-    if problem:
-        return period_problem(request, title, agencies, problem, course, job_role)
-    if few_left_out(partial(attendance.session_people, agencies, period), course, job_role):
-        return period_problem(request, title, agencies, FEW_LEFT_OUT, course, job_role, "course")
-    tables = attendance.session_tables(agencies, period, course, job_role)
-    kind = request.GET.get("export")
-    if kind in ("csv", "xlsx"):
-        scope = (agencies, period.label, period.slug, course, job_role)
-        return export(kind, title, "sessions", tables, *scope)
-    return render(
+    return figures_page(
         request,
+        report_scope(request),
+        "Sessions",
+        "sessions",
         "training/register/report.html",
-        {
-            "agencies": agencies,
-            "tables": tables,
-            **filter_context(request, period, problem, course, job_role),
-        },
+        attendance.session_people,
+        lambda scope: (attendance.session_tables(*scope.figures_args), {}),
     )
 
 
