@@ -49,7 +49,7 @@ print(json.dumps({
             p.codename for p in group.permissions.filter(content_type__app_label="cms")
             if "localcontact" in p.codename
         )
-        for group in Group.objects.all()
+        for group in Group.objects.filter(name__startswith="Content")
     },
     "setting_permissions": Permission.objects.filter(content_type__model="localcontacts").count(),
     "workflow": list(
