@@ -271,6 +271,19 @@ def test_your_sessions_lists_only_your_own_bookings(client, django_assert_max_nu
         soup = page(client.get(reverse("training:my_sessions")))
     assert len(soup.select(".course-card h3 a")) == 6
     assert len(many.captured_queries) == len(one.captured_queries)
+    calendars = [a["href"] for a in soup.select(".course-card a[download]")]
+    assert calendars[0] == reverse("training:session_calendar", args=[mine.pk]) and len(calendars) == 6
+
+
+def test_your_sessions_says_a_place_given_up_is_yours_not_the_sessions(client):
+    learner = make_learner()
+    session = make_session(make_course(lessons=1))
+    places.cancel(places.book(session, learner))
+    client.force_login(learner)
+    card = page(client.get(reverse("training:my_sessions"))).select_one(".course-card")
+    assert card.select_one(".course-card__label").get_text(strip=True) == "You gave up this place"
+    assert "cancelled" not in card.get_text(" ", strip=True).lower()
+    assert not card.select("a[download]")  # no invitation for a place given up
 
 
 def test_your_sessions_needs_an_account(client):
