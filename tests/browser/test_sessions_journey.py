@@ -47,7 +47,7 @@ def test_a_learner_on_a_phone_books_a_session_and_cancels(browser, live_site, sc
         assert browser.find_elements(By.XPATH, "//main//button[text()='Book a place']")
         browser.get(live_site + "/sessions/mine/")
         label = browser.find_element(By.CSS_SELECTOR, ".course-card__label")
-        assert label.get_attribute("textContent").strip() == "Cancelled"
+        assert label.get_attribute("textContent").strip() == "You gave up this place"
         assert axe_problems(browser) == []
         screenshot("sessions-mine-360", width=360)
         sign_out(browser)
