@@ -64,3 +64,37 @@ def test_the_synthetic_history_spreads_over_two_years_with_completions_after_sta
         f"JOIN courses_enrolment e ON e.id = a.enrolment_id WHERE a.learner_id IN ({users})"
     )
     assert all(enrolled <= began < submitted <= after for enrolled, began, submitted in attempts)
+
+
+def test_bulk_written_rows_read_back_whole_with_their_marks():
+    """The writer fills ids itself and never reads rows back: each answer must still refer to
+    its own attempt, keep its question as written, and have the mark rows its question gives."""
+    from quizzes.kinds import get as kind_of
+    from quizzes.models import Attempt, ColourMark, IndicatorMark, Response
+
+    call_command("seed_scale", staff=60, remove=True, stdout=io.StringIO())
+    attempts = Attempt.objects.filter(learner__username__startswith="scale.")
+    assert attempts.count() > 10
+    responses = Response.objects.filter(attempt__in=attempts).select_related("attempt")
+    assert all(r.attempt.enrolment.learner_id == r.attempt.learner_id for r in responses[:50])
+    expected_indicators = expected_colours = 0
+    for response in responses:
+        assert response.snapshot["question_id"] == response.question_id
+        kind = kind_of(response.snapshot["type"])
+        expected_indicators += len(kind.indicator_marks(response.snapshot, response.answer))
+        expected_colours += len(kind.colour_marks(response.snapshot, response.answer))
+    assert expected_indicators and expected_colours
+    assert IndicatorMark.objects.filter(attempt__in=attempts).count() == expected_indicators
+    assert ColourMark.objects.filter(attempt__in=attempts).count() == expected_colours
+    marked = IndicatorMark.objects.filter(attempt__in=attempts).select_related("response")
+    assert all(mark.response.attempt_id == mark.attempt_id for mark in marked)
+
+
+def test_asking_for_too_many_or_none_is_refused_and_writes_nothing():
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    for staff in (0, 2_000_001):
+        with pytest.raises(CommandError, match="between 1 and 2000000"):
+            call_command("seed_scale", staff=staff, stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username__startswith="scale.").exists()

@@ -4,8 +4,13 @@ rules, which are tested elsewhere). Marked so it can be removed again.
 
 The history is spread over two years: enrolments start on any day of the last 730, and a
 completion, its "after" survey and its quiz attempt come up to 40 days after the start and
-never after now. The timestamps Django fills in on creation (`auto_now_add`) are written
-again with an update after each bulk insert, since the insert itself overwrites them."""
+never after now.
+
+Rows are written by `BulkWriter`: PostgreSQL's COPY (a million staff need tens of millions
+of rows, which INSERT statements and Django's objects cannot carry in reasonable time or
+memory), executemany elsewhere, with ids taken from the database's sequence beforehand so
+that the rows can refer to each other without reading anything back. Staff are made in
+batches, each in its own transaction, so memory stays flat however many are asked for."""
 
 import random
 from datetime import timedelta
@@ -15,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cms.models import Agency
@@ -35,6 +41,7 @@ from quizzes.snapshots import quiz_snapshots
 
 PREFIX = "scale."
 BATCH = 2000
+MOST_STAFF = 2_000_000
 HISTORY_DAYS = 730  # enrolments start on any day of the last two years
 LONGEST_COURSE_DAYS = 40
 
@@ -48,8 +55,8 @@ class Command(BaseCommand):
         parser.add_argument("--remove", action="store_true", help="Remove earlier synthetic staff first.")
 
     def handle(self, *args, staff, seed, remove, **options):
-        if not 1 <= staff <= 200_000:
-            raise CommandError("--staff must be between 1 and 200000.")
+        if not 1 <= staff <= MOST_STAFF:
+            raise CommandError(f"--staff must be between 1 and {MOST_STAFF}.")
         User = get_user_model()
         if remove:
             self._remove(User)
@@ -100,15 +107,19 @@ class Command(BaseCommand):
         users.delete()
 
     def _batch(self, User, numbers, rng, agencies, core, quiz, questions, items, password, now):
-        users = User.objects.bulk_create(
-            User(
-                username=f"{PREFIX}{n}@example.org",
-                email=f"{PREFIX}{n}@example.org",
-                first_name="Scale",
-                last_name=str(n),
-                password=password,
-            )
-            for n in numbers
+        write = BulkWriter(now)
+        users = write(
+            User,
+            [
+                User(
+                    username=f"{PREFIX}{n}@example.org",
+                    email=f"{PREFIX}{n}@example.org",
+                    first_name="Scale",
+                    last_name=str(n),
+                    password=password,
+                )
+                for n in numbers
+            ],
         )
         roles = [role for role, _ in JobRole.choices]
         profiles = [
@@ -117,31 +128,32 @@ class Command(BaseCommand):
             )
             for u in users
         ]
-        LearnerProfile.objects.bulk_create(profiles)
+        write(LearnerProfile, profiles)
         agency_of = {p.user_id: p for p in profiles}
-        started = [u for u in users if rng.random() < 0.8]
-        enrolments = _create_keeping_times(
-            Enrolment,
-            (
-                Enrolment(
-                    learner=u,
-                    course=core,
-                    agency=agency_of[u.pk].agency,
-                    started_at=now
-                    - timedelta(days=rng.randint(1, HISTORY_DAYS), minutes=rng.randint(0, 24 * 60 - 1)),
+        enrolments = []
+        for user in users:
+            if rng.random() < 0.8:
+                started_at = now - timedelta(
+                    days=rng.randint(1, HISTORY_DAYS), minutes=rng.randrange(24 * 60)
                 )
-                for u in started
-            ),
-            "started_at",
-        )
+                done = started_at + timedelta(
+                    days=rng.randint(0, LONGEST_COURSE_DAYS), hours=rng.randint(1, 9)
+                )
+                enrolments.append(
+                    Enrolment(
+                        learner=user,
+                        course=core,
+                        agency=agency_of[user.pk].agency,
+                        started_at=started_at,
+                        completed_at=done if rng.random() < 0.75 and done < now else None,
+                    )
+                )
+        write(Enrolment, enrolments)
         completions, submissions, attempts = [], [], []
         for enrolment in enrolments:
-            done = enrolment.started_at + timedelta(
-                days=rng.randint(0, LONGEST_COURSE_DAYS), hours=rng.randint(1, 9)
-            )
-            if rng.random() < 0.75 and done < now:
+            done = enrolment.completed_at
+            if done:
                 profile = agency_of[enrolment.learner_id]
-                enrolment.completed_at = done
                 completions.append(
                     Completion(
                         enrolment=enrolment,
@@ -175,9 +187,8 @@ class Command(BaseCommand):
                             score=Decimal(rng.randint(70, 100)),
                         )
                     )
-        Enrolment.objects.bulk_update([c.enrolment for c in completions], ["completed_at"], batch_size=BATCH)
-        Completion.objects.bulk_create(completions)
-        _create_keeping_times(SurveySubmission, submissions, "submitted_at")
+        write(Completion, completions)
+        write(SurveySubmission, submissions)
         by_enrolment = {}
         for submission in submissions:
             by_enrolment.setdefault(submission.enrolment_id, {})[submission.phase] = submission
@@ -208,8 +219,8 @@ class Command(BaseCommand):
                         rating=max(1, before - rng.choice([0, 0, 1])),
                     ),
                 ]
-        SurveyResponse.objects.bulk_create(responses, batch_size=5000)
-        attempts = _create_keeping_times(Attempt, attempts, "started_at")
+        write(SurveyResponse, responses)
+        attempts = write(Attempt, attempts)
         answers = []
         for attempt in attempts:
             for position, snapshot in enumerate(questions, 1):
@@ -226,17 +237,58 @@ class Command(BaseCommand):
                         points=snapshot["points"],
                     )
                 )
-        marks.record(Response.objects.bulk_create(answers, batch_size=5000))
+        answers = write(Response, answers)
+        indicators, colours = marks.unsaved_marks(answers, IndicatorMark, ColourMark)
+        write(IndicatorMark, indicators)
+        write(ColourMark, colours)
 
 
+class BulkWriter:
+    """Writes unsaved model instances with the values they hold, ids included.
 
-def _create_keeping_times(model, objects, field):
-    """bulk_create `objects`, then write back the times chosen for `field`, which the insert
-    replaced with now (`auto_now_add` fills the field in on every insert)."""
-    objects = list(objects)
-    chosen = [getattr(obj, field) for obj in objects]
-    created = model.objects.bulk_create(objects, batch_size=BATCH)
-    for obj, value in zip(created, chosen, strict=True):
-        setattr(obj, field, value)
-    model.objects.bulk_update(created, [field], batch_size=BATCH)
-    return created
+    Nothing is read back and no `save()` runs, so a field's `auto_now_add` does not replace
+    the time the history chose; a field left empty that Django would fill on saving
+    (`auto_now`/`auto_now_add`) gets `now`."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self, model, objects):
+        if not objects:
+            return objects
+        fields = model._meta.concrete_fields
+        for obj, pk in zip(objects, self._ids(model, len(objects)), strict=True):
+            obj.pk = pk
+        rows = ([f.get_db_prep_save(self._value(obj, f), connection) for f in fields] for obj in objects)
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks_ = ", ".join(["%s"] * len(fields))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks_})", list(rows))
+        return objects
+
+    def _value(self, obj, field):
+        value = getattr(obj, field.attname)
+        if value is None and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
+            value = self.now
+        return value
+
+    @staticmethod
+    def _ids(model, count):
+        """`count` ids for new rows: from PostgreSQL's sequence (safe beside other writers), or
+        after the highest id elsewhere (SQLite holds the write lock for the transaction)."""
+        if connection.vendor == "postgresql":
+            table, column = model._meta.db_table, model._meta.pk.column
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, column, count],
+                )
+                return [row[0] for row in cursor.fetchall()]
+        highest = model.objects.aggregate(highest=Max("pk"))["highest"] or 0
+        return range(highest + 1, highest + 1 + count)
