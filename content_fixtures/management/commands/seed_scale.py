@@ -12,6 +12,7 @@ memory), executemany elsewhere, with ids taken from the database's sequence befo
 that the rows can refer to each other without reading anything back. Staff are made in
 batches, each in its own transaction, so memory stays flat however many are asked for."""
 
+import json
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -19,8 +20,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import JSONField, Max
 from django.utils import timezone
 
 from cms.models import Agency
@@ -99,187 +101,272 @@ class Command(BaseCommand):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _remove(self, User):
+        """The answer tables hold most of the rows, so they go first in plain DELETEs (Django
+        would fetch every row to cascade); Django's cascade then removes the rest
+        (certificates, logs and other rows that refer to staff)."""
         users = User.objects.filter(username__startswith=PREFIX)
-        Response.objects.filter(attempt__learner__in=users).delete()
-        Attempt.objects.filter(learner__in=users).delete()
+        attempts = Attempt.objects.filter(learner__in=users)
+        for model in (IndicatorMark, ColourMark, Response):
+            _delete_rows(model.objects.filter(attempt__in=attempts))
+        _delete_rows(SurveyResponse.objects.filter(enrolment__learner__in=users))
+        attempts.delete()
         Completion.objects.filter(learner__in=users).delete()
         Enrolment.objects.filter(learner__in=users).delete()
         users.delete()
 
     def _batch(self, User, numbers, rng, agencies, core, quiz, questions, items, password, now):
         write = BulkWriter(now)
-        users = write(
+        user_ids = write.ids(User, len(numbers))
+        write(
             User,
-            [
-                User(
-                    username=f"{PREFIX}{n}@example.org",
-                    email=f"{PREFIX}{n}@example.org",
-                    first_name="Scale",
-                    last_name=str(n),
-                    password=password,
-                )
-                for n in numbers
-            ],
+            ("id", "username", "email", "first_name", "last_name", "password"),
+            (
+                (pk, f"{PREFIX}{n}@example.org", f"{PREFIX}{n}@example.org", "Scale", str(n), password)
+                for pk, n in zip(user_ids, numbers, strict=True)
+            ),
         )
-        roles = [role for role, _ in JobRole.choices]
-        profiles = [
-            LearnerProfile(
-                user=u, agency=rng.choice(agencies), job_role=rng.choice(roles[:-1]), privacy_accepted_at=now
-            )
-            for u in users
-        ]
-        write(LearnerProfile, profiles)
-        agency_of = {p.user_id: p for p in profiles}
-        enrolments = []
-        for user in users:
+        roles = [(role, label) for role, label in JobRole.choices][:-1]  # not "Other", which needs words
+        profile_of = {pk: (rng.choice(agencies), *rng.choice(roles)) for pk in user_ids}
+        write(
+            LearnerProfile,
+            ("user_id", "agency_id", "job_role", "privacy_accepted_at"),
+            ((pk, agency.pk, role, now) for pk, (agency, role, _) in profile_of.items()),
+        )
+        enrolments = []  # (id, learner, agency, started, completed or None)
+        for pk in user_ids:
             if rng.random() < 0.8:
-                started_at = now - timedelta(
-                    days=rng.randint(1, HISTORY_DAYS), minutes=rng.randrange(24 * 60)
-                )
-                done = started_at + timedelta(
-                    days=rng.randint(0, LONGEST_COURSE_DAYS), hours=rng.randint(1, 9)
-                )
+                started = now - timedelta(days=rng.randint(1, HISTORY_DAYS), minutes=rng.randrange(24 * 60))
+                done = started + timedelta(days=rng.randint(0, LONGEST_COURSE_DAYS), hours=rng.randint(1, 9))
                 enrolments.append(
-                    Enrolment(
-                        learner=user,
-                        course=core,
-                        agency=agency_of[user.pk].agency,
-                        started_at=started_at,
-                        completed_at=done if rng.random() < 0.75 and done < now else None,
-                    )
+                    [pk, profile_of[pk][0], started, done if rng.random() < 0.75 and done < now else None]
                 )
-        write(Enrolment, enrolments)
-        completions, submissions, attempts = [], [], []
-        for enrolment in enrolments:
-            done = enrolment.completed_at
-            if done:
-                profile = agency_of[enrolment.learner_id]
-                completions.append(
-                    Completion(
-                        enrolment=enrolment,
-                        learner_id=enrolment.learner_id,
-                        course=core,
-                        agency=profile.agency,
-                        agency_name=profile.agency.name,
-                        job_role=profile.job_role,
-                        job_role_label=profile.get_job_role_display(),
-                        course_title=core.title,
-                        completed_at=done,
-                        expires_on=(done + timedelta(days=3 * 365)).date(),
-                        quiz_score=Decimal(rng.randint(70, 100)),
-                    )
+        for row, enrolment_id in zip(enrolments, write.ids(Enrolment, len(enrolments)), strict=True):
+            row.insert(0, enrolment_id)
+        write(
+            Enrolment,
+            ("id", "learner_id", "course_id", "agency_id", "started_at", "completed_at"),
+            (
+                (e, learner, core.pk, agency.pk, started, done)
+                for e, learner, agency, started, done in enrolments
+            ),
+        )
+        completed = [row for row in enrolments if row[4]]
+        expiry = timedelta(days=3 * 365)
+        write(
+            Completion,
+            (
+                "enrolment_id",
+                "learner_id",
+                "course_id",
+                "agency_id",
+                "agency_name",
+                "job_role",
+                "job_role_label",
+                "course_title",
+                "completed_at",
+                "expires_on",
+                "quiz_score",
+            ),
+            (
+                (
+                    e,
+                    learner,
+                    core.pk,
+                    agency.pk,
+                    agency.name,
+                    *profile_of[learner][1:],
+                    core.title,
+                    done,
+                    (done + expiry).date(),
+                    Decimal(rng.randint(70, 100)),
                 )
-                submissions += [
-                    SurveySubmission(enrolment=enrolment, phase="before", submitted_at=enrolment.started_at),
-                    SurveySubmission(enrolment=enrolment, phase="after", submitted_at=done),
-                ]
-                if quiz:
-                    attempts.append(
-                        Attempt(
-                            learner_id=enrolment.learner_id,
-                            quiz=quiz,
-                            enrolment=enrolment,
-                            number=1,
-                            questions=questions,
-                            started_at=done - timedelta(minutes=20),
-                            submitted_at=done,
-                            passed=True,
-                            score=Decimal(rng.randint(70, 100)),
-                        )
-                    )
-        write(Completion, completions)
-        write(SurveySubmission, submissions)
-        by_enrolment = {}
-        for submission in submissions:
-            by_enrolment.setdefault(submission.enrolment_id, {})[submission.phase] = submission
-        responses = []
-        for enrolment_id, pair in by_enrolment.items():
-            for item in items:
-                before = rng.randint(1, 4)
-                responses += [
-                    SurveyResponse(
-                        submission=pair["before"],
-                        enrolment_id=enrolment_id,
-                        item=item,
-                        phase="before",
-                        rating=before,
-                    ),
-                    SurveyResponse(
-                        submission=pair["after"],
-                        enrolment_id=enrolment_id,
-                        item=item,
-                        phase="after",
-                        rating=min(5, before + rng.choice([0, 1, 1, 2])),
-                    ),
-                    SurveyResponse(
-                        submission=pair["after"],
-                        enrolment_id=enrolment_id,
-                        item=item,
-                        phase="retrospective",
-                        rating=max(1, before - rng.choice([0, 0, 1])),
-                    ),
-                ]
-        write(SurveyResponse, responses)
-        attempts = write(Attempt, attempts)
-        answers = []
-        for attempt in attempts:
-            for position, snapshot in enumerate(questions, 1):
-                right = rng.random() < 0.8
-                answers.append(
-                    Response(
-                        attempt=attempt,
-                        question_id=snapshot["question_id"],
-                        position=position,
-                        question_type=snapshot["type"],
-                        snapshot=snapshot,
-                        answer=model_answer(snapshot) if right else {},
-                        score=Decimal(1 if right else 0),
-                        points=snapshot["points"],
-                    )
+                for e, learner, agency, _, done in completed
+            ),
+        )
+        submission_ids = iter(write.ids(SurveySubmission, 2 * len(completed)))
+        surveys = [(e, next(submission_ids), next(submission_ids)) for e, *_ in completed]
+        write(
+            SurveySubmission,
+            ("id", "enrolment_id", "phase", "submitted_at"),
+            (
+                row
+                for (e, _, _, started, done), (_, before, after) in zip(completed, surveys, strict=True)
+                for row in ((before, e, "before", started), (after, e, "after", done))
+            ),
+        )
+        write(
+            SurveyResponse,
+            ("submission_id", "enrolment_id", "item_id", "phase", "rating"),
+            (
+                row
+                for e, before, after in surveys
+                for item in items
+                for row in _ratings(rng, e, before, after, item)
+            ),
+        )
+        if quiz:
+            self._attempts(write, rng, quiz, questions, completed)
+
+    def _attempts(self, write, rng, quiz, questions, completed):
+        """One first attempt per completion, each question answered right (the model answer)
+        four times in five; the JSON of every question and answer is made once, not per row."""
+        drawn = json.dumps(questions, cls=DjangoJSONEncoder)
+        attempt_ids = write.ids(Attempt, len(completed))
+        write(
+            Attempt,
+            (
+                "id",
+                "learner_id",
+                "quiz_id",
+                "enrolment_id",
+                "number",
+                "questions",
+                "started_at",
+                "submitted_at",
+                "passed",
+                "score",
+            ),
+            (
+                (
+                    a,
+                    learner,
+                    quiz.pk,
+                    e,
+                    1,
+                    drawn,
+                    done - timedelta(minutes=20),
+                    done,
+                    True,
+                    Decimal(rng.randint(70, 100)),
                 )
-        answers = write(Response, answers)
-        indicators, colours = marks.unsaved_marks(answers, IndicatorMark, ColourMark)
-        write(IndicatorMark, indicators)
-        write(ColourMark, colours)
+                for a, (e, learner, _, _, done) in zip(attempt_ids, completed, strict=True)
+            ),
+        )
+        variants = [_Variants(position, snapshot) for position, snapshot in enumerate(questions, 1)]
+        answers = [(a, variant, rng.random() < 0.8) for a in attempt_ids for variant in variants]
+        response_ids = write.ids(Response, len(answers))
+        write(
+            Response,
+            (
+                "id",
+                "attempt_id",
+                "question_id",
+                "position",
+                "question_type",
+                "snapshot",
+                "answer",
+                "score",
+                "points",
+            ),
+            (
+                (r, a, *variant.response(right))
+                for r, (a, variant, right) in zip(response_ids, answers, strict=True)
+            ),
+        )
+        marked = list(zip(response_ids, answers, strict=True))
+        write(
+            IndicatorMark,
+            ("response_id", "attempt_id", "category", "category_label", "ticked"),
+            ((r, a, *mark) for r, (a, variant, right) in marked for mark in variant.indicators[right]),
+        )
+        write(
+            ColourMark,
+            ("response_id", "attempt_id", "band", "correct", "chosen"),
+            ((r, a, *mark) for r, (a, variant, right) in marked for mark in variant.colours[right]),
+        )
+
+
+def _delete_rows(queryset):
+    """One DELETE of the rows a query selects, by their ids."""
+    select, params = queryset.values("pk").query.sql_with_params()
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({select})", params)
+
+
+def _ratings(rng, enrolment, before_survey, after_survey, item):
+    """A person's before, after and looking-back ratings of one item: mostly a little more
+    confident after, and a little less sure of where they started when looking back."""
+    before = rng.randint(1, 4)
+    return (
+        (before_survey, enrolment, item.pk, "before", before),
+        (after_survey, enrolment, item.pk, "after", min(5, before + rng.choice([0, 1, 1, 2]))),
+        (after_survey, enrolment, item.pk, "retrospective", max(1, before - rng.choice([0, 0, 1]))),
+    )
+
+
+class _Variants:
+    """One question answered right (its model answer) or wrong (left blank): the response's
+    values and mark rows for each, worked out once for every attempt that answers it."""
+
+    def __init__(self, position, snapshot):
+        self.position, self.snapshot = position, snapshot
+        answers = {True: model_answer(snapshot), False: {}}
+        self.answers = {right: json.dumps(answer) for right, answer in answers.items()}
+        self.text = json.dumps(snapshot, cls=DjangoJSONEncoder)
+        self.indicators = {right: marks.indicator_marks(snapshot, a) for right, a in answers.items()}
+        self.colours = {right: marks.colour_marks(snapshot, a) for right, a in answers.items()}
+
+    def response(self, right):
+        """question, position, type, snapshot, answer, score, points"""
+        snapshot = self.snapshot
+        score = Decimal(1 if right else 0)
+        return (
+            snapshot["question_id"],
+            self.position,
+            snapshot["type"],
+            self.text,
+            self.answers[right],
+            score,
+            snapshot["points"],
+        )
 
 
 class BulkWriter:
-    """Writes unsaved model instances with the values they hold, ids included.
+    """Writes rows of plain values straight into a model's table: PostgreSQL's COPY, or
+    executemany elsewhere. Nothing is read back and no `save()` runs.
 
-    Nothing is read back and no `save()` runs, so a field's `auto_now_add` does not replace
-    the time the history chose; a field left empty that Django would fill on saving
-    (`auto_now`/`auto_now_add`) gets `now`."""
+    Each row gives the named columns (attribute names, `learner_id`); every other column gets
+    its field's default, or `now` for the times Django fills in on saving. JSON columns take
+    JSON text, made once by the caller rather than once per row."""
 
     def __init__(self, now):
         self.now = now
 
-    def __call__(self, model, objects):
-        if not objects:
-            return objects
-        fields = model._meta.concrete_fields
-        for obj, pk in zip(objects, self._ids(model, len(objects)), strict=True):
-            obj.pk = pk
-        rows = ([f.get_db_prep_save(self._value(obj, f), connection) for f in fields] for obj in objects)
+    def __call__(self, model, columns, rows):
+        fields = {field.attname: field for field in model._meta.concrete_fields}
+        given = [fields[name] for name in columns]
+        others = [field for name, field in fields.items() if name not in columns and not field.primary_key]
+        filled = tuple(self._default(field) for field in others)
         table = connection.ops.quote_name(model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        names = ", ".join(connection.ops.quote_name(field.column) for field in [*given, *others])
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for row in rows:
-                        copy.write_row(row)
-            else:
-                marks_ = ", ".join(["%s"] * len(fields))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks_})", list(rows))
-        return objects
+                        copy.write_row(row + filled)
+                return
+            prepare = [self._preparer(field) for field in [*given, *others]]
+            values = [[p(v) for p, v in zip(prepare, row + filled, strict=True)] for row in rows]
+            if values:
+                placeholders = ", ".join(["%s"] * len(prepare))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
 
-    def _value(self, obj, field):
-        value = getattr(obj, field.attname)
-        if value is None and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
-            value = self.now
-        return value
+    def _default(self, field):
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return self.now
+        value = field.get_default()
+        return json.dumps(value) if isinstance(field, JSONField) else value
 
     @staticmethod
-    def _ids(model, count):
+    def _preparer(field):
+        """How a plain value is written by executemany: JSON is text already."""
+        if isinstance(field, JSONField):
+            return lambda value: value
+        return lambda value: field.get_db_prep_save(value, connection)
+
+    @staticmethod
+    def ids(model, count):
         """`count` ids for new rows: from PostgreSQL's sequence (safe beside other writers), or
         after the highest id elsewhere (SQLite holds the write lock for the transaction)."""
         if connection.vendor == "postgresql":
@@ -291,4 +378,4 @@ class BulkWriter:
                 )
                 return [row[0] for row in cursor.fetchall()]
         highest = model.objects.aggregate(highest=Max("pk"))["highest"] or 0
-        return range(highest + 1, highest + 1 + count)
+        return list(range(highest + 1, highest + 1 + count))
