@@ -104,15 +104,16 @@ class Pair:
         )  # fmt: skip
 
     def wait_for_replay(self, timeout=20):
-        """Until the replica has replayed everything the primary had written when asked."""
-        target = self.sql(self.primary_port, "SELECT pg_current_wal_lsn()")
+        """Until the replica streams from the primary and has replayed everything the primary
+        had written when asked (after a restart it may still be reconnecting)."""
+        target = self.sql(self.primary_port, "SELECT pg_current_wal_insert_lsn()")
+        streaming = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+        replayed = f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            caught_up = self.sql(self.replica_port, f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")
-            if caught_up:
-                return
+        while not (self.sql(self.primary_port, streaming) and self.sql(self.replica_port, replayed)):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the replica did not stream and replay up to {target} in {timeout} s")
             time.sleep(0.05)
-        raise TimeoutError(f"the replica did not replay up to {target} in {timeout} s")
 
 
 @contextmanager
@@ -130,7 +131,7 @@ def streaming_pair(major, source):
         pair.run(pair.bin / "initdb", "-D", root / "primary", "-U", USER, "--auth=trust", "--no-sync")
         with open(root / "primary" / "postgresql.conf", "a") as conf:
             # Throwaway clusters: durability buys nothing, and the tests must be quick.
-            conf.write("wal_level = replica\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+            conf.write("wal_level = replica\nfsync = off\nfull_page_writes = off\n")
         pair.start("primary", pair.primary_port)
         # The replica is copied while the primary is still empty (a quick base backup), and
         # then receives the database by streaming, as it will every later change.
