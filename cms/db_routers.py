@@ -20,7 +20,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 
 REPLICA = "replica"
 WROTE_AT = "replica_wrote_at"  # session key: when her last write was, in seconds since the epoch
@@ -67,16 +67,23 @@ def replica_is_reachable():
 
 
 @contextmanager
-def reading_from_replica():
-    """Reads in this block (in this thread) go to the replica, when one is set and up."""
-    if not (replica_is_configured() and replica_is_reachable()):
-        yield
-        return
+def _replica_reads_on():
     token = _reading_replica.set(True)
     try:
         yield
     finally:
         _reading_replica.reset(token)
+
+
+@contextmanager
+def reading_from_replica():
+    """Reads in this block (in this thread) go to the replica, when one is set and up; it
+    yields whether they do. A background task that builds an export can use it too."""
+    if not (replica_is_configured() and replica_is_reachable()):
+        yield False
+        return
+    with _replica_reads_on():
+        yield True
 
 
 def wrote_recently(request):
@@ -91,7 +98,7 @@ def _streamed_from_replica(chunks):
     each chunk is read from the replica too."""
     chunks = iter(chunks)
     while True:
-        with reading_from_replica():
+        with _replica_reads_on():
             try:
                 chunk = next(chunks)
             except StopIteration:
@@ -107,9 +114,10 @@ def replica_reads(view):
     def wrapped(request, *args, **kwargs):
         if request.method not in SAFE_METHODS or not replica_is_configured() or wrote_recently(request):
             return view(request, *args, **kwargs)
-        with reading_from_replica():
+        with reading_from_replica() as from_replica:
             response = view(request, *args, **kwargs)
-        if isinstance(response, StreamingHttpResponse) and not response.is_async:
+        streamed = isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse)
+        if from_replica and streamed and not response.is_async:  # a file is sent as it is
             response.streaming_content = _streamed_from_replica(response.streaming_content)
         return response
 
