@@ -13,7 +13,6 @@ reached is left out: the report reads from the primary as if none were set."""
 
 import logging
 import re
-import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
@@ -23,7 +22,9 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import FileResponse, StreamingHttpResponse
 
 REPLICA = "replica"
-WROTE_AT = "replica_wrote_at"  # session key: when her last write was, in seconds since the epoch
+# A cookie, signed and timed, not the session: a learner's every write would otherwise cost
+# an UPDATE of her session too.
+WROTE = "wrote_recently"
 SAFE_METHODS = ("GET", "HEAD")
 
 logger = logging.getLogger(__name__)
@@ -88,9 +89,10 @@ def reading_from_replica():
 
 def wrote_recently(request):
     """Whether a request of this person wrote to the database within REPLICA_LAG_WINDOW
-    seconds, so that the replica may not have her write yet."""
-    wrote_at = request.session.get(WROTE_AT) if hasattr(request, "session") else None
-    return wrote_at is not None and time.time() - wrote_at < settings.REPLICA_LAG_WINDOW
+    seconds, so that the replica may not have her write yet: her signed cookie says when
+    (an older signature, or none, reads as None)."""
+    window = settings.REPLICA_LAG_WINDOW
+    return request.get_signed_cookie(WROTE, default=None, salt=WROTE, max_age=window) is not None
 
 
 def _streamed_from_replica(chunks):
@@ -125,7 +127,7 @@ def replica_reads(view):
 
 
 class ReadYourWritesMiddleware:
-    """Notes in a signed-in person's session when a request of hers wrote to the primary (an
+    """Gives a signed-in person a cookie when a request of hers wrote to the primary (an
     INSERT, UPDATE or DELETE: completing a course, submitting a quiz, saving a form), for
     `replica_reads`. Audit entries written while a report is read from the replica are not
     her data and do not count. Installed only when a replica is set (cms/settings/base.py)."""
@@ -144,5 +146,13 @@ class ReadYourWritesMiddleware:
         with connections[DEFAULT_DB_ALIAS].execute_wrapper(watch):
             response = self.get_response(request)
         if wrote and request.user.is_authenticated:
-            request.session[WROTE_AT] = time.time()
+            response.set_signed_cookie(
+                WROTE,
+                "1",
+                salt=WROTE,
+                max_age=settings.REPLICA_LAG_WINDOW,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response

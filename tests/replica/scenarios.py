@@ -192,7 +192,6 @@ def streamed_count(queryset):
         return StreamingHttpResponse(str(queryset.count()) for _ in range(1))
 
     request = RequestFactory().get("/download")
-    request.session = {}
     response = replica_reads(download)(request)
     return int(b"".join(response.streaming_content))
 
