@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from pydantic import create_model
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from cms.db_routers import replica_reads
 from courses import reports
 from courses.reporting.tables import Table
 from courses.reporting.tabs import ReportTab, report_tabs
@@ -33,6 +34,8 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_decorator(never_cache, mode="view")  # staff's figures: no browser or proxy keeps a copy
+# Figures come from the read replica when one is set; the token is checked first, on the primary.
+api.add_decorator(replica_reads, mode="operation")
 
 
 class Filters(Schema):

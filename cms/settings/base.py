@@ -120,6 +120,26 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# A streaming replica of that database, when REPLICA_DATABASE_URL names one: reports and exports
+# read from it (cms/db_routers.py), everything else uses the primary. For REPLICA_LAG_WINDOW
+# seconds after a request of hers wrote, a person's reports read the primary, which has her
+# write even when the replica is behind. Tests never make a database of their own on the
+# replica: it mirrors the primary's.
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,  # a kept connection to a replica that has restarted is dropped
+        test_options={"MIRROR": "default"},
+    )
+    # A replica that is down answers at once; one that is unreachable must not hold a report long.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASE_ROUTERS = ["cms.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "cms.db_routers.ReadYourWritesMiddleware",
+    )
+REPLICA_LAG_WINDOW = int(os.environ.get("REPLICA_LAG_WINDOW", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,6 +6,15 @@ Optional: TRUSTED_PROXY_COUNT (reverse proxies in front of the site), EMAIL_URL 
 (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL),
 CSRF_TRUSTED_ORIGINS.
 
+Read replica (optional): REPLICA_DATABASE_URL names a streaming replica of DATABASE_URL
+(e.g. postgres://slh:...@replica-host:5432/slh). Report pages, exports, PDFs and the reports
+API then read from it (cms/db_routers.py); every write and all other pages use the primary,
+and migrations never run on it. A replica that cannot be reached (3 s to connect) is logged
+and the report reads the primary. REPLICA_LAG_WINDOW (seconds, default 30): for this long
+after a request of hers wrote, a person's reports read the primary, so her own fresh
+completion shows however far the replica lags; set it above the replica's usual lag
+(`SELECT now() - pg_last_xact_replay_timestamp()` on the replica).
+
 The public site's address, printed on certificates, is the default site in Settings › Sites;
 `check --deploy` fails while it is a local one (certificates/checks.py).
 """
