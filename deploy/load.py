@@ -11,8 +11,9 @@ person does, until the time is up:
 - an agency lead, signed in in two steps, downloads the exports linked from her reports;
 - the partnership manager, signed in in two steps, reads each report.
 
-Every request is timed and filed under its kind ("learner sign-in", "learner course",
-"learner quiz", "anonymous chapter", "lead export", "manager report"). An error is a status of
+Every request is timed and filed under its kind (KINDS: a lead's or the manager's sign-in,
+password and code, is a "two-step sign-in"; the lead's report page, which offers the downloads,
+is a "lead report"). An error is a status of
 400 or more, a request that failed, or a journey that did not go where it should (a sign-in
 that did not sign in). `run` returns the figures; `report` prints them.
 
@@ -42,6 +43,8 @@ KINDS = (
     "learner course",
     "learner quiz",
     "anonymous chapter",
+    "two-step sign-in",
+    "lead report",
     "lead export",
     "manager report",
 )
@@ -127,16 +130,28 @@ class Results:
         return sum(f.errors for f in self.by_kind.values())
 
 
-def kind_of_learner_request(path):
-    if path.startswith(SIGN_IN) or path.startswith(CODE_PAGE):
+def _signing_in(url):
+    return urlsplit(url).path.startswith((SIGN_IN, CODE_PAGE))
+
+
+def kind_of_learner_request(url):
+    if _signing_in(url):
         return "learner sign-in"
-    if path.startswith("/quizzes/"):
-        return "learner quiz"
-    return "learner course"
+    return "learner quiz" if urlsplit(url).path.startswith("/quizzes/") else "learner course"
+
+
+def kind_of_lead_request(url):
+    if _signing_in(url):
+        return "two-step sign-in"
+    return "lead export" if "export=" in urlsplit(url).query else "lead report"
+
+
+def kind_of_manager_request(url):
+    return "two-step sign-in" if _signing_in(url) else "manager report"
 
 
 class Visitor:
-    """One person's browser: a connection, cookies and the CSRF token of the page in hand."""
+    """One person's browser: a connection and cookies. `kind_of(url)` names the kind of each request."""
 
     def __init__(self, base_url, results, kind_of, local_address=None, headers=None):
         """`local_address` is the loopback address to connect from (127.0.0.2 is another visitor
@@ -157,7 +172,7 @@ class Visitor:
         400 or more is an error (RequestFailed), unless `refuse_errors` is off."""
         path = urlsplit(url).path or "/"
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
-        kind = self.kind_of(path)
+        kind = self.kind_of(url)
         started = time.perf_counter()
         try:
             response = self.client.request(method, url, data=data, headers=headers)
@@ -414,7 +429,7 @@ def learner(base_url, accounts, queue, results, deadline, seed):
 def reader(base_url, results, deadline, seed):
     """An anonymous reader: the toolkit's contents, then chapter after chapter."""
     rng = random.Random(seed)
-    visitor = Visitor(base_url, results, lambda path: "anonymous chapter")
+    visitor = Visitor(base_url, results, lambda url: "anonymous chapter")
     try:
         index = visitor.get(TOOLKIT)
         chapters = sorted(
@@ -433,15 +448,15 @@ def reader(base_url, results, deadline, seed):
 
 
 def lead(base_url, accounts, results, deadline):
-    """The agency lead: her reports' downloads (Excel and CSV), one after another."""
-    visitor = Visitor(base_url, results, lambda path: "lead export")
+    """The agency lead: her report, then each of its downloads (Excel and CSV), again and again."""
+    visitor = Visitor(base_url, results, kind_of_lead_request)
     try:
         visitor.sign_in(accounts.lead, accounts.password, accounts.totp_secret)
-        page = visitor.get(REPORTS)
-        downloads = [a["href"] for a in _soup(page).select("main a[href*='export=']")]
-        if not downloads:
-            raise JourneyError("the lead's report offers no downloads")
         while time.monotonic() < deadline:
+            page = visitor.get(REPORTS)
+            downloads = [a["href"] for a in _soup(page).select("main a[href*='export=']")]
+            if not downloads:
+                raise JourneyError("the lead's report offers no downloads")
             for href in downloads:
                 answer = visitor.get(urljoin(REPORTS, href))
                 if not answer.content:
@@ -456,7 +471,7 @@ def lead(base_url, accounts, results, deadline):
 
 def manager(base_url, accounts, results, deadline):
     """The partnership manager: every report for all agencies, in turn."""
-    visitor = Visitor(base_url, results, lambda path: "manager report")
+    visitor = Visitor(base_url, results, kind_of_manager_request)
     try:
         visitor.sign_in(accounts.manager, accounts.password, accounts.totp_secret)
         while time.monotonic() < deadline:
@@ -486,6 +501,7 @@ def run(base_url, accounts, seconds, learners=4, readers=2):
     threads.append(threading.Thread(target=lead, args=(base_url, accounts, results, deadline)))
     threads.append(threading.Thread(target=manager, args=(base_url, accounts, results, deadline)))
     for thread in threads:
+        thread.daemon = True  # on Ctrl-C the stack stops at once; nobody waits for the deadline
         thread.start()
     for thread in threads:
         thread.join()

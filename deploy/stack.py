@@ -43,7 +43,7 @@ from deploy import load
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://slh:slh@127.0.0.1:5432/slh_stack"
-LOAD_ACCOUNTS = "content_fixtures.management.commands.seed_load_accounts"
+TASKS_TABLE = "django_tasks_db_dbtaskresult"  # what the worker did (django-tasks-db's results)
 
 
 class StackError(Exception):
@@ -359,14 +359,22 @@ class Stack:
 
 
 def measure(stack, seconds, learners=4, readers=2, reserve=0, write=print):
-    """Run the load test against a running stack and print its figures; the problems (empty
-    when every kind of request ran and none failed) and the Results."""
+    """Run the load test against a running stack and print its figures and what the worker did;
+    the problems (empty when every kind of request ran, none failed and no task failed) and the
+    Results."""
     results = load.run(stack.url, stack.accounts(reserve), seconds, learners=learners, readers=readers)
     load.report(results, write)
     problems = []
     missing = [kind for kind in load.KINDS if not results.by_kind.get(kind, load.Figures()).latencies]
     if missing:
         problems.append(f"no request of these kinds ran: {', '.join(missing)}")
+    tasks = dict(stack.query(f"SELECT status, count(*) FROM {TASKS_TABLE} GROUP BY status"))
+    write(
+        f"Worker: {tasks.get('SUCCESSFUL', 0)} tasks done, {tasks.get('READY', 0) + tasks.get('RUNNING', 0)} "
+        f"waiting, {tasks.get('FAILED', 0)} failed"
+    )
+    if tasks.get("FAILED"):
+        problems.append(f"{tasks['FAILED']} background tasks failed")
     if results.errors:
         problems.append(f"{results.errors} errors")
         for name, tail in stack.log_tails().items():

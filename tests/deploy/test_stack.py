@@ -68,7 +68,7 @@ def fresh_limits(stack):
 def visitor(base_url, local_address=None, claims=None):
     """A browser of our own; `claims` is an X-Forwarded-For it sends (a spoof the proxy must see past)."""
     headers = {"X-Forwarded-For": claims} if claims else None
-    return load.Visitor(base_url, load.Results(), lambda path: "test", local_address, headers)
+    return load.Visitor(base_url, load.Results(), lambda url: "test", local_address, headers)
 
 
 def post_form(browser, path, fields):
