@@ -43,7 +43,7 @@ from deploy import load
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://slh:slh@127.0.0.1:5432/slh_stack"
-TASKS_TABLE = "django_tasks_db_dbtaskresult"  # what the worker did (django-tasks-db's results)
+TASKS_TABLE = "django_tasks_database_dbtaskresult"  # what the worker did (django-tasks-db's results)
 
 
 class StackError(Exception):
