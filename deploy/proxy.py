@@ -33,10 +33,20 @@ HOP_BY_HOP = {
 def handler_for(upstreams):
     turns = itertools.cycle(upstreams)
     turn_lock = threading.Lock()
-    local = threading.local()  # one upstream client per thread: httpx clients are not shared
 
     class Proxy(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            """One upstream client for each visitor's connection (each has its own thread)."""
+            super().setup()
+            self.upstream_client = httpx.Client(timeout=120, follow_redirects=False)
+
+        def finish(self):
+            try:
+                super().finish()
+            finally:
+                self.upstream_client.close()
 
         def log_message(self, format, *args):
             """Quiet: the load test counts every request itself."""
@@ -44,20 +54,17 @@ def handler_for(upstreams):
         def _forward(self):
             with turn_lock:
                 upstream = next(turns)
-            if not hasattr(local, "client"):
-                local.client = httpx.Client(timeout=120, follow_redirects=False)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            headers = [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP]
-            forwarded = self.headers.get("X-Forwarded-For")
-            client = self.client_address[0]
-            headers = [(k, v) for k, v in headers if k.lower() != "x-forwarded-for"]
+            not_passed_on = HOP_BY_HOP | {"x-forwarded-for"}
+            headers = [(k, v) for k, v in self.headers.items() if k.lower() not in not_passed_on]
+            forwarded, client = self.headers.get("X-Forwarded-For"), self.client_address[0]
             headers.append(("X-Forwarded-For", f"{forwarded}, {client}" if forwarded else client))
-            request = local.client.build_request(
+            request = self.upstream_client.build_request(
                 self.command, f"http://{upstream}{self.path}", headers=headers, content=body
             )
             try:
-                response = local.client.send(request, stream=True)
+                response = self.upstream_client.send(request, stream=True)
             except httpx.HTTPError:
                 self.send_error(502, "The site did not answer")
                 return
