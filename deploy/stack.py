@@ -15,7 +15,8 @@ It starts what a deployment runs, with `cms.settings.production` and values made
    writes X-Forwarded-For; the site trusts one proxy), and one task worker (`db_worker`).
 
 Then it runs the load test of `deploy/load.py` through the proxy for `--seconds`, prints the
-figures and exits 1 if any request failed or any kind of request never ran. Everything it
+figures (and what the worker did) and exits 1 if any request failed, any kind of request never
+ran or a background task failed. Everything it
 started is stopped, and the database dropped, at the end, on an error and on Ctrl-C.
 """
 
@@ -198,7 +199,7 @@ class Stack:
         self._manage("load_content")
         self._manage("seed_load_accounts", "--learners", str(self.learners))
         self._manage("collectstatic", "--noinput")
-        self.log(f"Database ready in {time.monotonic() - started:.0f} s (migrate, load_content, accounts).")
+        self.log(f"Prepared in {time.monotonic() - started:.0f} s (migrate, content, accounts, static).")
         for port in self.gunicorn_ports:
             self._start(
                 f"gunicorn-{port}",
