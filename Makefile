@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-sqlite test-postgres lint bench clean lock
+.PHONY: run install test test-sqlite test-postgres lint bench stack-load clean lock
 
 # Installs the exact versions in the lock files (the ones CI tested), then the project itself;
 # `pip check` fails when pyproject.toml asks for something the lock does not have (`make lock`).
@@ -74,6 +74,14 @@ test-postgres: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	env -u DATABASE_URL $${TEST_DATABASE_URL:+DATABASE_URL="$$TEST_DATABASE_URL"} \
 		$(PY) -m pytest tests/benchmarks -p no:randomly -s -q
+
+# The production stack on this machine (a new PostgreSQL database at STACK_DATABASE_URL, Redis,
+# two gunicorn processes behind a small proxy, a task worker), then a load test through the proxy
+# for STACK_SECONDS; prints the figures, stops everything, fails on any error (README: "The
+# production stack, measured").
+STACK_SECONDS ?= 60
+stack-load: $(VENV)/.installed-test
+	$(PY) -m deploy.stack --seconds $(STACK_SECONDS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info
