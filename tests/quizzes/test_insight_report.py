@@ -81,7 +81,7 @@ def test_facility_matches_the_raw_responses(answered):
     rows = {r["question"]: r for r in reports.question_statistics(agencies, period, course)}
     for index, data in enumerate(SAMPLE_QUESTIONS):
         raw = Response.objects.filter(
-            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, attempt__number=1, snapshot__text=data["text"]
+            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, attempt__number=1, version__snapshot__text=data["text"]
         )
         assert raw.count() == 8
         assert (
@@ -273,7 +273,7 @@ def test_confidently_wrong_answers_per_question_and_category(client, answered):
     assert len(rows) == len(SAMPLE_QUESTIONS)
     for index, data in enumerate(SAMPLE_QUESTIONS):
         raw = Response.objects.filter(
-            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, snapshot__text=data["text"], certainty=3
+            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, version__snapshot__text=data["text"], certainty=3
         )
         wrong = raw.filter(score__lt=0.5).count()
         assert wrong == index + 1
@@ -334,7 +334,7 @@ def test_facility_with_random_draws_matches_the_raw_responses():
     }
     drawn = []
     for data in SAMPLE_QUESTIONS:
-        raw = Response.objects.filter(attempt__quiz=quiz, snapshot__text=data["text"])
+        raw = Response.objects.filter(attempt__quiz=quiz, version__snapshot__text=data["text"])
         if not raw.exists():
             assert data["text"] not in rows
             continue

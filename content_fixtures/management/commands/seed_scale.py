@@ -35,9 +35,9 @@ from courses.models import (
     SurveySubmission,
 )
 from quizzes import marks
-from quizzes.models import Attempt, ColourMark, IndicatorMark, Quiz, Response
+from quizzes.models import Attempt, ColourMark, IndicatorMark, QuestionVersion, Quiz, Response
 from quizzes.scoring import model_answer
-from quizzes.snapshots import quiz_snapshots
+from quizzes.snapshots import quiz_snapshots, split
 
 PREFIX = "scale."
 BATCH = 2000
@@ -69,6 +69,14 @@ class Command(BaseCommand):
             raise CommandError("Load the content first (manage.py load_content).")
         quiz = Quiz.objects.filter(course=core).first()
         questions = quiz_snapshots(quiz) if quiz else []
+        halves = [split(snapshot) for snapshot in questions]
+        versions = QuestionVersion.objects.store(
+            [(shared, s["question_id"]) for s, (shared, _) in zip(questions, halves, strict=True)]
+        )
+        questions = [
+            (snapshot, version, ids)
+            for snapshot, version, (_, ids) in zip(questions, versions, halves, strict=True)
+        ]
         items = list(SurveyItem.objects.filter(active=True))
         password = make_password(None)
         now = timezone.now()
@@ -149,6 +157,7 @@ class Command(BaseCommand):
                     )
                 )
         write(Enrolment, enrolments)
+        snapshots = [snapshot for snapshot, _, _ in questions]
         completions, submissions, attempts = [], [], []
         for enrolment in enrolments:
             done = enrolment.completed_at
@@ -180,7 +189,7 @@ class Command(BaseCommand):
                             quiz=quiz,
                             enrolment=enrolment,
                             number=1,
-                            questions=questions,
+                            questions=snapshots,
                             started_at=done - timedelta(minutes=20),
                             submitted_at=done,
                             passed=True,
@@ -223,7 +232,7 @@ class Command(BaseCommand):
         attempts = write(Attempt, attempts)
         answers = []
         for attempt in attempts:
-            for position, snapshot in enumerate(questions, 1):
+            for position, (snapshot, version, ids) in enumerate(questions, 1):
                 right = rng.random() < 0.8
                 answers.append(
                     Response(
@@ -231,7 +240,8 @@ class Command(BaseCommand):
                         question_id=snapshot["question_id"],
                         position=position,
                         question_type=snapshot["type"],
-                        snapshot=snapshot,
+                        version=version,
+                        part_ids=ids,
                         answer=model_answer(snapshot) if right else {},
                         score=Decimal(1 if right else 0),
                         points=snapshot["points"],
