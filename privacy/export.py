@@ -25,7 +25,7 @@ from courses.models import AgencyChangeRequest, AgencyLead, Completion, Enrolmen
 from courses.models.records import LessonProgress, SurveyResponse, SurveySubmission
 from privacy.audit import ACTIONS, entries_about
 from privacy.models import Anonymisation
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Response
 from training.models import Booking, FollowUp, ReturnAttendee
 from workforce.models import Reminder, ReminderWindow, StaffListEntry
 
@@ -149,7 +149,7 @@ def _quiz_attempts(user):
     attempts = (
         Attempt.objects.filter(learner=user)
         .select_related("quiz")
-        .prefetch_related("responses")
+        .prefetch_related(Prefetch("responses", queryset=Response.objects.select_related("version")))
         .order_by("started_at", "pk")
     )
     return [
@@ -164,7 +164,7 @@ def _quiz_attempts(user):
             "answers": [
                 {
                     "position": response.position,
-                    "question": response.snapshot.get("text", ""),
+                    "question": response.shown_snapshot.get("text", ""),
                     "answer": response.answer,
                     "marks_fraction": number(response.score),
                     "certainty": response.get_certainty_display() if response.certainty else None,

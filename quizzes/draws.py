@@ -21,10 +21,9 @@ from itertools import zip_longest
 
 from quizzes.models import Quiz
 from quizzes.pools import pool_candidates
-from quizzes.snapshots import load_questions, parts_for, snapshot
+from quizzes.snapshots import PART_ID_KEYS, is_parts, load_questions, parts_for, snapshot
 
 LOOSE_QUESTIONS_PER_PAGE = 3
-PART_ID_KEYS = ("id", "answer_id")  # keys of a part that hold an id the form uses
 
 
 def choose(quiz: Quiz, questions: list, rng: random.Random, size: int | None = None) -> list:
@@ -69,7 +68,7 @@ def opaque(snapshots: list[dict], rng: random.Random) -> list[dict]:
     for shown in snapshots:
         shown = dict(shown)
         for name, value in shown.items():
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            if is_parts(value):
                 numbers = {}
                 shown[name] = [
                     {

@@ -4,6 +4,8 @@ colour and the one chosen (each kind says which rows it gives: `Kind.indicator_m
 `Kind.colour_marks`). They are written with the responses, so the "what staff miss"
 report groups and counts rows in the database rather than reading snapshots in Python."""
 
+from operator import attrgetter
+
 from quizzes import kinds
 from quizzes.models import ColourMark, IndicatorMark
 from quizzes.models.bands import Colour
@@ -21,9 +23,10 @@ def colour_marks(snapshot, answer):
     return kinds.get(snapshot["type"]).colour_marks(snapshot, answer)
 
 
-def unsaved_marks(responses, indicator_model, colour_model):
-    """The mark rows for saved responses. The models are passed in so that the migration
-    that fills them for earlier answers can use its historical models."""
+def unsaved_marks(responses, indicator_model, colour_model, shown=attrgetter("shown_snapshot")):
+    """The mark rows for saved responses. The models, and how to read the snapshot a
+    response showed, are passed in so that the migration that fills them for earlier answers
+    can use its historical models."""
 
     def rows(model, fields, marks_of):
         return [
@@ -33,7 +36,7 @@ def unsaved_marks(responses, indicator_model, colour_model):
                 **dict(zip(fields, mark, strict=True)),
             )
             for response in responses
-            for mark in marks_of(response.snapshot, response.answer)
+            for mark in marks_of(shown(response), response.answer)
         ]
 
     return (

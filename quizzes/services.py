@@ -24,8 +24,9 @@ from quizzes.answers import (
     read_answers,
     read_certainty,
 )
-from quizzes.models import Attempt, Purpose, Question, Quiz, Response
+from quizzes.models import Attempt, Purpose, Question, QuestionVersion, Quiz, Response
 from quizzes.scoring import cbm_mark, mark, quiz_percentage
+from quizzes.snapshots import split
 
 QUESTION_FIELD = re.compile(r"^q\d+-")
 
@@ -177,21 +178,25 @@ def submit_attempt(attempt, answers=None, certainties=None):
         # A question deleted since the attempt began is marked from its snapshot and linked to nothing.
         drawn = [snapshot.get("question_id") for snapshot in locked.questions]
         still_there = set(Question.objects.filter(pk__in=drawn).values_list("pk", flat=True))
+        linked = [question_id if question_id in still_there else None for question_id in drawn]
+        shared, part_ids = zip(*map(split, locked.questions), strict=True)
+        versions = QuestionVersion.objects.store(list(zip(shared, linked, strict=True)))
         responses = Response.objects.bulk_create(
             Response(
                 attempt=locked,
-                question_id=question_id if question_id in still_there else None,
+                question_id=question_id,
                 position=position,
                 question_type=snapshot["type"],
-                snapshot=snapshot,
+                version=version,
+                part_ids=ids,
                 answer=answer,
                 score=Decimal(m.score.numerator) / Decimal(m.score.denominator),
                 points=snapshot["points"],
                 category=snapshot.get("category") or "",
                 certainty=certainty,
             )
-            for position, ((snapshot, answer, m, certainty), question_id) in enumerate(
-                zip(rows, drawn, strict=True), 1
+            for position, ((snapshot, answer, m, certainty), question_id, version, ids) in enumerate(
+                zip(rows, linked, versions, part_ids, strict=True), 1
             )
         )
         marks.record(responses)

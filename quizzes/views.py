@@ -232,8 +232,8 @@ def result(request, attempt_id):
         review = Review.EVERYTHING if _check_feedback_open(attempt) else Review.SCORE
     else:
         review = quiz.review_after(attempt)
-    responses = list(Response.objects.filter(attempt=attempt).order_by("position"))
-    feedback = [(r, mark(r.snapshot, r.answer)) for r in responses]
+    responses = list(Response.objects.filter(attempt=attempt).select_related("version").order_by("position"))
+    feedback = [(r, mark(r.shown_snapshot, r.answer)) for r in responses]
     return render(
         request,
         "quizzes/result.html",

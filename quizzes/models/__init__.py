@@ -15,7 +15,7 @@ from .questions import (
     TrueFalseQuestion,
 )
 from .quizzes import NO_CATEGORY, Difficulty, Quiz, QuizPool, Review, Vignette
-from .records import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, Response
+from .records import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, QuestionVersion, Response
 
 __all__ = [
     "NO_CATEGORY",
@@ -37,6 +37,7 @@ __all__ = [
     "OrderStep",
     "Purpose",
     "Question",
+    "QuestionVersion",
     "Quiz",
     "QuizPool",
     "Response",

@@ -2,10 +2,15 @@
 
 An attempt stores the questions as they were when it started (their snapshots) and is
 marked against those, so an editor's later change to a question never alters a past
-answer, score or explanation."""
+answer, score or explanation. Each answer keeps that snapshot as a reference to the
+question's version, stored once however many answers it has, and the attempt's own part ids."""
+
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+
+from quizzes.snapshots import digest, join
 
 
 class Purpose(models.TextChoices):
@@ -81,8 +86,54 @@ class Attempt(models.Model):
         return f"{self.quiz} attempt {self.number} by {self.learner}"
 
 
+class QuestionVersionManager(models.Manager):
+    use_in_migrations = True  # the migration that moves earlier answers stores versions the same way
+
+    def store(self, snapshots):
+        """The versions of `snapshots` ((shared snapshot, question id or None) pairs, see
+        `quizzes.snapshots.split`), in order, made where missing, in two queries.
+
+        Safe when two attempts at once need the same new version: the insert skips a digest
+        that exists (ON CONFLICT DO NOTHING on PostgreSQL, waiting for a transaction that is
+        writing it), and the rows are read back afterwards. Digests are inserted in sorted
+        order, so two transactions never wait on each other's rows in opposite orders."""
+        wanted = {digest(shared): (shared, question_id) for shared, question_id in snapshots}
+        self.bulk_create(
+            [
+                self.model(digest=key, snapshot=shared, question_id=question_id)
+                for key, (shared, question_id) in sorted(wanted.items())
+            ],
+            ignore_conflicts=True,
+        )
+        found = self.in_bulk(list(wanted), field_name="digest")
+        return [found[digest(shared)] for shared, _ in snapshots]
+
+
+class QuestionVersion(models.Model):
+    """A question as answers saw it, stored once for every answer that saw the same content.
+
+    The snapshot is the attempt's (text, parts, what counted as right, explanation) with each
+    part id emptied: attempts give their parts random ids (`quizzes.draws.opaque`), which each
+    answer keeps itself (`Response.part_ids`). The question link is lost if the question is
+    deleted; the version, like the answers that refer to it, is never changed."""
+
+    digest = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the snapshot's canonical JSON."
+    )
+    question = models.ForeignKey(
+        "quizzes.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="versions"
+    )
+    snapshot = models.JSONField()
+
+    objects = QuestionVersionManager()
+
+    def __str__(self):
+        return f"{self.snapshot.get('text', '')[:60]} ({self.digest[:8]})"
+
+
 class Response(models.Model):
-    """One answer: the learner's raw answer, the question as it was, and the mark."""
+    """One answer: the learner's raw answer, the question as it was (its version and the part
+    ids of this attempt: `shown_snapshot`), and the mark."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     question = models.ForeignKey(
@@ -90,7 +141,10 @@ class Response(models.Model):
     )
     position = models.PositiveSmallIntegerField()
     question_type = models.CharField(max_length=30)
-    snapshot = models.JSONField()
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="responses")
+    part_ids = models.JSONField(
+        default=list, blank=True, help_text="The attempt's ids for the version's parts, in snapshot order."
+    )
     answer = models.JSONField()
     score = models.DecimalField(
         max_digits=5, decimal_places=4, help_text="Fraction of the question's points earned, 0 to 1."
@@ -110,6 +164,13 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.attempt} question {self.position}"
+
+    @cached_property
+    def shown_snapshot(self):
+        """The question exactly as this attempt showed it, which its answer refers to and
+        its mark and explanation are read from. Load `version` with the responses
+        (`select_related`) to read many."""
+        return join(self.version.snapshot, self.part_ids)
 
 
 class AnswerMark(models.Model):

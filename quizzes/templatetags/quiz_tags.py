@@ -49,4 +49,4 @@ def category_label(code):
 @register.filter
 def left_blank(response):
     """Whether a marked response had no answer at all (it says "Not answered", not "Not correct")."""
-    return not form_data(response.snapshot, response.answer or {}, response.position)
+    return not form_data(response.shown_snapshot, response.answer or {}, response.position)

@@ -75,14 +75,19 @@ def test_bulk_written_rows_read_back_whole_with_their_marks():
     call_command("seed_scale", staff=60, remove=True, stdout=io.StringIO())
     attempts = Attempt.objects.filter(learner__username__startswith="scale.")
     assert attempts.count() > 10
-    responses = Response.objects.filter(attempt__in=attempts).select_related("attempt")
+    responses = Response.objects.filter(attempt__in=attempts).select_related("attempt", "version")
     assert all(r.attempt.enrolment.learner_id == r.attempt.learner_id for r in responses[:50])
     expected_indicators = expected_colours = 0
     for response in responses:
-        assert response.snapshot["question_id"] == response.question_id
-        kind = kind_of(response.snapshot["type"])
-        expected_indicators += len(kind.indicator_marks(response.snapshot, response.answer))
-        expected_colours += len(kind.colour_marks(response.snapshot, response.answer))
+        shown = response.shown_snapshot
+        assert shown["question_id"] == response.question_id
+        assert shown == response.attempt.questions[response.position - 1]
+        kind = kind_of(shown["type"])
+        expected_indicators += len(kind.indicator_marks(shown, response.answer))
+        expected_colours += len(kind.colour_marks(shown, response.answer))
+    # every attempt asks the same questions: one stored version each, however many answers
+    questions = len(attempts[0].questions)
+    assert responses.values("version").distinct().count() == questions < responses.count()
     assert expected_indicators and expected_colours
     assert IndicatorMark.objects.filter(attempt__in=attempts).count() == expected_indicators
     assert ColourMark.objects.filter(attempt__in=attempts).count() == expected_colours

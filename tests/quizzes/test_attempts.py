@@ -211,13 +211,18 @@ def test_editing_a_question_later_never_changes_a_past_attempt(client):
     learner, course, quiz, enrolment = ready_for_quiz()
     client.force_login(learner)
     attempt, before = take(client, quiz)
-    stored = list(Response.objects.filter(attempt=attempt).values_list("snapshot", "answer", "score"))
+    def stored_answers():
+        responses = Response.objects.filter(attempt=attempt).select_related("version")
+        return [(r.shown_snapshot, r.answer, r.score) for r in responses]
+
+    stored = stored_answers()
+    assert [shown for shown, _, _ in stored] == attempt.questions
     question = SingleChoiceQuestion.objects.get(quiz=quiz)
     question.text = "A reworded question"
     question.options = [Option(text="A new right answer", correct=True), Option(text="Other")]
     question.save()
     after = client.get(f"/quizzes/attempts/{attempt.pk}/result/")
-    assert list(Response.objects.filter(attempt=attempt).values_list("snapshot", "answer", "score")) == stored
+    assert stored_answers() == stored
     assert b"A reworded question" not in after.content
     assert b"Who do you tell first?" in after.content
     attempt.refresh_from_db()

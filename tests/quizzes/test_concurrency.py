@@ -7,11 +7,12 @@ from django.http import QueryDict
 from courses import services as course_services
 from quizzes import services
 from quizzes.draws import pages
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, QuestionVersion, Response
 from quizzes.scoring import model_answer
 from tests.concurrency import learner_and_course, run_at_once
 from tests.factories import (
     SAMPLE_QUESTIONS,
+    make_learner,
     make_quiz,
     open_the_quiz,
     quiz_post,
@@ -116,3 +117,39 @@ def test_a_save_racing_a_submit_never_changes_a_marked_attempt(committed):
     attempt.refresh_from_db()
     after = dict(Response.objects.filter(attempt=attempt).values_list("position", "score"))
     assert (attempt.score, attempt.submitted_at, sorted(after.items())) == marked
+
+
+def test_attempts_submitted_at_once_that_need_the_same_new_versions_both_keep_them(committed):
+    """Each round is a new quiz, so both submissions insert the same versions at the same
+    moment; the second waits for the first and reads its rows instead of failing."""
+    made, people = [], []
+    try:
+        for _ in range(4):
+            learner, course = learner_and_course(committed, lessons=1)
+            other = make_learner()
+            committed["users"].append(other)
+            people += [learner, other]
+            quiz = make_quiz(course, SAMPLE_QUESTIONS)
+            attempts = []
+            for person in (learner, other):
+                open_the_quiz(course_services.enrol(person, course))
+                attempts.append(services.start_attempt(person, quiz))
+            jobs = iter(attempts)
+
+            def submit(jobs=jobs):
+                attempt = next(jobs)
+                services.submit_attempt(Attempt.objects.get(pk=attempt.pk), [{} for _ in attempt.questions])
+                return attempt.pk
+
+            results, errors = run_at_once(2, submit)
+            assert errors == [] and len(results) == 2
+            versions = set(Response.objects.filter(attempt__in=attempts).values_list("version_id", flat=True))
+            made += versions
+            assert len(versions) == len(SAMPLE_QUESTIONS)
+            assert QuestionVersion.objects.filter(question__quiz=quiz).count() == len(SAMPLE_QUESTIONS)
+            for attempt in attempts:
+                responses = Response.objects.filter(attempt=attempt).select_related("version")
+                assert [r.shown_snapshot for r in responses.order_by("position")] == attempt.questions
+    finally:
+        Attempt.objects.filter(learner__in=people).delete()
+        QuestionVersion.objects.filter(pk__in=made).delete()

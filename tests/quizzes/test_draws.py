@@ -226,9 +226,12 @@ def test_past_attempts_keep_draw_order_answers_and_marks_when_the_bank_changes(c
     marked.refresh_from_db()
     assert marked.score == 50
     before = client.get(f"/quizzes/attempts/{marked.pk}/result/")
-    stored = list(
-        Response.objects.filter(attempt=marked).values_list("position", "snapshot", "answer", "score")
-    )
+    def answers_of(attempt):
+        responses = Response.objects.filter(attempt=attempt).select_related("version")
+        return [(r.position, r.shown_snapshot, r.answer, r.score) for r in responses]
+
+    stored = answers_of(marked)
+    assert [snapshot for _, snapshot, _, _ in stored] == marked.questions
     client.post(f"/quizzes/{quiz.slug}/start/")
     open_attempt = Attempt.objects.get(quiz=quiz, submitted_at__isnull=True)
     open_questions = open_attempt.questions
@@ -248,10 +251,7 @@ def test_past_attempts_keep_draw_order_answers_and_marks_when_the_bank_changes(c
 
     marked.refresh_from_db()
     assert marked.score == 50
-    assert (
-        list(Response.objects.filter(attempt=marked).values_list("position", "snapshot", "answer", "score"))
-        == stored
-    )
+    assert answers_of(marked) == stored
     after = client.get(f"/quizzes/attempts/{marked.pk}/result/")
     texts = [
         [
@@ -276,6 +276,6 @@ def test_past_attempts_keep_draw_order_answers_and_marks_when_the_bank_changes(c
     # The deleted question's response keeps its snapshot but points at no question.
     assert not Response.objects.filter(attempt=open_attempt, question_id=deleted).exists()
     assert Response.objects.filter(attempt=open_attempt, question__isnull=True).count() == 1
-    assert [r.snapshot["text"] for r in Response.objects.filter(attempt=open_attempt)] == [
+    assert [shown["text"] for _, shown, _, _ in answers_of(open_attempt)] == [
         q["text"] for q in open_questions
     ]

@@ -21,7 +21,7 @@ from courses import services as course_services
 from courses.models import AgencyLead, PartnershipManager
 from courses.statistics import FEWER_THAN_FIVE
 from quizzes import reports
-from quizzes.models import Attempt, Purpose, Response
+from quizzes.models import Attempt, Purpose, QuestionVersion, Response
 from tests.export_reading import read_export
 from tests.factories import make_course, make_learner, make_quiz
 
@@ -62,12 +62,13 @@ def attempt(quiz, enrolment, purpose, answers, submitted_at, number=1):
         submitted_at=submitted_at,
         score=0,
     )
+    [version] = QuestionVersion.objects.store([({}, None)])
     Response.objects.bulk_create(
         Response(
             attempt=made,
             position=position,
             question_type="single_choice",
-            snapshot={},
+            version=version,
             answer={},
             score=Decimal(str(fraction)),
             points=points,

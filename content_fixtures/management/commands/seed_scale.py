@@ -37,9 +37,9 @@ from courses.models import (
     SurveySubmission,
 )
 from quizzes import marks
-from quizzes.models import Attempt, ColourMark, IndicatorMark, Quiz, Response
+from quizzes.models import Attempt, ColourMark, IndicatorMark, QuestionVersion, Quiz, Response
 from quizzes.scoring import model_answer
-from quizzes.snapshots import quiz_snapshots
+from quizzes.snapshots import quiz_snapshots, split
 
 PREFIX = "scale."
 BATCH = 2000
@@ -242,7 +242,19 @@ class Command(BaseCommand):
                 for a, (e, learner, _, _, done) in zip(attempt_ids, completed, strict=True)
             ),
         )
-        variants = [_Variants(position, snapshot) for position, snapshot in enumerate(questions, 1)]
+        halves = [split(snapshot) for snapshot in questions]
+        versions = QuestionVersion.objects.store(
+            [
+                (shared, snapshot["question_id"])
+                for snapshot, (shared, _) in zip(questions, halves, strict=True)
+            ]
+        )
+        variants = [
+            _Variants(position, snapshot, version, ids)
+            for position, (snapshot, version, (_, ids)) in enumerate(
+                zip(questions, versions, halves, strict=True), 1
+            )
+        ]
         answers = [(a, variant, rng.random() < 0.8) for a in attempt_ids for variant in variants]
         response_ids = write.ids(Response, len(answers))
         write(
@@ -297,27 +309,29 @@ def _ratings(rng, enrolment, before_survey, after_survey, item):
 
 class _Variants:
     """One question answered right (its model answer) or wrong (left blank): the response's
-    values and mark rows for each, worked out once for every attempt that answers it."""
+    values and mark rows for each, worked out once for every attempt that answers it. Every
+    answer refers to the question's one stored version, with the same part ids (synthetic
+    attempts show the database's own)."""
 
-    def __init__(self, position, snapshot):
-        self.position, self.snapshot = position, snapshot
+    def __init__(self, position, snapshot, version, part_ids):
+        self.position, self.snapshot, self.version = position, snapshot, version
+        self.part_ids = json.dumps(part_ids)
         answers = {True: model_answer(snapshot), False: {}}
         self.answers = {right: json.dumps(answer) for right, answer in answers.items()}
-        self.text = json.dumps(snapshot, cls=DjangoJSONEncoder)
         self.indicators = {right: marks.indicator_marks(snapshot, a) for right, a in answers.items()}
         self.colours = {right: marks.colour_marks(snapshot, a) for right, a in answers.items()}
 
     def response(self, right):
-        """question, position, type, snapshot, answer, score, points"""
+        """question, position, type, version, part ids, answer, score, points"""
         snapshot = self.snapshot
-        score = Decimal(1 if right else 0)
         return (
             snapshot["question_id"],
             self.position,
             snapshot["type"],
-            self.text,
+            self.version.pk,
+            self.part_ids,
             self.answers[right],
-            score,
+            Decimal(1 if right else 0),
             snapshot["points"],
         )
 
