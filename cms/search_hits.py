@@ -33,12 +33,17 @@ def _entry_key(number):
     return f"search-hits:{number}"
 
 
+def _key_batches(first, last):
+    for start in range(first, last + 1, BATCH):
+        yield [_entry_key(number) for number in range(start, min(start + BATCH, last + 1))]
+
+
 def record(words):
     """Queue one search for counting; no database write."""
     try:
         number = cache.incr(LAST_KEY)
-    except ValueError:  # the first search, or the cache was emptied
-        cache.add(LAST_KEY, 0, timeout=None)
+    except ValueError:  # the first search, or the cache lost the number: go on after the counted ones
+        cache.add(LAST_KEY, cache.get(COUNTED_KEY, 0), timeout=None)
         number = cache.incr(LAST_KEY)
     cache.set(_entry_key(number), (timezone.localdate().isoformat(), words), KEPT_SECONDS)
 
@@ -51,19 +56,16 @@ def count_queued():
     try:
         last = cache.get(LAST_KEY, 0)
         counted = cache.get(COUNTED_KEY, 0)
-        if counted > last:  # the cache was emptied since the last run: numbering began again
-            counted = 0
         hits = Counter()
-        for start in range(counted + 1, last + 1, BATCH):
-            keys = [_entry_key(number) for number in range(start, min(start + BATCH, last + 1))]
+        for keys in _key_batches(counted + 1, last):
             hits.update(tuple(entry) for entry in cache.get_many(keys).values())
         with transaction.atomic():
             for (day, words), count in hits.items():
                 daily, _ = QueryDailyHits.objects.get_or_create(query=Query.get(words), date=day)
                 QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + count)
         cache.set(COUNTED_KEY, last, timeout=None)
-        for start in range(counted + 1, last + 1, BATCH):
-            cache.delete_many([_entry_key(number) for number in range(start, min(start + BATCH, last + 1))])
+        for keys in _key_batches(counted + 1, last):
+            cache.delete_many(keys)
         return hits.total()
     finally:
         cache.delete(LOCK_KEY)
