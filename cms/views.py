@@ -2,9 +2,11 @@ import re
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from wagtail.contrib.search_promotions.models import Query
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
+from wagtail.search.utils import normalise_query_string
 
+from cms import search_hits
 from cms.models import Helpline, Resource
 from cms.models.local_contacts import entries_for_request
 
@@ -24,15 +26,19 @@ def search(request):
 
     Editors' promoted results ("best bets", managed in Wagtail's promoted search results)
     come first, then matching pages, then resources and helplines, because a chapter is
-    usually what people want and a resource is easier to judge in its chapter.
+    usually what people want and a resource is easier to judge in its chapter. The search is
+    counted later (cms.search_hits): the page writes nothing to the database.
     """
     query_text = search_words(request.GET.get("q") or "")
     context = {"search_query": query_text, "promotions": [], "pages": None, "resources": [], "helplines": []}
     if query_text:
-        query = Query.get(query_text)
-        query.add_hit()
+        search_hits.record(query_text)
         promotions = list(
-            query.editors_picks.filter(page__live=True).select_related("page").order_by("sort_order")
+            SearchPromotion.objects.filter(
+                query__query_string=normalise_query_string(query_text), page__live=True
+            )
+            .select_related("page")
+            .order_by("sort_order")
         )
         pages = (
             Page.objects.live()

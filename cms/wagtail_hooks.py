@@ -5,6 +5,7 @@ from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
 import cms.review_admin  # noqa: F401 (registers the review report, panel and actions)
+from cms import page_cache
 from cms.models.local_contacts import LocalContact, unset_by_site
 from cms.viewsets import ToolkitViewSetGroup
 
@@ -37,3 +38,8 @@ class LocalContactsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_local_contacts_panel(request, panels):
     panels.append(LocalContactsPanel())
+
+
+@hooks.register("before_serve_page")
+def mark_page_for_the_anonymous_cache(page, request, serve_args, serve_kwargs):
+    page_cache.mark_cacheable(page, request)

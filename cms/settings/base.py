@@ -66,7 +66,13 @@ MIDDLEWARE = [
     "cms.middleware.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cms.page_cache.AnonymousPageCacheMiddleware",  # after the visitor and her messages are known
 ]
+
+# The anonymous page cache (cms/page_cache.py), in the default cache: seconds a page is kept
+# (0: off, as in development and tests) and seconds a browser may keep its own copy.
+PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_BROWSER_SECONDS = 60
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -204,6 +204,8 @@ class Completion(models.Model):
         indexes = [
             models.Index(fields=["agency", "completed_at"]),
             models.Index(fields=["course", "completed_at"]),
+            # Each person's latest completion of each course (refreshers due, coverage).
+            models.Index(fields=["learner", "course", "completed_at"]),
         ]
 
     def __str__(self):

@@ -2,14 +2,20 @@
 deployment checks."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
+import redis
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import IN_CI
 
@@ -114,3 +120,62 @@ def test_no_update_check_or_outbound_settings():
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
     assert settings.WAGTAILEMBEDS_FINDERS == []
     assert settings.TIME_ZONE == "Europe/London"
+
+
+def test_redis_is_a_dependency_of_the_site_itself():
+    """Production's cache needs the `redis` package whenever REDIS_URL is set, so it cannot
+    live in an optional extra that an install may leave out (every page failed without it)."""
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(re.match(r"redis\b", requirement) for requirement in dependencies)
+
+
+@pytest.mark.django_db
+def test_pages_are_served_from_productions_redis_cache(redis_url, settings):
+    from cms.models import ChapterPage
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    settings.PAGE_CACHE_SECONDS = 600
+    url = ChapterPage.objects.live().order_by("path").first().url
+    first = Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get(url)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    assert len(queries) == 0
+    assert redis.Redis.from_url(redis_url).keys("*page-cache:*")  # kept in Redis, not in the process
+
+
+PRINT_DATABASE = """
+from django.conf import settings
+database = settings.DATABASES["default"]
+print(database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"], database["OPTIONS"].get("options"))
+"""
+SHOW_JIT = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SHOW jit")
+    print("jit", cursor.fetchone()[0])
+"""
+
+
+def test_production_keeps_connections_and_checks_them_before_reuse():
+    result = run_manage("shell", "-c", PRINT_DATABASE, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "60 True -c jit=off"
+    result = run_manage("shell", "-c", PRINT_DATABASE, env={**PRODUCTION_ENV, "CONN_MAX_AGE": "0"})
+    assert result.stdout.splitlines()[-1] == "0 True -c jit=off"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_productions_connections_to_postgresql_run_without_jit():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "on"  # the server's default, which production turns off
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    result = run_manage("shell", "-c", SHOW_JIT, env={**PRODUCTION_ENV, "DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "jit off"
