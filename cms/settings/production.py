@@ -48,12 +48,10 @@ SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 _required("DATABASE_URL")  # base.py has already parsed it into DATABASES
-DATABASES["default"].update(  # noqa: F405
-    CONN_MAX_AGE=int(os.environ.get("CONN_MAX_AGE", "60")),
-    CONN_HEALTH_CHECKS=True,
-)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"  # noqa: F405
+for _database in DATABASES.values():  # noqa: F405  (the primary, and the read replica if set)
+    _database.update(CONN_MAX_AGE=int(os.environ.get("CONN_MAX_AGE", "60")), CONN_HEALTH_CHECKS=True)
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 WAGTAILADMIN_BASE_URL = _required("WAGTAILADMIN_BASE_URL")  # never base.py's development default
 
 # Rate limits (registration, password reset, the verify page) count in this cache: every
