@@ -279,26 +279,3 @@ def test_expired_downloads_and_stray_files_are_removed_and_running_again_removes
         call_command("remove_expired_downloads", stdout=again)
     assert "Removed 0 downloads older than 24 hours and 0 files" in again.getvalue()
     assert stored_downloads() == [fresh.file.name.split("/")[-1]]
-
-
-@pytest.mark.postgres
-@override_settings(
-    EXPORT_BACKGROUND_ROWS=1,
-    TASKS={
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-        "links": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
-    },
-)
-def test_the_database_queue_and_its_worker_make_the_download(client, lead):
-    if connection.vendor != "postgresql":
-        pytest.skip("the database task queue is tested on PostgreSQL (run with DATABASE_URL=postgres://...)")
-    client.force_login(lead)
-    assert client.get(REPORT, {**STAFF, "export": "csv"}).url == MINE
-    made = Download.objects.get(user=lead)
-    assert made.status == Download.Status.QUEUED and not stored_downloads()
-    assert "Being made" in client.get(MINE).content.decode()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
-    made.refresh_from_db()
-    assert made.status == Download.Status.READY
-    file = client.get(f"{MINE}{made.pk}/")
-    assert emails_in(read_export(file)["tables"]["Your staff"]) == housing_staff_emails()
