@@ -73,8 +73,8 @@ def deliver(request: HttpRequest, export: Export) -> HttpResponseBase:
     make_download.enqueue(download.pk)
     messages.success(
         request,
-        f"{prepared.title} has {prepared.rows:,} rows, so it is being made for you. "
-        "It will be listed here, ready to download, in a few minutes.",
+        f"“{prepared.title}” ({prepared.rows:,} rows) is being made for you. "
+        "It will be ready to download here in a few minutes.",
     )
     return redirect("courses:downloads")
 
