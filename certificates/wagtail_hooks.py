@@ -1,7 +1,9 @@
 from wagtail import hooks
 
+from certificates import views
 from certificates.details import attach_certificates
 from certificates.viewsets import certificate_viewset
+from courses import downloads
 from courses.progress import COMPLETION_EXTRA_HOOK, CompletionExtra
 from courses.reporting.tabs import ReportTab
 
@@ -32,3 +34,9 @@ def certificate_beside_completions():
 def certificates_report_tab():
     """Certificates join the leads' Reports as a tab (the lead's list of her staff's certificates)."""
     return ReportTab("certificates", "Certificates", "certificates:lead_list", order=40, keep_filters=False)
+
+
+@hooks.register(downloads.HOOK)
+def certificates_zip_download():
+    """A lead's ZIP of her staff's certificates, made in the background when there are many."""
+    return views.CERTIFICATES_ZIP

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import accounts, agency_changes, learning, reports
+from courses.views import accounts, agency_changes, downloads, learning, reports
 
 app_name = "courses"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("leads/reports/", reports.training, name="report_training"),
     path("leads/reports/confidence/", reports.confidence, name="report_confidence"),
     path("leads/reports/staff/<id:user_id>/", reports.staff_member, name="report_staff_member"),
+    path("leads/downloads/", downloads.downloads, name="downloads"),
+    path("leads/downloads/<id:pk>/", downloads.download_file, name="download_file"),
     path("leads/agency-changes/", agency_changes.agency_changes, name="agency_changes"),
     path("my/courses/<id:course_id>/start/", learning.start_course, name="start"),
     path("my/learning/<id:enrolment_id>/continue/", learning.continue_course, name="continue"),

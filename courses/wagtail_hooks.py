@@ -11,10 +11,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
 from cms.templatetags.site_menu_tags import HOOK as SITE_MENU_HOOK
-from courses import activities, progress, reports, services
+from courses import activities, downloads, progress, reports, services
 from courses.models import Completion, Enrolment, LessonPage
 from courses.models.pages import PAGE_CONTEXT_HOOK
 from courses.reporting.tabs import ReportTab
+from courses.views import reports as report_views
 from courses.viewsets import LearningViewSetGroup
 
 register_snippet(LearningViewSetGroup)
@@ -160,3 +161,16 @@ def learner_progress_on_course_pages(page, request):
             services.open_lesson(journey.enrolment, page)
         return context
     return {"status": progress.course_status(request.user, page, page.lessons)}
+
+
+# -- downloads made in the background when large (courses.downloads) ------------------------
+
+
+@hooks.register(downloads.HOOK)
+def staff_download():
+    return report_views.STAFF_DOWNLOAD
+
+
+@hooks.register(downloads.HOOK)
+def refreshers_download():
+    return report_views.REFRESHERS_DOWNLOAD

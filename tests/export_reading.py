@@ -7,13 +7,23 @@ import io
 from openpyxl import load_workbook
 
 
+def body(response):
+    """The download's bytes. A streamed one can be read only once, so its bytes are put back
+    for the next reader in the same test."""
+    if not response.streaming:
+        return response.content
+    content = b"".join(response.streaming_content)
+    response.streaming_content = [content]
+    return content
+
+
 def read_export(response):
     """{"about": {label: value}, "tables": {title: [headings, *rows]}, "filename": ...}, cells
     as text, from a CSV or XLSX download."""
     if response["Content-Type"].startswith("text/csv"):
-        lines = list(csv.reader(io.StringIO(response.content.decode())))
+        lines = list(csv.reader(io.StringIO(body(response).decode())))
     else:
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(body(response))).active
         lines = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     blocks, block = [], []
     for line in lines + [[]]:

@@ -4,10 +4,12 @@ configuration, as in test_scoping) tells browsers and proxies not to keep a copy
 remember to."""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from wagtail.models import APIToken
 
 from cms.models import Agency
-from courses.models import AgencyLead, PartnershipManager
+from courses.models import AgencyLead, Download, PartnershipManager
 from tests.factories import make_learner
 from tests.test_scoping import fill, scoped_routes
 from workforce.models import StaffListUpload
@@ -23,9 +25,18 @@ def test_every_report_url_and_export_is_sent_no_store(client, complete):
     token = APIToken.create_token(user=manager, name="no-store")[1]
     upload = StaffListUpload.objects.create(agency=ours.agency, file_name="housing.csv", rows=[])
     ids = {"pk": ours.certificate.pk, "user_id": ours.learner_id, "agency": "housing", "upload_id": upload.pk}
+    made = Download.objects.create(
+        user=manager,
+        kind="training-staff",
+        title="Staff",
+        filename="staff.csv",
+        rows=1,
+        status="ready",
+        file=default_storage.save("downloads/no-store-staff.csv", ContentFile(b"Name\n")),
+    )
     checked = []
     for route in scoped_routes():
-        url = fill(route, ids)
+        url = fill(route, {**ids, "pk": made.pk} if route.startswith("leads/downloads/") else ids)
         # The learner's own certificate is hers; everything else the manager may open.
         client.force_login(ours.learner if route.startswith("my/") else manager)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if route.startswith("api/") else {}

@@ -5,7 +5,7 @@ agency, job role and team, against each agency's target, and who is not covered.
 The figures are `workforce.coverage`'s; this module only lays them out as `Table`s, which the
 page, the CSV and XLSX downloads share, so they cannot disagree."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from courses.exports import BATCH
 from courses.models import Completion, CoursePage, LearnerProfile
 from courses.reporting.tables import Column, Table
 from courses.reports import Period, british, change, previous
@@ -260,17 +261,43 @@ def coverage_tables(agencies: QuerySet, days: Days, job_role: str | None = None)
     )
 
 
+@dataclass
+class NotCovered:
+    """Who is not covered, read as the rows are written: each part is a query of people (staff
+    list entries, then registered staff) and how one becomes a row. A list of 100,000 people
+    is never all in memory, and it costs a fixed number of queries however many there are."""
+
+    parts: list[tuple[QuerySet, Callable[[Any], dict[str, Any]], str]]  # people, row, their email field
+
+    def count(self) -> int:
+        return sum(people.count() for people, _, _ in self.parts)
+
+    def emails(self) -> Iterator[str]:
+        """Whom the list names, by email, without reading the rest of each row."""
+        for people, _, email in self.parts:
+            yield from people.values_list(email, flat=True).iterator(chunk_size=BATCH)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for people, row, _ in self.parts:
+            for person in people.iterator(chunk_size=BATCH):
+                yield row(person)
+
+
 def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> list[dict[str, Any]]:
+    """Everyone `people_not_covered` names, as a list (for a page of them)."""
+    return list(people_not_covered(agencies, day, job_role))
+
+
+def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> NotCovered:
     """Who is not covered on `day`, with the required courses each is missing or has let
     expire: everyone on a staff list who is not (people not registered say so), and the
-    registered staff not covered of an agency that gave a headcount (in its job roles counted).
-    A fixed number of queries however many people."""
+    registered staff not covered of an agency that gave a headcount (in its job roles counted)."""
     agencies = list(agencies.order_by("sort_order", "name"))
     required = coverage.required_courses(agencies)
     source = coverage.sources(agencies)
     names = {agency.pk: agency.name for agency in agencies}
     courses = {course.pk: course for listed in required.values() for course in listed}
-    people = []
+    parts = []
     listed = {pk: found for pk, found in required.items() if source[pk] == coverage.LIST}
     if listed:
         entries = StaffListEntry.objects.filter(agency__in=listed)
@@ -279,17 +306,20 @@ def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> l
         entries = _not_covered(entries, listed, courses, day, coverage.LIST).annotate(
             registered=Exists(get_user_model().objects.filter(email__iexact=OuterRef("email")))
         )
-        for entry in entries.order_by("agency__sort_order", "agency__name", "name", "email"):
-            people.append(
-                {
+        parts.append(
+            (
+                entries.order_by("agency__sort_order", "agency__name", "name", "email"),
+                lambda entry: {
                     "name": entry.name,
                     "email": entry.email,
                     "agency": names[entry.agency_id],
                     "job_role": entry.get_job_role_display(),
                     "team": entry.team,
                     "missing": _missing(entry, required[entry.agency_id], entry.registered),
-                }
+                },
+                "email",
             )
+        )
     counted = {pk: found for pk, found in required.items() if source[pk] == coverage.HEADCOUNT}
     if counted:
         roles = Q(pk__in=[])
@@ -298,20 +328,21 @@ def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> l
                 roles |= Q(agency_id=count.agency_id, job_role=count.job_role)
         staff = LearnerProfile.objects.filter(roles, created_at__lt=coverage.end_of(day))
         staff = _not_covered(staff, counted, courses, day, coverage.HEADCOUNT).select_related("user")
-        for profile in staff.order_by(
-            "agency__sort_order", "agency__name", "user__last_name", "user__first_name"
-        ):
-            people.append(
-                {
+        parts.append(
+            (
+                staff.order_by("agency__sort_order", "agency__name", "user__last_name", "user__first_name"),
+                lambda profile: {
                     "name": profile.user.get_full_name(),
                     "email": profile.user.email,
                     "agency": names[profile.agency_id],
                     "job_role": profile.job_role_label,
                     "team": "",
                     "missing": _missing(profile, required[profile.agency_id], True),
-                }
+                },
+                "user__email",
             )
-    return people
+        )
+    return NotCovered(parts)
 
 
 def _not_covered(people: QuerySet, required: dict, courses: dict, day: date, kind: str) -> QuerySet:

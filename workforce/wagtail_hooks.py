@@ -2,7 +2,9 @@
 
 from wagtail import hooks
 
+from courses import downloads
 from courses.reporting.tabs import ReportTab
+from workforce.views import chase, coverage
 
 
 @hooks.register("register_report_tab")
@@ -25,3 +27,13 @@ def staff_progress_tab():
 @hooks.register("register_report_tab")
 def trends_tab():
     return ReportTab("trends", "Trends", "workforce:report_trends", order=9)
+
+
+@hooks.register(downloads.HOOK)
+def staff_progress_download():
+    return chase.STAFF_PROGRESS_DOWNLOAD
+
+
+@hooks.register(downloads.HOOK)
+def not_covered_download():
+    return coverage.NOT_COVERED_DOWNLOAD

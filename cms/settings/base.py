@@ -226,6 +226,13 @@ TASKS = {
     "links": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
 }
 
+# Downloads (courses.downloads): more rows than this and a download is made in the background
+# and listed on "Your downloads" (a CSV streams, but would still hold a web worker while it
+# is read); certificate ZIPs from this many certificates. Made files are kept for this long.
+EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
+EXPORT_BACKGROUND_CERTIFICATES = int(os.environ.get("EXPORT_BACKGROUND_CERTIFICATES", "200"))
+DOWNLOADS_KEPT_HOURS = int(os.environ.get("DOWNLOADS_KEPT_HOURS", "24"))
+
 # The link checker (links/checker.py), run daily by `manage.py check_links` and on saving a resource.
 LINK_CHECK_TIMEOUT = 10  # seconds a site has to answer one request
 LINK_CHECK_CONCURRENCY = 20  # requests in flight at once, all sites together

@@ -1,3 +1,4 @@
+from .downloads import Download
 from .pages import CourseIndexPage, CoursePage, LessonPage
 from .profiles import AgencyChangeRequest, JobRole, LearnerProfile
 from .records import (
@@ -21,6 +22,7 @@ __all__ = [
     "CourseIndexPage",
     "CoursePage",
     "DeliveryMode",
+    "Download",
     "Enrolment",
     "JobRole",
     "LearnerProfile",

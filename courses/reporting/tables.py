@@ -1,7 +1,7 @@
 """Report tables: declared once with their columns, filled with rows for a scope, and then
 rendered, exported and served from the same object."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -86,6 +86,10 @@ class Table:
         """The rows and then the footer, as plain values in column order (for the downloads)."""
         return [list(row.values) for row in (*self.rows, *self.footer)]
 
+    def listing(self, items: Iterable[Any]) -> "Listing":
+        """This table for a download of many rows, each read from its item only as it is written."""
+        return Listing(self, items)
+
     def api_records(self, rows: Sequence[Row] | None = None) -> list[dict[str, Any]]:
         """The rows as the API serves them: one object per row, keyed by column, "" as null."""
         return [
@@ -115,3 +119,25 @@ class Table:
             # A group withheld whole: one cell says so instead of a row of "fewer than 5".
             return [cells[0], Cell(f"{FEWER_THAN_FIVE} people", False, colspan=len(figures))]
         return cells
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A table's rows for a download of every person in a scope (staff, who is not covered):
+    `items` is read once, as the file is written, so that 100,000 people are never all in
+    memory. It is written like a filled `Table` (title, headings, lines)."""
+
+    table: Table
+    items: Iterable[Any]
+
+    @property
+    def title(self) -> str:
+        return self.table.title
+
+    @property
+    def headings(self) -> list[str]:
+        return self.table.headings
+
+    def lines(self) -> Iterator[list[Any]]:
+        columns = self.table.columns
+        return ([column.read(item) for column in columns] for item in self.items)

@@ -6,15 +6,15 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
 from cms.models import Agency
 from courses import reports
-from courses.exports import download
+from courses.exports import Prepared, download, spreadsheet
 from courses.models import CoursePage, JobRole
-from courses.reporting.tables import Table
+from courses.reporting.tables import Listing, Table
 from courses.scoping import require_report_viewer
 
 
@@ -118,11 +118,48 @@ def export(
     job_role: str | None = None,
     note: str = "",
     previous_label: str = "",
-) -> HttpResponse:
-    """A download that names its report, agencies, period, filters and the day it was made,
-    in its first rows and in its file name (training-numbers_housing_2026-q4_made-2026-11-30),
-    the period's note when its figures stop sooner than asked, and the previous period its
-    figures are set beside, if any."""
+) -> HttpResponseBase:
+    """A download of a report's tables, named as `described` says, sent at once."""
+    about, filename = described(
+        report, name, agencies, period_label, period_slug, course, job_role, note, previous_label
+    )
+    return download(tables, about, filename, kind)
+
+
+def export_listing(
+    kind: str,
+    report: str,
+    name: str,
+    listing: Listing,
+    rows: int,
+    audit: Callable[[], None],
+    agencies: QuerySet,
+    period_label: str,
+    period_slug: str,
+    course: CoursePage | None = None,
+    job_role: str | None = None,
+) -> Prepared:
+    """A download of a list of people (`rows` of them), named as `described` says, to be sent
+    or made in the background (`courses.downloads.deliver`); `audit` logs whom it names."""
+    about, filename = described(report, name, agencies, period_label, period_slug, course, job_role)
+    return spreadsheet(f"{report}, {kind.upper()}", [listing], about, filename, kind, rows, audit)
+
+
+def described(
+    report: str,
+    name: str,
+    agencies: QuerySet,
+    period_label: str,
+    period_slug: str,
+    course: CoursePage | None = None,
+    job_role: str | None = None,
+    note: str = "",
+    previous_label: str = "",
+) -> tuple[list[list[Any]], str]:
+    """A download's first rows and file name, which name its report, agencies, period, filters
+    and the day it was made (training-numbers_housing_2026-q4_made-2026-11-30), the period's
+    note when its figures stop sooner than asked, and the previous period its figures are set
+    beside, if any."""
     today = timezone.localdate()
     listed = list(agencies.order_by("sort_order", "name"))
     codes = [agency.code for agency in listed]
@@ -138,8 +175,7 @@ def export(
         ["Job role", JobRole(job_role).label if job_role else "All job roles"],
         ["Made on", reports.british(today)],
     ]
-    filename = f"{name}_{'-'.join(codes)}_{period_slug}_made-{today:%Y-%m-%d}"
-    return download(tables, about, filename, kind)
+    return about, f"{name}_{'-'.join(codes)}_{period_slug}_made-{today:%Y-%m-%d}"
 
 
 def figures_page(

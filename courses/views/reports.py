@@ -4,19 +4,24 @@ Every figure comes from `courses.reports` as its tables, scoped by
 `courses.scoping.lead_agencies` (through `courses.reporting.views`): a lead sees her agencies
 only; anyone else gets 403."""
 
+from dataclasses import replace
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from courses import reports
+from courses import downloads, reports
 from courses.charts import confidence_chart
 from courses.decorators import report_view
+from courses.exports import BATCH, Prepared, in_batches
 from courses.models import CoursePage, Enrolment, LearnerProfile, PartnershipManager
 from courses.progress import journeys
 from courses.reporting.views import (
     export,
+    export_listing,
     figures_page,
     figures_scope,
     filter_context,
@@ -35,41 +40,20 @@ def training(request):
     agencies, period, problem, course, job_role = report_scope(request)
     if problem:
         return period_problem(request, "Training numbers", agencies, problem, course, job_role)
-    within = int(request.GET["due"]) if request.GET.get("due") in ("30", "60", "90") else 90
+    within = _within(request)
     due = reports.due_refreshers(agencies, within=within, job_role=job_role)
-    due_title = f"Overdue or due within {within} days"
+    due_title = due_within(within)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     exporting = kind in ("csv", "xlsx")
-    if exporting:  # the staff and refresher lists need none of the figures below
-        scope = (agencies, period.label, period.slug, course, job_role)
-        if table == "staff":
-            staff = reports.attach_completions(
-                list(reports.staff_list(agencies, job_role)), agencies, period, course
-            )
-            tables = [reports.STAFF.fill(staff)]
-            audit.log(
-                request.user,
-                [p.user_id for p in staff],
-                audit.EXPORTED,
-                f"Training numbers: your staff, {kind.upper()}",
-            )
-            return export(kind, "Training numbers: your staff", "staff", tables, *scope)
-        if table == "refreshers":  # due from today, whatever the period
-            due = list(due)
-            tables = [reports.REFRESHERS.fill(due, title=due_title)]
-            audit.log(
-                request.user, [c.learner_id for c in due], audit.EXPORTED, f"Due a refresher, {kind.upper()}"
-            )
-            due_by = (f"{due_title} of {reports.british(timezone.localdate())}", f"due-within-{within}-days")
-            return export(
-                kind, "Due a refresher", "refreshers-due", tables, agencies, *due_by, job_role=job_role
-            )
+    if exporting and table in LISTS:  # the staff and refresher lists need none of the figures below
+        return downloads.deliver(request, LISTS[table])
     numbers = reports.training_numbers(agencies, period, course, job_role)
     before = reports.training_numbers(agencies, reports.previous(period), course, job_role)
     refreshers = reports.refresher_counts(agencies, job_role=job_role)
     added = reports.added_training_tables(agencies, period, course, job_role)
     tables = reports.summary_tables(numbers, refreshers, before, added)
     if exporting:
+        scope = (agencies, period.label, period.slug, course, job_role)
         compared = reports.previous(period).label
         return export(kind, "Training numbers", "training-numbers", tables, *scope, previous_label=compared)
     staff_page = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE).get_page(
@@ -102,6 +86,77 @@ def training(request):
             **filter_context(request, period, problem, course, job_role),
         },
     )
+
+
+def due_within(within: int) -> str:
+    return f"Overdue or due within {within} days"
+
+
+def _within(request) -> int:
+    return int(request.GET["due"]) if request.GET.get("due") in ("30", "60", "90") else 90
+
+
+def _listing_kind(request) -> str:
+    """The file asked for; the page offers only these two, so anything else is not found."""
+    kind = request.GET.get("export")
+    if kind not in ("csv", "xlsx"):
+        raise Http404("No such download")
+    return kind
+
+
+def staff_download(request) -> Prepared | HttpResponse:
+    """Everyone on the staff list with the courses each completed in the period, read a batch
+    of people at a time (one query for each batch's completions)."""
+    kind = _listing_kind(request)
+    agencies, period, problem, course, job_role = report_scope(request)
+    if problem:
+        return period_problem(request, "Training numbers", agencies, problem, course, job_role)
+    staff = reports.staff_list(agencies, job_role)
+    title = "Training numbers: your staff"
+
+    def people():
+        for batch in in_batches(staff):
+            yield from reports.attach_completions(batch, agencies, period, course)
+
+    def logged():
+        ids = staff.values_list("user_id", flat=True)
+        audit.log(request.user, ids, audit.EXPORTED, f"{title}, {kind.upper()}")
+
+    listing = reports.STAFF.listing(people())
+    scope = (agencies, period.label, period.slug, course, job_role)
+    return export_listing(kind, title, "staff", listing, staff.count(), logged, *scope)
+
+
+def refreshers_download(request) -> Prepared:
+    """Everyone due a refresher within the days chosen, from today whatever the period."""
+    kind = _listing_kind(request)
+    agencies = require_report_viewer(request.user)
+    job_role = reports.job_role_from(request.GET.get("job_role"))
+    within = _within(request)
+    due = reports.due_refreshers(agencies, within=within, job_role=job_role)
+
+    def logged():
+        ids = due.values_list("learner_id", flat=True)
+        audit.log(request.user, ids, audit.EXPORTED, f"Due a refresher, {kind.upper()}")
+
+    listing = replace(reports.REFRESHERS, title=due_within(within)).listing(due.iterator(chunk_size=BATCH))
+    due_by = (f"{due_within(within)} of {reports.british(timezone.localdate())}", f"due-within-{within}-days")
+    return export_listing(
+        kind,
+        "Due a refresher",
+        "refreshers-due",
+        listing,
+        due.count(),
+        logged,
+        agencies,
+        *due_by,
+        job_role=job_role,
+    )
+
+
+STAFF_DOWNLOAD = downloads.Export("training-staff", staff_download)
+REFRESHERS_DOWNLOAD = downloads.Export("refreshers-due", refreshers_download)
+LISTS = {"staff": STAFF_DOWNLOAD, "refreshers": REFRESHERS_DOWNLOAD}
 
 
 def staff_caption(page: Page) -> str:

@@ -65,7 +65,7 @@ def test_the_zip_holds_the_agencys_certificates_for_the_date_range(client, compl
     since = (timezone.localdate() - timedelta(days=30)).isoformat()
     response = client.get("/leads/certificates/download.zip", {"from": since})
     assert response["Content-Type"] == "application/zip"
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    names = zipfile.ZipFile(io.BytesIO(response.getvalue())).namelist()
     codes = {
         c.display_code
         for c in Certificate.objects.filter(completion__agency__code="housing", completed_on__gte=since)

@@ -105,7 +105,7 @@ def test_her_lead_sees_revoked_with_the_reason_and_no_download(client, complete,
         if certificate.holder_name in tr.get_text()
     )
     assert "Revoked" in row.get_text() and REASON in row.get_text() and not row.select("a")
-    archive = client.get("/leads/certificates/download.zip").content
+    archive = client.get("/leads/certificates/download.zip").getvalue()
     assert certificate.display_code.encode() not in archive
 
 

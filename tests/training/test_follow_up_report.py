@@ -162,7 +162,7 @@ def test_the_download_and_the_api_serve_the_same_figures(client, course, march):
     client.force_login(user("lead.housing@example.org"))
     response = client.get(reverse("training:report_impact"), {**QUERY, "export": "csv"})
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert "Housing,6,5,83.3,3,60.0,4," in text
 
 

@@ -521,7 +521,7 @@ def test_the_manager_downloads_the_returns_with_no_one_trained_named(client, man
         response["Content-Disposition"]
         == 'attachment; filename="single-agency-returns_all-agencies_2027-q1_made-2027-02-15.xlsx"'
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     lines = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert lines[0][:2] == ["Report", "Single-agency returns"]
     start = next(n for n, line in enumerate(lines) if line[0] == "Date delivered")
@@ -562,7 +562,7 @@ def test_the_manager_downloads_the_returns_with_no_one_trained_named(client, man
         "Open until 31 March 2027",
     ]
     assert len(lines) == start + 3
-    assert b"Secret Person" not in response.content and b"secret@example.org" not in response.content
+    assert b"Secret Person" not in response.getvalue() and b"secret@example.org" not in response.getvalue()
 
     response = client.get(INDEX, {"download": "csv", "agency": "probation"})
     assert (
@@ -580,7 +580,7 @@ def test_the_manager_downloads_the_returns_with_no_one_trained_named(client, man
 def test_a_lead_downloads_only_her_agencies(client, lead):
     make_return("probation", topic="Hers")
     make_return("yos", topic="Not hers")
-    text = client.get(INDEX, {"download": "csv"}).content.decode()
+    text = client.get(INDEX, {"download": "csv"}).getvalue().decode()
     assert "Hers" in text and "Not hers" not in text
 
 

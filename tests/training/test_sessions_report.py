@@ -91,7 +91,7 @@ def test_small_numbers_are_withheld_and_no_rate_without_a_closed_register(client
 def test_the_report_downloads_as_csv(client, sessions):
     client.force_login(make_lead("housing"))
     response = client.get(REPORT, {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert ["Housing", "11", "fewer than 5", "6", "0", "0", "5", "50.0"] in rows
 
 

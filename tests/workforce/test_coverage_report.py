@@ -333,7 +333,7 @@ def test_another_agencys_lead_sees_nothing_of_it_and_a_learner_is_refused(client
     for params in (world["params"], {**world["params"], "export": "csv", "table": "not-covered"}):
         response = client.get(URL, params)
         assert "no-store" in response["Cache-Control"]
-        body = response.content.decode()
+        body = response.getvalue().decode()
         assert "ben@example.org" not in body and "Fay Ford" not in body and "Ann Able" not in body
         assert ">Housing<" not in body and ",Housing," not in body
     client.force_login(world["people"]["Gus"])

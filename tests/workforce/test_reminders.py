@@ -211,7 +211,7 @@ def test_the_download_has_the_pages_columns_and_names_what_it_is(client, lead):
 
     response = client.get(URL, {"export": "csv", "state": "not_registered"})
 
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     flat = [" ".join(line) for line in lines]
     assert any("Staff progress" in line for line in flat)
     assert any("Housing" in line for line in flat)

@@ -2,15 +2,42 @@
 targets and who is not covered (figures: `workforce.coverage`, tables: `workforce.reports`)."""
 
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from courses import downloads
 from courses.decorators import report_view
-from courses.reporting.views import export, filter_context, period_problem, report_scope
+from courses.exports import Prepared
+from courses.reporting.views import export, export_listing, filter_context, period_problem, report_scope
 from privacy import audit
 from workforce import reports, targets
 
 PEOPLE_PER_PAGE = 50
 TITLE = "Coverage of your workforce"
+
+
+def not_covered_download(request) -> Prepared | HttpResponse:
+    """Everyone not covered on the period's last day, read as the file is written."""
+    kind = request.GET.get("export")
+    if kind not in ("csv", "xlsx"):
+        raise Http404("No such download")
+    agencies, period, problem, course, job_role = report_scope(request)
+    if problem:
+        return period_problem(request, TITLE, agencies, problem, course, job_role)
+    days = reports.days_for(period)
+    people = reports.people_not_covered(agencies, days.day, job_role)
+    title = "Coverage: who is not covered"
+
+    def logged():
+        # Staff lists name people by email, some of whom have no account to log against.
+        audit.log_by_email(request.user, people.emails(), audit.EXPORTED, f"{title}, {kind.upper()}")
+
+    scope = (agencies, days.label, period.slug, None, job_role)
+    listing = reports.NOT_COVERED.listing(people)
+    return export_listing(kind, title, "not-covered", listing, people.count(), logged, *scope)
+
+
+NOT_COVERED_DOWNLOAD = downloads.Export("not-covered", not_covered_download)
 
 
 @report_view
@@ -21,17 +48,7 @@ def coverage_report(request):
     days = reports.days_for(period)
     kind, table = request.GET.get("export"), request.GET.get("table", "summary")
     if kind in ("csv", "xlsx") and table == "not-covered":
-        rows = reports.not_covered(agencies, days.day, job_role)
-        people = reports.NOT_COVERED.fill(rows)
-        # Staff lists name people by email, some of whom have no account to log against.
-        audit.log_by_email(
-            request.user,
-            [row["email"] for row in rows],
-            audit.EXPORTED,
-            f"Coverage: who is not covered, {kind.upper()}",
-        )
-        scope = (agencies, days.label, period.slug, None, job_role)
-        return export(kind, "Coverage: who is not covered", "not-covered", [people], *scope)
+        return downloads.deliver(request, NOT_COVERED_DOWNLOAD)
     report = reports.coverage_tables(agencies, days, job_role)
     if kind in ("csv", "xlsx"):
         scope = (agencies, days.label, period.slug, None, job_role)
