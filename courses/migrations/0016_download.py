@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0014_delivery_mode_and_follow_up'),
+        ('courses', '0015_completion_latest_per_course'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
