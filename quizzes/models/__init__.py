@@ -16,18 +16,24 @@ from .questions import (
 )
 from .quizzes import NO_CATEGORY, Difficulty, Quiz, QuizPool, Review, Vignette
 from .records import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, Response
+from .summaries import AnswerTally, AttemptTally, BandTally, ColourTally, IndicatorTally
 
 __all__ = [
     "NO_CATEGORY",
     "AgeBand",
+    "AnswerTally",
     "Attempt",
+    "AttemptTally",
+    "BandTally",
     "BandSet",
     "Behaviour",
     "Certainty",
     "Colour",
     "ColourMark",
+    "ColourTally",
     "Difficulty",
     "IndicatorMark",
+    "IndicatorTally",
     "MatchPair",
     "MatchingQuestion",
     "MultipleResponseQuestion",
