@@ -15,7 +15,9 @@ roles, never with people. Each row is one cell of that grid:
 - `score`: the attempt's score, so the upper and lower 27% groups can be formed from counts.
 
 The counts are plain integers that writes add to and subtract from; a cell whose counts have
-gone back to zero is left in place and read as nothing.
+gone back to zero is left in place and read as nothing. They are not PositiveIntegerFields:
+both databases check a CHECK constraint on the row an upsert proposes (the negative
+difference) before they find the cell it adds to.
 """
 
 from django.db import models
@@ -52,7 +54,7 @@ def _unique(name, fields):
 class AttemptTally(Tally):
     """First attempts per cell: the people the figures are about."""
 
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.IntegerField(default=0)
 
     COUNTS = ("attempts",)
 
@@ -66,10 +68,10 @@ class AnswerTally(Tally):
 
     question = models.IntegerField(help_text="The question's id, or 0 when it no longer existed.")
     category = models.CharField(max_length=25, blank=True)
-    answers = models.PositiveIntegerField(default=0)
-    right = models.PositiveIntegerField(default=0)
-    very_sure = models.PositiveIntegerField(default=0)
-    wrong = models.PositiveIntegerField(default=0)
+    answers = models.IntegerField(default=0)
+    right = models.IntegerField(default=0)
+    very_sure = models.IntegerField(default=0)
+    wrong = models.IntegerField(default=0)
 
     KEY = ("question", "category")
     COUNTS = ("answers", "right", "very_sure", "wrong")
@@ -83,9 +85,9 @@ class IndicatorTally(Tally):
 
     category = models.CharField(max_length=25)
     category_label = models.CharField(max_length=100)
-    shown = models.PositiveIntegerField(default=0)
-    missed = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
+    shown = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+    people = models.IntegerField(default=0)
 
     KEY = ("category", "category_label")
     COUNTS = ("shown", "missed", "people")
@@ -100,7 +102,7 @@ class ColourTally(Tally):
     band = models.CharField(max_length=100)
     correct = models.CharField(max_length=5)
     chosen = models.CharField(max_length=5)
-    judgements = models.PositiveIntegerField(default=0)
+    judgements = models.IntegerField(default=0)
 
     KEY = ("band", "correct", "chosen")
     COUNTS = ("judgements",)
@@ -113,7 +115,7 @@ class BandTally(Tally):
     """Attempts that judged at least one child of an age band."""
 
     band = models.CharField(max_length=100)
-    people = models.PositiveIntegerField(default=0)
+    people = models.IntegerField(default=0)
 
     KEY = ("band",)
     COUNTS = ("people",)
