@@ -122,21 +122,37 @@ def _groups(by_score: dict, size: int, highest: bool):
     return whole, edge
 
 
-def _edge_counts(attempts: QuerySet, edge, highest: bool) -> dict[int, dict[str, int]]:
-    """Per question, answers and right answers in the attempts at the edge of a group: of the
-    attempts with the edge score, those first by id (last, for the upper group), as the ranking
-    breaks ties. Only these attempts are read one by one."""
-    if edge is None:
-        return {}
-    score, take = edge
-    chosen = attempts.filter(score=score).order_by("-pk" if highest else "pk").values("pk")[:take]
-    return {
-        row["q"]: row
-        for row in Response.objects.filter(attempt__in=chosen)
+def _edge_counts(attempts: QuerySet, groups: dict) -> dict[int, Counter]:
+    """Per question, answers and right answers in the attempts at the edge of each group: of
+    the attempts with the edge score, those first by id (last, for the upper group), as the
+    ranking breaks ties. Only these attempts are read one by one, in one query whether or not
+    a group has an edge (none has a null score, so a group without one chooses nothing)."""
+    chosen = {}
+    for name, highest in (("upper", True), ("lower", False)):
+        edge = groups[highest][1]
+        if edge is None:
+            chosen[name] = attempts.filter(score__isnull=True).values("pk")
+        else:
+            score, take = edge
+            chosen[name] = (
+                attempts.filter(score=score).order_by("-pk" if highest else "pk").values("pk")[:take]
+            )
+    right = Q(score=1)
+    counts = (
+        Response.objects.filter(Q(attempt__in=chosen["upper"]) | Q(attempt__in=chosen["lower"]))
         .values(q=Coalesce("question", 0))
-        .annotate(answers=Count("pk"), right=Count("pk", filter=Q(score=1)))
+        .annotate(
+            **{
+                key: Count(
+                    "pk", filter=Q(attempt__in=chosen[name]) & (right if key.endswith("right") else Q())
+                )
+                for name in chosen
+                for key in (name, f"{name}_right")
+            }
+        )
         .order_by()
-    }
+    )
+    return {row.pop("q"): Counter(row) for row in counts}
 
 
 def question_statistics(
@@ -155,8 +171,7 @@ def question_statistics(
     )
     size = max(1, round(sum(by_score.values()) * UPPER_LOWER_SHARE))
     groups = {highest: _groups(by_score, size, highest) for highest in (True, False)}
-    raw = first_attempts(agencies, period, course, job_role)
-    edges = {highest: _edge_counts(raw, groups[highest][1], highest) for highest in (True, False)}
+    edges = _edge_counts(first_attempts(agencies, period, course, job_role), groups)
     cells = list(
         _tallies(AnswerTally, agencies, period, course, job_role)
         .values("question", "score")
@@ -173,11 +188,8 @@ def question_statistics(
             if cell["score"] in groups[group][0]:
                 count[highest] += cell["answers"]
                 count[f"{highest}_right"] += cell["right"]
-    for highest, group in (("upper", True), ("lower", False)):
-        for question, edge in edges[group].items():
-            count = counts[question if question in texts else DELETED]
-            count[highest] += edge["answers"]
-            count[f"{highest}_right"] += edge["right"]
+    for question, edge in edges.items():
+        counts[question if question in texts else DELETED].update(edge)
     result = []
     # By question id, as the database grouped them, answers to deleted questions last.
     for question in sorted(counts, key=lambda q: (q == DELETED, q)):
