@@ -47,6 +47,7 @@ from quizzes.models import (
     Purpose,
     Question,
     Response,
+    ScoreTally,
 )
 
 UPPER_LOWER_SHARE = 0.27  # the classic upper and lower 27% groups for discrimination
@@ -173,7 +174,7 @@ def question_statistics(
     groups = {highest: _groups(by_score, size, highest) for highest in (True, False)}
     edges = _edge_counts(first_attempts(agencies, period, course, job_role), groups)
     cells = list(
-        _tallies(AnswerTally, agencies, period, course, job_role)
+        _tallies(ScoreTally, agencies, period, course, job_role)
         .values("question", "score")
         .annotate(answers=Sum("answers"), right=Sum("right"))
         .order_by()

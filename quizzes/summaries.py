@@ -35,11 +35,12 @@ from quizzes.models import (
     IndicatorTally,
     Purpose,
     Response,
+    ScoreTally,
 )
 from quizzes.reports import _below
 from quizzes.scoring import CONFIDENTLY_WRONG_BELOW
 
-TALLIES = (AttemptTally, AnswerTally, IndicatorTally, ColourTally, BandTally)
+TALLIES = (AttemptTally, ScoreTally, AnswerTally, IndicatorTally, ColourTally, BandTally)
 
 # The attempts the report counts: each learner's first end-of-course attempt, once marked.
 COUNTED = Q(purpose=Purpose.QUIZ, number=1, submitted_at__isnull=False)
@@ -56,7 +57,6 @@ def _scope(prefix: str, job_role: str | None) -> dict:
         "s_job_role": Value(job_role)
         if job_role is not None
         else Coalesce(F(f"{prefix}learner__learner_profile__job_role"), Value("")),
-        "s_score": F(f"{prefix}score"),
     }
 
 
@@ -67,14 +67,24 @@ def _grouped(attempts, job_role):
     indicators = IndicatorMark.objects.filter(attempt__in=attempts)
     colours = ColourMark.objects.filter(attempt__in=attempts)
     very_sure = Q(certainty=Certainty.VERY_SURE)
-    yield AttemptTally, attempts.values(**_scope("", job_role)).annotate(c_attempts=Count("pk"))
+    right = Q(score=1)
+    yield (
+        AttemptTally,
+        attempts.values(**_scope("", job_role), s_score=F("score")).annotate(c_attempts=Count("pk")),
+    )
+    yield (
+        ScoreTally,
+        responses.values(
+            **_scope("attempt__", job_role), s_score=F("attempt__score"), s_question=Coalesce("question", 0)
+        ).annotate(c_answers=Count("pk"), c_right=Count("pk", filter=right)),
+    )
     yield (
         AnswerTally,
         responses.values(
             **_scope("attempt__", job_role), s_question=Coalesce("question", 0), s_category=F("category")
         ).annotate(
             c_answers=Count("pk"),
-            c_right=Count("pk", filter=Q(score=1)),
+            c_right=Count("pk", filter=right),
             c_very_sure=Count("pk", filter=very_sure),
             c_wrong=Count("pk", filter=very_sure & Q(score__lt=_below(CONFIDENTLY_WRONG_BELOW))),
         ),
@@ -105,11 +115,14 @@ def _grouped(attempts, job_role):
 
 def _upsert(model, grouped, sign: int) -> None:
     """Add `sign` times the grouped counts to `model`'s cells, making the cells that are new."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    keys = [model._meta.get_field(name).column for name in model.unique_fields()]
-    counts = list(model.COUNTS)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    keys = [quote(model._meta.get_field(name).column) for name in model.unique_fields()]
+    counts = [quote(name) for name in model.COUNTS]
     inner, params = grouped.query.sql_with_params()
-    selected = [f"s.s_{name}" for name in model.unique_fields()] + [f"{sign} * s.c_{name}" for name in counts]
+    selected = [f"s.s_{name}" for name in model.unique_fields()] + [
+        f"{sign} * s.c_{name}" for name in model.COUNTS
+    ]
     increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in counts)
     # "WHERE true" tells SQLite that ON CONFLICT belongs to the INSERT, not to the SELECT.
     sql = (

@@ -16,7 +16,7 @@ from .questions import (
 )
 from .quizzes import NO_CATEGORY, Difficulty, Quiz, QuizPool, Review, Vignette
 from .records import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, Response
-from .summaries import AnswerTally, AttemptTally, BandTally, ColourTally, IndicatorTally
+from .summaries import AnswerTally, AttemptTally, BandTally, ColourTally, IndicatorTally, ScoreTally
 
 __all__ = [
     "NO_CATEGORY",
@@ -47,6 +47,7 @@ __all__ = [
     "QuizPool",
     "Response",
     "Review",
+    "ScoreTally",
     "SingleChoiceQuestion",
     "SpotIndicatorsQuestion",
     "TrafficLightQuestion",

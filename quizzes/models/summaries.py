@@ -11,8 +11,11 @@ roles, never with people. Each row is one cell of that grid:
 - `quiz`: the quiz rather than its course, so that the course filter (`quiz__course`) follows
   the quiz as the raw figures do;
 - `job_role`: the role on the learner's profile now, which the raw figures use; a change of
-  role moves her counts (`quizzes.summaries.move_job_role`);
-- `score`: the attempt's score, so the upper and lower 27% groups can be formed from counts.
+  role moves her counts (`quizzes.summaries.move_job_role`).
+
+Attempts and answers are also counted per attempt score (`AttemptTally`, `ScoreTally`), so
+the upper and lower 27% groups can be formed from counts; the other tables leave the score
+out, which would multiply their cells.
 
 The counts are plain integers that writes add to and subtract from; a cell whose counts have
 gone back to zero is left in place and read as nothing. They are not PositiveIntegerFields:
@@ -28,10 +31,9 @@ class Tally(models.Model):
     month = models.DateField(help_text="First day of the Europe/London month of submission.")
     quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
     job_role = models.CharField(max_length=30, blank=True)
-    score = models.DecimalField(max_digits=5, decimal_places=2)
 
     # The scope every table is cut by, in the order of its unique constraint.
-    SCOPE = ("agency", "month", "quiz", "job_role", "score")
+    SCOPE = ("agency", "month", "quiz", "job_role")
     KEY: tuple[str, ...] = ()  # what else makes a row one cell
     COUNTS: tuple[str, ...] = ()
 
@@ -52,14 +54,32 @@ def _unique(name, fields):
 
 
 class AttemptTally(Tally):
-    """First attempts per cell: the people the figures are about."""
+    """First attempts per cell and score: the people the figures are about."""
 
+    score = models.DecimalField(max_digits=5, decimal_places=2)
     attempts = models.IntegerField(default=0)
 
+    KEY = ("score",)
     COUNTS = ("attempts",)
 
     class Meta:
-        constraints = _unique("one_attempt_tally_per_cell", Tally.SCOPE)
+        constraints = _unique("one_attempt_tally_per_cell", (*Tally.SCOPE, "score"))
+
+
+class ScoreTally(Tally):
+    """Answers per question and attempt score, and how many were fully right: facility, and
+    the upper and lower groups of discrimination."""
+
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    question = models.IntegerField(help_text="The question's id, or 0 when it no longer existed.")
+    answers = models.IntegerField(default=0)
+    right = models.IntegerField(default=0)
+
+    KEY = ("score", "question")
+    COUNTS = ("answers", "right")
+
+    class Meta:
+        constraints = _unique("one_score_tally_per_cell", (*Tally.SCOPE, "score", "question"))
 
 
 class AnswerTally(Tally):

@@ -24,7 +24,16 @@ from courses.reports import Period
 from privacy.anonymise import anonymise
 from privacy.models import Anonymisation
 from quizzes import reports, services
-from quizzes.models import AnswerTally, Attempt, AttemptTally, BandTally, ColourTally, IndicatorTally, Quiz
+from quizzes.models import (
+    AnswerTally,
+    Attempt,
+    AttemptTally,
+    BandTally,
+    ColourTally,
+    IndicatorTally,
+    Quiz,
+    ScoreTally,
+)
 from quizzes.scoring import model_answer
 from tests.factories import SAMPLE_QUESTIONS, make_course, make_learner, make_quiz, open_the_quiz
 from tests.quizzes import raw_figures
@@ -170,7 +179,7 @@ def test_every_figure_equals_the_raw_records_after_random_writes(seed):
     assert any(row["facility"] is not None for row in reports.question_statistics(*whole_year))
 
 
-TALLIES = (AttemptTally, AnswerTally, IndicatorTally, ColourTally, BandTally)
+TALLIES = (AttemptTally, ScoreTally, AnswerTally, IndicatorTally, ColourTally, BandTally)
 
 
 def tally_rows():
