@@ -126,26 +126,27 @@ def _groups(by_score: dict, size: int, highest: bool):
 def _edge_counts(attempts: QuerySet, groups: dict) -> dict[int, Counter]:
     """Per question, answers and right answers in the attempts at the edge of each group: of
     the attempts with the edge score, those first by id (last, for the upper group), as the
-    ranking breaks ties. Only these attempts are read one by one, in one query whether or not
-    a group has an edge (none has a null score, so a group without one chooses nothing)."""
+    ranking breaks ties. Only these attempts are read one by one, in three queries whether or
+    not a group has an edge (none has a null score, so a group without one chooses nothing).
+    Their ids are fetched first: a filter on either of two subqueries would scan every answer."""
     chosen = {}
     for name, highest in (("upper", True), ("lower", False)):
         edge = groups[highest][1]
         if edge is None:
-            chosen[name] = attempts.filter(score__isnull=True).values("pk")
+            ids = attempts.filter(score__isnull=True)
         else:
             score, take = edge
-            chosen[name] = (
-                attempts.filter(score=score).order_by("-pk" if highest else "pk").values("pk")[:take]
-            )
+            ids = attempts.filter(score=score).order_by("-pk" if highest else "pk")[:take]
+        chosen[name] = list(ids.values_list("pk", flat=True))
     right = Q(score=1)
     counts = (
-        Response.objects.filter(Q(attempt__in=chosen["upper"]) | Q(attempt__in=chosen["lower"]))
+        Response.objects.filter(attempt_id__in=chosen["upper"] + chosen["lower"] or [0])
         .values(q=Coalesce("question", 0))
         .annotate(
             **{
                 key: Count(
-                    "pk", filter=Q(attempt__in=chosen[name]) & (right if key.endswith("right") else Q())
+                    "pk",
+                    filter=Q(attempt_id__in=chosen[name] or [0]) & (right if key.endswith("right") else Q()),
                 )
                 for name in chosen
                 for key in (name, f"{name}_right")
