@@ -229,6 +229,7 @@ class Command(BaseCommand):
         marks.record(Response.objects.bulk_create(answers, batch_size=5000))
 
 
+
 def _create_keeping_times(model, objects, field):
     """bulk_create `objects`, then write back the times chosen for `field`, which the insert
     replaced with now (`auto_now_add` fills the field in on every insert)."""
