@@ -344,7 +344,9 @@ def decide_agency_change(change: AgencyChangeRequest, approve: bool, by) -> Agen
         change.decided_at, change.decided_by = timezone.now(), by
         change.save(update_fields=["status", "decided_at", "decided_by"])
         if approve:
-            LearnerProfile.objects.filter(user_id=change.learner_id).update(
-                agency=change.agency, job_role=change.job_role, job_role_other=change.job_role_other
-            )
+            # Saved rather than updated, so that what follows the job role hears of it (post_save).
+            profile = LearnerProfile.objects.get(user_id=change.learner_id)
+            profile.agency, profile.job_role = change.agency, change.job_role
+            profile.job_role_other = change.job_role_other
+            profile.save(update_fields=["agency", "job_role", "job_role_other"])
     return change

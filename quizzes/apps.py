@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
 
 
 class QuizzesConfig(AppConfig):
@@ -11,6 +11,14 @@ class QuizzesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(grant_editor_permissions, sender=self, dispatch_uid="quizzes_editor_permissions")
+        # The report tallies follow a learner's job role and forget deleted attempts (quizzes.summaries).
+        from courses.models import LearnerProfile
+        from quizzes import summaries
+        from quizzes.models import Attempt
+
+        pre_save.connect(summaries.remember_job_role, sender=LearnerProfile, dispatch_uid="quizzes_job_role")
+        post_save.connect(summaries.profile_saved, sender=LearnerProfile, dispatch_uid="quizzes_job_role")
+        pre_delete.connect(summaries.attempt_deleted, sender=Attempt, dispatch_uid="quizzes_attempt_deleted")
 
 
 def grant_editor_permissions(sender, apps, **kwargs):

@@ -6,6 +6,11 @@ Each learner counts once per quiz: her first submitted end-of-course attempt (re
 reading the explanations would flatter the figures; knowledge checks are not the quiz). An
 attempt belongs to the agency its enrolment was made in, and to the job role on the learner's
 profile. Every figure is grouped and counted by the database; statistics are done by scipy.
+
+What staff miss is read from tallies kept as attempts are marked (`quizzes.summaries`), so its
+cost follows the number of questions, agencies, months and job roles, not of staff; only the
+attempts sharing the score at the edge of the 27% groups are read one by one. Knowledge before
+and after still pairs each person's attempts.
 """
 
 from collections import Counter, defaultdict
@@ -24,6 +29,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce
 
 from cms.blocks import INDICATOR_CATEGORIES
 from courses.models import CoursePage
@@ -31,8 +37,18 @@ from courses.reporting.tables import Column, Table
 from courses.reports import Period
 from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP, Comparison, compare, normalised_gain
 from quizzes.marks import COLOURS
-from quizzes.models import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, Question, Response
-from quizzes.scoring import CONFIDENTLY_WRONG_BELOW
+from quizzes.models import (
+    AnswerTally,
+    Attempt,
+    AttemptTally,
+    BandTally,
+    ColourTally,
+    IndicatorTally,
+    Purpose,
+    Question,
+    Response,
+    ScoreTally,
+)
 
 UPPER_LOWER_SHARE = 0.27  # the classic upper and lower 27% groups for discrimination
 
@@ -56,15 +72,89 @@ def first_attempts(
     return attempts
 
 
+def _tallies(
+    model, agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> QuerySet:
+    """The cells of a tally (`quizzes.models.summaries`) in scope, the empty ones left out.
+    The tallies count whole Europe/London months, as the quiz figures are given."""
+    if period.months is None:
+        raise ValueError(f"Quiz figures are counted in whole months, not {period.label}.")
+    cells = model.objects.filter(agency__in=agencies, month__gte=period.start, month__lte=period.end).filter(
+        **{f"{model.COUNTS[0]}__gt": 0}
+    )
+    if course is not None:
+        cells = cells.filter(quiz__course=course)
+    if job_role:
+        cells = cells.filter(job_role=job_role)
+    return cells
+
+
 def people(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> int:
     """How many people the figures are about, each once per quiz (their first attempt)."""
-    return first_attempts(agencies, period, course, job_role).count()
+    return _tallies(AttemptTally, agencies, period, course, job_role).aggregate(n=Sum("attempts"))["n"] or 0
 
 
 def small(count: int) -> int | str:
     return FEWER_THAN_FIVE if 0 < count < SMALL_GROUP else count
+
+
+DELETED = 0  # the key under which answers to deleted questions are counted together
+
+
+def _question_texts(ids) -> dict[int, str]:
+    return dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "text"))
+
+
+def _groups(by_score: dict, size: int, highest: bool):
+    """The upper (`highest`) or lower group of `size` attempts by score, as counts: the scores
+    whose attempts are all in it, and the score at the edge with how many of its attempts are."""
+    whole, edge, left = [], None, size
+    for score in sorted(by_score, reverse=highest):
+        if left == 0:
+            break
+        take = min(by_score[score], left)
+        if take == by_score[score]:
+            whole.append(score)
+        else:
+            edge = (score, take)
+        left -= take
+    return whole, edge
+
+
+def _edge_counts(attempts: QuerySet, groups: dict) -> dict[int, Counter]:
+    """Per question, answers and right answers in the attempts at the edge of each group: of
+    the attempts with the edge score, those first by id (last, for the upper group), as the
+    ranking breaks ties. Only these attempts are read one by one, in three queries whether or
+    not a group has an edge (none has a null score, so a group without one chooses nothing).
+    Their ids are fetched first: a filter on either of two subqueries would scan every answer."""
+    chosen = {}
+    for name, highest in (("upper", True), ("lower", False)):
+        edge = groups[highest][1]
+        if edge is None:
+            ids = attempts.filter(score__isnull=True)
+        else:
+            score, take = edge
+            ids = attempts.filter(score=score).order_by("-pk" if highest else "pk")[:take]
+        chosen[name] = list(ids.values_list("pk", flat=True))
+    right = Q(score=1)
+    counts = (
+        Response.objects.filter(attempt_id__in=chosen["upper"] + chosen["lower"] or [0])
+        .values(q=Coalesce("question", 0))
+        .annotate(
+            **{
+                key: Count(
+                    "pk",
+                    filter=Q(attempt_id__in=chosen[name] or [0]) & (right if key.endswith("right") else Q()),
+                )
+                for name in chosen
+                for key in (name, f"{name}_right")
+            }
+        )
+        .order_by()
+    )
+    return {row.pop("q"): Counter(row) for row in counts}
 
 
 def question_statistics(
@@ -72,33 +162,40 @@ def question_statistics(
 ) -> list[dict[str, Any]]:
     """Per question, over the attempts that drew it: people, facility (share fully right) and
     discrimination (facility in the top 27% of attempts by score minus facility in the bottom
-    27%, each over the attempts of that group that drew the question)."""
-    attempts = first_attempts(agencies, period, course, job_role)
-    size = max(1, round(attempts.count() * UPPER_LOWER_SHARE))
-    # Rank by score, ties by id, so the two groups never overlap and never change between runs.
-    lower = attempts.order_by("score", "pk").values("pk")[:size]
-    upper = attempts.order_by("-score", "-pk").values("pk")[:size]
-    right = Q(score=1)
-    counts = list(
-        Response.objects.filter(attempt__in=attempts)
-        .values("question")
-        .annotate(
-            people=Count("pk"),
-            right=Count("pk", filter=right),
-            upper=Count("pk", filter=Q(attempt__in=upper)),
-            upper_right=Count("pk", filter=right & Q(attempt__in=upper)),
-            lower=Count("pk", filter=Q(attempt__in=lower)),
-            lower_right=Count("pk", filter=right & Q(attempt__in=lower)),
-        )
-        .order_by("question")
+    27%, each over the attempts of that group that drew the question). Attempts are ranked by
+    score, ties by id, so the two groups never overlap and never change between runs; the
+    tallies count per score, so only the attempts sharing the score at a group's edge are read."""
+    by_score = dict(
+        _tallies(AttemptTally, agencies, period, course, job_role)
+        .values_list("score")
+        .annotate(n=Sum("attempts"))
+        .order_by()
     )
-    texts = dict(
-        Question.objects.non_polymorphic()
-        .filter(pk__in=[c["question"] for c in counts])
-        .values_list("pk", "text")
+    size = max(1, round(sum(by_score.values()) * UPPER_LOWER_SHARE))
+    groups = {highest: _groups(by_score, size, highest) for highest in (True, False)}
+    edges = _edge_counts(first_attempts(agencies, period, course, job_role), groups)
+    cells = list(
+        _tallies(ScoreTally, agencies, period, course, job_role)
+        .values("question", "score")
+        .annotate(answers=Sum("answers"), right=Sum("right"))
+        .order_by()
     )
+    texts = _question_texts({cell["question"] for cell in cells})
+    counts = defaultdict(Counter)
+    for cell in cells:
+        count = counts[cell["question"] if cell["question"] in texts else DELETED]
+        count["people"] += cell["answers"]
+        count["right"] += cell["right"]
+        for highest, group in (("upper", True), ("lower", False)):
+            if cell["score"] in groups[group][0]:
+                count[highest] += cell["answers"]
+                count[f"{highest}_right"] += cell["right"]
+    for question, edge in edges.items():
+        counts[question if question in texts else DELETED].update(edge)
     result = []
-    for count in counts:
+    # By question id, as the database grouped them, answers to deleted questions last.
+    for question in sorted(counts, key=lambda q: (q == DELETED, q)):
+        count = counts[question]
         suppressed = count["people"] < SMALL_GROUP
         discrimination = None
         if not suppressed and count["upper"] and count["lower"]:
@@ -107,7 +204,7 @@ def question_statistics(
             )
         result.append(
             {
-                "question": texts.get(count["question"], "(deleted question)"),
+                "question": texts.get(question, "(deleted question)"),
                 "people": small(count["people"]),
                 "facility": None if suppressed else round(count["right"] / count["people"], 2),
                 "discrimination": discrimination,
@@ -121,13 +218,9 @@ def missed_categories(
 ) -> list[dict[str, Any]]:
     """Share of real indicators left unticked, per indicator category."""
     rows = (
-        IndicatorMark.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
+        _tallies(IndicatorTally, agencies, period, course, job_role)
         .values("category", "category_label")
-        .annotate(
-            shown=Count("pk"),
-            missed=Count("pk", filter=Q(ticked=False)),
-            people=Count("attempt", distinct=True),
-        )
+        .annotate(shown=Sum("shown"), missed=Sum("missed"), people=Sum("people"))
         .order_by()
     )
     result = [
@@ -145,11 +238,18 @@ def traffic_light_table(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> list[dict[str, Any]]:
     """For each age band: how often each right colour was answered green, amber or red."""
-    marks = ColourMark.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
-    people = dict(marks.values_list("band").annotate(n=Count("attempt", distinct=True)).order_by())
+    people = dict(
+        _tallies(BandTally, agencies, period, course, job_role)
+        .values_list("band")
+        .annotate(n=Sum("people"))
+        .order_by()
+    )
     table = defaultdict(lambda: defaultdict(dict))
     for band, correct, chosen, n in (
-        marks.values_list("band", "correct", "chosen").annotate(n=Count("pk")).order_by()
+        _tallies(ColourTally, agencies, period, course, job_role)
+        .values_list("band", "correct", "chosen")
+        .annotate(n=Sum("judgements"))
+        .order_by()
     ):
         table[band][correct][chosen] = n
     return [
@@ -175,23 +275,27 @@ def by_agency(
 ) -> list[dict[str, Any]]:
     """One row per agency, side by side: people who took a quiz and the share of their
     answers that were fully right."""
-    rows = {
-        row["attempt__enrolment__agency"]: row
-        for row in Response.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
-        .values("attempt__enrolment__agency")
-        .annotate(
-            people=Count("attempt", distinct=True), answers=Count("pk"), right=Count("pk", filter=Q(score=1))
-        )
+    people = dict(
+        _tallies(AttemptTally, agencies, period, course, job_role)
+        .values_list("agency")
+        .annotate(n=Sum("attempts"))
+        .order_by()
+    )
+    answers = {
+        row["agency"]: row
+        for row in _tallies(AnswerTally, agencies, period, course, job_role)
+        .values("agency")
+        .annotate(answers=Sum("answers"), right=Sum("right"))
         .order_by()
     }
     result = []
     for agency in agencies.order_by("sort_order", "name"):
-        row = rows.get(agency.pk, {"people": 0, "answers": 0, "right": 0})
-        shown = row["people"] >= SMALL_GROUP
+        row = answers.get(agency.pk, {"answers": 0, "right": 0})
+        shown = people.get(agency.pk, 0) >= SMALL_GROUP
         result.append(
             {
                 "agency": agency.name,
-                "people": small(row["people"]),
+                "people": small(people.get(agency.pk, 0)),
                 "facility": round(row["right"] / row["answers"], 2) if shown else None,
             }
         )
@@ -284,30 +388,35 @@ def confidently_wrong(
     answered "very sure" with less than half the marks earned (`CONFIDENTLY_WRONG_BELOW`):
     such answers, answers given very sure, and all answers to it, in first attempts. Counts of
     1 to 4 are withheld, and so is the share when its count is."""
-    very_sure = Q(certainty=Certainty.VERY_SURE)
-    wrong = very_sure & Q(score__lt=_below(CONFIDENTLY_WRONG_BELOW))
-    agency = "attempt__enrolment__agency"
-    rows = list(
-        Response.objects.filter(attempt__in=first_attempts(agencies, period, course, job_role))
-        .values(agency, by)
-        .annotate(
-            answers=Count("pk"), very_sure=Count("pk", filter=very_sure), wrong=Count("pk", filter=wrong)
-        )
-        .filter(wrong__gt=0)
-        .order_by(agency, "-wrong", by)
+    cells = (
+        _tallies(AnswerTally, agencies, period, course, job_role)
+        .values("agency", by)
+        .annotate(answers=Sum("answers"), very_sure=Sum("very_sure"), wrong=Sum("wrong"))
+        .order_by()
     )
     if by == "question":
-        texts = dict(
-            Question.objects.non_polymorphic()
-            .filter(pk__in=[row["question"] for row in rows])
-            .values_list("pk", "text")
-        )
+        texts = _question_texts({cell["question"] for cell in cells})
+        merged = {}
+        for cell in cells:  # answers to deleted questions together, as their responses point to nothing
+            question = cell["question"] if cell["question"] in texts else DELETED
+            row = merged.setdefault(
+                (cell["agency"], question),
+                {"agency": cell["agency"], "question": question, "answers": 0, "very_sure": 0, "wrong": 0},
+            )
+            for count in ("answers", "very_sure", "wrong"):
+                row[count] += cell[count]
+        cells = merged.values()
         name = lambda row: texts.get(row["question"], "(deleted question)")  # noqa: E731
     else:
         name = lambda row: CATEGORY_LABELS.get(row["category"], row["category"])  # noqa: E731
+    # Most often confidently wrong first, then by question id (deleted questions last) or category.
+    rows = sorted(
+        (cell for cell in cells if cell["wrong"] > 0),
+        key=lambda row: (-row["wrong"], row[by] == DELETED if by == "question" else False, row[by]),
+    )
     by_agency = defaultdict(list)
     for row in rows:
-        by_agency[row[agency]].append(row)
+        by_agency[row["agency"]].append(row)
     result = []
     for agency_row in agencies.order_by("sort_order", "name"):
         for row in by_agency[agency_row.pk][:MOST_CONFIDENTLY_WRONG]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from courses import activities
 from courses import services as course_services
 from courses.models import Enrolment
-from quizzes import draws, marks
+from quizzes import draws, marks, summaries
 from quizzes.answers import (
     CERTAINTY_FIELD,
     AnswerError,
@@ -209,6 +209,7 @@ def submit_attempt(attempt, answers=None, certainties=None):
         locked.passed = locked.purpose == Purpose.QUIZ and score >= quiz.pass_mark
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["score", "passed", "submitted_at", "cbm_average"])
+        summaries.record(locked)
         if locked.passed:
             # In the same transaction: a pass that finishes the course is never kept without
             # its completion.

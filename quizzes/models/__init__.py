@@ -16,18 +16,24 @@ from .questions import (
 )
 from .quizzes import NO_CATEGORY, Difficulty, Quiz, QuizPool, Review, Vignette
 from .records import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, QuestionVersion, Response
+from .summaries import AnswerTally, AttemptTally, BandTally, ColourTally, IndicatorTally, ScoreTally
 
 __all__ = [
     "NO_CATEGORY",
     "AgeBand",
+    "AnswerTally",
     "Attempt",
+    "AttemptTally",
+    "BandTally",
     "BandSet",
     "Behaviour",
     "Certainty",
     "Colour",
     "ColourMark",
+    "ColourTally",
     "Difficulty",
     "IndicatorMark",
+    "IndicatorTally",
     "MatchPair",
     "MatchingQuestion",
     "MultipleResponseQuestion",
@@ -42,6 +48,7 @@ __all__ = [
     "QuizPool",
     "Response",
     "Review",
+    "ScoreTally",
     "SingleChoiceQuestion",
     "SpotIndicatorsQuestion",
     "TrafficLightQuestion",

@@ -93,6 +93,14 @@ def test_bulk_written_rows_read_back_whole_with_their_marks():
     assert ColourMark.objects.filter(attempt__in=attempts).count() == expected_colours
     marked = IndicatorMark.objects.filter(attempt__in=attempts).select_related("response")
     assert all(mark.response.attempt_id == mark.attempt_id for mark in marked)
+    # The report tallies count the bulk-written attempts too, beside any already there.
+    from django.db.models import Sum
+
+    from quizzes.models import AttemptTally
+
+    counted = Attempt.objects.filter(purpose="quiz", number=1, submitted_at__isnull=False)
+    assert attempts.filter(purpose="quiz", number=1).count() == attempts.count()
+    assert AttemptTally.objects.aggregate(n=Sum("attempts"))["n"] == counted.count()
 
 
 def test_asking_for_too_many_or_none_is_refused_and_writes_nothing():

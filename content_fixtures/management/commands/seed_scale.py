@@ -10,7 +10,9 @@ Rows are written by `BulkWriter`: PostgreSQL's COPY (a million staff need tens o
 of rows, which INSERT statements and Django's objects cannot carry in reasonable time or
 memory), executemany elsewhere, with ids taken from the database's sequence beforehand so
 that the rows can refer to each other without reading anything back. Staff are made in
-batches, each in its own transaction, so memory stays flat however many are asked for."""
+batches, each in its own transaction, so memory stays flat however many are asked for. The
+report tallies (`quizzes.summaries`) are counted again at the end, since bulk rows go round
+the code that keeps them."""
 
 import json
 import random
@@ -36,7 +38,7 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
-from quizzes import marks
+from quizzes import marks, summaries
 from quizzes.models import Attempt, ColourMark, IndicatorMark, QuestionVersion, Quiz, Response
 from quizzes.scoring import model_answer
 from quizzes.snapshots import quiz_snapshots, split
@@ -88,6 +90,7 @@ class Command(BaseCommand):
                     password,
                     now,
                 )
+        summaries.rebuild()  # the report tallies, which rows written in bulk go round
         self._analyse()
         self.stdout.write(f"Made {staff} synthetic staff.")
 
@@ -109,7 +112,7 @@ class Command(BaseCommand):
         for model in (IndicatorMark, ColourMark, Response):
             _delete_rows(model.objects.filter(attempt__in=attempts))
         _delete_rows(SurveyResponse.objects.filter(enrolment__learner__in=users))
-        attempts.delete()
+        _delete_rows(attempts)
         Completion.objects.filter(learner__in=users).delete()
         Enrolment.objects.filter(learner__in=users).delete()
         users.delete()

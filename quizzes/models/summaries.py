@@ -1,0 +1,144 @@
+"""Running counts behind "what staff miss", kept as first attempts are marked (`quizzes.summaries`).
+
+The report used to count every first-attempt response in the period, so it slowed in step with
+the number of staff. These tables hold the same counts already grouped by what the report can
+be cut by, so it sums a number of rows that grows with questions, agencies, months and job
+roles, never with people. Each row is one cell of that grid:
+
+- `agency`: the agency the enrolment was made in (an attempt's agency never changes);
+- `month`: the first day of the Europe/London calendar month the attempt was submitted in
+  (quiz figures are only given for whole months);
+- `quiz`: the quiz rather than its course, so that the course filter (`quiz__course`) follows
+  the quiz as the raw figures do;
+- `job_role`: the role on the learner's profile now, which the raw figures use; a change of
+  role moves her counts (`quizzes.summaries.move_job_role`).
+
+Attempts and answers are also counted per attempt score (`AttemptTally`, `ScoreTally`), so
+the upper and lower 27% groups can be formed from counts; the other tables leave the score
+out, which would multiply their cells.
+
+The counts are plain integers that writes add to and subtract from; a cell whose counts have
+gone back to zero is left in place and read as nothing. They are not PositiveIntegerFields:
+both databases check a CHECK constraint on the row an upsert proposes (the negative
+difference) before they find the cell it adds to.
+"""
+
+from django.db import models
+
+
+class Tally(models.Model):
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the Europe/London month of submission.")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    job_role = models.CharField(max_length=30, blank=True)
+
+    # The scope every table is cut by, in the order of its unique constraint.
+    SCOPE = ("agency", "month", "quiz", "job_role")
+    KEY: tuple[str, ...] = ()  # what else makes a row one cell
+    COUNTS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        counts = ", ".join(f"{name} {getattr(self, name)}" for name in self.COUNTS)
+        return f"{self.month:%B %Y}, {' / '.join(str(getattr(self, k)) for k in self.KEY)}: {counts}"
+
+    @classmethod
+    def unique_fields(cls):
+        return (*cls.SCOPE, *cls.KEY)
+
+
+def _unique(name, fields):
+    return [models.UniqueConstraint(fields=fields, name=name)]
+
+
+class AttemptTally(Tally):
+    """First attempts per cell and score: the people the figures are about."""
+
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    attempts = models.IntegerField(default=0)
+
+    KEY = ("score",)
+    COUNTS = ("attempts",)
+
+    class Meta:
+        constraints = _unique("one_attempt_tally_per_cell", (*Tally.SCOPE, "score"))
+
+
+class ScoreTally(Tally):
+    """Answers per question and attempt score, and how many were fully right: facility, and
+    the upper and lower groups of discrimination."""
+
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    question = models.IntegerField(help_text="The question's id, or 0 when it no longer existed.")
+    answers = models.IntegerField(default=0)
+    right = models.IntegerField(default=0)
+
+    KEY = ("score", "question")
+    COUNTS = ("answers", "right")
+
+    class Meta:
+        constraints = _unique("one_score_tally_per_cell", (*Tally.SCOPE, "score", "question"))
+
+
+class AnswerTally(Tally):
+    """Answers per question (0 when the question was deleted before marking) and indicator
+    category: all of them, fully right, given "very sure", and confidently wrong."""
+
+    question = models.IntegerField(help_text="The question's id, or 0 when it no longer existed.")
+    category = models.CharField(max_length=25, blank=True)
+    answers = models.IntegerField(default=0)
+    right = models.IntegerField(default=0)
+    very_sure = models.IntegerField(default=0)
+    wrong = models.IntegerField(default=0)
+
+    KEY = ("question", "category")
+    COUNTS = ("answers", "right", "very_sure", "wrong")
+
+    class Meta:
+        constraints = _unique("one_answer_tally_per_cell", (*Tally.SCOPE, "question", "category"))
+
+
+class IndicatorTally(Tally):
+    """Real indicators shown and left unticked per category, and the attempts that showed one."""
+
+    category = models.CharField(max_length=25)
+    category_label = models.CharField(max_length=100)
+    shown = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+    people = models.IntegerField(default=0)
+
+    KEY = ("category", "category_label")
+    COUNTS = ("shown", "missed", "people")
+
+    class Meta:
+        constraints = _unique("one_indicator_tally_per_cell", (*Tally.SCOPE, "category", "category_label"))
+
+
+class ColourTally(Tally):
+    """Traffic-light judgements per age band, right colour and colour chosen."""
+
+    band = models.CharField(max_length=100)
+    correct = models.CharField(max_length=5)
+    chosen = models.CharField(max_length=5)
+    judgements = models.IntegerField(default=0)
+
+    KEY = ("band", "correct", "chosen")
+    COUNTS = ("judgements",)
+
+    class Meta:
+        constraints = _unique("one_colour_tally_per_cell", (*Tally.SCOPE, "band", "correct", "chosen"))
+
+
+class BandTally(Tally):
+    """Attempts that judged at least one child of an age band."""
+
+    band = models.CharField(max_length=100)
+    people = models.IntegerField(default=0)
+
+    KEY = ("band",)
+    COUNTS = ("people",)
+
+    class Meta:
+        constraints = _unique("one_band_tally_per_cell", (*Tally.SCOPE, "band"))
