@@ -15,8 +15,6 @@ each size."""
 
 import io
 import os
-import statistics
-import time
 from datetime import date
 
 import pytest
@@ -28,56 +26,13 @@ from cms.models import Agency
 from courses.reports import Period
 from quizzes import reports
 from quizzes.models import Attempt
+from tests.benchmarks.raw_sql import QUIZ_SQL
+from tests.benchmarks.timing import interleaved
 
 pytestmark = pytest.mark.django_db
 
 SIZES = [int(n) for n in os.environ.get("BENCH_QUIZ_STAFF", "2000,20000").split(",")]
 ROUNDS = 7
-
-FIRST = """
-    first AS (
-        SELECT a.id, a.score, e.agency_id FROM quizzes_attempt a
-        JOIN courses_enrolment e ON e.id = a.enrolment_id
-        WHERE a.purpose = 'quiz' AND a.number = 1 AND a.submitted_at IS NOT NULL
-          AND a.submitted_at >= %(start)s AND a.submitted_at < %(end)s AND e.agency_id IN ({agencies})
-    )"""
-
-RAW_SQL = [
-    f"""WITH {FIRST},
-    size AS (SELECT CASE WHEN ROUND(COUNT(*) * 0.27) < 1 THEN 1
-                         ELSE CAST(ROUND(COUNT(*) * 0.27) AS INTEGER) END AS n FROM first),
-    lower_group AS (SELECT id FROM first ORDER BY score, id LIMIT (SELECT n FROM size)),
-    upper_group AS (SELECT id FROM first ORDER BY score DESC, id DESC LIMIT (SELECT n FROM size))
-    SELECT r.question_id, COUNT(*), SUM(CASE WHEN r.score = 1 THEN 1 ELSE 0 END),
-           COUNT(u.id), SUM(CASE WHEN u.id IS NOT NULL AND r.score = 1 THEN 1 ELSE 0 END),
-           COUNT(l.id), SUM(CASE WHEN l.id IS NOT NULL AND r.score = 1 THEN 1 ELSE 0 END)
-    FROM quizzes_response r JOIN first f ON f.id = r.attempt_id
-    LEFT JOIN upper_group u ON u.id = r.attempt_id LEFT JOIN lower_group l ON l.id = r.attempt_id
-    GROUP BY r.question_id""",
-    f"""WITH {FIRST}
-    SELECT m.category, m.category_label, COUNT(*), SUM(CASE WHEN m.ticked THEN 0 ELSE 1 END),
-           COUNT(DISTINCT m.attempt_id)
-    FROM quizzes_indicatormark m JOIN first f ON f.id = m.attempt_id GROUP BY 1, 2""",
-    f"""WITH {FIRST}
-    SELECT m.band, m.correct, m.chosen, COUNT(*) FROM quizzes_colourmark m
-    JOIN first f ON f.id = m.attempt_id GROUP BY 1, 2, 3""",
-    f"""WITH {FIRST}
-    SELECT m.band, COUNT(DISTINCT m.attempt_id) FROM quizzes_colourmark m
-    JOIN first f ON f.id = m.attempt_id GROUP BY 1""",
-    f"""WITH {FIRST}
-    SELECT f.agency_id, r.question_id, COUNT(*), SUM(CASE WHEN r.certainty = 3 THEN 1 ELSE 0 END),
-           SUM(CASE WHEN r.certainty = 3 AND r.score < 0.5 THEN 1 ELSE 0 END)
-    FROM quizzes_response r JOIN first f ON f.id = r.attempt_id GROUP BY 1, 2""",
-    f"""WITH {FIRST}
-    SELECT f.agency_id, r.category, COUNT(*), SUM(CASE WHEN r.certainty = 3 THEN 1 ELSE 0 END),
-           SUM(CASE WHEN r.certainty = 3 AND r.score < 0.5 THEN 1 ELSE 0 END)
-    FROM quizzes_response r JOIN first f ON f.id = r.attempt_id GROUP BY 1, 2""",
-    f"""WITH {FIRST}
-    SELECT f.agency_id, COUNT(DISTINCT f.id), COUNT(*), SUM(CASE WHEN r.score = 1 THEN 1 ELSE 0 END)
-    FROM quizzes_response r JOIN first f ON f.id = r.attempt_id GROUP BY 1""",
-    "SELECT id, text FROM quizzes_question",
-]
-
 
 def raw_sql(agencies, period):
     ids = list(agencies.values_list("pk", flat=True))
@@ -87,22 +42,11 @@ def raw_sql(agencies, period):
 
     def run():
         with connection.cursor() as cursor:
-            for sql in RAW_SQL:
+            for sql in QUIZ_SQL:
                 cursor.execute(sql.replace("{agencies}", placeholders), params)
                 cursor.fetchall()
 
     return run
-
-
-def interleaved(first, second):
-    """Median seconds of each, taken in turn so that both see the same machine."""
-    times = ([], [])
-    for _ in range(ROUNDS):
-        for work, kept in zip((first, second), times, strict=True):
-            start = time.perf_counter()
-            work()
-            kept.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def test_what_staff_miss_does_not_grow_with_staff():
@@ -116,7 +60,7 @@ def test_what_staff_miss_does_not_grow_with_staff():
         call_command("rebuild_summaries", stdout=io.StringIO())
         attempts = Attempt.objects.filter(purpose="quiz", number=1, submitted_at__isnull=False).count()
         assert reports.people(agencies, period) == attempts > 0
-        ours, raw = interleaved(lambda: reports.figures(agencies, period), raw_sql(agencies, period))
+        ours, raw = interleaved(lambda: reports.figures(agencies, period), raw_sql(agencies, period), ROUNDS)
         measured.append((staff, attempts, ours, raw))
     print(f"\nWhat staff miss on {connection.vendor}, all agencies, {period.label}")
     print(f"{'staff':>8} {'attempts':>9} {'page (ms)':>10} {'raw SQL (ms)':>13} {'page/raw':>9}")
