@@ -147,6 +147,12 @@ def agency_changes_report_tab():
     )
 
 
+@hooks.register("register_report_tab")
+def downloads_report_tab():
+    """Where the large downloads made in the background wait (`courses.downloads`)."""
+    return ReportTab("downloads", "Your downloads", "courses:downloads", order=95, keep_filters=False)
+
+
 @hooks.register(PAGE_CONTEXT_HOOK)
 def learner_progress_on_course_pages(page, request):
     """A course page shows the learner's status, a lesson page where she is in its course.

@@ -145,6 +145,17 @@ def test_a_large_list_is_made_in_the_background_for_its_maker_only(client, lead)
     assert client.get(f"{MINE}{made.pk}/").status_code == 403
 
 
+def test_your_downloads_is_a_tab_of_the_reports_and_knows_it_is_the_current_one(client, lead):
+    from bs4 import BeautifulSoup
+
+    client.force_login(lead)
+    report = BeautifulSoup(client.get(REPORT).content, "html.parser")
+    assert report.select_one(f'nav.report-nav a[href="{MINE}"]').get_text() == "Your downloads"
+    mine = BeautifulSoup(client.get(MINE).content, "html.parser")
+    assert mine.select_one('nav.report-nav a[aria-current="page"]')["href"] == MINE
+    assert mine.select_one("table.table--stack") is not None  # cells stack on a phone
+
+
 @override_settings(EXPORT_BACKGROUND_ROWS=1)
 def test_a_background_csv_of_staff_progress_lists_the_same_people_as_the_page_would(client, lead):
     client.force_login(lead)
