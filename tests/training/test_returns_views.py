@@ -569,7 +569,7 @@ def test_the_manager_downloads_the_returns_with_no_one_trained_named(client, man
         'filename="single-agency-returns_probation_all-quarters_made-2027-02-15.csv"'
         in response["Content-Disposition"]
     )
-    text = response.content.decode()
+    text = response.getvalue().decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert ["Agencies", counted.agency.name] in rows
     assert [
