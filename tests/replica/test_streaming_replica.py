@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.conftest import IN_CI
 from tests.replica.pair import missing_binaries, streaming_pair
 
 # django_db: so that pytest-django makes the test database this module copies, run alone too.
@@ -31,6 +32,8 @@ def pair(django_db_setup, django_db_blocker):
         major = connection.pg_version // 10000
         source = connection.settings_dict
     if reason := missing_binaries(major):
+        if IN_CI:  # .ci/run installs PostgreSQL's server programs: their absence there is a failure
+            pytest.fail(f"CI=true but {reason}")
         pytest.skip(reason)
     with streaming_pair(major, source) as started:
         yield started
