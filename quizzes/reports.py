@@ -8,17 +8,16 @@ attempt belongs to the agency its enrolment was made in, and to the job role on 
 profile. Every figure is grouped and counted by the database; statistics are done by scipy.
 
 What staff miss is read from tallies kept as attempts are marked (`quizzes.summaries`), so its
-cost follows the number of questions, agencies, months and job roles, not of staff; only the
-attempts sharing the score at the edge of the 27% groups are read one by one. Knowledge before
+cost follows the number of questions, agencies, months and job roles, not of staff. Knowledge before
 and after still pairs each person's attempts.
 """
 
 from collections import Counter, defaultdict
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import (
-    Count,
     DecimalField,
     Exists,
     F,
@@ -29,7 +28,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 
 from cms.blocks import INDICATOR_CATEGORIES
 from courses.models import CoursePage
@@ -107,54 +105,20 @@ def _question_texts(ids) -> dict[int, str]:
     return dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "text"))
 
 
-def _groups(by_score: dict, size: int, highest: bool):
-    """The upper (`highest`) or lower group of `size` attempts by score, as counts: the scores
-    whose attempts are all in it, and the score at the edge with how many of its attempts are."""
-    whole, edge, left = [], None, size
+def _group_weights(by_score: dict[Any, int], size: int, highest: bool) -> dict[Any, Fraction]:
+    """The upper (`highest`) or lower group of `size` attempts by score, as the share of each
+    score's attempts that is in it: 1 for the scores wholly inside, a fraction for the score at
+    the edge, whose attempts share the places left in proportion (3 places for 10 attempts with
+    the edge score count each of them 3/10). No attempt is preferred to another with the same
+    score, so the groups need no tie-break and are counted from the tallies alone."""
+    weights, left = {}, size
     for score in sorted(by_score, reverse=highest):
         if left == 0:
             break
         take = min(by_score[score], left)
-        if take == by_score[score]:
-            whole.append(score)
-        else:
-            edge = (score, take)
+        weights[score] = Fraction(take, by_score[score])
         left -= take
-    return whole, edge
-
-
-def _edge_counts(attempts: QuerySet, groups: dict) -> dict[int, Counter]:
-    """Per question, answers and right answers in the attempts at the edge of each group: of
-    the attempts with the edge score, those first by id (last, for the upper group), as the
-    ranking breaks ties. Only these attempts are read one by one, in three queries whether or
-    not a group has an edge (none has a null score, so a group without one chooses nothing).
-    Their ids are fetched first: a filter on either of two subqueries would scan every answer."""
-    chosen = {}
-    for name, highest in (("upper", True), ("lower", False)):
-        edge = groups[highest][1]
-        if edge is None:
-            ids = attempts.filter(score__isnull=True)
-        else:
-            score, take = edge
-            ids = attempts.filter(score=score).order_by("-pk" if highest else "pk")[:take]
-        chosen[name] = list(ids.values_list("pk", flat=True))
-    right = Q(score=1)
-    counts = (
-        Response.objects.filter(attempt_id__in=chosen["upper"] + chosen["lower"] or [0])
-        .values(q=Coalesce("question", 0))
-        .annotate(
-            **{
-                key: Count(
-                    "pk",
-                    filter=Q(attempt_id__in=chosen[name] or [0]) & (right if key.endswith("right") else Q()),
-                )
-                for name in chosen
-                for key in (name, f"{name}_right")
-            }
-        )
-        .order_by()
-    )
-    return {row.pop("q"): Counter(row) for row in counts}
+    return weights
 
 
 def question_statistics(
@@ -163,8 +127,8 @@ def question_statistics(
     """Per question, over the attempts that drew it: people, facility (share fully right) and
     discrimination (facility in the top 27% of attempts by score minus facility in the bottom
     27%, each over the attempts of that group that drew the question). Attempts are ranked by
-    score, ties by id, so the two groups never overlap and never change between runs; the
-    tallies count per score, so only the attempts sharing the score at a group's edge are read."""
+    score; those sharing the score at a group's edge share its last places (`_group_weights`),
+    so every figure comes from the tallies' counts per score."""
     by_score = dict(
         _tallies(AttemptTally, agencies, period, course, job_role)
         .values_list("score")
@@ -172,8 +136,9 @@ def question_statistics(
         .order_by()
     )
     size = max(1, round(sum(by_score.values()) * UPPER_LOWER_SHARE))
-    groups = {highest: _groups(by_score, size, highest) for highest in (True, False)}
-    edges = _edge_counts(first_attempts(agencies, period, course, job_role), groups)
+    groups = {
+        name: _group_weights(by_score, size, highest) for name, highest in (("upper", True), ("lower", False))
+    }
     cells = list(
         _tallies(ScoreTally, agencies, period, course, job_role)
         .values("question", "score")
@@ -186,12 +151,10 @@ def question_statistics(
         count = counts[cell["question"] if cell["question"] in texts else DELETED]
         count["people"] += cell["answers"]
         count["right"] += cell["right"]
-        for highest, group in (("upper", True), ("lower", False)):
-            if cell["score"] in groups[group][0]:
-                count[highest] += cell["answers"]
-                count[f"{highest}_right"] += cell["right"]
-    for question, edge in edges.items():
-        counts[question if question in texts else DELETED].update(edge)
+        for name, weights in groups.items():
+            weight = weights.get(cell["score"], 0)
+            count[name] += weight * cell["answers"]
+            count[f"{name}_right"] += weight * cell["right"]
     result = []
     # By question id, as the database grouped them, answers to deleted questions last.
     for question in sorted(counts, key=lambda q: (q == DELETED, q)):
@@ -199,9 +162,8 @@ def question_statistics(
         suppressed = count["people"] < SMALL_GROUP
         discrimination = None
         if not suppressed and count["upper"] and count["lower"]:
-            discrimination = round(
-                count["upper_right"] / count["upper"] - count["lower_right"] / count["lower"], 2
-            )
+            upper = Fraction(count["upper_right"]) / count["upper"]
+            discrimination = float(round(upper - Fraction(count["lower_right"]) / count["lower"], 2))
         result.append(
             {
                 "question": texts.get(question, "(deleted question)"),
@@ -318,7 +280,9 @@ QUESTIONS = Table(
             "discrimination",
             "Discrimination index",
             "Facility in the top 27% of first attempts by score minus facility in the bottom 27%, each "
-            "over the attempts of that group that drew the question.",
+            "over the attempts of that group that drew the question. Attempts with the score at the edge "
+            "of a group share its last places: if 3 places are left for 10 attempts with that score, each "
+            "counts as 3/10 of an attempt.",
             type=float,
         ),
     ),

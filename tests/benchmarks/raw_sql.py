@@ -93,16 +93,22 @@ FIRST = """
     )"""
 
 QUIZ_SQL = [
+    # The upper and lower 27% by score; the attempts with the score at a group's edge share its
+    # last places (`above`/`below`: how many attempts rank before the score's first).
     f"""WITH {FIRST},
     size AS (SELECT CASE WHEN ROUND(COUNT(*) * 0.27) < 1 THEN 1
                          ELSE CAST(ROUND(COUNT(*) * 0.27) AS INTEGER) END AS n FROM first),
-    lower_group AS (SELECT id FROM first ORDER BY score, id LIMIT (SELECT n FROM size)),
-    upper_group AS (SELECT id FROM first ORDER BY score DESC, id DESC LIMIT (SELECT n FROM size))
+    ranked AS (SELECT id, RANK() OVER (ORDER BY score DESC) - 1 AS above,
+                      RANK() OVER (ORDER BY score) - 1 AS below,
+                      COUNT(*) OVER (PARTITION BY score) AS block FROM first),
+    weights AS (SELECT id,
+        CASE WHEN above >= n THEN 0.0 WHEN above + block <= n THEN 1.0 ELSE (n - above) * 1.0 / block END AS up,
+        CASE WHEN below >= n THEN 0.0 WHEN below + block <= n THEN 1.0 ELSE (n - below) * 1.0 / block END AS low
+        FROM ranked, size)
     SELECT r.question_id, COUNT(*), SUM(CASE WHEN r.score = 1 THEN 1 ELSE 0 END),
-           COUNT(u.id), SUM(CASE WHEN u.id IS NOT NULL AND r.score = 1 THEN 1 ELSE 0 END),
-           COUNT(l.id), SUM(CASE WHEN l.id IS NOT NULL AND r.score = 1 THEN 1 ELSE 0 END)
-    FROM quizzes_response r JOIN first f ON f.id = r.attempt_id
-    LEFT JOIN upper_group u ON u.id = r.attempt_id LEFT JOIN lower_group l ON l.id = r.attempt_id
+           SUM(w.up), SUM(CASE WHEN r.score = 1 THEN w.up ELSE 0 END),
+           SUM(w.low), SUM(CASE WHEN r.score = 1 THEN w.low ELSE 0 END)
+    FROM quizzes_response r JOIN weights w ON w.id = r.attempt_id
     GROUP BY r.question_id""",
     f"""WITH {FIRST}
     SELECT m.category, m.category_label, COUNT(*), SUM(CASE WHEN m.ticked THEN 0 ELSE 1 END),

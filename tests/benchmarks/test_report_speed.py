@@ -71,13 +71,17 @@ class Scope:
                 months = london_months(period)
                 params = {**self.params, "start": start, "end": end, "start_day": period.start}
                 params["end_day"] = period.end
-                params.update({f"m{n}{part}": v for n, m in enumerate(months) for part, v in zip("lse", m, strict=True)})
+                params.update(
+                    {f"m{n}{part}": v for n, m in enumerate(months) for part, v in zip("lse", m, strict=True)}
+                )
                 table = " UNION ALL ".join(
                     f"SELECT %(m{n}l)s AS label, %(m{n}s)s AS s, %(m{n}e)s AS e" for n in range(len(months))
                 )
                 params = {name: _adapt(value) for name, value in params.items()}
                 for sql in statements:
-                    sql = sql.format(agencies=self.agencies, months=f"({table})", took=TOOK[connection.vendor])
+                    sql = sql.format(
+                        agencies=self.agencies, months=f"({table})", took=TOOK[connection.vendor]
+                    )
                     cursor.execute(sql, params)
                     cursor.fetchall()
 

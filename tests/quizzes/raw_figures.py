@@ -4,6 +4,7 @@ tallies, kept here only as the yardstick the tallies are checked against (and wh
 `quizzes.reports` gives."""
 
 from collections import defaultdict
+from fractions import Fraction
 
 from django.db.models import Count, Q
 
@@ -29,39 +30,49 @@ def _texts(ids):
     return dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "text"))
 
 
+def _places(scores, size, highest):
+    """Each attempt's share of a group of `size`, from the ranking itself: the attempts of one
+    score take consecutive places in the order, and share those of them inside the group."""
+    order = sorted(scores.values(), reverse=highest)
+    share = {}
+    for score in set(order):
+        first = order.index(score)
+        block = order.count(score)
+        share[score] = Fraction(max(0, min(first + block, size) - first), block)
+    return {attempt: share[score] for attempt, score in scores.items()}
+
+
 def question_statistics(agencies, period, course=None, job_role=None):
     attempts = first_attempts(agencies, period, course, job_role)
-    size = max(1, round(attempts.count() * UPPER_LOWER_SHARE))
-    lower = attempts.order_by("score", "pk").values("pk")[:size]
-    upper = attempts.order_by("-score", "-pk").values("pk")[:size]
-    right = Q(score=1)
-    counts = list(
-        Response.objects.filter(attempt__in=attempts)
-        .values("question")
-        .annotate(
-            people=Count("pk"),
-            right=Count("pk", filter=right),
-            upper=Count("pk", filter=Q(attempt__in=upper)),
-            upper_right=Count("pk", filter=right & Q(attempt__in=upper)),
-            lower=Count("pk", filter=Q(attempt__in=lower)),
-            lower_right=Count("pk", filter=right & Q(attempt__in=lower)),
-        )
-        .order_by("question")
-    )
-    texts = _texts([c["question"] for c in counts])
+    scores = dict(attempts.values_list("pk", "score"))
+    size = max(1, round(len(scores) * UPPER_LOWER_SHARE))
+    upper, lower = _places(scores, size, True), _places(scores, size, False)
+    counts = defaultdict(lambda: defaultdict(Fraction))
+    for attempt, question, score in Response.objects.filter(attempt__in=attempts).values_list(
+        "attempt", "question", "score"
+    ):
+        count = counts[question]
+        right = score == 1
+        count["people"] += 1
+        count["right"] += right
+        count["upper"] += upper[attempt]
+        count["upper_right"] += upper[attempt] * right
+        count["lower"] += lower[attempt]
+        count["lower_right"] += lower[attempt] * right
+    texts = _texts([q for q in counts if q is not None])
     result = []
-    for count in counts:
+    for question in sorted(counts, key=lambda q: (q is None, q or 0)):
+        count = counts[question]
         suppressed = count["people"] < SMALL_GROUP
         discrimination = None
         if not suppressed and count["upper"] and count["lower"]:
-            discrimination = round(
-                count["upper_right"] / count["upper"] - count["lower_right"] / count["lower"], 2
-            )
+            difference = count["upper_right"] / count["upper"] - count["lower_right"] / count["lower"]
+            discrimination = float(round(difference, 2))
         result.append(
             {
-                "question": texts.get(count["question"], "(deleted question)"),
-                "people": small(count["people"]),
-                "facility": None if suppressed else round(count["right"] / count["people"], 2),
+                "question": texts.get(question, "(deleted question)"),
+                "people": small(int(count["people"])),
+                "facility": None if suppressed else round(int(count["right"]) / int(count["people"]), 2),
                 "discrimination": discrimination,
             }
         )

@@ -1,6 +1,8 @@
 """What staff miss: figures checked against the raw responses, small groups withheld."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from bs4 import BeautifulSoup
@@ -345,3 +347,17 @@ def test_facility_with_random_draws_matches_the_raw_responses():
         else:
             assert (row["people"], row["facility"]) == ("fewer than 5", None)
     assert len(set(drawn)) > 1 and sum(drawn) == 80  # questions drawn unevenly, 4 per attempt
+
+
+def test_attempts_sharing_the_edge_score_share_the_groups_last_places():
+    # 15 attempts, groups of 4: the upper group is both attempts scoring 0.9 and 2 of the 10
+    # places' worth of the attempts scoring 0.5; the lower group the 3 scoring 0.2 and 1 of 10.
+    by_score = {Decimal("0.2"): 3, Decimal("0.5"): 10, Decimal("0.9"): 2}
+    assert reports._group_weights(by_score, 4, highest=True) == {
+        Decimal("0.9"): 1,
+        Decimal("0.5"): Fraction(2, 10),
+    }
+    assert reports._group_weights(by_score, 4, highest=False) == {
+        Decimal("0.2"): 1,
+        Decimal("0.5"): Fraction(1, 10),
+    }
