@@ -26,7 +26,6 @@ from quizzes.answers import (
 )
 from quizzes.models import Attempt, Purpose, Question, QuestionVersion, Quiz, Response
 from quizzes.scoring import cbm_mark, mark, quiz_percentage
-from quizzes.snapshots import split
 
 QUESTION_FIELD = re.compile(r"^q\d+-")
 
@@ -65,7 +64,7 @@ def _create(learner, quiz, enrolment, purpose, number, size=None):
                 enrolment=enrolment,
                 purpose=purpose,
                 number=number,
-                questions=questions,
+                drawn=QuestionVersion.objects.drawn(questions),
                 seed=seed,
             )
     except IntegrityError:
@@ -179,8 +178,6 @@ def submit_attempt(attempt, answers=None, certainties=None):
         drawn = [snapshot.get("question_id") for snapshot in locked.questions]
         still_there = set(Question.objects.filter(pk__in=drawn).values_list("pk", flat=True))
         linked = [question_id if question_id in still_there else None for question_id in drawn]
-        shared, part_ids = zip(*map(split, locked.questions), strict=True)
-        versions = QuestionVersion.objects.store(list(zip(shared, linked, strict=True)))
         responses = Response.objects.bulk_create(
             Response(
                 attempt=locked,
@@ -195,8 +192,8 @@ def submit_attempt(attempt, answers=None, certainties=None):
                 category=snapshot.get("category") or "",
                 certainty=certainty,
             )
-            for position, ((snapshot, answer, m, certainty), question_id, version, ids) in enumerate(
-                zip(rows, linked, versions, part_ids, strict=True), 1
+            for position, ((snapshot, answer, m, certainty), question_id, version, (_, ids)) in enumerate(
+                zip(rows, linked, locked.versions, locked.drawn, strict=True), 1
             )
         )
         marks.record(responses)

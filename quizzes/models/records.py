@@ -1,16 +1,17 @@
 """Attempts and responses: immutable history.
 
-An attempt stores the questions as they were when it started (their snapshots) and is
+An attempt keeps the questions as they were when it started (their snapshots) and is
 marked against those, so an editor's later change to a question never alters a past
-answer, score or explanation. Each answer keeps that snapshot as a reference to the
-question's version, stored once however many answers it has, and the attempt's own part ids."""
+answer, score or explanation. Attempt and answers alike keep a snapshot as a reference to
+the question's version, stored once however many attempts showed it, and the attempt's own
+part ids."""
 
 from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 
-from quizzes.snapshots import digest, join
+from quizzes.snapshots import digest, join, split
 
 
 class Purpose(models.TextChoices):
@@ -41,8 +42,9 @@ class Attempt(models.Model):
     enrolment = models.ForeignKey("courses.Enrolment", on_delete=models.PROTECT, related_name="quiz_attempts")
     purpose = models.CharField(max_length=5, choices=Purpose.choices, default=Purpose.QUIZ)
     number = models.PositiveSmallIntegerField(default=1)
-    questions = models.JSONField(
-        help_text="The question snapshots drawn for this attempt, in the order shown, with opaque part ids."
+    drawn = models.JSONField(
+        help_text="The questions drawn for this attempt, in the order shown: [question version id, "
+        "the attempt's opaque part ids] for each (`questions` puts them together)."
     )
     draft = models.JSONField(
         default=dict, blank=True, help_text="Answers so far: {position: {field: [values]}}."
@@ -85,6 +87,18 @@ class Attempt(models.Model):
     def __str__(self):
         return f"{self.quiz} attempt {self.number} by {self.learner}"
 
+    @cached_property
+    def versions(self):
+        """The question versions this attempt shows, in order, read in one query."""
+        found = QuestionVersion.objects.in_bulk([version for version, _ in self.drawn])
+        return [found[version] for version, _ in self.drawn]
+
+    @cached_property
+    def questions(self):
+        """The question snapshots this attempt shows, in order, with its own part ids."""
+        parts = [ids for _, ids in self.drawn]
+        return [join(version.snapshot, ids) for version, ids in zip(self.versions, parts, strict=True)]
+
 
 class QuestionVersionManager(models.Manager):
     use_in_migrations = True  # the migration that moves earlier answers stores versions the same way
@@ -107,6 +121,22 @@ class QuestionVersionManager(models.Manager):
         )
         found = self.in_bulk(list(wanted), field_name="digest")
         return [found[digest(shared)] for shared, _ in snapshots]
+
+    def drawn(self, shown):
+        """What an attempt keeps of the question snapshots it shows (`Attempt.drawn`): each
+        one's version, stored once, and its own part ids. A version links to its question
+        while the question exists."""
+        halves = [split(snapshot) for snapshot in shown]
+        asked = {snapshot.get("question_id") for snapshot in shown}
+        questions = self.model._meta.get_field("question").related_model.objects
+        existing = set(questions.filter(pk__in=asked - {None}).values_list("pk", flat=True))
+        versions = self.store(
+            [
+                (shared, snapshot.get("question_id") if snapshot.get("question_id") in existing else None)
+                for snapshot, (shared, _) in zip(shown, halves, strict=True)
+            ]
+        )
+        return [[version.pk, ids] for version, (_, ids) in zip(versions, halves, strict=True)]
 
 
 class QuestionVersion(models.Model):

@@ -15,7 +15,7 @@ from courses import services as course_services
 from courses.models import LessonPage, SurveyItem
 from quizzes import draws
 from quizzes import services as quiz_services
-from quizzes.models import Attempt, Purpose, Quiz
+from quizzes.models import Attempt, Purpose, QuestionVersion, Quiz
 from quizzes.scoring import model_answer
 from quizzes.snapshots import load_questions, parts_for, snapshot
 
@@ -71,7 +71,7 @@ def every_kind_attempt(email, quiz_slug):
         enrolment=enrolment,
         purpose=Purpose.QUIZ,
         number=Attempt.objects.filter(enrolment=enrolment, quiz=quiz, purpose=Purpose.QUIZ).count() + 1,
-        questions=draws.opaque(snapshots, rng),
+        drawn=QuestionVersion.objects.drawn(draws.opaque(snapshots, rng)),
         seed=secrets.randbits(62),
     )
     print(reverse("quizzes:attempt", args=[attempt.pk]))

@@ -58,7 +58,7 @@ def attempt(quiz, enrolment, purpose, answers, submitted_at, number=1):
         enrolment=enrolment,
         purpose=purpose,
         number=number,
-        questions=[],
+        drawn=[],
         submitted_at=submitted_at,
         score=0,
     )

@@ -1,7 +1,7 @@
-"""Upgrading a database whose answers carry their snapshots: each answer then refers to a
-stored question version, and reads back exactly as before (the snapshot it showed, its mark
-and its feedback); the move can run again without changing anything, and going back
-writes the snapshots as they were.
+"""Upgrading a database whose attempts and answers carry their snapshots: each then refers to
+a stored question version, and reads back exactly as before (the questions an attempt showed;
+the snapshot an answer showed, its mark and its feedback); the move can run again without
+changing anything, and going back writes the snapshots as they were.
 
 Each step runs in a fresh process on an empty SQLite database, as on a real upgrade:
 migrate, take quizzes back to 0007, write answers as the 0007 models had them, migrate
@@ -44,7 +44,7 @@ agency = Agency.objects.create(code="housing", name="Housing")
 course = Page.objects.get(depth=1).add_child(instance=CoursePage(title="Old course", slug="old-course"))
 kinds = {"single_choice", "multiple_response", "true_false", "spot_indicators", "order", "matching"}
 quiz = make_quiz(course, [dict(q, chapter=None) for q in SAMPLE_QUESTIONS if q["type"] in kinds])
-expected = []
+expected, drawn = [], {}
 for number, style in enumerate(["right", "mixed"], 1):
     learner = get_user_model().objects.create(username=f"old{number}@example.org")
     enrolment = Enrolment.objects.create(learner=learner, course=course, agency=agency)
@@ -52,6 +52,7 @@ for number, style in enumerate(["right", "mixed"], 1):
     attempt = Attempt.objects.create(
         learner_id=learner.pk, quiz_id=quiz.pk, enrolment_id=enrolment.pk, questions=questions, seed=seed
     )
+    drawn[attempt.pk] = questions
     for position, snapshot in enumerate(questions, 1):
         answer = model_answer(snapshot)
         if style == "mixed" and position %% 3 == 1:
@@ -69,12 +70,12 @@ for number, style in enumerate(["right", "mixed"], 1):
             "id": old.pk, "snapshot": snapshot, "score": str(marked.score), "right": marked.right,
             "parts": marked.parts, "blank": left_blank(old),
         })
-print(json.dumps(expected))
+print(json.dumps({"answers": expected, "attempts": drawn}))
 """
 
 READ = """
 import json
-from quizzes.models import QuestionVersion, Response
+from quizzes.models import Attempt, QuestionVersion, Response
 from quizzes.scoring import mark
 from quizzes.templatetags.quiz_tags import left_blank
 answers = []
@@ -84,7 +85,8 @@ for response in Response.objects.select_related("version").order_by("pk"):
         "id": response.pk, "snapshot": response.shown_snapshot, "score": str(marked.score),
         "right": marked.right, "parts": marked.parts, "blank": left_blank(response),
     })
-print(json.dumps({"answers": answers, "versions": QuestionVersion.objects.count()}))
+attempts = {attempt.pk: attempt.questions for attempt in Attempt.objects.all()}
+print(json.dumps({"answers": answers, "attempts": attempts, "versions": QuestionVersion.objects.count()}))
 """
 
 # The move again, at 0009, on answers that have their versions already: nothing may change.
@@ -107,7 +109,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 apps = MigrationExecutor(connection).loader.project_state(("quizzes", "%(before)s")).apps
 Response = apps.get_model("quizzes", "Response")
-print(json.dumps([{"id": r.pk, "snapshot": r.snapshot} for r in Response.objects.order_by("pk")]))
+Attempt = apps.get_model("quizzes", "Attempt")
+print(json.dumps({
+    "answers": [{"id": r.pk, "snapshot": r.snapshot} for r in Response.objects.order_by("pk")],
+    "attempts": {attempt.pk: attempt.questions for attempt in Attempt.objects.all()},
+}))
 """
 
 
@@ -135,13 +141,15 @@ def upgrade(tmp_path_factory):
 
 def test_answers_read_back_identical_after_the_move_and_before_it_again(upgrade):
     shell, migrate = upgrade
-    expected = shell(WRITE_OLD_ANSWERS)
-    assert len(expected) == 12 and {e["right"] for e in expected} == {True, False}
+    written = shell(WRITE_OLD_ANSWERS)
+    expected = written["answers"]
+    assert len(expected) == 12 and len(written["attempts"]) == 2 and {e["right"] for e in expected} == {True, False}
     assert any(e["blank"] for e in expected) and not all(e["blank"] for e in expected)
     migrate()
 
     moved = shell(READ)
     assert moved["answers"] == expected
+    assert moved["attempts"] == written["attempts"]
     # two attempts at the same six questions, with different random part ids: six versions
     assert moved["versions"] == 6
     migrate("quizzes", "0009_move_snapshots_to_versions")
@@ -149,4 +157,5 @@ def test_answers_read_back_identical_after_the_move_and_before_it_again(upgrade)
 
     migrate("quizzes", BEFORE)
     restored = shell(READ_OLD)
-    assert restored == [{"id": e["id"], "snapshot": e["snapshot"]} for e in expected]
+    assert restored["answers"] == [{"id": e["id"], "snapshot": e["snapshot"]} for e in expected]
+    assert restored["attempts"] == written["attempts"]

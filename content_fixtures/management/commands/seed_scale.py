@@ -22,7 +22,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import JSONField, Max
 from django.utils import timezone
@@ -212,8 +211,16 @@ class Command(BaseCommand):
 
     def _attempts(self, write, rng, quiz, questions, completed):
         """One first attempt per completion, each question answered right (the model answer)
-        four times in five; the JSON of every question and answer is made once, not per row."""
-        drawn = json.dumps(questions, cls=DjangoJSONEncoder)
+        four times in five; every attempt draws the same questions, so what it keeps of them
+        (`Attempt.drawn`) and the JSON of every answer are made once, not per row."""
+        halves = [split(snapshot) for snapshot in questions]
+        versions = QuestionVersion.objects.store(
+            [
+                (shared, snapshot["question_id"])
+                for snapshot, (shared, _) in zip(questions, halves, strict=True)
+            ]
+        )
+        drawn = json.dumps([[version.pk, ids] for version, (_, ids) in zip(versions, halves, strict=True)])
         attempt_ids = write.ids(Attempt, len(completed))
         write(
             Attempt,
@@ -223,7 +230,7 @@ class Command(BaseCommand):
                 "quiz_id",
                 "enrolment_id",
                 "number",
-                "questions",
+                "drawn",
                 "started_at",
                 "submitted_at",
                 "passed",
@@ -244,13 +251,6 @@ class Command(BaseCommand):
                 )
                 for a, (e, learner, _, _, done) in zip(attempt_ids, completed, strict=True)
             ),
-        )
-        halves = [split(snapshot) for snapshot in questions]
-        versions = QuestionVersion.objects.store(
-            [
-                (shared, snapshot["question_id"])
-                for snapshot, (shared, _) in zip(questions, halves, strict=True)
-            ]
         )
         variants = [
             _Variants(position, snapshot, version, ids)
