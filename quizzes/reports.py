@@ -30,18 +30,21 @@ from django.db.models import (
 )
 
 from cms.blocks import INDICATOR_CATEGORIES
+from cms.models import Agency
 from courses.models import CoursePage
 from courses.reporting.tables import Column, Table
 from courses.reports import Period
 from courses.statistics import FEWER_THAN_FIVE, SMALL_GROUP, Comparison, compare, normalised_gain
 from quizzes.marks import COLOURS
 from quizzes.models import (
+    ALL_JOB_ROLES,
     AnswerTally,
     Attempt,
     AttemptTally,
     BandTally,
     ColourTally,
     IndicatorTally,
+    PartnershipScoreTally,
     Purpose,
     Question,
     Response,
@@ -85,6 +88,20 @@ def _tallies(
     if job_role:
         cells = cells.filter(job_role=job_role)
     return cells
+
+
+def _score_cells(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> QuerySet:
+    """Answers per question and score in scope: from the partnership's tally when the scope is
+    every agency (its cells do not multiply by agency, nor by job role when none is chosen),
+    else from the agencies' (`ScoreTally`)."""
+    if Agency.objects.exclude(pk__in=agencies).exists():
+        return _tallies(ScoreTally, agencies, period, course, job_role)
+    cells = PartnershipScoreTally.objects.filter(
+        month__gte=period.start, month__lte=period.end, job_role=job_role or ALL_JOB_ROLES, answers__gt=0
+    )
+    return cells.filter(quiz__course=course) if course is not None else cells
 
 
 def people(
@@ -140,7 +157,7 @@ def question_statistics(
         name: _group_weights(by_score, size, highest) for name, highest in (("upper", True), ("lower", False))
     }
     cells = list(
-        _tallies(ScoreTally, agencies, period, course, job_role)
+        _score_cells(agencies, period, course, job_role)
         .values("question", "score")
         .annotate(answers=Sum("answers"), right=Sum("right"))
         .order_by()

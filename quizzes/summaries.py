@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from quizzes.models import (
+    ALL_JOB_ROLES,
     AnswerTally,
     Attempt,
     AttemptTally,
@@ -33,6 +34,7 @@ from quizzes.models import (
     ColourTally,
     IndicatorMark,
     IndicatorTally,
+    PartnershipScoreTally,
     Purpose,
     Response,
     ScoreTally,
@@ -40,15 +42,24 @@ from quizzes.models import (
 from quizzes.reports import _below
 from quizzes.scoring import CONFIDENTLY_WRONG_BELOW
 
-TALLIES = (AttemptTally, ScoreTally, AnswerTally, IndicatorTally, ColourTally, BandTally)
+TALLIES = (
+    AttemptTally,
+    ScoreTally,
+    PartnershipScoreTally,
+    AnswerTally,
+    IndicatorTally,
+    ColourTally,
+    BandTally,
+)
 
 # The attempts the report counts: each learner's first end-of-course attempt, once marked.
 COUNTED = Q(purpose=Purpose.QUIZ, number=1, submitted_at__isnull=False)
 
 
-def _scope(prefix: str, job_role: str | None) -> dict:
-    """The cell an attempt's records fall in (aliased `s_<field>`, as `Tally.SCOPE`)."""
-    return {
+def _scope(prefix: str, job_role: str | None, agency: bool = True) -> dict:
+    """The cell an attempt's records fall in (aliased `s_<field>`, as `Tally.SCOPE`; without
+    the agency for the partnership's tallies)."""
+    scope = {
         "s_agency": F(f"{prefix}enrolment__agency"),
         "s_month": TruncMonth(
             f"{prefix}submitted_at", output_field=DateField(), tzinfo=timezone.get_default_timezone()
@@ -58,6 +69,9 @@ def _scope(prefix: str, job_role: str | None) -> dict:
         if job_role is not None
         else Coalesce(F(f"{prefix}learner__learner_profile__job_role"), Value("")),
     }
+    if not agency:
+        del scope["s_agency"]
+    return scope
 
 
 def _grouped(attempts, job_role):
@@ -78,6 +92,15 @@ def _grouped(attempts, job_role):
             **_scope("attempt__", job_role), s_score=F("attempt__score"), s_question=Coalesce("question", 0)
         ).annotate(c_answers=Count("pk"), c_right=Count("pk", filter=right)),
     )
+    for role in (job_role, ALL_JOB_ROLES):
+        yield (
+            PartnershipScoreTally,
+            responses.values(
+                **_scope("attempt__", role, agency=False),
+                s_score=F("attempt__score"),
+                s_question=Coalesce("question", 0),
+            ).annotate(c_answers=Count("pk"), c_right=Count("pk", filter=right)),
+        )
     yield (
         AnswerTally,
         responses.values(

@@ -1,19 +1,12 @@
-"""Counts the attempts made before the report tallies existed, so that an upgraded site's
-"what staff miss" figures are whole from the first page view (a new site has none to count).
-
-It calls `quizzes.summaries.rebuild`, the one way the tallies are counted, rather than a copy
-of it on historical models: a copy could count differently from the code that keeps them."""
+"""Once counted the attempts made before the report tallies existed. The counting moved to
+the latest migration that changes the tallies (0016), because it calls the code that keeps
+them today, which writes to every tally table: here, before the later tables exist, it
+would fail. An upgraded site is counted there, whole, from the raw records."""
 
 from django.db import migrations
-
-
-def count_earlier_attempts(apps, schema_editor):
-    from quizzes.summaries import rebuild
-
-    rebuild()
 
 
 class Migration(migrations.Migration):
     dependencies = [("quizzes", "0011_report_tallies")]
 
-    operations = [migrations.RunPython(count_earlier_attempts, migrations.RunPython.noop)]
+    operations = []

@@ -16,7 +16,16 @@ from .questions import (
 )
 from .quizzes import NO_CATEGORY, Difficulty, Quiz, QuizPool, Review, Vignette
 from .records import Attempt, Certainty, ColourMark, IndicatorMark, Purpose, QuestionVersion, Response
-from .summaries import AnswerTally, AttemptTally, BandTally, ColourTally, IndicatorTally, ScoreTally
+from .summaries import (
+    ALL_JOB_ROLES,
+    AnswerTally,
+    AttemptTally,
+    BandTally,
+    ColourTally,
+    IndicatorTally,
+    PartnershipScoreTally,
+    ScoreTally,
+)
 
 __all__ = [
     "NO_CATEGORY",
@@ -49,6 +58,8 @@ __all__ = [
     "Response",
     "Review",
     "ScoreTally",
+    "PartnershipScoreTally",
+    "ALL_JOB_ROLES",
     "SingleChoiceQuestion",
     "SpotIndicatorsQuestion",
     "TrafficLightQuestion",

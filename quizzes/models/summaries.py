@@ -15,7 +15,10 @@ roles, never with people. Each row is one cell of that grid:
 
 Attempts and answers are also counted per attempt score (`AttemptTally`, `ScoreTally`), so
 the upper and lower 27% groups can be formed from counts; the other tables leave the score
-out, which would multiply their cells.
+out, which would multiply their cells. Per question and score, `ScoreTally` has about as many
+cells as there are answers until a partnership is very large, so `PartnershipScoreTally`
+holds the same counts for all agencies together, per job role and for all job roles: the
+partnership's figures read a grid of months, questions and scores only.
 
 The counts are plain integers that writes add to and subtract from; a cell whose counts have
 gone back to zero is left in place and read as nothing. They are not PositiveIntegerFields:
@@ -26,14 +29,15 @@ difference) before they find the cell it adds to.
 from django.db import models
 
 
-class Tally(models.Model):
-    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="+")
+class Cells(models.Model):
+    """What every tally is cut by: month, quiz and job role, and (`Tally`) the agency."""
+
     month = models.DateField(help_text="First day of the Europe/London month of submission.")
     quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
     job_role = models.CharField(max_length=30, blank=True)
 
-    # The scope every table is cut by, in the order of its unique constraint.
-    SCOPE = ("agency", "month", "quiz", "job_role")
+    # The scope a table is cut by, in the order of its unique constraint.
+    SCOPE: tuple[str, ...] = ("month", "quiz", "job_role")
     KEY: tuple[str, ...] = ()  # what else makes a row one cell
     COUNTS: tuple[str, ...] = ()
 
@@ -47,6 +51,15 @@ class Tally(models.Model):
     @classmethod
     def unique_fields(cls):
         return (*cls.SCOPE, *cls.KEY)
+
+
+class Tally(Cells):
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="+")
+
+    SCOPE = ("agency", "month", "quiz", "job_role")
+
+    class Meta:
+        abstract = True
 
 
 def _unique(name, fields):
@@ -142,3 +155,22 @@ class BandTally(Tally):
 
     class Meta:
         constraints = _unique("one_band_tally_per_cell", (*Tally.SCOPE, "band"))
+
+
+ALL_JOB_ROLES = "*"  # `PartnershipScoreTally.job_role` of the cells that count every job role
+
+
+class PartnershipScoreTally(Cells):
+    """`ScoreTally` for all agencies together: answers per question and attempt score, per
+    month, quiz and job role, and again for all job roles (`ALL_JOB_ROLES`)."""
+
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    question = models.IntegerField(help_text="The question's id, or 0 when it no longer existed.")
+    answers = models.IntegerField(default=0)
+    right = models.IntegerField(default=0)
+
+    KEY = ("score", "question")
+    COUNTS = ("answers", "right")
+
+    class Meta:
+        constraints = _unique("one_partnership_score_tally_per_cell", (*Cells.SCOPE, "score", "question"))
