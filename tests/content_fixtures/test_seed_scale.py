@@ -85,9 +85,16 @@ def test_bulk_written_rows_read_back_whole_with_their_marks():
         kind = kind_of(shown["type"])
         expected_indicators += len(kind.indicator_marks(shown, response.answer))
         expected_colours += len(kind.colour_marks(shown, response.answer))
-    # every attempt asks the same questions: one stored version each, however many answers
-    questions = len(attempts[0].questions)
-    assert responses.values("version").distinct().count() == questions < responses.count()
+    # Each attempt draws a pool's count of questions from each pool, as real attempts do, and
+    # attempts differ in what they draw; each question has one stored version, however many
+    # answers it has.
+    quiz = attempts[0].quiz
+    drawn = sum(pool.count for pool in quiz.pools.all())
+    assert 0 < drawn < quiz.questions.filter(live=True).count()
+    assert all(len(attempt.questions) == drawn for attempt in attempts)
+    assert len({frozenset(q["question_id"] for q in attempt.questions) for attempt in attempts}) > 1
+    asked = responses.values("question").distinct().count()
+    assert responses.values("version").distinct().count() == asked < responses.count()
     assert expected_indicators and expected_colours
     assert IndicatorMark.objects.filter(attempt__in=attempts).count() == expected_indicators
     assert ColourMark.objects.filter(attempt__in=attempts).count() == expected_colours

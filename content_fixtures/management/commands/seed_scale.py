@@ -38,15 +38,17 @@ from courses.models import (
     SurveySubmission,
 )
 from quizzes import marks, summaries
+from quizzes.draws import choose, in_order
 from quizzes.models import Attempt, ColourMark, IndicatorMark, QuestionVersion, Quiz, Response
 from quizzes.scoring import model_answer
-from quizzes.snapshots import quiz_snapshots, split
+from quizzes.snapshots import load_questions, quiz_snapshots, split
 
 PREFIX = "scale."
 BATCH = 2000
 MOST_STAFF = 2_000_000
 HISTORY_DAYS = 730  # enrolments start on any day of the last two years
 LONGEST_COURSE_DAYS = 40
+DRAWS = 12  # different sets of questions the synthetic attempts are given
 
 
 class Command(BaseCommand):
@@ -71,7 +73,7 @@ class Command(BaseCommand):
         if core is None:
             raise CommandError("Load the content first (manage.py load_content).")
         quiz = Quiz.objects.filter(course=core).first()
-        questions = quiz_snapshots(quiz) if quiz else []
+        draws = _draws(quiz, rng) if quiz else []
         items = list(SurveyItem.objects.filter(active=True))
         password = make_password(None)
         now = timezone.now()
@@ -84,7 +86,7 @@ class Command(BaseCommand):
                     agencies,
                     core,
                     quiz,
-                    questions,
+                    draws,
                     items,
                     password,
                     now,
@@ -116,7 +118,7 @@ class Command(BaseCommand):
         Enrolment.objects.filter(learner__in=users).delete()
         users.delete()
 
-    def _batch(self, User, numbers, rng, agencies, core, quiz, questions, items, password, now):
+    def _batch(self, User, numbers, rng, agencies, core, quiz, draws, items, password, now):
         write = BulkWriter(now)
         user_ids = write.ids(User, len(numbers))
         write(
@@ -207,20 +209,14 @@ class Command(BaseCommand):
             ),
         )
         if quiz:
-            self._attempts(write, rng, quiz, questions, completed)
+            self._attempts(write, rng, quiz, draws, completed)
 
-    def _attempts(self, write, rng, quiz, questions, completed):
-        """One first attempt per completion, each question answered right (the model answer)
-        four times in five; every attempt draws the same questions, so what it keeps of them
-        (`Attempt.drawn`) and the JSON of every answer are made once, not per row."""
-        halves = [split(snapshot) for snapshot in questions]
-        versions = QuestionVersion.objects.store(
-            [
-                (shared, snapshot["question_id"])
-                for snapshot, (shared, _) in zip(questions, halves, strict=True)
-            ]
-        )
-        drawn = json.dumps([[version.pk, ids] for version, (_, ids) in zip(versions, halves, strict=True)])
+    def _attempts(self, write, rng, quiz, draws, completed):
+        """One first attempt per completion, given one of the draws (`_draws`) at random, each
+        question answered right (the model answer) four times in five; what an attempt keeps
+        of its questions (`Attempt.drawn`) and the JSON of every answer are made once per draw,
+        not per row."""
+        chosen = [rng.choice(draws) for _ in completed]
         attempt_ids = write.ids(Attempt, len(completed))
         write(
             Attempt,
@@ -243,22 +239,20 @@ class Command(BaseCommand):
                     quiz.pk,
                     e,
                     1,
-                    drawn,
+                    draw.drawn,
                     done - timedelta(minutes=20),
                     done,
                     True,
                     Decimal(rng.randint(70, 100)),
                 )
-                for a, (e, learner, _, _, done) in zip(attempt_ids, completed, strict=True)
+                for a, (e, learner, _, _, done), draw in zip(attempt_ids, completed, chosen, strict=True)
             ),
         )
-        variants = [
-            _Variants(position, snapshot, version, ids)
-            for position, (snapshot, version, (_, ids)) in enumerate(
-                zip(questions, versions, halves, strict=True), 1
-            )
+        answers = [
+            (a, variant, rng.random() < 0.8)
+            for a, draw in zip(attempt_ids, chosen, strict=True)
+            for variant in draw.variants
         ]
-        answers = [(a, variant, rng.random() < 0.8) for a in attempt_ids for variant in variants]
         response_ids = write.ids(Response, len(answers))
         write(
             Response,
@@ -309,6 +303,34 @@ def _ratings(rng, enrolment, before_survey, after_survey, item):
         (after_survey, enrolment, item.pk, "after", min(5, before + rng.choice([0, 1, 1, 2]))),
         (after_survey, enrolment, item.pk, "retrospective", max(1, before - rng.choice([0, 0, 1]))),
     )
+
+
+def _draws(quiz, rng):
+    """`DRAWS` sets of questions drawn from the quiz's pools as real attempts draw them (so an
+    attempt answers a pool's count of its questions, not the whole bank), each with every
+    question's stored version; the versions are made once, outside the batches."""
+    snapshots = {snapshot["question_id"]: snapshot for snapshot in quiz_snapshots(quiz)}
+    halves = {pk: split(snapshot) for pk, snapshot in snapshots.items()}
+    stored = QuestionVersion.objects.store([(shared, pk) for pk, (shared, _) in halves.items()])
+    versions = {pk: (version, halves[pk][1]) for pk, version in zip(halves, stored, strict=True)}
+    bank = load_questions(quiz)
+    return [
+        _Draw([snapshots[question.pk] for question in in_order(choose(quiz, bank, rng), rng)], versions)
+        for _ in range(DRAWS)
+    ]
+
+
+class _Draw:
+    """One set of questions in the order shown: what an attempt keeps of it (`Attempt.drawn`,
+    as JSON text) and each question's answers (`_Variants`)."""
+
+    def __init__(self, shown, versions):
+        kept = [versions[snapshot["question_id"]] for snapshot in shown]
+        self.drawn = json.dumps([[version.pk, part_ids] for version, part_ids in kept])
+        self.variants = [
+            _Variants(position, snapshot, *versions[snapshot["question_id"]])
+            for position, snapshot in enumerate(shown, 1)
+        ]
 
 
 class _Variants:
