@@ -9,10 +9,13 @@ migration stays on the primary.
 A replica is a little behind the primary. A lead who has just finished a course and opens her
 report must see it, so for REPLICA_LAG_WINDOW seconds after a request of hers wrote to the
 database her reports read from the primary ("read your own writes"). A replica that cannot be
-reached is left out: the report reads from the primary as if none were set."""
+reached is left out: the report reads from the primary as if none were set, and the process
+does not try it again for REPLICA_RETRY_SECONDS, so that a replica that is down costs one
+connection timeout, not one per report."""
 
 import logging
 import re
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
@@ -30,6 +33,7 @@ SAFE_METHODS = ("GET", "HEAD")
 logger = logging.getLogger(__name__)
 
 _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
+_replica_down_until = 0.0  # time.monotonic() before which this process does not try the replica
 _WRITE = re.compile(r"\s*(?:WITH\b.*?\b)?(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -58,11 +62,20 @@ def replica_is_configured():
 
 def replica_is_reachable():
     """Connect to the replica (at once when already connected); False, with a warning in the
-    log, when it is down, so that the report reads from the primary instead of failing."""
+    log, when it is down, so that the report reads from the primary instead of failing, and
+    then False without trying for REPLICA_RETRY_SECONDS."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
     try:
         connections[REPLICA].ensure_connection()
     except DatabaseError as error:
-        logger.warning("The read replica cannot be reached; reading from the primary: %s", error)
+        _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+        logger.warning(
+            "The read replica cannot be reached; reading from the primary for the next %s seconds: %s",
+            settings.REPLICA_RETRY_SECONDS,
+            error,
+        )
         return False
     return True
 

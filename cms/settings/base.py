@@ -146,6 +146,8 @@ if os.environ.get("REPLICA_DATABASE_URL"):
         "cms.db_routers.ReadYourWritesMiddleware",
     )
 REPLICA_LAG_WINDOW = int(os.environ.get("REPLICA_LAG_WINDOW", "30"))
+# After the replica could not be reached, how long a process reads the primary before trying it again.
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -20,7 +20,8 @@ Read replica (optional): REPLICA_DATABASE_URL names a streaming replica of DATAB
 (e.g. postgres://slh:...@replica-host:5432/slh). Report pages, exports, PDFs and the reports
 API then read from it (cms/db_routers.py); every write and all other pages use the primary,
 and migrations never run on it. A replica that cannot be reached (3 s to connect) is logged
-and the report reads the primary. REPLICA_LAG_WINDOW (seconds, default 30): for this long
+and the report reads the primary; the process tries it again after REPLICA_RETRY_SECONDS
+(default 30). REPLICA_LAG_WINDOW (seconds, default 30): for this long
 after a request of hers wrote, a person's reports read the primary, so her own fresh
 completion shows however far the replica lags; set it above the replica's usual lag
 (`SELECT now() - pg_last_xact_replay_timestamp()` on the replica).

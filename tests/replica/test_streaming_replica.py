@@ -134,4 +134,6 @@ def test_with_the_replica_down_reports_read_the_primary(pair):
     assert facts["staff"] == {"Ada Early": False, "Lena Lead": False}  # listed, nothing completed
     assert facts["replica_configured"] is True
     assert "replica reads" not in facts["queries"]
-    assert "The read replica cannot be reached; reading from the primary" in log
+    assert "The read replica cannot be reached; reading from the primary for the next 30 seconds" in log
+    # The next report reads the primary without trying the replica again (REPLICA_RETRY_SECONDS).
+    assert facts["second"]["status"] == 200 and facts["second"]["tries"] == 0
