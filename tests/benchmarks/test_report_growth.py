@@ -2,6 +2,7 @@
 
     make bench                                                             # 1,000 and 10,000 staff
     BENCH_GROWTH_STAFF=10000,100000 TEST_DATABASE_URL=postgres://... make bench   # the sizes
+    BENCH_GROWTH_PAGES="confidence,what staff miss" ...                    # only these pages
 
 At each size: synthetic staff (`seed_scale`), then every report page the manager reads, for
 this quarter and for the last 12 whole months (the board pack: this quarter and the last), each timed in the
@@ -47,6 +48,7 @@ PAGES = [
         [THIS_QUARTER, LAST_QUARTER],
     ),  # whole quarters only
 ]
+PAGES = [page for page in PAGES if page[0] in os.environ.get("BENCH_GROWTH_PAGES", page[0]).split(",")]
 MOST_GROWTH = 3
 
 
