@@ -91,8 +91,10 @@ def published_columns(before="Median before"):
 
 def compare(counts):
     """Compare the before and after ratings of the same people, given as the database
-    groups them: {(before, after): number of people}. Pairs missing a rating are left out."""
-    counts = {pair: n for pair, n in counts.items() if None not in pair and n}
+    groups them: {(before, after): number of people}. Pairs missing a rating are left out.
+    The pairs are taken in order, so the same counts give the same figures to the last digit
+    however they were gathered (the tallies and the records list them differently)."""
+    counts = dict(sorted((pair, n) for pair, n in counts.items() if None not in pair and n))
     n = sum(counts.values())
     if n < SMALL_GROUP:
         return Comparison(pairs=n)
