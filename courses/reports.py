@@ -682,6 +682,11 @@ def confidence(
         counts = confidence_counts(agencies, period, course, job_role)
     else:
         counts = _tallied_confidence_counts(scope, period, course, job_role)
+    return confidence_from(agencies, counts)
+
+
+def confidence_from(agencies: QuerySet, counts: tuple[dict, dict, Counter, dict]) -> dict[str, Any]:
+    """The confidence figures of `counts` (as `confidence_counts` gives them), compared."""
     change, back, overall, agency_counts = counts
     return {
         "items": [

@@ -610,17 +610,22 @@ def knowledge(
     (`knowledge_counts`)."""
     scope = pairs.tallied_scope(agencies)
     if scope is None:
-        overall, per_agency, per_category = knowledge_counts(agencies, period, course, job_role)
-    else:
-        overall, per_agency, per_category = Counter(), defaultdict(Counter), defaultdict(Counter)
-        for series, key, agency, x, y, people in pairs.pair_counts(
-            KNOWLEDGE.name, scope, period, course, job_role
-        ):
-            if series == "overall":
-                overall[x, y] += people
-                per_agency[agency][x, y] += people
-            else:
-                per_category[key][x, y] += people
+        return knowledge_from(agencies, knowledge_counts(agencies, period, course, job_role))
+    overall, per_agency, per_category = Counter(), defaultdict(Counter), defaultdict(Counter)
+    for series, key, agency, x, y, people in pairs.pair_counts(
+        KNOWLEDGE.name, scope, period, course, job_role
+    ):
+        if series == "overall":
+            overall[x, y] += people
+            per_agency[agency][x, y] += people
+        else:
+            per_category[key][x, y] += people
+    return knowledge_from(agencies, (overall, per_agency, per_category))
+
+
+def knowledge_from(agencies: QuerySet, counts: tuple[Counter, dict, dict]) -> dict[str, Any]:
+    """The knowledge figures of `counts` (as `knowledge_counts` gives them), compared."""
+    overall, per_agency, per_category = counts
     return {
         "overall": compare(overall),
         "by_agency": [
