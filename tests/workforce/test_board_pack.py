@@ -69,6 +69,7 @@ def board():
     Completion.objects.filter(learner__in=housing + police).update(
         completed_at=at(start + timedelta(days=40))
     )
+    pairs.recount(learner.pk for learner in housing + police)  # the update went round the tallies
     Completion.objects.filter(learner=housing[0]).update(expires_on=timezone.localdate() - timedelta(days=1))
     Headcount.objects.create(agency=Agency.objects.get(code="housing"), job_role="housing", staff=10)
     Headcount.objects.create(agency=Agency.objects.get(code="police"), job_role="police", staff=10)
