@@ -136,7 +136,7 @@ def _cells(marks: Iterable[PairMark], sign: int = 1) -> Counter:
     """What the marks add to the tallies (`sign=-1`: take away), per cell (`CELL`)."""
     counts = Counter()
     for mark in marks:
-        by_agency = MEASURES[mark.measure].by_agency if mark.measure in MEASURES else frozenset()
+        by_agency = MEASURES[mark.measure].by_agency
         for level, (own_agency, own_course, own_role) in enumerate(LEVELS):
             next_month = date.fromisoformat(mark.following[level])
             course = mark.course if own_course else 0
@@ -244,6 +244,8 @@ def _cells_in(
 ) -> QuerySet:
     """The tally rows of the people whose latest record in the scope falls in the period's
     whole months: a month in the period, and the next record (if any) after it."""
+    if period.months is None:
+        raise ValueError(f"Confidence and knowledge figures are counted in whole months, not {period.label}.")
     kind, agency = scope
     level = LEVELS.index((kind == "one", course is not None, bool(job_role)))
     cells = PairTally.objects.filter(

@@ -10,7 +10,7 @@ profile. Every figure is grouped and counted by the database; statistics are don
 What staff miss is read from tallies kept as attempts are marked (`quizzes.summaries`), so its
 cost follows the number of questions, agencies, months and job roles, not of staff; only the
 attempts sharing the score at the edge of the 27% groups are read one by one. Knowledge before
-and after still pairs each person's attempts.
+and after is read from the rating-pair tallies (`courses.pairs`) for one agency or all of them.
 """
 
 from collections import Counter, defaultdict
