@@ -677,7 +677,7 @@ def confidence(
     For one agency or all of them the counts come from the tallies (`courses.pairs`), so the
     cost does not grow with staff; any other set of agencies is counted from the records
     (`confidence_counts`)."""
-    scope = pairs.tallied_scope(agencies)
+    scope = pairs.tallied_scope(agencies, period)
     if scope is None:
         counts = confidence_counts(agencies, period, course, job_role)
     else:
@@ -758,7 +758,7 @@ def surveyed_people(
 ) -> int:
     """How many people the confidence figures are about (from the tallies for one agency or
     all of them, as `confidence`)."""
-    scope = pairs.tallied_scope(agencies)
+    scope = pairs.tallied_scope(agencies, period)
     if scope is not None:
         return pairs.people(CONFIDENCE.name, scope, period, course, job_role)
     latest = _latest_surveyed(completions_in(agencies, period, course, job_role))

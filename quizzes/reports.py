@@ -547,7 +547,7 @@ def knowledge_people(
 ) -> int:
     """How many people the knowledge figures are about (from the tallies for one agency or
     all of them, as `knowledge`)."""
-    scope = pairs.tallied_scope(agencies)
+    scope = pairs.tallied_scope(agencies, period)
     if scope is not None:
         return pairs.people(KNOWLEDGE.name, scope, period, course, job_role)
     return knowledge_pairs(agencies, period, course, job_role).count()
@@ -608,7 +608,7 @@ def knowledge(
     For one agency or all of them the pairs are counted from the tallies (`courses.pairs`),
     so the cost does not grow with staff; any other set of agencies from the attempts
     (`knowledge_counts`)."""
-    scope = pairs.tallied_scope(agencies)
+    scope = pairs.tallied_scope(agencies, period)
     if scope is None:
         return knowledge_from(agencies, knowledge_counts(agencies, period, course, job_role))
     overall, per_agency, per_category = Counter(), defaultdict(Counter), defaultdict(Counter)

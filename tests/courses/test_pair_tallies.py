@@ -171,8 +171,8 @@ SCOPES = [lambda: Agency.objects.filter(code="housing"), lambda: Agency.objects.
 def assert_tallies_match_the_raw_records(world):
     for scope in SCOPES:
         agencies = scope()
-        assert pairs.tallied_scope(agencies) is not None  # read from the tallies, not the records
         for period in PERIODS:
+            assert pairs.tallied_scope(agencies, period) is not None  # the tallies are read, not the records
             for course in (None, world.plain[0], world.quizzed[0]):
                 for job_role in (None, *ROLES):
                     args = (agencies, period, course, job_role)
@@ -313,8 +313,8 @@ def test_a_set_of_several_agencies_is_counted_from_the_records():
     for _ in range(10):
         world.take()
     two = Agency.objects.filter(code__in=["housing", "police"])
-    assert Agency.objects.count() > 2 and pairs.tallied_scope(two) is None
     year = PERIODS[-1]
+    assert Agency.objects.count() > 2 and pairs.tallied_scope(two, year) is None
     assert reports.confidence(two, year) == reports.confidence_from(two, reports.confidence_counts(two, year))
 
 
