@@ -126,11 +126,17 @@ def _marks(learner_ids: list[int] | None) -> list[PairMark]:
                     job_role=record.job_role,
                     month=month,
                     following=after,
-                    pairs=[*record.pairs, (PEOPLE, "", 0, 0)],
+                    pairs=[*sorted(record.pairs, key=_series_and_key), (PEOPLE, "", 0, 0)],
                 )
                 for record, month, after in zip(records, months, following, strict=True)
             )
     return marks
+
+
+def _series_and_key(pair):
+    """A record's pairs in one order (one pair per series and key), so that a mark is stored
+    the same whatever order the database returned its rows in."""
+    return pair[:2]
 
 
 def _cells(marks: Iterable[PairMark], sign: int = 1) -> Counter:
