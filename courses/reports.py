@@ -17,7 +17,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -28,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 
+from courses import pairs
 from courses.models import (
     Completion,
     CoursePage,
@@ -668,10 +668,45 @@ def confidence(
     """Per survey item and overall: the before/after comparison and the retrospective
     ("looking back") comparison, for people who completed a course in the period.
 
-    Each person is one pair: someone who finished two courses counts with the later one.
-    Overall, a person's score is the mean of their item ratings (a scale score). The
-    database returns how many people gave each combination of ratings, never the rows,
-    and scipy works on those counts. `by_agency` has the overall comparison per agency."""
+    Each person is one pair, with her latest completion (by time, then id) that has both
+    surveys: someone who finished two courses counts with the later one. Overall, a person's
+    score is the mean of her item ratings (a scale score). Only the number of people who gave
+    each combination of ratings is read, never the rows, and scipy works on those counts.
+    `by_agency` has the overall comparison per agency.
+
+    For one agency or all of them the counts come from the tallies (`courses.pairs`), so the
+    cost does not grow with staff; any other set of agencies is counted from the records
+    (`confidence_counts`)."""
+    scope = pairs.tallied_scope(agencies, period)
+    if scope is None:
+        counts = confidence_counts(agencies, period, course, job_role)
+    else:
+        counts = _tallied_confidence_counts(scope, period, course, job_role)
+    return confidence_from(agencies, counts)
+
+
+def confidence_from(agencies: QuerySet, counts: tuple[dict, dict, Counter, dict]) -> dict[str, Any]:
+    """The confidence figures of `counts` (as `confidence_counts` gives them), compared."""
+    change, back, overall, agency_counts = counts
+    return {
+        "items": [
+            {"item": item, "change": compare(change[item.pk]), "looking_back": compare(back[item.pk])}
+            for item in SurveyItem.objects.filter(pk__in=change).order_by("sort_order")
+        ],
+        "overall": compare(overall),
+        "by_agency": [
+            {"agency": agency, "change": compare(agency_counts[agency.pk])}
+            for agency in agencies.order_by("sort_order", "name")
+        ],
+    }
+
+
+def confidence_counts(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> tuple[dict, dict, Counter, dict]:
+    """The confidence figures' counts straight from the records: per item the (before, after)
+    and the (looking back, after) ratings, overall the (mean before, mean after), and the same
+    per agency, each {pair: people}."""
     latest = _latest_surveyed(completions_in(agencies, period, course, job_role))
     per_item = (
         SurveyResponse.objects.filter(enrolment__in=latest, phase="after")
@@ -696,34 +731,97 @@ def confidence(
         pair = (_number(before), _number(after))
         overall[pair] += people
         agency_counts[agency][pair] += people
-    return {
-        "items": [
-            {"item": item, "change": compare(change[item.pk]), "looking_back": compare(back[item.pk])}
-            for item in SurveyItem.objects.filter(pk__in=change).order_by("sort_order")
-        ],
-        "overall": compare(overall),
-        "by_agency": [
-            {"agency": agency, "change": compare(agency_counts[agency.pk])}
-            for agency in agencies.order_by("sort_order", "name")
-        ],
-    }
+    return change, back, overall, agency_counts
+
+
+def _tallied_confidence_counts(scope, period, course, job_role):
+    """`confidence_counts` from the tallies, in one query."""
+    change, back, overall, agency_counts = (
+        defaultdict(Counter),
+        defaultdict(Counter),
+        Counter(),
+        defaultdict(Counter),
+    )
+    for series, key, agency, x, y, people in pairs.pair_counts(
+        CONFIDENCE.name, scope, period, course, job_role
+    ):
+        if series == "overall":
+            overall[x, y] += people
+            agency_counts[agency][x, y] += people
+        else:
+            (change if series == "change" else back)[int(key)][x, y] += people
+    return change, back, overall, agency_counts
 
 
 def surveyed_people(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> int:
-    """How many people the confidence figures are about."""
+    """How many people the confidence figures are about (from the tallies for one agency or
+    all of them, as `confidence`)."""
+    scope = pairs.tallied_scope(agencies, period)
+    if scope is not None:
+        return pairs.people(CONFIDENCE.name, scope, period, course, job_role)
     latest = _latest_surveyed(completions_in(agencies, period, course, job_role))
     return Completion.objects.filter(enrolment__in=latest).count()
 
 
-def _latest_surveyed(completions):
-    """Per person, the latest of these completed enrolments with both surveys answered."""
-    surveyed = completions.filter(
+def _surveyed(completions):
+    """The completions whose enrolments have both surveys answered."""
+    return completions.filter(
         Exists(SurveySubmission.objects.filter(enrolment=OuterRef("enrolment"), phase="before")),
         Exists(SurveySubmission.objects.filter(enrolment=OuterRef("enrolment"), phase="after")),
     )
-    return surveyed.values("learner").annotate(latest=Max("enrolment")).values("latest")
+
+
+def _latest_surveyed(completions):
+    """Per person, the enrolment of the latest (by completion time, then id) of these
+    completions with both surveys answered."""
+    surveyed = _surveyed(completions)
+    later = surveyed.filter(learner=OuterRef("learner")).filter(
+        Q(completed_at__gt=OuterRef("completed_at"))
+        | Q(completed_at=OuterRef("completed_at"), pk__gt=OuterRef("pk"))
+    )
+    return surveyed.filter(~Exists(later)).values("enrolment")
+
+
+class ConfidenceMeasure(pairs.Measure):
+    """The confidence figures' records for the tallies: completions with both surveys, each
+    giving its per-item (before, after) and (looking back, after) ratings and its overall
+    (mean before, mean after), counted exactly as `confidence_counts` counts them."""
+
+    name = "confidence"
+
+    def records(self, learner_ids):
+        completions = _surveyed(Completion.objects.all())
+        if learner_ids is not None:
+            completions = completions.filter(learner__in=learner_ids)
+        per_item = defaultdict(list)
+        responses = (
+            SurveyResponse.objects.filter(enrolment__in=completions.values("enrolment"), phase="after")
+            .annotate(before=_same_item("before"), looking_back=_same_item("retrospective"))
+            .values_list("enrolment", "item", "before__rating", "looking_back__rating", "rating")
+        )
+        for enrolment, item, before, looking_back, after in responses:
+            per_item[enrolment] += [
+                ("change", str(item), before, after),
+                ("back", str(item), looking_back, after),
+            ]
+        rows = completions.annotate(before=_mean_rating("before"), after=_mean_rating("after")).values_list(
+            "pk", "learner", "agency", "course", "job_role", "completed_at", "enrolment", "before", "after"
+        )
+        for pk, learner, agency, course, role, completed_at, enrolment, before, after in rows:
+            yield pairs.Record(
+                pk,
+                learner,
+                agency,
+                course,
+                role,
+                completed_at,
+                [("overall", "", _number(before), _number(after)), *per_item[enrolment]],
+            )
+
+
+CONFIDENCE = pairs.register(ConfidenceMeasure())
 
 
 def _same_item(phase):

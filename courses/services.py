@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cms.dates import add_months
 from cms.models import Agency
-from courses import activities
+from courses import activities, pairs
 from courses.models import (
     AgencyChangeRequest,
     Completion,
@@ -220,6 +220,7 @@ def submit_survey(enrolment: Enrolment, phase: str, ratings: Iterable[tuple[Surv
             return False
         if not in_session:
             try_complete(enrolment)
+        pairs.recount([enrolment.learner_id])
     return True
 
 
@@ -298,6 +299,7 @@ def record_completion(enrolment: Enrolment, completed_at: datetime, quiz_score=N
         quiz_score=quiz_score,
     )
     Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed_at)
+    pairs.recount([enrolment.learner_id])
     return completion
 
 

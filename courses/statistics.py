@@ -9,10 +9,10 @@ The same comparison serves continuous scores (knowledge before and after, as per
 `compare` also gives the means, and `normalised_gain` Hake's class-average gain."""
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.stats import rankdata, wilcoxon
+from scipy.stats import norm
 
 SMALL_GROUP = 5
 MIN_PAIRS_FOR_TEST = 6
@@ -91,35 +91,69 @@ def published_columns(before="Median before"):
 
 def compare(counts):
     """Compare the before and after ratings of the same people, given as the database
-    groups them: {(before, after): number of people}. Pairs missing a rating are left out."""
-    counts = {pair: n for pair, n in counts.items() if None not in pair and n}
+    groups them: {(before, after): number of people}. Pairs missing a rating are left out.
+
+    Everything is worked out from the counts, never from one value per person, so the cost
+    follows the number of different pairs rather than of people (the tallies give a count for
+    each pair however many staff there are). The Wilcoxon signed-rank test is scipy's with
+    Pratt's method and the normal approximation (`wilcoxon(after, before,
+    zero_method="pratt", method="approx")`), done on the counts: average ranks per size of
+    difference, the mean and variance less the zeros' share (Cureton), and the tie correction
+    without the zeros. The pairs are taken in order, so the same counts give the same figures
+    to the last digit however they were gathered."""
+    counts = dict(sorted((pair, n) for pair, n in counts.items() if None not in pair and n))
     n = sum(counts.values())
     if n < SMALL_GROUP:
         return Comparison(pairs=n)
-    people = np.array(list(counts.values()))
-    before = np.repeat(np.array([float(b) for b, _ in counts]), people)
-    after = np.repeat(np.array([float(a) for _, a in counts]), people)
-    differences = after - before
+    differences = Counter()
+    for (before, after), people in counts.items():
+        differences[float(after) - float(before)] += people
+    same = differences.get(0.0, 0)
     p_value = r = None
-    if n >= MIN_PAIRS_FOR_TEST and differences.any():
-        result = wilcoxon(after, before, zero_method="pratt", method="approx")
-        p_value = float(result.pvalue)
-        # scipy's two-sided z carries no direction; take it from the signed rank sums.
-        ranks = rankdata(np.abs(differences))
-        direction = ranks[differences > 0].sum() - ranks[differences < 0].sum()
-        r = math.copysign(abs(float(result.zstatistic)), direction) / math.sqrt(n)
+    if n >= MIN_PAIRS_FOR_TEST and same < n:
+        p_value, r = _signed_rank(differences, n)
     return Comparison(
         pairs=n,
-        median_before=float(np.median(before)),
-        median_after=float(np.median(after)),
-        improved=_percent(differences > 0),
-        same=_percent(differences == 0),
-        worse=_percent(differences < 0),
+        median_before=_median([(float(b), people) for (b, _), people in counts.items()], n),
+        median_after=_median([(float(a), people) for (_, a), people in counts.items()], n),
+        improved=_percent(sum(people for d, people in differences.items() if d > 0), n),
+        same=_percent(same, n),
+        worse=_percent(sum(people for d, people in differences.items() if d < 0), n),
         p_value=p_value,
         r=r,
-        mean_before=float(before.mean()),
-        mean_after=float(after.mean()),
+        mean_before=math.fsum(float(b) * people for (b, _), people in counts.items()) / n,
+        mean_after=math.fsum(float(a) * people for (_, a), people in counts.items()) / n,
     )
+
+
+def _signed_rank(differences: Counter, n: int) -> tuple[float, float]:
+    """The two-sided p-value of the Wilcoxon signed-rank test (Pratt, normal approximation)
+    and the effect size r = Z / sqrt(N), signed by which way the ranks lean."""
+    sizes = Counter()
+    for difference, people in differences.items():
+        sizes[abs(difference)] += people
+    rank, below = {}, 0
+    for size in sorted(sizes):
+        rank[size] = below + (sizes[size] + 1) / 2  # the average of ranks below + 1 ... below + t
+        below += sizes[size]
+    plus = math.fsum(people * rank[d] for d, people in differences.items() if d > 0)
+    minus = math.fsum(people * rank[-d] for d, people in differences.items() if d < 0)
+    zeros = differences.get(0.0, 0)
+    mean = n * (n + 1) * 0.25 - zeros * (zeros + 1) * 0.25
+    variance = n * (n + 1) * (2 * n + 1) - zeros * (zeros + 1) * (2 * zeros + 1)
+    variance -= sum(t**3 - t for size, t in sizes.items() if size != 0) / 2
+    z = (plus - mean) / math.sqrt(variance / 24)
+    return float(2 * norm.sf(abs(z))), math.copysign(abs(z), plus - minus) / math.sqrt(n)
+
+
+def _median(values: list[tuple[float, int]], n: int) -> float:
+    """The median of values given with how many people have each: the middle one, or the
+    mean of the middle two."""
+    middle, seen, found = ((n - 1) // 2, n // 2), 0, []
+    for value, people in sorted(values):
+        found += [value] * sum(seen <= place < seen + people for place in middle)
+        seen += people
+    return (found[0] + found[1]) / 2
 
 
 def normalised_gain(mean_before: float | None, mean_after: float | None, top: float = 100.0) -> float | None:
@@ -131,5 +165,5 @@ def normalised_gain(mean_before: float | None, mean_after: float | None, top: fl
     return (mean_after - mean_before) / (top - mean_before)
 
 
-def _percent(flags):
-    return round(100 * float(flags.mean()), 1)
+def _percent(part, whole):
+    return round(100 * (part / whole), 1)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
 
 
 class QuizzesConfig(AppConfig):
@@ -19,6 +19,11 @@ class QuizzesConfig(AppConfig):
         pre_save.connect(summaries.remember_job_role, sender=LearnerProfile, dispatch_uid="quizzes_job_role")
         post_save.connect(summaries.profile_saved, sender=LearnerProfile, dispatch_uid="quizzes_job_role")
         pre_delete.connect(summaries.attempt_deleted, sender=Attempt, dispatch_uid="quizzes_attempt_deleted")
+        # The knowledge figures' tallies (courses.pairs; its measure is in quizzes.reports).
+        from courses import pairs
+        from quizzes import reports  # noqa: F401
+
+        post_delete.connect(pairs.record_deleted, sender=Attempt, dispatch_uid="pairs_attempt_deleted")
 
 
 def grant_editor_permissions(sender, apps, **kwargs):

@@ -8,8 +8,9 @@ attempt belongs to the agency its enrolment was made in, and to the job role on 
 profile. Every figure is grouped and counted by the database; statistics are done by scipy.
 
 What staff miss is read from tallies kept as attempts are marked (`quizzes.summaries`), so its
-cost follows the number of questions, agencies, months and job roles, not of staff. Knowledge before
-and after still pairs each person's attempts.
+cost follows the number of questions, agencies, months and job roles, not of staff. Knowledge
+before and after is read from the rating-pair tallies (`courses.pairs`) for one agency or all
+of them.
 """
 
 from collections import Counter, defaultdict
@@ -21,7 +22,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -30,7 +30,7 @@ from django.db.models import (
 )
 
 from cms.blocks import INDICATOR_CATEGORIES
-from cms.models import Agency
+from courses import pairs
 from courses.models import CoursePage
 from courses.reporting.tables import Column, Table
 from courses.reports import Period
@@ -96,7 +96,7 @@ def _score_cells(
     """Answers per question and score in scope: from the partnership's tally when the scope is
     every agency (its cells do not multiply by agency, nor by job role when none is chosen),
     else from the agencies' (`ScoreTally`)."""
-    if Agency.objects.exclude(pk__in=agencies).exists():
+    if pairs.tallied_scope(agencies, period) != ("all", None):
         return _tallies(ScoreTally, agencies, period, course, job_role)
     cells = PartnershipScoreTally.objects.filter(
         month__gte=period.start, month__lte=period.end, job_role=job_role or ALL_JOB_ROLES, answers__gt=0
@@ -500,24 +500,37 @@ def figures(
 # end-of-course attempt in the same enrolment.
 
 
+def _checks():
+    """The submitted knowledge checks of the enrolment an attempt (the outer query) was made in."""
+    return Attempt.objects.filter(
+        enrolment=OuterRef("enrolment"), purpose=Purpose.CHECK, submitted_at__isnull=False
+    )
+
+
 def knowledge_pairs(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> QuerySet:
     """First end-of-course attempts submitted in the period whose enrolment also has a
     submitted knowledge check (as `check_attempt`). Each person is one pair: someone with two
-    such courses counts with the later attempt, as in the confidence figures."""
-    checks = Attempt.objects.filter(
-        enrolment=OuterRef("enrolment"), purpose=Purpose.CHECK, submitted_at__isnull=False
+    such courses counts with the later attempt (by submission time, then id), as in the
+    confidence figures."""
+    paired = first_attempts(agencies, period, course, job_role).filter(Exists(_checks()))
+    later = paired.filter(learner=OuterRef("learner")).filter(
+        Q(submitted_at__gt=OuterRef("submitted_at"))
+        | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
     )
-    paired = first_attempts(agencies, period, course, job_role).filter(Exists(checks))
-    latest = paired.values("learner").annotate(latest=Max("pk")).values("latest")
-    return Attempt.objects.filter(pk__in=latest).annotate(check_attempt=Subquery(checks.values("pk")[:1]))
+    latest = paired.filter(~Exists(later)).values("pk")
+    return Attempt.objects.filter(pk__in=latest).annotate(check_attempt=Subquery(_checks().values("pk")[:1]))
 
 
 def knowledge_people(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> int:
-    """How many people the knowledge figures are about."""
+    """How many people the knowledge figures are about (from the tallies for one agency or
+    all of them, as `knowledge`)."""
+    scope = pairs.tallied_scope(agencies, period)
+    if scope is not None:
+        return pairs.people(KNOWLEDGE.name, scope, period, course, job_role)
     return knowledge_pairs(agencies, period, course, job_role).count()
 
 
@@ -525,15 +538,10 @@ def _percent_score(earned, available):
     return round(100 * float(earned) / float(available), 6)
 
 
-def knowledge(
-    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
-) -> dict[str, Any]:
-    """Before (knowledge check) and after (first quiz attempt) per person: overall, per agency
-    and per indicator category. A score is the points earned as a percentage of the points
-    available, on the whole attempt or on one category's questions; a person counts in a
-    category only if both attempts asked a question of it. The database sums the points per
-    attempt and category; scipy compares the pairs (`courses.statistics.compare`)."""
-    pairs = knowledge_pairs(agencies, period, course, job_role)
+def _scores(pairs: QuerySet) -> tuple[dict, dict]:
+    """Per attempt of the pairs (both the quiz attempt and its check): the score per indicator
+    category, and the [points earned, points available] on the whole attempt. The database
+    sums the points per attempt and category."""
     sums = (
         Response.objects.filter(
             Q(attempt__in=pairs.values("pk")) | Q(attempt__in=pairs.values("check_attempt"))
@@ -551,16 +559,54 @@ def knowledge(
             by_category[row["attempt"]][row["category"]] = _percent_score(row["earned"], row["available"])
         totals[row["attempt"]][0] += float(row["earned"] or 0)
         totals[row["attempt"]][1] += row["available"]
+    return by_category, totals
+
+
+def _pair_scores(after_id, before_id, by_category, totals):
+    """One person's (before, after) score on the whole attempts (None when either scored
+    nothing available), and per category both attempts asked a question of."""
+    before, after = totals.get(before_id), totals.get(after_id)
+    whole = None
+    if before and after and before[1] and after[1]:
+        whole = (_percent_score(*before), _percent_score(*after))
+    categories = {
+        category: (by_category[before_id][category], after_score)
+        for category, after_score in by_category[after_id].items()
+        if category in by_category[before_id]
+    }
+    return whole, categories
+
+
+def knowledge(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> dict[str, Any]:
+    """Before (knowledge check) and after (first quiz attempt) per person: overall, per agency
+    and per indicator category. A score is the points earned as a percentage of the points
+    available, on the whole attempt or on one category's questions; a person counts in a
+    category only if both attempts asked a question of it. scipy compares the pairs
+    (`courses.statistics.compare`).
+
+    For one agency or all of them the pairs are counted from the tallies (`courses.pairs`),
+    so the cost does not grow with staff; any other set of agencies from the attempts
+    (`knowledge_counts`)."""
+    scope = pairs.tallied_scope(agencies, period)
+    if scope is None:
+        return knowledge_from(agencies, knowledge_counts(agencies, period, course, job_role))
     overall, per_agency, per_category = Counter(), defaultdict(Counter), defaultdict(Counter)
-    for after_id, before_id, agency in pairs.values_list("pk", "check_attempt", "enrolment__agency"):
-        before, after = totals.get(before_id), totals.get(after_id)
-        if before and after and before[1] and after[1]:
-            pair = (_percent_score(*before), _percent_score(*after))
-            overall[pair] += 1
-            per_agency[agency][pair] += 1
-        for category, after_score in by_category[after_id].items():
-            if category in by_category[before_id]:
-                per_category[category][by_category[before_id][category], after_score] += 1
+    for series, key, agency, x, y, people in pairs.pair_counts(
+        KNOWLEDGE.name, scope, period, course, job_role
+    ):
+        if series == "overall":
+            overall[x, y] += people
+            per_agency[agency][x, y] += people
+        else:
+            per_category[key][x, y] += people
+    return knowledge_from(agencies, (overall, per_agency, per_category))
+
+
+def knowledge_from(agencies: QuerySet, counts: tuple[Counter, dict, dict]) -> dict[str, Any]:
+    """The knowledge figures of `counts` (as `knowledge_counts` gives them), compared."""
+    overall, per_agency, per_category = counts
     return {
         "overall": compare(overall),
         "by_agency": [
@@ -573,6 +619,59 @@ def knowledge(
             if code in per_category
         ],
     }
+
+
+def knowledge_counts(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> tuple[Counter, dict, dict]:
+    """The knowledge figures' counts straight from the attempts: overall, per agency and per
+    category, each {(before, after): people}."""
+    pairs_in = knowledge_pairs(agencies, period, course, job_role)
+    by_category, totals = _scores(pairs_in)
+    overall, per_agency, per_category = Counter(), defaultdict(Counter), defaultdict(Counter)
+    for after_id, before_id, agency in pairs_in.values_list("pk", "check_attempt", "enrolment__agency"):
+        whole, categories = _pair_scores(after_id, before_id, by_category, totals)
+        if whole:
+            overall[whole] += 1
+            per_agency[agency][whole] += 1
+        for category, pair in categories.items():
+            per_category[category][pair] += 1
+    return overall, per_agency, per_category
+
+
+class KnowledgeMeasure(pairs.Measure):
+    """The knowledge figures' records for the tallies: first quiz attempts with a knowledge
+    check in the same enrolment, each giving its overall and per-category (before, after)
+    scores, counted exactly as `knowledge_counts` counts them. The job role is the one on the
+    learner's profile now, so a change of role recounts her."""
+
+    name = "knowledge"
+
+    def records(self, learner_ids):
+        paired = Attempt.objects.filter(purpose=Purpose.QUIZ, number=1, submitted_at__isnull=False).filter(
+            Exists(_checks())
+        )
+        if learner_ids is not None:
+            paired = paired.filter(learner__in=learner_ids)
+        paired = paired.annotate(check_attempt=Subquery(_checks().values("pk")[:1]))
+        by_category, totals = _scores(paired)
+        rows = paired.values_list(
+            "pk",
+            "check_attempt",
+            "learner",
+            "enrolment__agency",
+            "quiz__course",
+            "learner__learner_profile__job_role",
+            "submitted_at",
+        )
+        for after_id, before_id, learner, agency, course, role, submitted_at in rows:
+            whole, categories = _pair_scores(after_id, before_id, by_category, totals)
+            given = [("overall", "", *whole)] if whole else []
+            given += [("category", code, *pair) for code, pair in categories.items()]
+            yield pairs.Record(after_id, learner, agency, course or 0, role or "", submitted_at, given)
+
+
+KNOWLEDGE = pairs.register(KnowledgeMeasure())
 
 
 def _knowledge_row(name: str, change: Comparison) -> dict[str, Any]:

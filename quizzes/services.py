@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import activities
+from courses import activities, pairs
 from courses import services as course_services
 from courses.models import Enrolment
 from quizzes import draws, marks, summaries
@@ -211,6 +211,7 @@ def submit_attempt(attempt, answers=None, certainties=None):
             # In the same transaction: a pass that finishes the course is never kept without
             # its completion.
             course_services.try_complete(locked.enrolment)
+        pairs.recount([locked.learner_id])
     return locked
 
 

@@ -14,6 +14,7 @@ from .records import (
 )
 from .registrations import PendingRegistration
 from .roles import AgencyLead, PartnershipManager
+from .tallies import PairMark, PairTally
 
 __all__ = [
     "AgencyChangeRequest",
@@ -29,6 +30,8 @@ __all__ = [
     "LessonOpened",
     "LessonPage",
     "LessonProgress",
+    "PairMark",
+    "PairTally",
     "PartnershipManager",
     "PendingRegistration",
     "SurveyItem",

@@ -49,16 +49,19 @@ TRAINING_SQL = [
                        AND n.course_id = c.course_id AND n.completed_at > c.completed_at)""",
 ]
 
+# Each person's latest surveyed completion, by completion time and then id, as the reports order "latest".
 LATEST_SURVEYED = f"""
-    latest AS (
-        SELECT MAX(c.enrolment_id) AS enrolment_id FROM courses_completion c
+    surveyed AS (
+        SELECT c.enrolment_id,
+               ROW_NUMBER() OVER (PARTITION BY c.learner_id ORDER BY c.completed_at DESC, c.id DESC) AS place
+        FROM courses_completion c
         WHERE {IN_PERIOD}
           AND EXISTS (SELECT 1 FROM courses_surveysubmission s
                       WHERE s.enrolment_id = c.enrolment_id AND s.phase = 'before')
           AND EXISTS (SELECT 1 FROM courses_surveysubmission s
                       WHERE s.enrolment_id = c.enrolment_id AND s.phase = 'after')
-        GROUP BY c.learner_id
-    )"""
+    ),
+    latest AS (SELECT enrolment_id FROM surveyed WHERE place = 1)"""
 
 CONFIDENCE_SQL = [
     f"WITH {LATEST_SURVEYED} SELECT COUNT(*) FROM latest",

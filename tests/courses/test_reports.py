@@ -14,7 +14,7 @@ from django.utils import timezone
 from scipy.stats import wilcoxon
 
 from cms.models import Agency
-from courses import reports, services
+from courses import pairs, reports, services
 from courses.exports import neutralise
 from courses.models import AgencyLead, Completion, PartnershipManager, SurveyItem
 from tests.export_reading import read_export
@@ -52,6 +52,7 @@ def completed_last_month(learners):
     LearnerProfile.objects.filter(user__in=learners).update(created_at=datetime.combine(day, time(9), zone))
     mid_month = datetime.combine(day.replace(day=15), time(12), zone)
     Completion.objects.filter(learner__in=learners).update(completed_at=mid_month)
+    pairs.recount(learner.pk for learner in learners)  # the update went round the tallies
 
 
 @pytest.fixture

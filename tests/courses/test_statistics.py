@@ -4,8 +4,9 @@ import math
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
-from scipy.stats import wilcoxon
+from scipy.stats import rankdata, wilcoxon
 
 from courses.statistics import FEWER_THAN_FIVE
 from courses.statistics import compare as compare_counts
@@ -67,3 +68,39 @@ def test_suppression_boundaries():
 def test_no_change_at_all_gives_no_test():
     result = compare([(3, 3)] * 10)
     assert result.p_value is None and result.same == 100.0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_figures_from_counts_equal_numpy_and_scipy_on_one_value_per_person(seed):
+    """`compare` works from {pair: people} without one value per person (so its cost follows
+    the pairs, not the staff): on random ratings (odd seeds) and percentage scores (even), each
+    figure equals what numpy and scipy give on the people's own values."""
+    rng = random.Random(seed)
+    size = rng.randint(5, 300)
+    if seed % 2:
+        pairs = [(rng.randint(1, 5), rng.randint(1, 5)) for _ in range(size)]
+    else:
+        pairs = [
+            (round(100 * rng.randint(0, 12) / 12, 6), round(100 * rng.randint(0, 12) / 12, 6))
+            for _ in range(size)
+        ]
+    result = compare_counts(Counter(pairs))
+    before, after = np.array([b for b, _ in pairs], float), np.array([a for _, a in pairs], float)
+    differences = after - before
+    assert result.pairs == size
+    assert (result.median_before, result.median_after) == (float(np.median(before)), float(np.median(after)))
+    assert (result.improved, result.same, result.worse) == tuple(
+        round(100 * float(flags.mean()), 1) for flags in (differences > 0, differences == 0, differences < 0)
+    )
+    assert result.mean_before == pytest.approx(before.mean(), rel=1e-12)
+    assert result.mean_after == pytest.approx(after.mean(), rel=1e-12)
+    if size < 6 or not differences.any():
+        assert result.p_value is None
+        return
+    test = wilcoxon(after, before, zero_method="pratt", method="approx")
+    ranks = rankdata(np.abs(differences))
+    direction = ranks[differences > 0].sum() - ranks[differences < 0].sum()
+    assert result.p_value == pytest.approx(test.pvalue, rel=1e-9, abs=1e-15)
+    assert result.r == pytest.approx(
+        math.copysign(abs(test.zstatistic), direction) / math.sqrt(size), rel=1e-9
+    )

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from cms.models import Agency
+from courses import pairs
 from courses import reports as course_reports
 from courses import services as course_services
 from courses.models import AgencyLead, PartnershipManager
@@ -70,6 +71,7 @@ def answered():
     mid_month = datetime.combine(past_month()[0].replace(day=15), time(12), timezone.get_current_timezone())
     Attempt.objects.filter(quiz=quiz).update(submitted_at=mid_month)
     summaries.rebuild()  # the update went round the tallies
+    pairs.rebuild()
     assert Attempt.objects.filter(quiz=quiz, purpose=Purpose.CHECK).count() == 8
     return course, quiz
 

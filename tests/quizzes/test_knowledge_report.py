@@ -16,6 +16,7 @@ from scipy.stats import rankdata, wilcoxon
 from wagtail.models import APIToken
 
 from cms.models import Agency
+from courses import pairs
 from courses import reports as course_reports
 from courses import services as course_services
 from courses.models import AgencyLead, PartnershipManager
@@ -76,6 +77,7 @@ def attempt(quiz, enrolment, purpose, answers, submitted_at, number=1):
         )
         for position, (category, points, fraction) in enumerate(answers, 1)
     )
+    pairs.recount([enrolment.learner_id])  # written round `submit_attempt`, which would recount her
     return made
 
 

@@ -16,7 +16,7 @@ from wagtail.models import Site
 from cms.dates import add_months
 from cms.models import Agency, ChapterPage, LocalContact, PartnershipSettings, Resource
 from cms.roles import ensure_content_approvers, ensure_content_editors
-from courses import services
+from courses import pairs, services
 from courses.models import (
     AgencyLead,
     CoursePage,
@@ -231,8 +231,10 @@ class Command(BaseCommand):
             if editor is not None:
                 self._editor_owns(editor)
                 self._broken_link(editor)
-            # The demo attempts were moved into past months round the model layer: recount them.
+            # The demo attempts and completions were moved into past months round the model
+            # layer: recount them.
             quiz_summaries.rebuild()
+            pairs.rebuild()
 
     def _sessions(self, password, secret):
         """The demo trainer (in the Trainers group, two-step like the leads) and three

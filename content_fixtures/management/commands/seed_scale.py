@@ -11,7 +11,7 @@ of rows, which INSERT statements and Django's objects cannot carry in reasonable
 memory), executemany elsewhere, with ids taken from the database's sequence beforehand so
 that the rows can refer to each other without reading anything back. Staff are made in
 batches, each in its own transaction, so memory stays flat however many are asked for. The
-report tallies (`quizzes.summaries`) are counted again at the end, since bulk rows go round
+report tallies (`quizzes.summaries`, `courses.pairs`) are counted again at the end, since bulk rows go round
 the code that keeps them."""
 
 import json
@@ -27,12 +27,15 @@ from django.db.models import JSONField, Max
 from django.utils import timezone
 
 from cms.models import Agency
+from courses import pairs
 from courses.models import (
     Completion,
     CoursePage,
     Enrolment,
     JobRole,
     LearnerProfile,
+    PairMark,
+    PairTally,
     SurveyItem,
     SurveyResponse,
     SurveySubmission,
@@ -92,6 +95,7 @@ class Command(BaseCommand):
                     now,
                 )
         summaries.rebuild()  # the report tallies, which rows written in bulk go round
+        pairs.rebuild()
         self._analyse()
         self.stdout.write(f"Made {staff} synthetic staff.")
 
@@ -99,6 +103,7 @@ class Command(BaseCommand):
         """Refresh the planner's statistics after a bulk load, as a real database's
         routine maintenance would, so that reports are timed against realistic plans."""
         models = [LearnerProfile, Enrolment, Completion, SurveySubmission, SurveyResponse, Attempt, Response]
+        models += [PairMark, PairTally]
         models += [IndicatorMark, ColourMark]
         with connection.cursor() as cursor:
             for model in models:
@@ -114,7 +119,7 @@ class Command(BaseCommand):
             _delete_rows(model.objects.filter(attempt__in=attempts))
         _delete_rows(SurveyResponse.objects.filter(enrolment__learner__in=users))
         _delete_rows(attempts)
-        Completion.objects.filter(learner__in=users).delete()
+        _delete_rows(Completion.objects.filter(learner__in=users))  # no recount per row: rebuilt at the end
         Enrolment.objects.filter(learner__in=users).delete()
         users.delete()
 

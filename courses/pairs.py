@@ -1,0 +1,355 @@
+"""Keeping the confidence and knowledge tallies (`courses.models.tallies`) true as records are
+written, and reading them.
+
+Both reports count each person once, with her latest qualifying record in the scope and the
+period: "latest" orders her records by their time and then their id (a completion's
+`completed_at`, an attempt's `submitted_at`), so two records at the same moment still have an
+order. A measure (`Measure`, registered with `register`) says which records qualify and the
+(x, y) pairs each gives per series; this module does the rest the same way for every measure:
+
+- `recount(learner_ids)`: take away what the people's stored marks added, read their records
+  again, store the new marks and add them, in the caller's transaction and with the people's
+  user rows locked (two writes for one person queue up rather than both taking her old marks
+  away). Every write that can change someone's figures calls it: a completion recorded, a
+  survey submitted (its responses are bulk-created, so no signal would see them), a quiz
+  attempt or knowledge check marked, an attempt or completion deleted, a change of the job
+  role on a profile (knowledge counts the role she has now).
+- `rebuild()`: every mark and tally from nothing (`rebuild_summaries`, the demo and scale
+  data, and the migration that added the tables). Writes round the model layer
+  (`QuerySet.update` of a completion's time, bulk loads) must be followed by it.
+
+Anonymisation and revoking a certificate change no record, rating or job role, so they leave
+the tallies as they are.
+
+Counts go in with INSERT ... ON CONFLICT DO UPDATE SET people = people + excluded.people
+(SQLite and PostgreSQL alike), so two people recounted at the same moment each add their own.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import product
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from cms.models import Agency
+from courses.models import CoursePage, PairMark, PairTally
+from courses.models.tallies import CELL
+
+# A record whose person has no later record in the scope: "next" never comes.
+NEVER = date(9999, 12, 1)
+# A rating or score that is missing (the pair is left out of the comparison, not the people).
+MISSING = -1.0
+# The scopes "next" is looked for in: (the record's own agency?, own course?, own job role?).
+# A level's number is its place here.
+LEVELS = tuple(product((True, False), repeat=3))
+# Every measure's count of people: one row per record, whatever pairs it gives.
+PEOPLE = "people"
+BATCH = 200  # tally rows per upsert statement (12 parameters each)
+CHUNK = 2000  # people per read when rebuilding
+INSERTS = 5000  # tally rows per insert when rebuilding
+
+
+@dataclass
+class Record:
+    """One qualifying record, with the pairs it gives: (series, key, x, y), x or y None when missing."""
+
+    source: int
+    learner: int
+    agency: int
+    course: int
+    job_role: str
+    time: datetime
+    pairs: list[tuple[str, str, Any, Any]]
+
+
+class Measure:
+    """A report counted from the tallies: its name, the series it gives by agency ("Overall,
+    by agency"), and `records(learner_ids)`, its qualifying records with their pairs (every
+    person's when `learner_ids` is None)."""
+
+    name = ""
+    by_agency = frozenset({"overall"})
+
+    def records(self, learner_ids: list[int] | None) -> Iterable[Record]:
+        raise NotImplementedError
+
+
+MEASURES: dict[str, Measure] = {}
+
+
+def register(measure: Measure) -> Measure:
+    MEASURES[measure.name] = measure
+    return measure
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _marks(learner_ids: list[int] | None) -> list[PairMark]:
+    """The marks the people's records give now: each with its month and, per level, the
+    month of the same person's next record in that level's scope."""
+    zone = timezone.get_default_timezone()
+    marks = []
+    for measure in MEASURES.values():
+        by_learner = defaultdict(list)
+        for record in measure.records(learner_ids):
+            by_learner[record.learner].append(record)
+        for records in by_learner.values():
+            records.sort(key=lambda r: (r.time, r.source))
+            months = [timezone.localtime(r.time, zone).date().replace(day=1) for r in records]
+            following = [[] for _ in records]
+            for own in LEVELS:
+                seen = {}  # scope -> month of the latest record after this one
+                for position in range(len(records) - 1, -1, -1):
+                    record = records[position]
+                    scope = tuple(
+                        value if mine else None
+                        for value, mine in zip(
+                            (record.agency, record.course, record.job_role), own, strict=True
+                        )
+                    )
+                    following[position].append(seen.get(scope, NEVER).isoformat())
+                    seen[scope] = months[position]
+            marks.extend(
+                PairMark(
+                    measure=measure.name,
+                    source=record.source,
+                    learner=record.learner,
+                    agency=record.agency,
+                    course=record.course,
+                    job_role=record.job_role,
+                    month=month,
+                    following=after,
+                    pairs=[*sorted(record.pairs, key=_series_and_key), (PEOPLE, "", 0, 0)],
+                )
+                for record, month, after in zip(records, months, following, strict=True)
+            )
+    return marks
+
+
+def _series_and_key(pair):
+    """A record's pairs in one order (one pair per series and key), so that a mark is stored
+    the same whatever order the database returned its rows in."""
+    return pair[:2]
+
+
+def _cells(marks: Iterable[PairMark], sign: int = 1) -> Counter:
+    """What the marks add to the tallies (`sign=-1`: take away), per cell (`CELL`)."""
+    counts = Counter()
+    for mark in marks:
+        by_agency = MEASURES[mark.measure].by_agency
+        for level, (own_agency, own_course, own_role) in enumerate(LEVELS):
+            next_month = date.fromisoformat(mark.following[level])
+            course = mark.course if own_course else 0
+            job_role = mark.job_role if own_role else ""
+            for series, key, x, y in mark.pairs:
+                agency = mark.agency if own_agency or series in by_agency else 0
+                x = MISSING if x is None else float(x)
+                y = MISSING if y is None else float(y)
+                cell = (
+                    mark.measure,
+                    level,
+                    agency,
+                    course,
+                    job_role,
+                    mark.month,
+                    next_month,
+                    series,
+                    key,
+                    x,
+                    y,
+                )
+                counts[cell] += sign
+    return counts
+
+
+def _upsert(counts: Counter) -> None:
+    """Add the counts to their cells, making the cells that are new."""
+    quote = connection.ops.quote_name
+    table = quote(PairTally._meta.db_table)
+    columns = [quote(PairTally._meta.get_field(name).column) for name in CELL]
+    dates = {CELL.index("month"), CELL.index("next_month")}
+    rows = [(cell, n) for cell, n in counts.items() if n]
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        params = []
+        for cell, n in batch:
+            params.extend(
+                connection.ops.adapt_datefield_value(value) if i in dates else value
+                for i, value in enumerate(cell)
+            )
+            params.append(n)
+        values = ", ".join(["(" + ", ".join(["%s"] * (len(CELL) + 1)) + ")"] * len(batch))
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}, people) VALUES {values} "
+            f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET people = {table}.people + excluded.people"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def recount(learner_ids: Iterable[int]) -> None:
+    """Count these people again from their records, in the caller's transaction."""
+    ids = sorted({int(pk) for pk in learner_ids if pk is not None})
+    if not ids:
+        return
+    with transaction.atomic():
+        list(get_user_model().objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        stored = PairMark.objects.filter(learner__in=ids)
+        counts = _cells(stored, -1)
+        stored.delete()
+        marks = _marks(ids)
+        PairMark.objects.bulk_create(marks)
+        counts.update(_cells(marks))
+        _upsert(counts)
+
+
+def rebuild() -> None:
+    """Every mark and tally counted again from the records, in one transaction (run it as
+    often as you like: the result is the same). People are read a chunk at a time, so memory
+    follows the number of cells rather than of people."""
+    with transaction.atomic():
+        PairTally.objects.all().delete()
+        PairMark.objects.all().delete()
+        ids = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
+        counts = Counter()
+        for start in range(0, len(ids), CHUNK):
+            marks = _marks(ids[start : start + CHUNK])
+            PairMark.objects.bulk_create(marks, batch_size=1000)
+            counts.update(_cells(marks))
+        _insert([(cell, n) for cell, n in counts.items() if n])
+
+
+def _insert(cells: list[tuple[tuple, int]]) -> None:
+    """Write the cells into the empty tally table: PostgreSQL's COPY (a rebuild at 100,000 staff
+    writes over a million cells, which statements take minutes to carry), plain inserts a slice
+    at a time elsewhere."""
+    if connection.vendor == "postgresql":
+        columns = ", ".join(
+            connection.ops.quote_name(PairTally._meta.get_field(name).column) for name in CELL
+        )
+        table = connection.ops.quote_name(PairTally._meta.db_table)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}, people) FROM STDIN") as copy,
+        ):
+            for cell, n in cells:
+                copy.write_row((*cell, n))
+        return
+    for start in range(0, len(cells), INSERTS):
+        PairTally.objects.bulk_create(
+            PairTally(**dict(zip(CELL, cell, strict=True)), people=n)
+            for cell, n in cells[start : start + INSERTS]
+        )
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def tallied_scope(agencies: QuerySet, period) -> tuple[str, int | None] | None:
+    """("all", None) when `agencies` are every agency, ("one", its id) when they are one, and
+    None for any other set: the tallies count each person once within one agency or within
+    all of them, and a person who moved between two of several agencies would be counted
+    twice if their figures were added. None too for a period that is not whole months (the
+    pages give none; the tallies count by month). One query."""
+    if period.months is None:
+        return None
+    found = Agency.objects.aggregate(
+        every=Count("pk"),
+        chosen=Count("pk", filter=Q(pk__in=agencies)),
+        first=Min("pk", filter=Q(pk__in=agencies)),
+    )
+    if found["chosen"] == found["every"]:
+        return ("all", None)
+    if found["chosen"] == 1:
+        return ("one", found["first"])
+    return None
+
+
+def _cells_in(
+    measure: str, scope: tuple[str, int | None], period, course: CoursePage | None, job_role: str | None
+) -> QuerySet:
+    """The tally rows of the people whose latest record in the scope falls in the period's
+    whole months: a month in the period, and the next record (if any) after it."""
+    if period.months is None:
+        raise ValueError(f"Confidence and knowledge figures are counted in whole months, not {period.label}.")
+    kind, agency = scope
+    level = LEVELS.index((kind == "one", course is not None, bool(job_role)))
+    cells = PairTally.objects.filter(
+        measure=measure,
+        level=level,
+        month__gte=period.start,
+        month__lte=period.end,
+        next_month__gt=period.end,
+    )
+    if agency is not None:
+        cells = cells.filter(agency=agency)
+    if course is not None:
+        cells = cells.filter(course=course.pk)
+    if job_role:
+        cells = cells.filter(job_role=job_role)
+    return cells
+
+
+def pair_counts(
+    measure: str,
+    scope: tuple[str, int | None],
+    period,
+    course: CoursePage | None = None,
+    job_role: str | None = None,
+) -> list[tuple[str, str, int, Any, Any, int]]:
+    """(series, key, agency, x, y, people) for every pair counted, x and y None when missing;
+    agency is 0 for series not given by agency at the all-agencies level. One query."""
+    rows = (
+        _cells_in(measure, scope, period, course, job_role)
+        .exclude(series=PEOPLE)
+        .values_list("series", "key", "agency", "x", "y")
+        .annotate(n=Sum("people"))
+        .order_by()
+    )
+    return [
+        (series, key, agency, None if x == MISSING else x, None if y == MISSING else y, n)
+        for series, key, agency, x, y, n in rows
+        if n
+    ]
+
+
+def people(
+    measure: str,
+    scope: tuple[str, int | None],
+    period,
+    course: CoursePage | None = None,
+    job_role: str | None = None,
+) -> int:
+    """How many people a measure's figures are about. One query."""
+    cells = _cells_in(measure, scope, period, course, job_role).filter(series=PEOPLE)
+    return cells.aggregate(n=Sum("people"))["n"] or 0
+
+
+# -- signals (connected in `courses.apps` and `quizzes.apps`) ---------------------------------
+
+
+def record_deleted(sender, instance, **kwargs):
+    """After a completion or an attempt is deleted: its person's figures without it."""
+    recount([instance.learner_id])
+
+
+def remember_job_role(sender, instance, raw=False, **kwargs):
+    """Before a profile is saved: the job role it has in the database, to see whether it changes."""
+    instance._pairs_job_role = None
+    if not raw and instance.pk is not None:
+        stored = sender.objects.filter(pk=instance.pk).values_list("job_role", flat=True)
+        instance._pairs_job_role = stored.first()
+
+
+def profile_saved(sender, instance, raw=False, **kwargs):
+    """A new job role on a profile: knowledge counts her under the role she has now."""
+    old = getattr(instance, "_pairs_job_role", None)
+    if not raw and old is not None and old != instance.job_role:
+        recount([instance.user_id])
