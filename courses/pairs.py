@@ -212,8 +212,10 @@ def recount(learner_ids: Iterable[int]) -> None:
 
 def rebuild() -> None:
     """Every mark and tally counted again from the records, in one transaction (run it as
-    often as you like: the result is the same). People are read a chunk at a time, so memory
-    follows the number of cells rather than of people."""
+    often as you like: the result is the same). People are read and their marks written a
+    chunk at a time; the tallies are then counted from the marks by the database on
+    PostgreSQL (`_count_marks`), so memory stays flat however many people and cells there
+    are, and by `_cells` elsewhere."""
     with transaction.atomic():
         PairTally.objects.all().delete()
         PairMark.objects.all().delete()
@@ -222,31 +224,50 @@ def rebuild() -> None:
         for start in range(0, len(ids), CHUNK):
             marks = _marks(ids[start : start + CHUNK])
             PairMark.objects.bulk_create(marks, batch_size=1000)
-            counts.update(_cells(marks))
-        _insert([(cell, n) for cell, n in counts.items() if n])
+            if connection.vendor != "postgresql":
+                counts.update(_cells(marks))
+        if connection.vendor == "postgresql":
+            _count_marks()
+            return
+        cells = [(cell, n) for cell, n in counts.items() if n]
+        for start in range(0, len(cells), INSERTS):
+            PairTally.objects.bulk_create(
+                PairTally(**dict(zip(CELL, cell, strict=True)), people=n)
+                for cell, n in cells[start : start + INSERTS]
+            )
 
 
-def _insert(cells: list[tuple[tuple, int]]) -> None:
-    """Write the cells into the empty tally table: PostgreSQL's COPY (a rebuild at 100,000 staff
-    writes over a million cells, which statements take minutes to carry), plain inserts a slice
-    at a time elsewhere."""
-    if connection.vendor == "postgresql":
-        columns = ", ".join(
-            connection.ops.quote_name(PairTally._meta.get_field(name).column) for name in CELL
-        )
-        table = connection.ops.quote_name(PairTally._meta.db_table)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}, people) FROM STDIN") as copy,
-        ):
-            for cell, n in cells:
-                copy.write_row((*cell, n))
-        return
-    for start in range(0, len(cells), INSERTS):
-        PairTally.objects.bulk_create(
-            PairTally(**dict(zip(CELL, cell, strict=True)), people=n)
-            for cell, n in cells[start : start + INSERTS]
-        )
+def _count_marks() -> None:
+    """Fill the empty tally table from every mark in one statement: what `_cells` adds for
+    each mark, at each level and for each pair, grouped and counted by PostgreSQL. (A rebuild
+    at 100,000 staff counts over a million cells, which Python would hold in memory.) The
+    random-writes tests compare a rebuild with the tallies the writes kept, so the two
+    countings cannot drift apart."""
+    quote = connection.ops.quote_name
+    mark, tally = (quote(model._meta.db_table) for model in (PairMark, PairTally))
+    columns = ", ".join(quote(PairTally._meta.get_field(name).column) for name in CELL)
+    levels = ", ".join(f"({n}, {own[0]}, {own[1]}, {own[2]})" for n, own in enumerate(LEVELS))
+    by_agency = [(name, series) for name, measure in MEASURES.items() for series in measure.by_agency]
+    given = ", ".join(["(%s, %s)"] * len(by_agency)) or "(NULL, NULL)"
+    sql = f"""
+        INSERT INTO {tally} ({columns}, people)
+        SELECT m.measure, l.level,
+               CASE WHEN l.own_agency OR b.series IS NOT NULL THEN m.agency ELSE 0 END,
+               CASE WHEN l.own_course THEN m.course ELSE 0 END,
+               CASE WHEN l.own_role THEN m.job_role ELSE '' END,
+               m.month, CAST(m.following ->> l.level AS date),
+               p.value ->> 0, p.value ->> 1,
+               COALESCE(CAST(p.value ->> 2 AS float8), %s), COALESCE(CAST(p.value ->> 3 AS float8), %s),
+               COUNT(*)
+        FROM {mark} m
+        CROSS JOIN (VALUES {levels}) AS l (level, own_agency, own_course, own_role)
+        CROSS JOIN LATERAL jsonb_array_elements(m.pairs) AS p (value)
+        LEFT JOIN (VALUES {given}) AS b (measure, series)
+               ON b.measure = m.measure AND b.series = p.value ->> 0
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [MISSING, MISSING, *(value for row in by_agency for value in row)])
 
 
 # -- reading ----------------------------------------------------------------------------------
