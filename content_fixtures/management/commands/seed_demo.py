@@ -16,7 +16,7 @@ from wagtail.models import Site
 from cms.dates import add_months
 from cms.models import Agency, ChapterPage, LocalContact, PartnershipSettings, Resource
 from cms.roles import ensure_content_approvers, ensure_content_editors
-from courses import pairs, services
+from courses import services
 from courses.models import (
     AgencyLead,
     CoursePage,
@@ -28,7 +28,7 @@ from courses.models import (
 )
 from links.models import Link, LinkUse, Status
 from quizzes import services as quiz_services
-from quizzes import summaries as quiz_summaries
+from quizzes.management.commands.rebuild_summaries import rebuild_all
 from quizzes.models import Quiz
 from quizzes.scoring import model_answer
 from training import booking as places
@@ -233,8 +233,7 @@ class Command(BaseCommand):
                 self._broken_link(editor)
             # The demo attempts and completions were moved into past months round the model
             # layer: recount them.
-            quiz_summaries.rebuild()
-            pairs.rebuild()
+            rebuild_all()
 
     def _sessions(self, password, secret):
         """The demo trainer (in the Trainers group, two-step like the leads) and three

@@ -27,7 +27,6 @@ from django.db.models import JSONField, Max
 from django.utils import timezone
 
 from cms.models import Agency
-from courses import pairs
 from courses.models import (
     Completion,
     CoursePage,
@@ -40,8 +39,9 @@ from courses.models import (
     SurveyResponse,
     SurveySubmission,
 )
-from quizzes import marks, summaries
+from quizzes import marks
 from quizzes.draws import choose, in_order
+from quizzes.management.commands.rebuild_summaries import rebuild_all
 from quizzes.models import Attempt, ColourMark, IndicatorMark, QuestionVersion, Quiz, Response
 from quizzes.scoring import model_answer
 from quizzes.snapshots import load_questions, quiz_snapshots, split
@@ -94,8 +94,7 @@ class Command(BaseCommand):
                     password,
                     now,
                 )
-        summaries.rebuild()  # the report tallies, which rows written in bulk go round
-        pairs.rebuild()
+        rebuild_all()  # the report tallies, which rows written in bulk go round
         self._analyse()
         self.stdout.write(f"Made {staff} synthetic staff.")
 
