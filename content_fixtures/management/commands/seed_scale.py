@@ -16,6 +16,7 @@ the code that keeps them."""
 
 import json
 import random
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         items = list(SurveyItem.objects.filter(active=True))
         password = make_password(None)
         now = timezone.now()
+        began = time.monotonic()
         for start in range(0, staff, BATCH):
             with transaction.atomic():
                 self._batch(
@@ -94,9 +96,13 @@ class Command(BaseCommand):
                     password,
                     now,
                 )
+        written = time.monotonic()
         rebuild_all()  # the report tallies, which rows written in bulk go round
         self._analyse()
-        self.stdout.write(f"Made {staff} synthetic staff.")
+        self.stdout.write(
+            f"Made {staff} synthetic staff in {time.monotonic() - began:.0f} s "
+            f"(rows {written - began:.0f} s, tallies and statistics {time.monotonic() - written:.0f} s)."
+        )
 
     def _analyse(self):
         """Refresh the planner's statistics after a bulk load, as a real database's
