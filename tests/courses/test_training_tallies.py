@@ -136,12 +136,16 @@ class World:
             anonymise(self.rng.choice(self.learners), None, Anonymisation.Reason.REQUEST)
 
     def delete_completion(self):
-        completion = Completion.objects.filter(course__in=self.courses, certificate__isnull=True).order_by("?").first()
+        completion = (
+            Completion.objects.filter(course__in=self.courses, certificate__isnull=True).order_by("?").first()
+        )
         if completion is not None:
             completion.delete()
 
     def delete_enrolment(self):
-        enrolment = Enrolment.objects.filter(course__in=self.courses, completion__isnull=True).order_by("?").first()
+        enrolment = (
+            Enrolment.objects.filter(course__in=self.courses, completion__isnull=True).order_by("?").first()
+        )
         if enrolment is not None:
             enrolment.delete()
 
