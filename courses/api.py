@@ -116,7 +116,8 @@ class TrainingNumbers(Schema):
     agencies: list[str]
     registered: int
     enrolled: int
-    finished: int  # of `enrolled`, those who completed a course they started, by the period's end
+    courses_started: int  # courses started in the period (a person can start several)
+    finished: int  # of `courses_started`, those completed by the period's end
     completed: int
     completion_rate: float | None
     median_days: float | None
@@ -212,7 +213,10 @@ def training_numbers(request, filters: Query[Filters]):
         "period_start": period.start,
         "period_end": period.end,
         "agencies": [a.name for a in agencies],
-        **{k: numbers[k] for k in ("registered", "enrolled", "finished", "completed", "completion_rate")},
+        **{
+            k: numbers[k]
+            for k in ("registered", "enrolled", "courses_started", "finished", "completed", "completion_rate")
+        },
         "median_days": numbers["median_days"],
         "per_month": [
             {

@@ -10,11 +10,21 @@ class CoursesConfig(AppConfig):
     verbose_name = "Courses and learning records"
 
     def ready(self):
-        # The confidence figures' measure registers itself with the tallies (courses.pairs),
-        # which follow deleted completions and a learner's job role.
-        from courses import pairs, reports  # noqa: F401
-        from courses.models import Completion, LearnerProfile
+        # The confidence figures' and the training numbers' measures register themselves with
+        # the tallies (courses.pairs), which follow deleted completions and a learner's job role;
+        # the training numbers also follow enrolments and a profile's agency.
+        from courses import pairs, reports, training_tallies  # noqa: F401
+        from courses.models import Completion, Enrolment, LearnerProfile
 
         post_delete.connect(pairs.record_deleted, sender=Completion, dispatch_uid="pairs_completion_deleted")
         pre_save.connect(pairs.remember_job_role, sender=LearnerProfile, dispatch_uid="pairs_job_role")
         post_save.connect(pairs.profile_saved, sender=LearnerProfile, dispatch_uid="pairs_job_role")
+        post_save.connect(
+            training_tallies.enrolment_made, sender=Enrolment, dispatch_uid="pairs_enrolment_made"
+        )
+        post_delete.connect(pairs.record_deleted, sender=Enrolment, dispatch_uid="pairs_enrolment_deleted")
+        pre_save.connect(training_tallies.remember_agency, sender=LearnerProfile, dispatch_uid="pairs_agency")
+        post_save.connect(training_tallies.profile_saved, sender=LearnerProfile, dispatch_uid="pairs_agency")
+        post_delete.connect(
+            training_tallies.profile_deleted, sender=LearnerProfile, dispatch_uid="pairs_profile_deleted"
+        )

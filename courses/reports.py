@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 
-from courses import pairs
+from courses import pairs, training_tallies
 from courses.models import (
     Completion,
     CoursePage,
@@ -262,7 +262,51 @@ def completions_in(
 def training_numbers(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> dict[str, Any]:
-    """Headline counts, completions per month, and the median days to complete."""
+    """Headline counts, completions per month, people per course, job role and agency, and the
+    median days to complete.
+
+    For whole London months and one agency or all of them the counts come from the tallies
+    (`courses.training_tallies`), so the cost does not grow with staff; custom runs of days and
+    any other set of agencies are counted from the records (`training_counts_from_records`)."""
+    scope = pairs.tallied_scope(agencies, period)
+    if scope is None:
+        counts = training_counts_from_records(agencies, period, course, job_role)
+    else:
+        counts = training_tallies.training_counts(agencies, scope, period, course, job_role)
+    agency_rows = [
+        {
+            "agency": agency.name,
+            "registered": counts["registered"].get(agency.pk, 0),
+            "completed": counts["completed_by_agency"].get(agency.pk, 0),
+        }
+        for agency in agencies.order_by("sort_order", "name")
+    ]
+    return {
+        "registered": sum(counts["registered"].values()),
+        "enrolled": counts["enrolled"],
+        "courses_started": counts["courses_started"],
+        "finished": counts["courses_finished"],
+        "completed": counts["completed"],
+        # Of the courses started in the period, the share completed by its end: it cannot pass
+        # 100% however many courses started earlier are finished in the period.
+        "completion_rate": _share(counts["courses_finished"], counts["courses_started"]),
+        "median_days": counts["median_days"],
+        "per_month": counts["per_month"],
+        "by_course": training_tallies.course_rows(counts["by_course"]),
+        "by_job_role": training_tallies.job_role_rows(counts["by_job_role"]),
+        "by_agency": agency_rows,
+        "all_agencies": {
+            "registered": sum(row["registered"] for row in agency_rows),
+            "completed": sum(row["completed"] for row in agency_rows),
+        },
+    }
+
+
+def training_counts_from_records(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> dict[str, Any]:
+    """The training numbers' counts straight from the records (as
+    `training_tallies.training_counts` reads them from the tallies)."""
     start, end = period.bounds
     completions = completions_in(agencies, period, course, job_role)
     enrolments = Enrolment.objects.filter(agency__in=agencies, started_at__gte=start, started_at__lt=end)
@@ -272,42 +316,27 @@ def training_numbers(
     if job_role:
         enrolments = enrolments.filter(learner__learner_profile__job_role=job_role)
         staff = staff.filter(job_role=job_role)
-    enrolled = enrolments.values("learner").distinct().count()
-    # The rate follows the people who started: of them, who finished what they started, so it
-    # cannot pass 100% however many people who started earlier finish in the period.
-    finished = enrolments.filter(completion__completed_at__lt=end).values("learner").distinct().count()
-    per_month = list(
-        completions.annotate(month=TruncMonth("completed_at"))
-        .values("month")
-        .annotate(people=Count("learner", distinct=True), completions=Count("pk"))
-        .order_by("month")
-    )
-    agency_rows = by_agency(agencies, completions, staff)
-    on_register = sum(row["registered"] for row in agency_rows)
-    completed_of_them = sum(row["completed"] for row in agency_rows)
+    zone = timezone.get_default_timezone()
+
+    def people_by(field):
+        return dict(completions.values_list(field).annotate(n=Count("learner", distinct=True)).order_by())
+
     return {
-        "registered": staff.count(),
-        "enrolled": enrolled,
-        "finished": finished,
+        "registered": dict(staff.values_list("agency").annotate(n=Count("pk")).order_by()),
+        "enrolled": enrolments.values("learner").distinct().count(),
+        "courses_started": enrolments.count(),
+        "courses_finished": enrolments.filter(completion__completed_at__lt=end).count(),
         "completed": completions.values("learner").distinct().count(),
-        "completion_rate": _share(finished, enrolled),
         "median_days": _median_days(completions.filter(delivery_mode=DeliveryMode.E_LEARNING)),
-        "per_month": per_month,
-        "by_course": list(
-            completions.values("course_title")
-            .annotate(people=Count("learner", distinct=True))
-            .order_by("-people", "course_title")
+        "per_month": list(
+            completions.annotate(month=TruncMonth("completed_at", tzinfo=zone))
+            .values("month")
+            .annotate(people=Count("learner", distinct=True), completions=Count("pk"))
+            .order_by("month")
         ),
-        "by_job_role": list(
-            completions.values("job_role_label")
-            .annotate(people=Count("learner", distinct=True))
-            .order_by("-people", "job_role_label")
-        ),
-        "by_agency": agency_rows,
-        "all_agencies": {
-            "registered": on_register,
-            "completed": completed_of_them,
-        },
+        "by_course": people_by("course"),
+        "by_job_role": people_by("job_role"),
+        "completed_by_agency": people_by("agency"),
     }
 
 
@@ -332,14 +361,15 @@ HEADLINES = [
     (
         "completion_rate",
         "Completion rate (%)",
-        "Of the staff who started a course in the period, the share who completed a course they "
-        "started in the period by its end.",
+        "Of the courses started in the period, the share completed by the end of the period (a person "
+        "who started two courses counts twice).",
     ),
     (
         "median_days",
         "Median days from start to completion",
         "Over the e-learning completions in the period: half took fewer days from starting the course, "
-        "half more. (A session is done on its day, so sessions are left out.)",
+        "half more, with durations counted to the nearest tenth of a day. (A session is done on its "
+        "day, so sessions are left out.)",
     ),
 ]
 
@@ -374,12 +404,13 @@ AGENCIES = Table(
     (
         Column("agency", "Agency"),
         Column("registered", "Staff registered by the end of the period", type=int),
-        Column("completed", "Of them, completed a course in the period", type=int),
+        Column("completed", "Staff who completed a course in the period", type=int),
     ),
     definition="Staff registered: people with an account in the agency (by the agency on their profile now) "
-    "by the end of the period. Completed: of them, the people who completed at least one course in the "
-    "period. Registered staff are not the workforce: coverage of each agency's workforce is on the "
-    "Coverage tab.",
+    "by the end of the period. Completed: people who completed at least one course in the period, counted "
+    "in the agency they were in when they completed it (someone who has since moved counts in her old "
+    "agency; someone who completed in two agencies counts in each). Registered staff are not the "
+    "workforce: coverage of each agency's workforce is on the Coverage tab.",
 )
 PER_MONTH = Table(
     "per_month",
@@ -398,12 +429,15 @@ BY_COURSE = Table(
     "by_course",
     "By course",
     (Column("course_title", "Course"), Column("people", "People who completed", type=int)),
+    definition="People who completed each course in the period, under the course's title now.",
     row_headers=False,
 )
 BY_JOB_ROLE = Table(
     "by_job_role",
     "By job role",
     (Column("job_role_label", "Job role"), Column("people", "People who completed", type=int)),
+    definition="People who completed a course in the period, by the job role recorded when they completed "
+    "it (every role not on the list counts as Other).",
     row_headers=False,
 )
 REFRESHERS_DUE = Table(
@@ -449,7 +483,9 @@ def headlines(numbers: dict[str, Any], before: dict[str, Any] | None = None) -> 
     """The headline figures with their labels and what each counts, for the page, the export
     and the board pack alike; beside each, the previous period's (`before`, the same
     figures for `previous(period)`) and the change, when given."""
-    counts = {"completion_rate": f" In this period: {numbers['finished']} of {numbers['enrolled']}."}
+    counts = {
+        "completion_rate": f" In this period: {numbers['finished']} of {numbers['courses_started']} courses."
+    }
     rows = []
     for key, label, definition in HEADLINES:
         then = before[key] if before else None
@@ -474,48 +510,23 @@ def headline_table(numbers: dict[str, Any], before: dict[str, Any] | None) -> Ta
 
 
 def _median_days(completions):
-    """Median days from starting a course to completing it. The database sorts the
-    durations and returns only the middle one or two (SQLite has no median function)."""
+    """Median days from starting a course to completing it, each duration to the nearest tenth
+    of a day (`training_tallies.days_taken`, as the tallies keep them). The database sorts the
+    durations and returns only the middle one or two (SQLite has no median function); rounding
+    keeps their order, so the middle ones rounded are the middle of the rounded ones."""
     count = completions.count()
     if not count:
         return None
-    durations = (
+    middle = (
         completions.annotate(
             took=ExpressionWrapper(
                 F("completed_at") - F("enrolment__started_at"), output_field=DurationField()
             )
         )
         .order_by("took")
-        .values_list("took", flat=True)
+        .values_list("enrolment__started_at", "completed_at")[(count - 1) // 2 : count // 2 + 1]
     )
-    middle = list(durations[(count - 1) // 2 : count // 2 + 1])
-    return round(sum(took.total_seconds() for took in middle) / len(middle) / 86400, 1)
-
-
-def by_agency(agencies: QuerySet, completions: QuerySet, staff: QuerySet) -> list[dict[str, Any]]:
-    """One row per agency, side by side: the staff on its register at the end of the period,
-    and how many of them completed a course in the period. No share of them: registered staff
-    are not the workforce (coverage, in `workforce.coverage`, is)."""
-    counts = {
-        row["agency"]: row
-        for row in staff.values("agency")
-        .annotate(
-            registered=Count("pk"),
-            completed=Count("pk", filter=Q(Exists(completions.filter(learner=OuterRef("user"))))),
-        )
-        .order_by()
-    }
-    rows = []
-    for agency in agencies.order_by("sort_order", "name"):
-        row = counts.get(agency.pk, {"registered": 0, "completed": 0})
-        rows.append(
-            {
-                "agency": agency.name,
-                "registered": row["registered"],
-                "completed": row["completed"],
-            }
-        )
-    return rows
+    return training_tallies.median_of([training_tallies.days_taken(*pair) for pair in middle])
 
 
 def staff_list(agencies: QuerySet, job_role: str | None = None) -> QuerySet:
@@ -632,12 +643,12 @@ REFRESHER_WINDOWS = (30, 60, 90)
 def due_refreshers(
     agencies: QuerySet, today: date | None = None, within: int = 90, job_role: str | None = None
 ) -> QuerySet:
-    """Each person's latest completion of each course that expires within `within` days
-    (or has already expired) and has no newer completion, soonest first."""
+    """Each person's latest completion of each course (by time, then id) that expires within
+    `within` days (or has already expired) and has no newer completion, soonest first."""
     today = today or timezone.localdate()
     latest = (
         Completion.objects.filter(learner=OuterRef("learner"), course=OuterRef("course"))
-        .order_by("-completed_at")
+        .order_by("-completed_at", "-pk")
         .values("pk")[:1]
     )
     due = Completion.objects.filter(
@@ -652,13 +663,12 @@ def refresher_counts(
     agencies: QuerySet, today: date | None = None, job_role: str | None = None
 ) -> dict[str, Any]:
     """How many refreshers are overdue, and how many are due (overdue included) within each
-    window: {"overdue": n, "windows": [(30, n), (60, n), (90, n)]}, in one query."""
+    window: {"overdue": n, "windows": [(30, n), (60, n), (90, n)]}, counting what
+    `due_refreshers` lists, from the tallies (`training_tallies.refreshers_due`) in one query."""
     today = today or timezone.localdate()
     windows = {"overdue": today - timedelta(days=1)}
     windows.update({f"within_{days}": today + timedelta(days=days) for days in REFRESHER_WINDOWS})
-    counts = due_refreshers(agencies, today, max(REFRESHER_WINDOWS), job_role).aggregate(
-        **{name: Count("pk", filter=Q(expires_on__lte=last_day)) for name, last_day in windows.items()}
-    )
+    counts = training_tallies.refreshers_due(agencies, job_role, windows)
     return {"overdue": counts["overdue"], "windows": [(d, counts[f"within_{d}"]) for d in REFRESHER_WINDOWS]}
 
 

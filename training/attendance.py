@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from courses import pairs
 from courses.models import Completion, DeliveryMode, Enrolment, LearnerProfile
 from courses.reporting.tables import Column, Table
 from courses.services import next_cycle, record_completion
@@ -52,6 +53,7 @@ def session_enrolment(booking: Booking) -> Enrolment:
     if enrolment.started_at > booking.session.starts_at:
         enrolment.started_at = booking.session.starts_at
         Enrolment.objects.filter(pk=enrolment.pk).update(started_at=enrolment.started_at)
+        pairs.recount([booking.person_id])  # the training numbers count it started on the day
     Booking.objects.filter(pk=booking.pk).update(enrolment=enrolment)
     booking.enrolment = enrolment
     return enrolment

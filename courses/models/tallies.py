@@ -81,7 +81,12 @@ class PairTally(models.Model):
                 name="one_pair_tally_per_cell",
             )
         ]
-        indexes = [models.Index(fields=("measure", "level", "month"), name="pair_tally_level_month")]
+        indexes = [
+            models.Index(fields=("measure", "level", "month"), name="pair_tally_level_month"),
+            # The training numbers read one series of a level (people, durations, refreshers
+            # due), whose other series hold many more cells.
+            models.Index(fields=("measure", "level", "series", "month"), name="pair_tally_series_month"),
+        ]
 
     def __str__(self):
         return (

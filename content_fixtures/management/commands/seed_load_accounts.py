@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.models import Agency
+from courses import pairs
 from courses.models import AgencyLead, JobRole, LearnerProfile, PartnershipManager
 
 LEAD_AGENCY = "housing"
@@ -60,6 +61,7 @@ class Command(BaseCommand):
                 )
                 for n, user in enumerate(made)
             )
+            pairs.recount(user.pk for user in made)  # the staff registered (bulk_create sends no signal)
             for user in self._accounts([LEAD_EMAIL], hashed):
                 AgencyLead.objects.create(user=user).agencies.add(Agency.objects.get(code=LEAD_AGENCY))
                 TOTP.activate(user, secret)

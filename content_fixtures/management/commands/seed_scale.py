@@ -125,7 +125,10 @@ class Command(BaseCommand):
         _delete_rows(SurveyResponse.objects.filter(enrolment__learner__in=users))
         _delete_rows(attempts)
         _delete_rows(Completion.objects.filter(learner__in=users))  # no recount per row: rebuilt at the end
-        Enrolment.objects.filter(learner__in=users).delete()
+        enrolments = Enrolment.objects.filter(learner__in=users)
+        _delete_rows(SurveySubmission.objects.filter(enrolment__in=enrolments))
+        _delete_rows(enrolments)  # nor per enrolment or profile (their deletions recount one person each)
+        _delete_rows(LearnerProfile.objects.filter(user__in=users))
         users.delete()
 
     def _batch(self, User, numbers, rng, agencies, core, quiz, draws, items, password, now):
