@@ -1,7 +1,9 @@
 """Counts the completions, enrolments and profiles made before the training numbers read the
-tallies (`courses.training_tallies`), so that an upgraded site's figures are whole from the
-first page view. It calls `courses.pairs.rebuild`, the one way the tallies are counted, as
-0018 does."""
+tallies (`courses.training_tallies`), and the confidence and knowledge records with them, so
+that an upgraded site's figures are whole from the first page view (a new site has none to
+count). It calls `courses.pairs.rebuild`, the one way the tallies are counted, rather than a
+copy of it on historical models, so only the latest migration that changes what the tallies
+count may call it (0018 did until this one)."""
 
 from django.db import migrations
 

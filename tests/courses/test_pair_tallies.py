@@ -282,8 +282,8 @@ def test_upgrading_counts_the_records_made_before_the_tallies():
     kept = tally_rows()
     PairTally.objects.all().delete()
     PairMark.objects.all().delete()  # as the tables are when the upgrade creates them
-    migration = importlib.import_module("courses.migrations.0018_count_earlier_pairs")
-    migration.count_earlier_pairs(None, None)
+    migration = importlib.import_module("courses.migrations.0019_count_training_tallies")
+    migration.count_training_tallies(None, None)
     assert tally_rows() == kept
     assert_tallies_match_the_raw_records(world)
 
