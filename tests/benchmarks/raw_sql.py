@@ -5,13 +5,18 @@ London bounds."""
 
 from courses.models import DeliveryMode
 
-TOOK = {"sqlite": "julianday(done) - julianday(began)", "postgresql": "done - began"}
+# Days from start to completion, to a tenth of a day, as the median counts them.
+TOOK = {
+    "sqlite": "ROUND(julianday(done) - julianday(began), 1)",
+    "postgresql": "ROUND(CAST(EXTRACT(EPOCH FROM done - began) / 86400 AS numeric), 1)",
+}
 IN_PERIOD = "c.agency_id IN ({agencies}) AND c.completed_at >= %(start)s AND c.completed_at < %(end)s"
 E_LEARNING = f"'{DeliveryMode.E_LEARNING.value}'"
 
 TRAINING_SQL = [
     "SELECT COUNT(*) FROM courses_learnerprofile WHERE agency_id IN ({agencies}) AND created_at < %(end)s",
-    "SELECT COUNT(DISTINCT e.learner_id), COUNT(DISTINCT CASE WHEN c.completed_at < %(end)s THEN e.learner_id END) "
+    # People who started; courses started, and of them completed by the end of the period.
+    "SELECT COUNT(DISTINCT e.learner_id), COUNT(*), COUNT(CASE WHEN c.completed_at < %(end)s THEN 1 END) "
     "FROM courses_enrolment e LEFT JOIN courses_completion c ON c.enrolment_id = e.id "
     "WHERE e.agency_id IN ({agencies}) AND e.started_at >= %(start)s AND e.started_at < %(end)s",
     f"SELECT COUNT(DISTINCT c.learner_id) FROM courses_completion c WHERE {IN_PERIOD}",
@@ -22,13 +27,14 @@ TRAINING_SQL = [
         SELECT c.completed_at AS done, e.started_at AS began FROM courses_completion c
         JOIN courses_enrolment e ON e.id = c.enrolment_id WHERE {IN_PERIOD} AND c.delivery_mode = {E_LEARNING}
     ), n AS (SELECT COUNT(*) AS n FROM took)
-    SELECT done, began FROM took ORDER BY {{took}}
+    SELECT {{took}} AS days FROM took ORDER BY 1
     LIMIT 2 - (SELECT n FROM n) %% 2 OFFSET ((SELECT n FROM n) - 1) / 2""",
-    f"SELECT c.course_title, COUNT(DISTINCT c.learner_id) FROM courses_completion c WHERE {IN_PERIOD} GROUP BY 1",
-    f"SELECT c.job_role_label, COUNT(DISTINCT c.learner_id) FROM courses_completion c WHERE {IN_PERIOD} GROUP BY 1",
-    "SELECT p.agency_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM courses_completion c "
-    f"WHERE c.learner_id = p.user_id AND {IN_PERIOD}) THEN 1 ELSE 0 END) FROM courses_learnerprofile p "
+    f"SELECT c.course_id, COUNT(DISTINCT c.learner_id) FROM courses_completion c WHERE {IN_PERIOD} GROUP BY 1",
+    f"SELECT c.job_role, COUNT(DISTINCT c.learner_id) FROM courses_completion c WHERE {IN_PERIOD} GROUP BY 1",
+    # Agencies side by side: registered by the agency on the profile, completed in the agency at completion.
+    "SELECT p.agency_id, COUNT(*) FROM courses_learnerprofile p "
     "WHERE p.agency_id IN ({agencies}) AND p.created_at < %(end)s GROUP BY 1",
+    f"SELECT c.agency_id, COUNT(DISTINCT c.learner_id) FROM courses_completion c WHERE {IN_PERIOD} GROUP BY 1",
     # Staff trained by delivery mode: (person, course) pairs per agency and in all, and returns.
     f"SELECT c.agency_id, c.delivery_mode, COUNT(DISTINCT c.learner_id || ':' || c.course_id) "
     f"FROM courses_completion c WHERE {IN_PERIOD} GROUP BY 1, 2",
