@@ -9,8 +9,7 @@ for all of them, with and without a course and a job role, over several whole-mo
 
 import importlib
 import random
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 import time_machine
@@ -31,20 +30,20 @@ from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz
 from quizzes.scoring import model_answer
 from tests.factories import SAMPLE_QUESTIONS, finish_lessons, make_course, make_learner, make_quiz
+from tests.month_edges import (
+    END_OF_MARCH,
+    END_OF_NOVEMBER,
+    MID_APRIL,
+    MID_MARCH,
+    ROLES,
+    START_OF_APRIL,
+    START_OF_DECEMBER,
+)
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
-# 23:30 and 00:30 around the end of March (summer time: 22:30 and 23:30 UTC) and of November
-# (GMT), and the middle of those months.
-MOMENTS = [
-    datetime(2025, 3, 12, 10, 0, tzinfo=LONDON),
-    datetime(2025, 3, 31, 23, 30, tzinfo=LONDON),
-    datetime(2025, 4, 1, 0, 30, tzinfo=LONDON),
-    datetime(2025, 4, 20, 15, 0, tzinfo=LONDON),
-    datetime(2025, 11, 30, 23, 30, tzinfo=LONDON),
-    datetime(2025, 12, 1, 0, 30, tzinfo=LONDON),
-]
+# Round London month ends (`tests.month_edges`), and the middle of March and April.
+MOMENTS = [MID_MARCH, END_OF_MARCH, START_OF_APRIL, MID_APRIL, END_OF_NOVEMBER, START_OF_DECEMBER]
 PERIODS = [
     Period(date(2025, 3, 1), date(2025, 3, 31)),
     Period(date(2025, 4, 1), date(2025, 4, 30)),
@@ -53,7 +52,6 @@ PERIODS = [
     Period(date(2025, 12, 1), date(2025, 12, 31)),
     Period(date(2025, 1, 1), date(2025, 12, 31)),
 ]
-ROLES = ["housing", "manager"]
 
 
 class World:

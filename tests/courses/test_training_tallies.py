@@ -11,7 +11,6 @@ several whole-month periods."""
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -27,19 +26,27 @@ from courses.reports import Period
 from privacy.anonymise import anonymise
 from privacy.models import Anonymisation
 from tests.factories import make_course, make_learner
+from tests.month_edges import (
+    END_OF_MARCH,
+    END_OF_NOVEMBER,
+    LONDON,
+    MID_APRIL,
+    MID_MARCH,
+    ROLES,
+    START_OF_APRIL,
+    START_OF_DECEMBER,
+)
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
-# 23:30 and 00:30 around the end of March (summer time: 22:30 and 23:30 UTC) and of November
-# (GMT), and other days of those months and of December.
+# Round London month ends (`tests.month_edges`), and other days of those months and of December.
 MOMENTS = [
-    datetime(2025, 3, 12, 10, 0, tzinfo=LONDON),
-    datetime(2025, 3, 31, 23, 30, tzinfo=LONDON),
-    datetime(2025, 4, 1, 0, 30, tzinfo=LONDON),
-    datetime(2025, 4, 20, 15, 0, tzinfo=LONDON),
-    datetime(2025, 11, 30, 23, 30, tzinfo=LONDON),
-    datetime(2025, 12, 1, 0, 30, tzinfo=LONDON),
+    MID_MARCH,
+    END_OF_MARCH,
+    START_OF_APRIL,
+    MID_APRIL,
+    END_OF_NOVEMBER,
+    START_OF_DECEMBER,
     datetime(2025, 12, 3, 9, 0, tzinfo=LONDON),
 ]
 TODAY = date(2025, 12, 10)  # the pages are read in December 2025: this quarter is under way
@@ -49,7 +56,6 @@ PERIODS = [
     Period(date(2025, 3, 1), date(2025, 3, 31)),
     Period(date(2025, 1, 1), date(2025, 12, 31)),  # a year
 ]
-ROLES = ["housing", "manager"]
 
 
 class World:

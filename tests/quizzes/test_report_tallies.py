@@ -6,8 +6,7 @@ attempts followed by a rebuild), every figure the report gives equals the figure
 from the responses and marks (`tests.quizzes.raw_figures`), for every scope."""
 
 import random
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 import time_machine
@@ -31,18 +30,12 @@ from quizzes.models import (
 )
 from quizzes.scoring import model_answer
 from tests.factories import SAMPLE_QUESTIONS, make_course, make_learner, make_quiz, open_the_quiz
+from tests.month_edges import EDGES, ROLES
 from tests.quizzes import raw_figures
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
-# 23:30 and 00:30 around the end of March (summer time: 22:30 and 23:30 UTC) and of November (GMT).
-MOMENTS = [
-    datetime(2025, 3, 31, 23, 30, tzinfo=LONDON),
-    datetime(2025, 4, 1, 0, 30, tzinfo=LONDON),
-    datetime(2025, 11, 30, 23, 30, tzinfo=LONDON),
-    datetime(2025, 12, 1, 0, 30, tzinfo=LONDON),
-]
+MOMENTS = EDGES  # round London month ends (`tests.month_edges`)
 PERIODS = [
     Period(date(2025, 3, 1), date(2025, 3, 31)),
     Period(date(2025, 4, 1), date(2025, 4, 30)),
@@ -50,7 +43,6 @@ PERIODS = [
     Period(date(2025, 12, 1), date(2025, 12, 31)),
     Period(date(2025, 1, 1), date(2025, 12, 31)),
 ]
-ROLES = ["housing", "manager"]
 FIGURES = ["people", "question_statistics", "missed_categories", "traffic_light_table", "by_agency"]
 
 
