@@ -79,7 +79,7 @@ class AttemptTally(Tally):
         constraints = _unique("one_attempt_tally_per_cell", (*Tally.SCOPE, "score"))
 
 
-class ScoreTally(Tally):
+class ScoreCounts(models.Model):
     """Answers per question and attempt score, and how many were fully right: facility, and
     the upper and lower groups of discrimination."""
 
@@ -90,6 +90,13 @@ class ScoreTally(Tally):
 
     KEY = ("score", "question")
     COUNTS = ("answers", "right")
+
+    class Meta:
+        abstract = True
+
+
+class ScoreTally(ScoreCounts, Tally):
+    """`ScoreCounts` per agency."""
 
     class Meta:
         constraints = _unique("one_score_tally_per_cell", (*Tally.SCOPE, "score", "question"))
@@ -160,17 +167,9 @@ class BandTally(Tally):
 ALL_JOB_ROLES = "*"  # `PartnershipScoreTally.job_role` of the cells that count every job role
 
 
-class PartnershipScoreTally(Cells):
-    """`ScoreTally` for all agencies together: answers per question and attempt score, per
-    month, quiz and job role, and again for all job roles (`ALL_JOB_ROLES`)."""
-
-    score = models.DecimalField(max_digits=5, decimal_places=2)
-    question = models.IntegerField(help_text="The question's id, or 0 when it no longer existed.")
-    answers = models.IntegerField(default=0)
-    right = models.IntegerField(default=0)
-
-    KEY = ("score", "question")
-    COUNTS = ("answers", "right")
+class PartnershipScoreTally(ScoreCounts, Cells):
+    """`ScoreCounts` for all agencies together, per month, quiz and job role, and again for
+    all job roles (`ALL_JOB_ROLES`)."""
 
     class Meta:
         constraints = _unique("one_partnership_score_tally_per_cell", (*Cells.SCOPE, "score", "question"))

@@ -30,11 +30,14 @@ def cells():
 def test_recounting_one_person_at_once_counts_her_once(committed):
     learner, _ = completed(committed)
     kept = cells()
-    assert PairMark.objects.filter(learner=learner.pk).count() == 1
+    # One mark per measure: her profile, her enrolment, her completion, and its surveys.
+    measures = ["completed", "confidence", "registered", "started"]
+    marks = PairMark.objects.filter(learner=learner.pk).order_by("measure").values_list("measure", flat=True)
+    assert list(marks) == measures
     _, errors = run_at_once(6, lambda: pairs.recount([learner.pk]))
     assert errors == []
     assert cells() == kept
-    assert PairMark.objects.filter(learner=learner.pk).count() == 1
+    assert list(marks) == measures
 
 
 def test_recounting_two_people_at_once_keeps_both(committed):
