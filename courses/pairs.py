@@ -293,22 +293,19 @@ def tallied_scope(agencies: QuerySet, period) -> tuple[str, int | None] | None:
     return None
 
 
-def _cells_in(
-    measure: str, scope: tuple[str, int | None], period, course: CoursePage | None, job_role: str | None
+def level_cells(
+    measure: str,
+    scope: tuple[str, int | None],
+    course: CoursePage | None,
+    job_role: str | None,
+    own: tuple[bool, bool, bool] | None = None,
 ) -> QuerySet:
-    """The tally rows of the people whose latest record in the scope falls in the period's
-    whole months: a month in the period, and the next record (if any) after it."""
-    if period.months is None:
-        raise ValueError(f"Confidence and knowledge figures are counted in whole months, not {period.label}.")
+    """The tally rows of one level (`own`: her own agency, course, job role; by default those
+    the scope or a filter names), narrowed to the scope's agency and the chosen course and
+    job role."""
     kind, agency = scope
-    level = LEVELS.index((kind == "one", course is not None, bool(job_role)))
-    cells = PairTally.objects.filter(
-        measure=measure,
-        level=level,
-        month__gte=period.start,
-        month__lte=period.end,
-        next_month__gt=period.end,
-    )
+    own = own or (kind == "one", course is not None, bool(job_role))
+    cells = PairTally.objects.filter(measure=measure, level=LEVELS.index(own))
     if agency is not None:
         cells = cells.filter(agency=agency)
     if course is not None:
@@ -316,6 +313,18 @@ def _cells_in(
     if job_role:
         cells = cells.filter(job_role=job_role)
     return cells
+
+
+def _cells_in(
+    measure: str, scope: tuple[str, int | None], period, course: CoursePage | None, job_role: str | None
+) -> QuerySet:
+    """The tally rows of the people whose latest record in the scope falls in the period's
+    whole months: a month in the period, and the next record (if any) after it."""
+    if period.months is None:
+        raise ValueError(f"Confidence and knowledge figures are counted in whole months, not {period.label}.")
+    return level_cells(measure, scope, course, job_role).filter(
+        month__gte=period.start, month__lte=period.end, next_month__gt=period.end
+    )
 
 
 def pair_counts(

@@ -139,20 +139,13 @@ def _level(
 ) -> QuerySet:
     """The tally rows of one level: its own agency, course or job role where the scope or a
     filter names one or the figure is grouped `by` it."""
-    kind, agency = scope
+    kind, _ = scope
     own = (
         kind == "one" or by == "agency",
         course is not None or by == "course",
         bool(job_role) or by == "job_role",
     )
-    cells = PairTally.objects.filter(measure=measure.name, level=pairs.LEVELS.index(own))
-    if agency is not None:
-        cells = cells.filter(agency=agency)
-    if course is not None:
-        cells = cells.filter(course=course.pk)
-    if job_role:
-        cells = cells.filter(job_role=job_role)
-    return cells
+    return pairs.level_cells(measure.name, scope, course, job_role, own)
 
 
 def _latest_in(period) -> Q:
