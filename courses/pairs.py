@@ -50,7 +50,7 @@ MISSING = -1.0
 LEVELS = tuple(product((True, False), repeat=3))
 # Every measure's count of people: one row per record, whatever pairs it gives.
 PEOPLE = "people"
-BATCH = 200  # tally rows per upsert statement (12 parameters each)
+BATCH = 200  # tally rows per upsert statement (at most 12 parameters each)
 CHUNK = 2000  # people per read when rebuilding
 INSERTS = 5000  # tally rows per insert when rebuilding
 
@@ -169,26 +169,27 @@ def _cells(marks: Iterable[PairMark], sign: int = 1) -> Counter:
     return counts
 
 
-def _upsert(counts: Counter) -> None:
-    """Add the counts to their cells, making the cells that are new."""
+def add_counts(model, cell: tuple[str, ...], counts: Counter, count: str = "people") -> None:
+    """Add `counts` ({cell values: n}) to `model`'s rows, whose unique key is the fields
+    `cell`, in the field `count`, making the rows that are new. Two transactions adding to the
+    same row each add their own (INSERT ... ON CONFLICT DO UPDATE, SQLite and PostgreSQL alike)."""
     quote = connection.ops.quote_name
-    table = quote(PairTally._meta.db_table)
-    columns = [quote(PairTally._meta.get_field(name).column) for name in CELL]
-    dates = {CELL.index("month"), CELL.index("next_month")}
-    rows = [(cell, n) for cell, n in counts.items() if n]
+    table = quote(model._meta.db_table)
+    fields = [model._meta.get_field(name) for name in cell]
+    columns = [quote(field.column) for field in fields]
+    total = quote(model._meta.get_field(count).column)
+    rows = [(values, n) for values, n in counts.items() if n]
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         params = []
-        for cell, n in batch:
-            params.extend(
-                connection.ops.adapt_datefield_value(value) if i in dates else value
-                for i, value in enumerate(cell)
-            )
+        for values, n in batch:
+            prepared = zip(fields, values, strict=True)
+            params.extend(field.get_db_prep_value(value, connection) for field, value in prepared)
             params.append(n)
-        values = ", ".join(["(" + ", ".join(["%s"] * (len(CELL) + 1)) + ")"] * len(batch))
+        values = ", ".join(["(" + ", ".join(["%s"] * (len(cell) + 1)) + ")"] * len(batch))
         sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}, people) VALUES {values} "
-            f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET people = {table}.people + excluded.people"
+            f"INSERT INTO {table} ({', '.join(columns)}, {total}) VALUES {values} "
+            f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET {total} = {table}.{total} + excluded.{total}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -207,7 +208,7 @@ def recount(learner_ids: Iterable[int]) -> None:
         marks = _marks(ids)
         PairMark.objects.bulk_create(marks)
         counts.update(_cells(marks))
-        _upsert(counts)
+        add_counts(PairTally, CELL, counts)
 
 
 def rebuild() -> None:

@@ -28,6 +28,7 @@ from courses.models import LearnerProfile, PendingRegistration
 from privacy import audit
 from privacy.models import Anonymisation
 from training.models import FollowUp, ReturnAttendee
+from workforce import tallies
 from workforce.models import Reminder, ReminderWindow, StaffListEntry
 
 FIRST_NAME = "Anonymised"
@@ -67,6 +68,7 @@ def anonymise(user, by, reason) -> bool:
         _close_sign_in(user, old_email)
         _rewrite_address(user, old_email, new_email)
         _withhold_certificates(user)
+        tallies.recount([old_email, new_email], [user.pk])  # her entries and training under the new address
         audit.log(by, [user], audit.ANONYMISED, Anonymisation.Reason(reason).label)
     return True
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from courses.reports import british
 from training.models import MaterialsDistributed, ReturnAttendee, ReturnHeadcount, SingleAgencyReturn
+from workforce import tallies
 from workforce.staff_lists import CONTROL, HOSTILE_START, StaffListProblem, job_role_lookup, read_table
 
 MAX_ATTENDEES = 2_000
@@ -314,7 +315,7 @@ def save_return(
     number}) or `attendees` (rows of a checked list) replace what it had, one or the other
     (both None keeps its list as it is); `materials` replace its materials. A change to an
     existing return is refused with Closed if its quarter has closed meanwhile."""
-    with transaction.atomic():
+    with transaction.atomic(), tallies.batched() as listed:  # coverage counts the people listed
         if training_return.pk:
             stored = SingleAgencyReturn.objects.select_for_update().filter(pk=training_return.pk).first()
             if stored is None or not editable(stored):
@@ -336,6 +337,7 @@ def save_return(
             ReturnAttendee.objects.bulk_create(
                 (ReturnAttendee(training_return=training_return, **row) for row in attendees), batch_size=500
             )
+            listed.update(row.get("email", "") for row in attendees)
         training_return.materials.all().delete()
         MaterialsDistributed.objects.bulk_create(
             MaterialsDistributed(training_return=training_return, **item) for item in materials
@@ -345,7 +347,7 @@ def save_return(
 
 def delete_return(training_return: SingleAgencyReturn) -> None:
     """Delete a return and everything under it; refused with Closed once its quarter has closed."""
-    with transaction.atomic():
+    with transaction.atomic(), tallies.batched():
         stored = SingleAgencyReturn.objects.select_for_update().filter(pk=training_return.pk).first()
         if stored is None:
             return  # deleted already (the same request sent twice)

@@ -40,6 +40,7 @@ from cms.dates import add_months
 from cms.models import Agency
 from courses.models import Completion, CoursePage, LearnerProfile
 from training.models import ReturnAttendee
+from workforce import tallies
 from workforce.models import Headcount, StaffListEntry
 
 LIST, HEADCOUNT, NONE = "list", "headcount", ""
@@ -240,11 +241,12 @@ def _coverage(agencies, days, by, job_roles, per_course) -> dict[date, list[Cove
     agencies = list(agencies.order_by("sort_order", "name"))
     required = required_courses(agencies)
     source = sources(agencies)
+    tallied = tallies.up_to_date(required)
     counts: dict = {}
     for kind in (LIST, HEADCOUNT):
         chosen = {a: c for a, c in required.items() if source[a] == kind}
         if chosen:
-            counts.update(_counts(kind, chosen, days, by, job_roles, per_course))
+            counts.update(_counts(kind, chosen, days, by, job_roles, per_course, tallied))
     labels = dict(LearnerProfile._meta.get_field("job_role").choices)
     result = {}
     for index, day in enumerate(days):
@@ -260,21 +262,19 @@ def _coverage(agencies, days, by, job_roles, per_course) -> dict[date, list[Cove
     return result
 
 
-def _on_day(name: str, index: int) -> str:
+def on_day(name: str, index: int) -> str:
     """A day's count by the name it is read by: people -> people_2, course_31 -> course_2_31."""
     head, _, course = name.partition("_")
     return f"{head}_{index}_{course}" if course else f"{head}_{index}"
 
 
-def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, int, str], dict]:
-    """{(day's index, agency id, group): {workforce, covered, per_course, over}} for the
-    agencies whose workforce is of one kind, in one query."""
+def _counted(kind, required, days, fields, job_roles, per_course) -> list[dict]:
+    """The counts per group (`fields`) and day that `_counts` reads, from the records:
+    `people_<i>`, `covered_<i>` and `course_<i>_<id>` per day's index. One query."""
     if kind == LIST:
         people = StaffListEntry.objects.filter(agency__in=required)
-        fields = ["agency", *([by] if by else [])]
-    else:
+    else:  # per job role: summed per agency by `_counts` unless grouped by job role
         people = LearnerProfile.objects.filter(agency__in=required)
-        fields = ["agency", "job_role"]  # summed per agency below unless grouped by job role
     if job_roles:
         people = people.filter(job_role__in=job_roles)
     parts = []
@@ -297,8 +297,23 @@ def _counts(kind, required, days, by, job_roles, per_course) -> dict[tuple[int, 
     for part in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
         index = part.pop("day")
         row = grouped.setdefault(tuple(part[f] for f in fields), {f: part[f] for f in fields})
-        row.update({_on_day(name, index): value for name, value in part.items() if name not in fields})
-    rows = list(grouped.values())
+        row.update({on_day(name, index): value for name, value in part.items() if name not in fields})
+    return list(grouped.values())
+
+
+def _counts(kind, required, days, by, job_roles, per_course, tallied) -> dict[tuple[int, int, str], dict]:
+    """{(day's index, agency id, group): {workforce, covered, per_course, over}} for the
+    agencies whose workforce is of one kind, in one query: from the tallies when they are up to
+    date (`tallied`), else from the records."""
+    fields = ["agency", *([by] if by else [])] if kind == LIST else ["agency", "job_role"]
+    if tallied:
+        courses = {course.pk for listed in required.values() for course in listed} if per_course else ()
+        source = tallies.LIST if kind == LIST else tallies.PROFILE
+        rows = tallies.grouped(source, list(required), days, fields, job_roles, courses)
+        if kind == LIST:  # a group whose entries have all gone has tally rows that sum to nothing
+            rows = [row for row in rows if row.get("people_0")]
+    else:
+        rows = _counted(kind, required, days, fields, job_roles, per_course)
     own = {agency_id: [course.pk for course in courses] for agency_id, courses in required.items()}
     result: dict = {}
     if kind == LIST:

@@ -158,3 +158,74 @@ class ReminderWindow(models.Model):
 
     def __str__(self):
         return f"{self.email}: {self.last_sent_at:%d %B %Y %H:%M}"
+
+
+class CoverageMark(models.Model):
+    """One span of days over which one person added 1 to a coverage count: what a recount takes
+    away again before counting her anew (`workforce.tallies`). A person is a staff list entry or
+    a registered person's profile (`source`). Marks are found by the person's email (lower-case,
+    as counted) and, for a profile, by its account: not by a foreign key, so that deleting the
+    entry or profile leaves its marks for the recount to take away."""
+
+    class Source(models.TextChoices):
+        LIST = "list", "Staff list"
+        PROFILE = "profile", "Registered staff"
+
+    source = models.CharField(max_length=7, choices=Source.choices)
+    email = models.CharField(max_length=254)
+    user = models.PositiveIntegerField(null=True)  # a profile's account
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="+")
+    job_role = models.CharField(max_length=30)
+    team = models.CharField(max_length=100, blank=True)
+    measure = models.CharField(max_length=20)  # "people", "covered" or "c<course id>"
+    start = models.DateField()  # the first day counted
+    end = models.DateField()  # the first day no longer counted (far in the future if none)
+
+    class Meta:
+        indexes = [models.Index(fields=["email"]), models.Index(fields=["user"])]
+
+    def __str__(self):
+        return f"{self.email} {self.measure} {self.start} to {self.end}"
+
+
+class CoverageTally(models.Model):
+    """How many people start (`change` +1 each) or stop (-1) counting in a measure on a day or
+    in a month (`span`), per agency at one level of detail: the agency (`level` 0), its job roles
+    (1), or its job roles and teams (2). A count on day d is the sum of the month rows before
+    d's month and the day rows from its first day to d: about 90 rows per measure and group,
+    however many people."""
+
+    source = models.CharField(max_length=7, choices=CoverageMark.Source.choices)
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    job_role = models.CharField(max_length=30, blank=True)
+    team = models.CharField(max_length=100, blank=True)
+    measure = models.CharField(max_length=20)
+    span = models.CharField(max_length=5)  # "day" or "month" (`on` its first day)
+    on = models.DateField()
+    change = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "agency", "level", "job_role", "team", "measure", "span", "on"],
+                name="one_coverage_tally_cell",
+            )
+        ]
+        verbose_name_plural = "coverage tallies"
+
+    def __str__(self):
+        return f"{self.agency_id} {self.measure} {self.span} {self.on}: {self.change:+d}"
+
+
+class CoverageBasis(models.Model):
+    """The required courses (id and refresher months) an agency's marks were counted against.
+    When they differ from today's (a course published, withdrawn or given new refresher months)
+    the tallies are out of date, and coverage is counted from the records until they are
+    counted again."""
+
+    agency = models.OneToOneField("cms.Agency", on_delete=models.CASCADE, related_name="+")
+    courses = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"{self.agency_id}: {self.courses}"

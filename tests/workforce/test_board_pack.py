@@ -25,6 +25,7 @@ from courses.models import (
 from quizzes.models import Attempt
 from tests.courses.test_reports import finish
 from tests.factories import make_course, make_learner
+from workforce import tallies
 from workforce.models import CoverageTarget, Headcount
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,7 @@ def board():
     for learner in police:
         finish(learner, course)
     LearnerProfile.objects.filter(user__in=housing + police).update(created_at=at(start - timedelta(days=20)))
+    tallies.recount(user_ids=[user.pk for user in housing + police])  # written round the model layer
     Completion.objects.filter(learner__in=housing + police).update(
         completed_at=at(start + timedelta(days=40))
     )

@@ -18,6 +18,7 @@ from courses.models import AgencyLead, Completion, CoursePage, LearnerProfile
 from tests.export_reading import read_export
 from tests.factories import make_learner
 from tests.workforce.helpers import record_completion
+from workforce import tallies
 from workforce.models import CoverageTarget, Headcount, StaffListEntry
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def complete_all(user, agency, at, expires_on, done_in=None):
 def registered(code, email, job_role, first_name, last_name="Tester"):
     user = make_learner(code, email=email, job_role=job_role, first_name=first_name, last_name=last_name)
     LearnerProfile.objects.filter(user=user).update(created_at=LONG_AGO)
+    tallies.recount(user_ids=[user.pk])  # written round the model layer
     return user
 
 

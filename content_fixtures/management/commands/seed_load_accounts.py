@@ -11,6 +11,7 @@ from django.utils import timezone
 from cms.models import Agency
 from courses import pairs
 from courses.models import AgencyLead, JobRole, LearnerProfile, PartnershipManager
+from workforce import tallies
 
 LEAD_AGENCY = "housing"
 
@@ -61,7 +62,9 @@ class Command(BaseCommand):
                 )
                 for n, user in enumerate(made)
             )
-            pairs.recount(user.pk for user in made)  # the staff registered (bulk_create sends no signal)
+            # The staff registered and their coverage (bulk_create sends no signal).
+            pairs.recount(user.pk for user in made)
+            tallies.recount(user_ids=[user.pk for user in made])
             for user in self._accounts([LEAD_EMAIL], hashed):
                 AgencyLead.objects.create(user=user).agencies.add(Agency.objects.get(code=LEAD_AGENCY))
                 TOTP.activate(user, secret)

@@ -1,6 +1,7 @@
-"""Recount the report tallies from the raw records: "what staff miss" (`quizzes.summaries`) and
-the confidence and knowledge pairs (`courses.pairs`). The one place that lists them, for the
-command and for the data commands that write round the model layer (`rebuild_all`)."""
+"""Recount the report tallies from the raw records: "what staff miss" (`quizzes.summaries`),
+the confidence and knowledge pairs (`courses.pairs`) and coverage (`workforce.tallies`). The one
+place that lists them, for the command and for the data commands that write round the model
+layer (`rebuild_all`)."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,8 +12,10 @@ from courses import pairs
 from courses.models import PairMark
 from quizzes import summaries
 from quizzes.models import AttemptTally
+from workforce import tallies
+from workforce.models import CoverageMark
 
-REBUILDS = (summaries.rebuild, pairs.rebuild)
+REBUILDS = (summaries.rebuild, pairs.rebuild, tallies.rebuild)
 
 
 def _on_own_connection(rebuild):
@@ -38,7 +41,8 @@ def rebuild_all() -> None:
 
 class Command(BaseCommand):
     help = (
-        "Recount the report tallies (what staff miss, confidence and knowledge) from the raw records. "
+        "Recount the report tallies (what staff miss, confidence, knowledge and coverage) from the raw "
+        "records. "
         "Run it after changing records round the model layer (bulk loads, QuerySet.update of "
         "submission or completion times)."
     )
@@ -49,3 +53,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Recounted the quiz report tallies: {cells} cells of first attempts.")
         marks = PairMark.objects.count()
         self.stdout.write(f"Recounted the confidence and knowledge tallies: {marks} records counted.")
+        spans = CoverageMark.objects.count()
+        self.stdout.write(f"Recounted the coverage tallies: {spans} spans of days counted.")

@@ -1,0 +1,391 @@
+"""Coverage counted from tallies kept as records are written, so that a coverage figure costs
+the same at a million staff as at a thousand. The definitions are `workforce.coverage`'s; this
+module counts the same thing another way, and `coverage` falls back to counting the records
+whenever the tallies cannot answer.
+
+Each person (a staff list entry, or a registered person's profile) is counted as spans of days
+(`CoverageMark`): the days she holds each of her agency's required courses (a completion from
+its London day to its `expires_on`, single-agency training from the delivery date to the same
+date plus the course's refresher months, overlapping spans joined), the days she holds all of
+them ("covered"), and, for a staff list entry, every day ("people", the workforce). A profile's
+spans start no earlier than the day she registered. Each span adds +1 on its first day and -1
+on the day after its last, by day and by month, at three levels of detail (`CoverageTally`):
+a count on a day is a sum of about 90 rows per measure and group.
+
+- `recount(emails, user_ids)`: the people with those emails (and those accounts' profiles)
+  counted again, in the caller's transaction with their rows locked. Signals call it when a
+  completion, profile, staff list entry, return or attendee is saved or deleted, or an account's
+  email changes; writes round them (a staff list applied, a return's list, anonymisation) call
+  it themselves. Profiles made in bulk and `QuerySet.update`s need `rebuild`, as for `courses.pairs`.
+- `rebuild(agency_ids)`: every mark of those agencies (or of all) counted again. A course
+  published, withdrawn or given new refresher months changes what agencies require: the marks
+  then no longer match `CoverageBasis`, coverage is counted from the records, and a task
+  (`rebuild_agencies`) counts them again.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_tasks import task
+
+from cms.dates import add_months
+from cms.models import Agency
+from courses.models import Completion, CoursePage, LearnerProfile
+from courses.pairs import add_counts
+from training.models import ReturnAttendee
+from workforce import coverage
+from workforce.models import CoverageBasis, CoverageMark, CoverageTally, StaffListEntry
+
+LIST, PROFILE = CoverageMark.Source.LIST, CoverageMark.Source.PROFILE
+BEGINNING, NEVER = date(1, 1, 1), date(9999, 12, 31)
+PEOPLE, COVERED = "people", "covered"
+AGENCY, ROLE, TEAM = 0, 1, 2  # levels: the agency, its job roles, its job roles and teams
+LEVELS = {LIST: (AGENCY, ROLE, TEAM), PROFILE: (ROLE,)}  # headcounts are per job role
+CELL = ("source", "agency", "level", "job_role", "team", "measure", "span", "on")
+CHUNK = 2000  # people per read when rebuilding
+
+
+def course_measure(course_id: int) -> str:
+    return f"c{course_id}"
+
+
+def basis_of(courses: Sequence[CoursePage]) -> list[list[int]]:
+    """What an agency's marks depend on: its required courses and their refresher months."""
+    return [[course.pk, course.refresher_months] for course in courses]
+
+
+# -- spans of days ------------------------------------------------------------------------------
+
+
+def joined(spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Spans [first day, first day after) with overlapping or touching ones joined, in order."""
+    result: list[list[date]] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if result and start <= result[-1][1]:
+            result[-1][1] = max(result[-1][1], end)
+        else:
+            result.append([start, end])
+    return [(start, end) for start, end in result]
+
+
+def overlap(first: list[tuple[date, date]], second: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The days in both lists of joined spans."""
+    result, i, j = [], 0, 0
+    while i < len(first) and j < len(second):
+        start, end = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if start < end:
+            result.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+# -- marks --------------------------------------------------------------------------------------
+
+
+def _profiles():
+    """Profiles with their account's email as counted (an administrator's account may have
+    capitals; staff lists and marks are lower-case)."""
+    return LearnerProfile.objects.annotate(lower_email=Lower("user__email"))
+
+
+def _people(entries: Q, profiles: Q) -> list[dict]:
+    """The staff list entries and profiles chosen (`profiles` may name `lower_email`), each as
+    what its marks need."""
+    people = [
+        {"source": LIST, "user": None, **row}
+        for row in StaffListEntry.objects.filter(entries).values("email", "agency_id", "job_role", "team")
+    ]
+    profiles = (
+        _profiles().filter(profiles).values("user_id", "agency_id", "job_role", "created_at", "lower_email")
+    )
+    zone = timezone.get_current_timezone()
+    for row in profiles:
+        people.append(
+            {
+                "source": PROFILE,
+                "user": row["user_id"],
+                "email": row["lower_email"],
+                "agency_id": row["agency_id"],
+                "job_role": row["job_role"],
+                "team": "",
+                "registered": timezone.localtime(row["created_at"], zone).date(),
+            }
+        )
+    return people
+
+
+def _marks(people: list[dict], required: dict[int, list[CoursePage]]) -> list[CoverageMark]:
+    """Each person's spans: a profile holds a course by her account's completions, a staff list
+    entry by the completions of any account with its email; both by single-agency training
+    listed under their email (as `coverage.holding_current` counts them)."""
+    emails = {person["email"] for person in people}
+    user_ids = {person["user"] for person in people if person["user"]}
+    months = {course.pk: course.refresher_months for courses in required.values() for course in courses}
+    by_user, by_email = defaultdict(list), defaultdict(list)
+    completions = (
+        Completion.objects.annotate(lower_email=Lower("learner__email"))
+        .filter(Q(learner_id__in=user_ids) | Q(lower_email__in=emails), course_id__in=months)
+        .values_list("learner_id", "lower_email", "course_id", "completed_at", "expires_on")
+    )
+    zone = timezone.get_current_timezone()
+    for learner, email, course, completed_at, expires_on in completions:
+        if expires_on is None:
+            continue
+        span = (course, timezone.localtime(completed_at, zone).date(), expires_on + timedelta(days=1))
+        by_user[learner].append(span)
+        by_email[email].append(span)
+    trained = defaultdict(list)
+    attendees = (
+        ReturnAttendee.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails, training_return__course_id__in=months)
+        .values_list("lower_email", "training_return__course_id", "training_return__delivered_on")
+    )
+    for email, course, delivered_on in attendees:
+        last = add_months(delivered_on, months[course])
+        trained[email].append((course, delivered_on, last + timedelta(days=1)))
+    marks = []
+    for person in people:
+        courses = required.get(person["agency_id"], [])
+        held = by_user[person["user"]] if person["source"] == PROFILE else by_email[person["email"]]
+        counted = [(person["registered"], NEVER)] if person["source"] == PROFILE else [(BEGINNING, NEVER)]
+        spans = {}
+        if person["source"] == LIST:
+            spans[PEOPLE] = counted
+        all_of = counted if courses else []  # an agency requiring nothing covers nobody by it
+        for course in courses:
+            held_here = [(s, e) for c, s, e in held + trained[person["email"]] if c == course.pk]
+            spans[course_measure(course.pk)] = overlap(joined(held_here), counted)
+            all_of = overlap(all_of, spans[course_measure(course.pk)])
+        spans[COVERED] = all_of
+        fields = {key: person[key] for key in ("source", "email", "user", "agency_id", "job_role", "team")}
+        for measure, found in spans.items():
+            marks.extend(CoverageMark(**fields, measure=measure, start=s, end=e) for s, e in found)
+    return marks
+
+
+def _cells(marks: Iterable[CoverageMark], sign: int = 1) -> Counter:
+    """What the marks add to the tallies (`sign=-1`: take away), per cell (`CELL`)."""
+    counts = Counter()
+    for mark in marks:
+        for level in LEVELS[mark.source]:
+            job_role = mark.job_role if level >= ROLE else ""
+            team = mark.team if level == TEAM else ""
+            key = (mark.source, mark.agency_id, level, job_role, team, mark.measure)
+            for day, change in ((mark.start, sign), (mark.end, -sign)):
+                if day == NEVER:
+                    continue
+                counts[(*key, "day", day)] += change
+                counts[(*key, "month", day.replace(day=1))] += change
+    return counts
+
+
+def _required(agency_ids: Iterable[int]) -> dict[int, list[CoursePage]]:
+    return coverage.required_courses(Agency.objects.filter(pk__in=set(agency_ids)))
+
+
+def recount(emails: Iterable[str] = (), user_ids: Iterable[int] = ()) -> None:
+    """Count again the people with these emails and these accounts' profiles, in the caller's
+    transaction. Their entries and profiles are locked first, so two writes about one person
+    queue up rather than both taking away her old marks."""
+    user_ids = sorted({int(pk) for pk in user_ids if pk is not None})
+    emails = {email.lower() for email in emails if email}
+    if user_ids:
+        accounts = get_user_model().objects.filter(pk__in=user_ids)
+        emails |= {email.lower() for email in accounts.values_list("email", flat=True) if email}
+    if not emails and not user_ids:
+        return
+    emails = sorted(emails)
+    for start in range(0, max(len(emails), 1), CHUNK):  # a whole staff list applied at once
+        _recount(emails[start : start + CHUNK], user_ids if start == 0 else [])
+
+
+def _recount(emails: list[str], user_ids: list[int]) -> None:
+    entries = Q(email__in=emails)
+    profiles = Q(user_id__in=user_ids) | Q(lower_email__in=emails)
+    with transaction.atomic():
+        list(StaffListEntry.objects.select_for_update().filter(entries).order_by("pk").values("pk"))
+        list(_profiles().select_for_update(of=("self",)).filter(profiles).order_by("pk").values("pk"))
+        stored = CoverageMark.objects.filter(Q(email__in=emails) | Q(user__in=user_ids))
+        counts = _cells(stored, -1)
+        stored.delete()
+        people = _people(entries, profiles)
+        marks = _marks(people, _required(person["agency_id"] for person in people))
+        CoverageMark.objects.bulk_create(marks)
+        counts.update(_cells(marks))
+        add_counts(CoverageTally, CELL, counts, "change")
+
+
+def person_changed(sender, instance, raw=False, **kwargs):
+    """A completion saved or deleted, or a profile: that account's person counted again."""
+    if not raw:
+        recount(user_ids=[instance.learner_id if sender is Completion else instance.user_id])
+
+
+def rebuild(agency_ids: Iterable[int] | None = None) -> None:
+    """Every mark and tally of these agencies (all when None) counted again from the records,
+    in one transaction, a chunk of people at a time; and each agency's basis recorded."""
+    with transaction.atomic():
+        marks = CoverageMark.objects.all()
+        tallies = CoverageTally.objects.all()
+        agencies = Agency.objects.all()
+        if agency_ids is not None:
+            agency_ids = list(agency_ids)
+            marks, tallies = marks.filter(agency__in=agency_ids), tallies.filter(agency__in=agency_ids)
+            agencies = agencies.filter(pk__in=agency_ids)
+        marks.delete()
+        tallies.delete()
+        required = _required(agencies.values_list("pk", flat=True))
+        counts = Counter()
+        for model, source in ((StaffListEntry, LIST), (LearnerProfile, PROFILE)):
+            ids = list(model.objects.filter(agency__in=required).order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), CHUNK):
+                chunk = Q(pk__in=ids[start : start + CHUNK])
+                people = _people(chunk, Q(pk__in=[])) if source == LIST else _people(Q(pk__in=[]), chunk)
+                made = _marks(people, required)
+                CoverageMark.objects.bulk_create(made, batch_size=1000)
+                counts.update(_cells(made))
+        add_counts(CoverageTally, CELL, counts, "change")
+        for agency_id, courses in required.items():
+            CoverageBasis.objects.update_or_create(
+                agency_id=agency_id, defaults={"courses": basis_of(courses)}
+            )
+
+
+@task()
+def rebuild_agencies(agency_ids: list[int]) -> None:
+    """The worker's turn after a course changed what agencies require (`course_changed`)."""
+    rebuild(agency_ids)
+
+
+def up_to_date(required: dict[int, list[CoursePage]]) -> bool:
+    """Whether every agency's marks were counted against the courses it requires now. One query."""
+    stored = dict(CoverageBasis.objects.filter(agency__in=list(required)).values_list("agency", "courses"))
+    return all(stored.get(agency_id) == basis_of(courses) for agency_id, courses in required.items())
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def grouped(
+    source: str,
+    agency_ids: Sequence[int],
+    days: Sequence[date],
+    fields: Sequence[str],
+    job_roles: Sequence[str] = (),
+    courses: Iterable[int] = (),
+) -> list[dict]:
+    """The counts `coverage._counts` reads, from the tallies: one dict per group (`fields`, of
+    "agency", "job_role" and "team") with `people_<i>`, `covered_<i>` and, for each of
+    `courses` (no others), `course_<i>_<id>` for each of `days` (0 when nobody ever counted).
+    One query."""
+    level = TEAM if "team" in fields else ROLE if ("job_role" in fields or job_roles) else AGENCY
+    courses = list(courses)
+    measures = [PEOPLE, COVERED, *(course_measure(pk) for pk in courses)]
+    cells = CoverageTally.objects.filter(source=source, agency__in=agency_ids, level=level)
+    cells = cells.filter(measure__in=measures)
+    if job_roles:
+        cells = cells.filter(job_role__in=job_roles)
+    sums = {}
+    for index, day in enumerate(days):
+        month = day.replace(day=1)
+        before = Q(span="month", on__lt=month) | Q(span="day", on__gte=month, on__lte=day)
+        sums[f"d{index}"] = Sum("change", filter=before, default=0)
+    names = [PEOPLE, COVERED, *(f"course_{pk}" for pk in courses)]
+    rows: dict = {}
+    for cell in cells.values(*fields, "measure").annotate(**sums).order_by():
+        group = tuple(cell[f] for f in fields)
+        row = rows.get(group)
+        if row is None:
+            row = rows[group] = dict(zip(fields, group, strict=True))
+            row.update({coverage.on_day(name, i): 0 for name in names for i in range(len(days))})
+        measure = cell["measure"]
+        name = measure if measure in (PEOPLE, COVERED) else f"course_{measure[1:]}"
+        row.update({coverage.on_day(name, i): cell[f"d{i}"] for i in range(len(days))})
+    return list(rows.values())
+
+
+# -- signals (connected in `workforce.apps`) ------------------------------------------------------
+
+_batch: ContextVar[set[str] | None] = ContextVar("coverage_batch", default=None)
+
+
+@contextmanager
+def batched():
+    """Within it, the people that writes name are recounted once at the end (a staff list
+    applied, a return's list replaced) rather than once per row; it gives the set of emails to
+    add those written round the signals (`bulk_create`) to. Nothing is recounted if it fails."""
+    if _batch.get() is not None:
+        yield _batch.get()
+        return
+    emails: set[str] = set()
+    token = _batch.set(emails)
+    try:
+        yield emails
+    finally:
+        _batch.reset(token)
+    recount(emails)
+
+
+def _changed(emails: Iterable[str]) -> None:
+    waiting = _batch.get()
+    if waiting is None:
+        recount(emails)
+    else:
+        waiting.update(emails)
+
+
+def entry_changed(sender, instance, raw=False, **kwargs):
+    """A staff list entry or a return's attendee saved or deleted: its person counted again."""
+    if not raw:
+        _changed([instance.email])
+
+
+def return_saved(sender, instance, raw=False, **kwargs):
+    """A return's date or course may have changed: the people it lists counted again."""
+    if not raw:
+        _changed(instance.attendees.values_list("email", flat=True))
+
+
+
+def remember_email(sender, instance, raw=False, **kwargs):
+    """Before an account is saved: the email it has in the database, to see whether it changes."""
+    instance._coverage_email = None
+    if not raw and instance.pk is not None:
+        stored = sender.objects.filter(pk=instance.pk).values_list("email", flat=True)
+        instance._coverage_email = stored.first()
+
+
+def account_saved(sender, instance, raw=False, **kwargs):
+    """A changed email: staff list entries are matched to accounts by it."""
+    old = getattr(instance, "_coverage_email", None)
+    if not raw and old is not None and old.lower() != (instance.email or "").lower():
+        recount([old], [instance.pk])
+
+
+def agency_made(sender, instance, created=False, raw=False, **kwargs):
+    """A new agency: its (empty) tallies counted against the courses it requires, so that its
+    coverage is read from them."""
+    if created and not raw:
+        transaction.on_commit(lambda: rebuild_agencies.enqueue([instance.pk]))
+
+
+def course_changed(sender, instance, **kwargs):
+    """A course published or withdrawn may change what agencies require: their marks are
+    counted again by the worker once the change is committed (coverage is counted from the
+    records meanwhile, as `up_to_date` says)."""
+    everyone = instance.agency_id is None  # a multi-agency course is required of every agency
+    agencies = list(Agency.objects.values_list("pk", flat=True)) if everyone else [instance.agency_id]
+    transaction.on_commit(lambda: rebuild_agencies.enqueue(agencies))
