@@ -10,8 +10,8 @@ period's overall figure and the people counts its filters check (`confidence_fig
 knowledge (`knowledge_figures`), against `confidence_counts` / `knowledge_counts` over the raw
 records (each person's latest record by time and id, the same comparisons), taken in turn round
 by round (interleaved). Prints the medians, each page's growth for 10x staff (target 1.2x or
-less) and tallies against records at each size. `seed_scale` makes no knowledge checks, so the
-knowledge figures are about nobody: its timing is the cost of finding that out."""
+less) and tallies against records at each size. Every synthetic completion has a knowledge
+check (`seed_scale`), so the knowledge figures are about as many people as confidence."""
 
 import io
 import os
@@ -23,6 +23,7 @@ from django.db import connection
 
 from cms.models import Agency
 from courses import reports
+from courses.models import Completion
 from courses.reports import period_from
 from quizzes import reports as quiz_reports
 from tests.benchmarks.timing import interleaved
@@ -55,6 +56,12 @@ def test_confidence_and_knowledge_do_not_grow_with_staff():
         call_command("seed_scale", staff=staff, remove=True, stdout=io.StringIO())
         people = reports.surveyed_people(agencies, period)
         assert people == sum(reports.confidence_counts(agencies, period)[2].values()) > 0
+        # Every synthetic completion has a knowledge check: the knowledge figures are about them all.
+        start, end = period.bounds
+        synthetic = Completion.objects.filter(
+            learner__username__startswith="scale.", completed_at__gte=start, completed_at__lt=end
+        )
+        assert quiz_reports.knowledge_people(agencies, period) >= synthetic.count() > 0
         confidence, knowledge = (
             partial(reports.confidence_figures, agencies, period),
             partial(quiz_reports.knowledge_figures, agencies, period),

@@ -1,10 +1,10 @@
 """Large synthetic data for benchmarks: N staff across the agencies, with completions,
-survey answers and quiz attempts, written in bulk (it does not go through the journey's
-rules, which are tested elsewhere). Marked so it can be removed again.
+survey answers, knowledge checks and quiz attempts, written in bulk (it does not go through
+the journey's rules, which are tested elsewhere). Marked so it can be removed again.
 
-The history is spread over two years: enrolments start on any day of the last 730, and a
-completion, its "after" survey and its quiz attempt come up to 40 days after the start and
-never after now.
+The history is spread over two years: enrolments start on any day of the last 730; the
+"before" survey comes at the start and the knowledge check minutes later; a completion, its
+"after" survey and its quiz attempt come up to 40 days after the start and never after now.
 
 Rows are written by `BulkWriter`: PostgreSQL's COPY (a million staff need tens of millions
 of rows, which INSERT statements and Django's objects cannot carry in reasonable time or
@@ -17,8 +17,9 @@ the code that keeps them."""
 import json
 import random
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -43,8 +44,8 @@ from courses.models import (
 from quizzes import marks
 from quizzes.draws import choose, in_order
 from quizzes.management.commands.rebuild_summaries import rebuild_all
-from quizzes.models import Attempt, ColourMark, IndicatorMark, QuestionVersion, Quiz, Response
-from quizzes.scoring import model_answer
+from quizzes.models import Attempt, ColourMark, IndicatorMark, Purpose, QuestionVersion, Quiz, Response
+from quizzes.scoring import mark, model_answer, quiz_percentage
 from quizzes.snapshots import load_questions, quiz_snapshots, split
 
 PREFIX = "scale."
@@ -52,11 +53,16 @@ BATCH = 2000
 MOST_STAFF = 2_000_000
 HISTORY_DAYS = 730  # enrolments start on any day of the last two years
 LONGEST_COURSE_DAYS = 40
-DRAWS = 12  # different sets of questions the synthetic attempts are given
+DRAWS = 12  # different sets of questions the synthetic attempts (and checks) are given
+QUIZ_RIGHT = 0.8  # the share of end-of-course answers that are right
+CHECK_RIGHT = (0.2, 0.8)  # the range of each person's share of right answers in the knowledge check
 
 
 class Command(BaseCommand):
-    help = "Make N synthetic staff (scale.<n>@example.org) with completions, surveys and quiz attempts."
+    help = (
+        "Make N synthetic staff (scale.<n>@example.org) with completions, surveys, knowledge checks "
+        "and quiz attempts."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--staff", type=int, required=True)
@@ -77,7 +83,7 @@ class Command(BaseCommand):
         if core is None:
             raise CommandError("Load the content first (manage.py load_content).")
         quiz = Quiz.objects.filter(course=core).first()
-        draws = _draws(quiz, rng) if quiz else []
+        draws = _draws(quiz, rng) if quiz else None
         items = list(SurveyItem.objects.filter(active=True))
         password = make_password(None)
         now = timezone.now()
@@ -222,81 +228,117 @@ class Command(BaseCommand):
             ),
         )
         if quiz:
-            self._attempts(write, rng, quiz, draws, completed)
+            quiz_draws, check_draws = draws
+            taken = list(_quiz_attempts(rng, quiz_draws, completed))
+            if check_draws:
+                taken += _knowledge_checks(rng, check_draws, completed)
+            _write_attempts(write, quiz, taken)
 
-    def _attempts(self, write, rng, quiz, draws, completed):
-        """One first attempt per completion, given one of the draws (`_draws`) at random, each
-        question answered right (the model answer) four times in five; what an attempt keeps
-        of its questions (`Attempt.drawn`) and the JSON of every answer are made once per draw,
-        not per row."""
-        chosen = [rng.choice(draws) for _ in completed]
-        attempt_ids = write.ids(Attempt, len(completed))
-        write(
-            Attempt,
-            (
-                "id",
-                "learner_id",
-                "quiz_id",
-                "enrolment_id",
-                "number",
-                "drawn",
-                "started_at",
-                "submitted_at",
-                "passed",
-                "score",
-            ),
-            (
-                (
-                    a,
-                    learner,
-                    quiz.pk,
-                    e,
-                    1,
-                    draw.drawn,
-                    done - timedelta(minutes=20),
-                    done,
-                    True,
-                    Decimal(rng.randint(70, 100)),
-                )
-                for a, (e, learner, _, _, done), draw in zip(attempt_ids, completed, chosen, strict=True)
-            ),
-        )
-        answers = [
-            (a, variant, rng.random() < 0.8)
-            for a, draw in zip(attempt_ids, chosen, strict=True)
-            for variant in draw.variants
-        ]
-        response_ids = write.ids(Response, len(answers))
-        write(
-            Response,
-            (
-                "id",
-                "attempt_id",
-                "question_id",
-                "position",
-                "question_type",
-                "version_id",
-                "part_ids",
-                "answer",
-                "score",
-                "points",
-            ),
-            (
-                (r, a, *variant.response(right))
-                for r, (a, variant, right) in zip(response_ids, answers, strict=True)
-            ),
-        )
-        marked = list(zip(response_ids, answers, strict=True))
-        write(
-            IndicatorMark,
-            ("response_id", "attempt_id", "category", "category_label", "ticked"),
-            ((r, a, *mark) for r, (a, variant, right) in marked for mark in variant.indicators[right]),
-        )
-        write(
-            ColourMark,
-            ("response_id", "attempt_id", "band", "correct", "chosen"),
-            ((r, a, *mark) for r, (a, variant, right) in marked for mark in variant.colours[right]),
-        )
+
+class _Taken(NamedTuple):
+    """One attempt to write: which draw it answers, which of its answers are right, and when."""
+
+    enrolment: int
+    learner: int
+    purpose: str
+    draw: "_Draw"
+    right: list
+    started_at: datetime
+    submitted_at: datetime
+    score: Decimal
+    passed: bool
+
+
+def _quiz_attempts(rng, draws, completed):
+    """One first attempt per completion, submitted when she completed, given one of the draws
+    at random, each question answered right `QUIZ_RIGHT` of the time; passed (the completion
+    needs a pass) with a score from 70 to 100."""
+    for e, learner, _, _, done in completed:
+        draw = rng.choice(draws)
+        right = [rng.random() < QUIZ_RIGHT for _ in draw.variants]
+        score = Decimal(rng.randint(70, 100))
+        yield _Taken(e, learner, Purpose.QUIZ, draw, right, done - timedelta(minutes=20), done, score, True)
+
+
+def _knowledge_checks(rng, draws, completed):
+    """The knowledge check of every completion: a course whose quiz has one requires it before
+    the lessons (`content_fixtures.loader`), so she took it minutes after she started, long
+    before the quiz (at least 40 minutes before she completed). Each person gets a share of
+    right answers from the range `CHECK_RIGHT`, so that scores spread and most are lower than
+    at the end; scored from the answers, as a real check is, and never passed (the model's
+    `one_knowledge_check_never_passed`)."""
+    for e, learner, _, started, _ in completed:
+        draw = rng.choice(draws)
+        share = rng.uniform(*CHECK_RIGHT)
+        right = [rng.random() < share for _ in draw.variants]
+        began = started + timedelta(minutes=rng.randint(1, 10))
+        submitted = began + timedelta(minutes=rng.randint(4, 15))
+        yield _Taken(e, learner, Purpose.CHECK, draw, right, began, submitted, draw.score(right), False)
+
+
+def _write_attempts(write, quiz, taken):
+    """The attempts (`_Taken`), their answers and the answers' mark rows. What an attempt keeps
+    of its questions (`Attempt.drawn`) and the JSON of every answer are made once per draw, not
+    per row."""
+    attempt_ids = write.ids(Attempt, len(taken))
+    write(
+        Attempt,
+        (
+            "id",
+            "learner_id",
+            "quiz_id",
+            "enrolment_id",
+            "purpose",
+            "number",
+            "drawn",
+            "started_at",
+            "submitted_at",
+            "passed",
+            "score",
+        ),
+        (
+            (a, t.learner, quiz.pk, t.enrolment, t.purpose, 1, t.draw.drawn)
+            + (t.started_at, t.submitted_at, t.passed, t.score)
+            for a, t in zip(attempt_ids, taken, strict=True)
+        ),
+    )
+    answers = [
+        (a, variant, right)
+        for a, t in zip(attempt_ids, taken, strict=True)
+        for variant, right in zip(t.draw.variants, t.right, strict=True)
+    ]
+    response_ids = write.ids(Response, len(answers))
+    write(
+        Response,
+        (
+            "id",
+            "attempt_id",
+            "question_id",
+            "position",
+            "question_type",
+            "version_id",
+            "part_ids",
+            "answer",
+            "score",
+            "points",
+            "category",
+        ),
+        (
+            (r, a, *variant.response(right))
+            for r, (a, variant, right) in zip(response_ids, answers, strict=True)
+        ),
+    )
+    marked = list(zip(response_ids, answers, strict=True))
+    write(
+        IndicatorMark,
+        ("response_id", "attempt_id", "category", "category_label", "ticked"),
+        ((r, a, *row) for r, (a, variant, right) in marked for row in variant.indicators[right]),
+    )
+    write(
+        ColourMark,
+        ("response_id", "attempt_id", "band", "correct", "chosen"),
+        ((r, a, *row) for r, (a, variant, right) in marked for row in variant.colours[right]),
+    )
 
 
 def _delete_rows(queryset):
@@ -319,18 +361,24 @@ def _ratings(rng, enrolment, before_survey, after_survey, item):
 
 
 def _draws(quiz, rng):
-    """`DRAWS` sets of questions drawn from the quiz's pools as real attempts draw them (so an
-    attempt answers a pool's count of its questions, not the whole bank), each with every
-    question's stored version; the versions are made once, outside the batches."""
+    """`DRAWS` sets of questions for end-of-course attempts and `DRAWS` for knowledge checks
+    (none when the quiz has no check), drawn from the quiz's pools as real attempts and checks
+    draw them (an attempt answers a pool's count of its questions, not the whole bank; a check
+    its `knowledge_check_size`, one from each pool in turn), each with every question's stored
+    version; the versions are made once, outside the batches."""
     snapshots = {snapshot["question_id"]: snapshot for snapshot in quiz_snapshots(quiz)}
     halves = {pk: split(snapshot) for pk, snapshot in snapshots.items()}
     stored = QuestionVersion.objects.store([(shared, pk) for pk, (shared, _) in halves.items()])
     versions = {pk: (version, halves[pk][1]) for pk, version in zip(halves, stored, strict=True)}
     bank = load_questions(quiz)
-    return [
-        _Draw([snapshots[question.pk] for question in in_order(choose(quiz, bank, rng), rng)], versions)
-        for _ in range(DRAWS)
-    ]
+
+    def drawn(size):
+        return [
+            _Draw([snapshots[q.pk] for q in in_order(choose(quiz, bank, rng, size), rng)], versions)
+            for _ in range(DRAWS)
+        ]
+
+    return drawn(None), drawn(quiz.knowledge_check_size) if quiz.knowledge_check_size else []
 
 
 class _Draw:
@@ -345,24 +393,34 @@ class _Draw:
             for position, snapshot in enumerate(shown, 1)
         ]
 
+    def score(self, right):
+        """The attempt's score (a percentage) when the answers `right` (one per question) are
+        right, as marking gives it."""
+        marked = [
+            (variant.marked[r], variant.snapshot["points"])
+            for variant, r in zip(self.variants, right, strict=True)
+        ]
+        return Decimal(str(quiz_percentage(marked)))
+
 
 class _Variants:
     """One question answered right (its model answer) or wrong (left blank): the response's
-    values and mark rows for each, worked out once for every attempt that answers it. Every
-    answer refers to the question's one stored version, with the same part ids (synthetic
-    attempts show the database's own)."""
+    values, mark and mark rows for each, worked out once for every attempt that answers it.
+    Every answer refers to the question's one stored version, with the same part ids
+    (synthetic attempts show the database's own)."""
 
     def __init__(self, position, snapshot, version, part_ids):
         self.position, self.snapshot, self.version = position, snapshot, version
         self.part_ids = json.dumps(part_ids)
         answers = {True: model_answer(snapshot), False: {}}
         self.answers = {right: json.dumps(answer) for right, answer in answers.items()}
+        self.marked = {right: mark(snapshot, answer) for right, answer in answers.items()}
         self.indicators = {right: marks.indicator_marks(snapshot, a) for right, a in answers.items()}
         self.colours = {right: marks.colour_marks(snapshot, a) for right, a in answers.items()}
 
     def response(self, right):
-        """question, position, type, version, part ids, answer, score, points"""
-        snapshot = self.snapshot
+        """question, position, type, version, part ids, answer, score, points, category"""
+        snapshot, score = self.snapshot, self.marked[right].score
         return (
             snapshot["question_id"],
             self.position,
@@ -370,8 +428,9 @@ class _Variants:
             self.version.pk,
             self.part_ids,
             self.answers[right],
-            Decimal(1 if right else 0),
+            Decimal(score.numerator) / Decimal(score.denominator),
             snapshot["points"],
+            snapshot.get("category") or "",
         )
 
 
