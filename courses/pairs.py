@@ -275,13 +275,16 @@ def _count_marks() -> None:
 
 
 def tallied_scope(agencies: QuerySet, period) -> tuple[str, int | None] | None:
+    """`agency_scope`, or None too for a period that is not whole months (the pages give none;
+    the tallies count by month)."""
+    return None if period.months is None else agency_scope(agencies)
+
+
+def agency_scope(agencies: QuerySet) -> tuple[str, int | None] | None:
     """("all", None) when `agencies` are every agency, ("one", its id) when they are one, and
     None for any other set: the tallies count each person once within one agency or within
     all of them, and a person who moved between two of several agencies would be counted
-    twice if their figures were added. None too for a period that is not whole months (the
-    pages give none; the tallies count by month). One query."""
-    if period.months is None:
-        return None
+    twice if their figures were added. One query."""
     found = Agency.objects.aggregate(
         every=Count("pk"),
         chosen=Count("pk", filter=Q(pk__in=agencies)),

@@ -73,7 +73,7 @@ def first_attempts(
     return attempts
 
 
-def _tallies(
+def tally_cells(
     model, agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> QuerySet:
     """The cells of a tally (`quizzes.models.summaries`) in scope, the empty ones left out.
@@ -97,7 +97,7 @@ def _score_cells(
     every agency (its cells do not multiply by agency, nor by job role when none is chosen),
     else from the agencies' (`ScoreTally`)."""
     if pairs.tallied_scope(agencies, period) != ("all", None):
-        return _tallies(ScoreTally, agencies, period, course, job_role)
+        return tally_cells(ScoreTally, agencies, period, course, job_role)
     cells = PartnershipScoreTally.objects.filter(
         month__gte=period.start, month__lte=period.end, job_role=job_role or ALL_JOB_ROLES, answers__gt=0
     )
@@ -108,7 +108,8 @@ def people(
     agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> int:
     """How many people the figures are about, each once per quiz (their first attempt)."""
-    return _tallies(AttemptTally, agencies, period, course, job_role).aggregate(n=Sum("attempts"))["n"] or 0
+    cells = tally_cells(AttemptTally, agencies, period, course, job_role)
+    return cells.aggregate(n=Sum("attempts"))["n"] or 0
 
 
 def small(count: int) -> int | str:
@@ -147,7 +148,7 @@ def question_statistics(
     score; those sharing the score at a group's edge share its last places (`_group_weights`),
     so every figure comes from the tallies' counts per score."""
     by_score = dict(
-        _tallies(AttemptTally, agencies, period, course, job_role)
+        tally_cells(AttemptTally, agencies, period, course, job_role)
         .values_list("score")
         .annotate(n=Sum("attempts"))
         .order_by()
@@ -197,7 +198,7 @@ def missed_categories(
 ) -> list[dict[str, Any]]:
     """Share of real indicators left unticked, per indicator category."""
     rows = (
-        _tallies(IndicatorTally, agencies, period, course, job_role)
+        tally_cells(IndicatorTally, agencies, period, course, job_role)
         .values("category", "category_label")
         .annotate(shown=Sum("shown"), missed=Sum("missed"), people=Sum("people"))
         .order_by()
@@ -218,14 +219,14 @@ def traffic_light_table(
 ) -> list[dict[str, Any]]:
     """For each age band: how often each right colour was answered green, amber or red."""
     people = dict(
-        _tallies(BandTally, agencies, period, course, job_role)
+        tally_cells(BandTally, agencies, period, course, job_role)
         .values_list("band")
         .annotate(n=Sum("people"))
         .order_by()
     )
     table = defaultdict(lambda: defaultdict(dict))
     for band, correct, chosen, n in (
-        _tallies(ColourTally, agencies, period, course, job_role)
+        tally_cells(ColourTally, agencies, period, course, job_role)
         .values_list("band", "correct", "chosen")
         .annotate(n=Sum("judgements"))
         .order_by()
@@ -255,14 +256,14 @@ def by_agency(
     """One row per agency, side by side: people who took a quiz and the share of their
     answers that were fully right."""
     people = dict(
-        _tallies(AttemptTally, agencies, period, course, job_role)
+        tally_cells(AttemptTally, agencies, period, course, job_role)
         .values_list("agency")
         .annotate(n=Sum("attempts"))
         .order_by()
     )
     answers = {
         row["agency"]: row
-        for row in _tallies(AnswerTally, agencies, period, course, job_role)
+        for row in tally_cells(AnswerTally, agencies, period, course, job_role)
         .values("agency")
         .annotate(answers=Sum("answers"), right=Sum("right"))
         .order_by()
@@ -370,7 +371,7 @@ def confidently_wrong(
     such answers, answers given very sure, and all answers to it, in first attempts. Counts of
     1 to 4 are withheld, and so is the share when its count is."""
     cells = (
-        _tallies(AnswerTally, agencies, period, course, job_role)
+        tally_cells(AnswerTally, agencies, period, course, job_role)
         .values("agency", by)
         .annotate(answers=Sum("answers"), very_sure=Sum("very_sure"), wrong=Sum("wrong"))
         .order_by()

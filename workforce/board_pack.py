@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -21,8 +21,7 @@ from courses.reporting.tables import Column, Table
 from courses.reports import Period, british
 from courses.statistics import SMALL_GROUP
 from quizzes import reports as quiz_reports
-from quizzes.models import Certainty, Response
-from quizzes.scoring import CONFIDENTLY_WRONG_BELOW
+from quizzes.models import AnswerTally
 from workforce import charts, coverage, key_messages, targets, trends
 from workforce.coverage import SOURCE_LABELS, CoverageRow
 
@@ -176,15 +175,11 @@ class BoardPack:
 def confidently_wrong_categories(agencies: QuerySet, period: Period) -> list[dict[str, Any]]:
     """`quizzes.reports.confidently_wrong(by="category")` for the agencies together: the
     categories most often answered "very sure" with less than half the marks, counts of 1 to 4
-    withheld (and then their share)."""
-    very_sure = Q(certainty=Certainty.VERY_SURE)
-    wrong = very_sure & Q(score__lt=quiz_reports._below(CONFIDENTLY_WRONG_BELOW))
+    withheld (and then their share). From the quiz tallies (first attempts, whole months)."""
     rows = (
-        Response.objects.filter(attempt__in=quiz_reports.first_attempts(agencies, period))
+        quiz_reports.tally_cells(AnswerTally, agencies, period)
         .values("category")
-        .annotate(
-            answers=Count("pk"), very_sure=Count("pk", filter=very_sure), wrong=Count("pk", filter=wrong)
-        )
+        .annotate(answers=Sum("answers"), very_sure=Sum("very_sure"), wrong=Sum("wrong"))
         .filter(wrong__gt=0)
         .order_by("-wrong", "category")[:TOP]
     )

@@ -5,11 +5,13 @@ these tables and this chart, so they show the same figures."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from courses import pairs
 from courses.models import Completion
 from courses.reporting.tables import Column, Table
+from courses.training_tallies import COMPLETED
 from workforce import coverage
 from workforce.coverage import CoverageRow, end_of, quarter_label, quarter_last_day, quarter_start
 
@@ -46,7 +48,38 @@ def trend(agencies: QuerySet, today: date | None = None, quarters: int = QUARTER
     """The last `quarters` quarters up to today, oldest first, in the same queries however many."""
     ends = coverage.quarter_ends(today or timezone.localdate(), quarters)
     by_day = coverage.coverage_trend(agencies, ends)
-    completed = Completion.objects.filter(agency__in=agencies).aggregate(
+    completed = completed_by_quarter(agencies, ends)
+    return [
+        Quarter(end, by_day[end], coverage.overall(by_day[end]), completed[f"q{index}"])
+        for index, end in enumerate(ends)
+    ]
+
+
+def completed_by_quarter(agencies: QuerySet, ends: list[date]) -> dict[str, int]:
+    """{"q<i>": people who completed a course in the quarter ending on `ends[i]`, to that day}.
+    Read from the training tallies (each person once, by the London month of her latest
+    completion in the quarter) when the agencies are one or all and every quarter is whole
+    months (or runs to today: nobody has completed after today); else counted from the
+    completions. One query either way."""
+    scope = pairs.agency_scope(agencies)
+    today = timezone.localdate()
+    if scope is not None and all(end == quarter_last_day(end) or end >= today for end in ends):
+        cells = pairs.level_cells(COMPLETED.name, scope, None, None).filter(series=pairs.PEOPLE)
+        return cells.aggregate(
+            **{
+                f"q{index}": Sum(
+                    "people",
+                    filter=Q(
+                        month__gte=quarter_start(end),
+                        month__lte=end.replace(day=1),
+                        next_month__gt=end.replace(day=1),
+                    ),
+                    default=0,
+                )
+                for index, end in enumerate(ends)
+            }
+        )
+    return Completion.objects.filter(agency__in=agencies).aggregate(
         **{
             f"q{index}": Count(
                 "learner",
@@ -59,10 +92,6 @@ def trend(agencies: QuerySet, today: date | None = None, quarters: int = QUARTER
             for index, end in enumerate(ends)
         }
     )
-    return [
-        Quarter(end, by_day[end], coverage.overall(by_day[end]), completed[f"q{index}"])
-        for index, end in enumerate(ends)
-    ]
 
 
 TREND_DEFINITION = (

@@ -187,3 +187,26 @@ def confidently_wrong(agencies, period, course=None, job_role=None, by="question
                 }
             )
     return result
+
+
+def confidently_wrong_categories(agencies, period, top=5):
+    """The board pack's categories most often confidently wrong, the agencies together."""
+    very_sure = Q(certainty=Certainty.VERY_SURE)
+    wrong = very_sure & Q(score__lt=_below(CONFIDENTLY_WRONG_BELOW))
+    rows = (
+        Response.objects.filter(attempt__in=first_attempts(agencies, period))
+        .values("category")
+        .annotate(answers=Count("pk"), very_sure=Count("pk", filter=very_sure), wrong=Count("pk", filter=wrong))
+        .filter(wrong__gt=0)
+        .order_by("-wrong", "category")[:top]
+    )
+    return [
+        {
+            "name": CATEGORY_LABELS.get(row["category"], row["category"]),
+            "wrong": small(row["wrong"]),
+            "very_sure": small(row["very_sure"]),
+            "answers": small(row["answers"]),
+            "share": round(100 * row["wrong"] / row["answers"], 1) if row["wrong"] >= SMALL_GROUP else None,
+        }
+        for row in rows
+    ]

@@ -32,6 +32,7 @@ from quizzes.scoring import model_answer
 from tests.factories import SAMPLE_QUESTIONS, make_course, make_learner, make_quiz, open_the_quiz
 from tests.month_edges import EDGES, ROLES
 from tests.quizzes import raw_figures
+from workforce import board_pack
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,9 @@ def assert_tallies_match_the_raw_records(world):
     scopes = [Agency.objects.filter(code="housing"), everyone, Agency.objects.all()]
     for agencies in scopes:
         for period in PERIODS:
+            assert board_pack.confidently_wrong_categories(
+                agencies, period
+            ) == raw_figures.confidently_wrong_categories(agencies, period, board_pack.TOP), period.label
             for course in (None, world.course):
                 for job_role in (None, *ROLES):
                     args = (agencies, period, course, job_role)
