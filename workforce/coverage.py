@@ -147,6 +147,16 @@ def held_ever(kind: str, course: CoursePage) -> Q:
     return holding(kind, Completion.objects.filter(course_id=course.pk)) | _listed(kind, attended(course))
 
 
+def held_by(kind: str, course: CoursePage, day: date) -> Q:
+    """Those (`kind`) who had held the course by `day`, current or not: completed it by the end
+    of that day, or been listed as trained in it on a return delivered by then."""
+    completions = Completion.objects.filter(course_id=course.pk, completed_at__lt=end_of(day))
+    listed = ReturnAttendee.objects.filter(
+        training_return__course_id=course.pk, training_return__delivered_on__lte=day
+    ).exclude(email="")
+    return holding(kind, completions) | _listed(kind, listed.values(lower_email=Lower("email")))
+
+
 def covered_filters(required: dict[int, list[CoursePage]], day: date, kind: str) -> tuple[Q, dict[int, Q]]:
     """The filter "covered on `day`" (each agency's own required courses), and per course
     "holds a current completion of it", for staff list entries or profiles (`kind`)."""

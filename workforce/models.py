@@ -161,8 +161,9 @@ class ReminderWindow(models.Model):
 
 
 class CoverageMark(models.Model):
-    """One span of days over which one person added 1 to a coverage count: what a recount takes
-    away again before counting her anew (`workforce.tallies`). A person is a staff list entry or
+    """One span of days over which one person held a measure (a course, all her required
+    courses, or a place in the workforce), counted in the tallies from `counted_from`: what a
+    recount takes away again before counting her anew (`workforce.tallies`). A person is a staff list entry or
     a registered person's profile (`source`). Marks are found by the person's email (lower-case,
     as counted) and, for a profile, by its account: not by a foreign key, so that deleting the
     entry or profile leaves its marks for the recount to take away."""
@@ -178,8 +179,10 @@ class CoverageMark(models.Model):
     job_role = models.CharField(max_length=30)
     team = models.CharField(max_length=100, blank=True)
     measure = models.CharField(max_length=20)  # "people", "covered" or "c<course id>"
-    start = models.DateField()  # the first day counted
-    end = models.DateField()  # the first day no longer counted (far in the future if none)
+    start = models.DateField()  # the first day she held it
+    end = models.DateField()  # the first day she no longer held it (far in the future if never)
+    # Counted from this day only: a profile's registration (a staff list entry counts always).
+    counted_from = models.DateField()
 
     class Meta:
         indexes = [models.Index(fields=["email"]), models.Index(fields=["user"])]

@@ -15,10 +15,10 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from courses.exports import BATCH
-from courses.models import Completion, CoursePage, LearnerProfile
+from courses.models import CoursePage, LearnerProfile
 from courses.reporting.tables import Column, Table
 from courses.reports import Period, british, change, previous
-from workforce import coverage, targets
+from workforce import coverage, tallies, targets
 from workforce.models import Headcount, StaffListEntry
 
 COVERAGE = (
@@ -179,8 +179,8 @@ NOT_COVERED = Table(
         Column(
             "missing",
             "Missing or expired",
-            "The required courses the person holds no current completion of on the day; expired: "
-            "completed, but the completion had expired by then.",
+            "The required courses the person holds no current completion (or single-agency "
+            "training) of on the day; expired: she held it once, but it had expired by then.",
         ),
     ),
     empty="Everyone in the workforce given is covered.",
@@ -268,8 +268,11 @@ class NotCovered:
     is never all in memory, and it costs a fixed number of queries however many there are."""
 
     parts: list[tuple[QuerySet, Callable[[Any], dict[str, Any]], str]]  # people, row, their email field
+    counted: int | None = None  # how many, when the tallies say (`workforce.tallies`)
 
     def count(self) -> int:
+        if self.counted is not None:
+            return self.counted
         return sum(people.count() for people, _, _ in self.parts)
 
     def emails(self) -> Iterator[str]:
@@ -297,13 +300,16 @@ def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = Non
     source = coverage.sources(agencies)
     names = {agency.pk: agency.name for agency in agencies}
     courses = {course.pk: course for listed in required.values() for course in listed}
-    parts = []
+    tallied = tallies.up_to_date(required)
+    parts, counted = [], 0
     listed = {pk: found for pk, found in required.items() if source[pk] == coverage.LIST}
     if listed:
         entries = StaffListEntry.objects.filter(agency__in=listed)
         if job_role:
             entries = entries.filter(job_role=job_role)
-        entries = _not_covered(entries, listed, courses, day, coverage.LIST).annotate(
+        if tallied:
+            counted += tallies.not_covered_count(tallies.LIST, list(listed), day, None, job_role)
+        entries = _not_covered(entries, listed, courses, day, coverage.LIST, tallied).annotate(
             registered=Exists(get_user_model().objects.filter(email__iexact=OuterRef("email")))
         )
         parts.append(
@@ -320,14 +326,21 @@ def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = Non
                 "email",
             )
         )
-    counted = {pk: found for pk, found in required.items() if source[pk] == coverage.HEADCOUNT}
-    if counted:
+    headcounted = {pk: found for pk, found in required.items() if source[pk] == coverage.HEADCOUNT}
+    if headcounted:
+        pairs = [
+            (count.agency_id, count.job_role)
+            for count in Headcount.objects.filter(agency__in=headcounted)
+            if not job_role or count.job_role == job_role
+        ]
         roles = Q(pk__in=[])
-        for count in Headcount.objects.filter(agency__in=counted):
-            if not job_role or count.job_role == job_role:
-                roles |= Q(agency_id=count.agency_id, job_role=count.job_role)
+        for agency_id, role in pairs:
+            roles |= Q(agency_id=agency_id, job_role=role)
+        if tallied:
+            counted += tallies.not_covered_count(tallies.PROFILE, list(headcounted), day, pairs, job_role)
         staff = LearnerProfile.objects.filter(roles, created_at__lt=coverage.end_of(day))
-        staff = _not_covered(staff, counted, courses, day, coverage.HEADCOUNT).select_related("user")
+        staff = _not_covered(staff, headcounted, courses, day, coverage.HEADCOUNT, tallied)
+        staff = staff.select_related("user")
         parts.append(
             (
                 staff.order_by("agency__sort_order", "agency__name", "user__last_name", "user__first_name"),
@@ -342,21 +355,30 @@ def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = Non
                 "user__email",
             )
         )
-    return NotCovered(parts)
+    return NotCovered(parts, counted if tallied else None)
 
 
-def _not_covered(people: QuerySet, required: dict, courses: dict, day: date, kind: str) -> QuerySet:
+def _not_covered(
+    people: QuerySet, required: dict, courses: dict, day: date, kind: str, tallied: bool
+) -> QuerySet:
     """The people (staff list entries or profiles) not covered on `day`, each annotated per
-    required course with `current_<id>` and `held_<id>` (completed by then, current or not)."""
+    required course with `current_<id>` and `held_<id>` (held by then, current or not): from
+    their coverage marks when the tallies are up to date, else from the records."""
+    if tallied:
+        source = tallies.LIST if kind == coverage.LIST else tallies.PROFILE
+        annotations = {}
+        for pk in courses:
+            annotations[f"current_{pk}"] = tallies.holds(source, tallies.course_measure(pk), day)
+            annotations[f"held_{pk}"] = tallies.holds(source, tallies.course_measure(pk), day, ever=True)
+        return people.filter(~tallies.holds(source, tallies.COVERED, day)).annotate(**annotations)
     covered, _ = coverage.covered_filters(required, day, kind)
     annotations = {}
     for pk in courses:
-        held = Completion.objects.filter(course_id=pk, completed_at__lt=coverage.end_of(day))
         annotations[f"current_{pk}"] = ExpressionWrapper(
             coverage.holding_current(kind, courses[pk], day), output_field=BooleanField()
         )
         annotations[f"held_{pk}"] = ExpressionWrapper(
-            coverage.holding(kind, held), output_field=BooleanField()
+            coverage.held_by(kind, courses[pk], day), output_field=BooleanField()
         )
     return people.filter(~covered).annotate(**annotations)
 

@@ -7,10 +7,12 @@ Each person (a staff list entry, or a registered person's profile) is counted as
 (`CoverageMark`): the days she holds each of her agency's required courses (a completion from
 its London day to its `expires_on`, single-agency training from the delivery date to the same
 date plus the course's refresher months, overlapping spans joined), the days she holds all of
-them ("covered"), and, for a staff list entry, every day ("people", the workforce). A profile's
-spans start no earlier than the day she registered. Each span adds +1 on its first day and -1
-on the day after its last, by day and by month, at three levels of detail (`CoverageTally`):
-a count on a day is a sum of about 90 rows per measure and group.
+them ("covered"), and every day ("people": the workforce of a staff list, the staff registered
+of a headcount). A profile is counted only from the day she registered (`counted_from`): each
+span adds +1 on its first day counted and -1 on the day after its last, by day and by month,
+at three levels of detail (`CoverageTally`): a count on a day is a sum of about 90 rows per
+measure and group. The marks also say who is not covered, and what each person misses
+(`workforce.reports.people_not_covered`).
 
 - `recount(emails, user_ids)`: the people with those emails (and those accounts' profiles)
   counted again, in the caller's transaction with their rows locked. Signals call it when a
@@ -31,7 +33,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import task
@@ -142,8 +144,6 @@ def _marks(people: list[dict], required: dict[int, list[CoursePage]]) -> list[Co
     )
     zone = timezone.get_current_timezone()
     for learner, email, course, completed_at, expires_on in completions:
-        if expires_on is None:
-            continue
         span = (course, timezone.localtime(completed_at, zone).date(), expires_on + timedelta(days=1))
         by_user[learner].append(span)
         by_email[email].append(span)
@@ -160,17 +160,15 @@ def _marks(people: list[dict], required: dict[int, list[CoursePage]]) -> list[Co
     for person in people:
         courses = required.get(person["agency_id"], [])
         held = by_user[person["user"]] if person["source"] == PROFILE else by_email[person["email"]]
-        counted = [(person["registered"], NEVER)] if person["source"] == PROFILE else [(BEGINNING, NEVER)]
-        spans = {}
-        if person["source"] == LIST:
-            spans[PEOPLE] = counted
-        all_of = counted if courses else []  # an agency requiring nothing covers nobody by it
+        spans = {PEOPLE: [(BEGINNING, NEVER)]}
+        all_of = [(BEGINNING, NEVER)] if courses else []  # an agency requiring nothing covers nobody
         for course in courses:
             held_here = [(s, e) for c, s, e in held + trained[person["email"]] if c == course.pk]
-            spans[course_measure(course.pk)] = overlap(joined(held_here), counted)
+            spans[course_measure(course.pk)] = joined(held_here)
             all_of = overlap(all_of, spans[course_measure(course.pk)])
         spans[COVERED] = all_of
         fields = {key: person[key] for key in ("source", "email", "user", "agency_id", "job_role", "team")}
+        fields["counted_from"] = person["registered"] if person["source"] == PROFILE else BEGINNING
         for measure, found in spans.items():
             marks.extend(CoverageMark(**fields, measure=measure, start=s, end=e) for s, e in found)
     return marks
@@ -180,11 +178,14 @@ def _cells(marks: Iterable[CoverageMark], sign: int = 1) -> Counter:
     """What the marks add to the tallies (`sign=-1`: take away), per cell (`CELL`)."""
     counts = Counter()
     for mark in marks:
+        start = max(mark.start, mark.counted_from)
+        if start >= mark.end:
+            continue  # held only before she registered
         for level in LEVELS[mark.source]:
             job_role = mark.job_role if level >= ROLE else ""
             team = mark.team if level == TEAM else ""
             key = (mark.source, mark.agency_id, level, job_role, team, mark.measure)
-            for day, change in ((mark.start, sign), (mark.end, -sign)):
+            for day, change in ((start, sign), (mark.end, -sign)):
                 if day == NEVER:
                     continue
                 counts[(*key, "day", day)] += change
@@ -315,6 +316,35 @@ def grouped(
         name = measure if measure in (PEOPLE, COVERED) else f"course_{measure[1:]}"
         row.update({coverage.on_day(name, i): cell[f"d{i}"] for i in range(len(days))})
     return list(rows.values())
+
+
+def holds(source: str, measure: str, day: date, ever: bool = False) -> Exists:
+    """Whether the staff list entry (`source` LIST) or profile of the outer query held the
+    measure on `day` (or, `ever`, on or before it), from its marks: the entry by its email in
+    its agency, the profile by its account."""
+    if source == LIST:
+        marks = CoverageMark.objects.filter(source=LIST, email=OuterRef("email"), agency=OuterRef("agency"))
+    else:
+        marks = CoverageMark.objects.filter(source=PROFILE, user=OuterRef("user_id"))
+    marks = marks.filter(measure=measure, start__lte=day)
+    return Exists(marks if ever else marks.filter(end__gt=day))
+
+
+def not_covered_count(
+    source: str,
+    agency_ids: Sequence[int],
+    day: date,
+    roles: Iterable[tuple[int, str]] | None,
+    job_role: str | None,
+) -> int:
+    """How many people of the agencies (a staff list's, or the registered staff of the (agency,
+    job role) pairs in `roles`) are not covered on `day`: their count less those covered. One query."""
+    fields = ["agency"] if roles is None else ["agency", "job_role"]
+    rows = grouped(source, agency_ids, [day], fields, (job_role,) if job_role else ())
+    if roles is not None:
+        roles = set(roles)
+        rows = [row for row in rows if (row["agency"], row["job_role"]) in roles]
+    return sum(row["people_0"] - row["covered_0"] for row in rows)
 
 
 # -- signals (connected in `workforce.apps`) ------------------------------------------------------

@@ -25,6 +25,7 @@ from training.returns import delete_return, editable, save_return
 from workforce import tallies
 from workforce.coverage import coverage, coverage_trend, required_courses
 from workforce.models import CoverageBasis, CoverageTally, Headcount, StaffListEntry
+from workforce.reports import people_not_covered
 from workforce.staff_lists import apply_upload, make_preview
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +174,12 @@ def assert_kept_as_rebuilt():
     assert kept == rebuilt
 
 
+def not_covered_now(agencies, day, role):
+    listed = people_not_covered(agencies, day, role)
+    assert listed.counted is None  # counted from the records
+    return listed.count(), list(listed)
+
+
 def check(agencies):
     for by in (None, "job_role", "team"):
         for job_roles in ((), ("manager",)):
@@ -183,6 +190,12 @@ def check(agencies):
                 tallied = coverage(agencies, day, **asked)
                 counted = from_records(lambda day=day, asked=asked: coverage(agencies, day, **asked))
                 assert tallied == counted, (asked, day)
+            for day in (DAYS[0], DAYS[-1]):
+                role = job_roles[0] if job_roles else None
+                listed = people_not_covered(agencies, day, role)
+                assert listed.counted is not None  # counted from the tallies
+                counted = from_records(lambda day=day, role=role: not_covered_now(agencies, day, role))
+                assert (listed.count(), list(listed)) == counted, (job_roles, day)
     trend = coverage_trend(agencies, DAYS)
     assert trend == from_records(lambda: coverage_trend(agencies, DAYS))
 

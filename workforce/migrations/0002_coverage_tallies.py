@@ -43,6 +43,7 @@ class Migration(migrations.Migration):
                 ('measure', models.CharField(max_length=20)),
                 ('start', models.DateField()),
                 ('end', models.DateField()),
+                ('counted_from', models.DateField()),
                 ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cms.agency')),
             ],
             options={
