@@ -5,13 +5,15 @@ agency, job role and team, against each agency's target, and who is not covered.
 The figures are `workforce.coverage`'s; this module only lays them out as `Table`s, which the
 page, the CSV and XLSX downloads share, so they cannot disagree."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from courses.exports import BATCH
@@ -262,59 +264,81 @@ def coverage_tables(agencies: QuerySet, days: Days, job_role: str | None = None)
 
 
 @dataclass
-class NotCovered:
-    """Who is not covered, read as the rows are written: each part is a query of people (staff
-    list entries, then registered staff) and how one becomes a row. A list of 100,000 people
-    is never all in memory, and it costs a fixed number of queries however many there are."""
+class Part:
+    """One query of people not covered (staff list entries, or registered staff), how one
+    becomes a row, and what each read chunk of them needs first (`ready`: what each is missing,
+    from their coverage marks, and whether a listed person has an account)."""
 
-    parts: list[tuple[QuerySet, Callable[[Any], dict[str, Any]], str]]  # people, row, their email field
+    people: QuerySet
+    row: Callable[[Any], dict[str, Any]]
+    email: str  # the field holding their email
+    ready: Callable[[list], None]
     counted: int | None = None  # how many, when the tallies say (`workforce.tallies`)
 
     def count(self) -> int:
-        if self.counted is not None:
-            return self.counted
-        return sum(people.count() for people, _, _ in self.parts)
+        return self.people.count() if self.counted is None else self.counted
+
+    def rows(self, people: Iterable) -> list[dict[str, Any]]:
+        people = list(people)
+        self.ready(people)
+        return [self.row(person) for person in people]
+
+
+@dataclass
+class NotCovered:
+    """Who is not covered, read as the rows are written, or a page at a time (it can be sliced,
+    as `Paginator` does): a list of 100,000 people is never all in memory, and a page costs a
+    fixed number of queries however many there are."""
+
+    parts: list[Part]
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
 
     def emails(self) -> Iterator[str]:
         """Whom the list names, by email, without reading the rest of each row."""
-        for people, _, email in self.parts:
-            yield from people.values_list(email, flat=True).iterator(chunk_size=BATCH)
+        for part in self.parts:
+            yield from part.people.values_list(part.email, flat=True).iterator(chunk_size=BATCH)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for people, row, _ in self.parts:
-            for person in people.iterator(chunk_size=BATCH):
-                yield row(person)
+        for part in self.parts:
+            people = part.people.iterator(chunk_size=BATCH)
+            while chunk := list(islice(people, BATCH)):
+                yield from part.rows(chunk)
 
-
-def not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> list[dict[str, Any]]:
-    """Everyone `people_not_covered` names, as a list (for a page of them)."""
-    return list(people_not_covered(agencies, day, job_role))
+    def __getitem__(self, wanted: slice) -> list[dict[str, Any]]:
+        start, stop = wanted.start or 0, wanted.stop
+        rows = []
+        for part in self.parts:
+            size = part.count()
+            if start < size and stop > 0:
+                rows += part.rows(part.people[max(start, 0) : min(stop, size)])
+            start, stop = start - size, stop - size
+        return rows
 
 
 def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = None) -> NotCovered:
     """Who is not covered on `day`, with the required courses each is missing or has let
     expire: everyone on a staff list who is not (people not registered say so), and the
-    registered staff not covered of an agency that gave a headcount (in its job roles counted)."""
+    registered staff not covered of an agency that gave a headcount (in its job roles counted).
+    From the coverage tallies and marks when they are up to date, else from the records."""
     agencies = list(agencies.order_by("sort_order", "name"))
     required = coverage.required_courses(agencies)
     source = coverage.sources(agencies)
     names = {agency.pk: agency.name for agency in agencies}
     courses = {course.pk: course for listed in required.values() for course in listed}
     tallied = tallies.up_to_date(required)
-    parts, counted = [], 0
+    parts = []
     listed = {pk: found for pk, found in required.items() if source[pk] == coverage.LIST}
     if listed:
         entries = StaffListEntry.objects.filter(agency__in=listed)
         if job_role:
             entries = entries.filter(job_role=job_role)
-        if tallied:
-            counted += tallies.not_covered_count(tallies.LIST, list(listed), day, None, job_role)
-        entries = _not_covered(entries, listed, courses, day, coverage.LIST, tallied).annotate(
-            registered=Exists(get_user_model().objects.filter(email__iexact=OuterRef("email")))
-        )
         parts.append(
-            (
-                entries.order_by("agency__sort_order", "agency__name", "name", "email"),
+            Part(
+                _not_covered(entries, listed, courses, day, coverage.LIST, tallied).order_by(
+                    "agency__sort_order", "agency__name", "name", "email"
+                ),
                 lambda entry: {
                     "name": entry.name,
                     "email": entry.email,
@@ -324,6 +348,10 @@ def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = Non
                     "missing": _missing(entry, required[entry.agency_id], entry.registered),
                 },
                 "email",
+                _ready(tallies.LIST, courses, day, tallied),
+                tallies.not_covered_count(tallies.LIST, list(listed), day, None, job_role)
+                if tallied
+                else None,
             )
         )
     headcounted = {pk: found for pk, found in required.items() if source[pk] == coverage.HEADCOUNT}
@@ -336,14 +364,13 @@ def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = Non
         roles = Q(pk__in=[])
         for agency_id, role in pairs:
             roles |= Q(agency_id=agency_id, job_role=role)
-        if tallied:
-            counted += tallies.not_covered_count(tallies.PROFILE, list(headcounted), day, pairs, job_role)
         staff = LearnerProfile.objects.filter(roles, created_at__lt=coverage.end_of(day))
         staff = _not_covered(staff, headcounted, courses, day, coverage.HEADCOUNT, tallied)
-        staff = staff.select_related("user")
         parts.append(
-            (
-                staff.order_by("agency__sort_order", "agency__name", "user__last_name", "user__first_name"),
+            Part(
+                staff.select_related("user").order_by(
+                    "agency__sort_order", "agency__name", "user__last_name", "user__first_name", "pk"
+                ),
                 lambda profile: {
                     "name": profile.user.get_full_name(),
                     "email": profile.user.email,
@@ -353,24 +380,24 @@ def people_not_covered(agencies: QuerySet, day: date, job_role: str | None = Non
                     "missing": _missing(profile, required[profile.agency_id], True),
                 },
                 "user__email",
+                _ready(tallies.PROFILE, courses, day, tallied),
+                tallies.not_covered_count(tallies.PROFILE, list(headcounted), day, pairs, job_role)
+                if tallied
+                else None,
             )
         )
-    return NotCovered(parts, counted if tallied else None)
+    return NotCovered(parts)
 
 
 def _not_covered(
     people: QuerySet, required: dict, courses: dict, day: date, kind: str, tallied: bool
 ) -> QuerySet:
-    """The people (staff list entries or profiles) not covered on `day`, each annotated per
-    required course with `current_<id>` and `held_<id>` (held by then, current or not): from
-    their coverage marks when the tallies are up to date, else from the records."""
+    """The people (staff list entries or profiles) not covered on `day`: from their coverage
+    marks when the tallies are up to date, else from the records, each then annotated per
+    required course with `current_<id>` and `held_<id>` (held by then, current or not)."""
     if tallied:
         source = tallies.LIST if kind == coverage.LIST else tallies.PROFILE
-        annotations = {}
-        for pk in courses:
-            annotations[f"current_{pk}"] = tallies.holds(source, tallies.course_measure(pk), day)
-            annotations[f"held_{pk}"] = tallies.holds(source, tallies.course_measure(pk), day, ever=True)
-        return people.filter(~tallies.holds(source, tallies.COVERED, day)).annotate(**annotations)
+        return people.filter(~tallies.holds(source, tallies.COVERED, day))
     covered, _ = coverage.covered_filters(required, day, kind)
     annotations = {}
     for pk in courses:
@@ -381,6 +408,29 @@ def _not_covered(
             coverage.held_by(kind, courses[pk], day), output_field=BooleanField()
         )
     return people.filter(~covered).annotate(**annotations)
+
+
+def _ready(source: str, courses: dict, day: date, tallied: bool) -> Callable[[list], None]:
+    """What a chunk of people needs before it becomes rows: whether each person on a staff
+    list has an account, and what each holds, from the tallies' marks (`tallies.held_on`;
+    counted from the records, they are annotated already). Two queries per chunk at most."""
+
+    def ready(people: list) -> None:
+        if source == tallies.LIST:
+            emails = [entry.email for entry in people]
+            accounts = get_user_model().objects.annotate(lower_email=Lower("email"))
+            found = set(accounts.filter(lower_email__in=emails).values_list("lower_email", flat=True))
+            for entry in people:
+                entry.registered = entry.email in found
+        if tallied:
+            held = tallies.held_on(source, people, list(courses), day)
+            for person in people:
+                for pk in courses:
+                    current, ever = held[person.pk, pk]
+                    setattr(person, f"current_{pk}", current)
+                    setattr(person, f"held_{pk}", ever)
+
+    return ready
 
 
 def _missing(person: Any, courses: Sequence[CoursePage], registered: bool) -> str:

@@ -21,7 +21,7 @@ from tests.training.numbers_helpers import completion, london, training_return
 from workforce import tallies
 from workforce.coverage import coverage, listed_since
 from workforce.models import Headcount, StaffListEntry
-from workforce.reports import not_covered
+from workforce.reports import people_not_covered
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 30)
@@ -69,7 +69,7 @@ def test_sessions_and_current_single_agency_training_cover_a_staff_list(course):
     training_return("health", date(2026, 6, 1), course=course, attendees=[("Gil", "gil@example.org")])
     housing = row_of(coverage(Agency.objects.all(), DAY), "housing")
     assert (housing.workforce, housing.covered, housing.per_course[course.pk]) == (7, 3, 3)
-    missing = {person["email"] for person in not_covered(Agency.objects.filter(code="housing"), DAY)}
+    missing = {person["email"] for person in people_not_covered(Agency.objects.filter(code="housing"), DAY)}
     assert missing == {"cal@example.org", "dee@example.org", "eve@example.org", "fay@example.org"}
     # The day before, Cal's return was still current; Dee's was not yet delivered.
     before = row_of(coverage(Agency.objects.all(), DAY - timedelta(days=1)), "housing")

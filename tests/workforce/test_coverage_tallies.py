@@ -176,7 +176,7 @@ def assert_kept_as_rebuilt():
 
 def not_covered_now(agencies, day, role):
     listed = people_not_covered(agencies, day, role)
-    assert listed.counted is None  # counted from the records
+    assert all(part.counted is None for part in listed.parts)  # counted from the records
     return listed.count(), list(listed)
 
 
@@ -193,9 +193,11 @@ def check(agencies):
             for day in (DAYS[0], DAYS[-1]):
                 role = job_roles[0] if job_roles else None
                 listed = people_not_covered(agencies, day, role)
-                assert listed.counted is not None  # counted from the tallies
+                assert all(part.counted is not None for part in listed.parts)  # from the tallies
                 counted = from_records(lambda day=day, role=role: not_covered_now(agencies, day, role))
                 assert (listed.count(), list(listed)) == counted, (job_roles, day)
+                assert listed[1:4] == counted[1][1:4]  # a page of them, as the page reads it
+                assert listed[0 : counted[0]] == counted[1]  # across the list and the registered staff
     trend = coverage_trend(agencies, DAYS)
     assert trend == from_records(lambda: coverage_trend(agencies, DAYS))
 

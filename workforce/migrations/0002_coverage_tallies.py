@@ -69,5 +69,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('source', 'agency', 'level', 'job_role', 'team', 'measure', 'span', 'on'), name='one_coverage_tally_cell')],
             },
         ),
+        # Staff lists are matched to accounts by lower-cased email (who on a list has an account).
+        migrations.RunSQL(
+            "CREATE INDEX auth_user_lower_email ON auth_user (LOWER(email))",
+            "DROP INDEX IF EXISTS auth_user_lower_email",
+        ),
         migrations.RunPython(count_coverage, migrations.RunPython.noop),
     ]

@@ -53,7 +53,7 @@ def coverage_report(request):
     if kind in ("csv", "xlsx"):
         scope = (agencies, days.label, period.slug, None, job_role)
         return export(kind, TITLE, "coverage", report.tables, *scope, note=targets.RULE)
-    people = Paginator(reports.not_covered(agencies, days.day, job_role), PEOPLE_PER_PAGE)
+    people = Paginator(reports.people_not_covered(agencies, days.day, job_role), PEOPLE_PER_PAGE)
     page = people.get_page(request.GET.get("page"))
     by_key = {table.key: table for table in report.tables}
     return render(
