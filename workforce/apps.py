@@ -12,7 +12,7 @@ class WorkforceConfig(AppConfig):
 
     def ready(self):
         # Coverage's tallies follow completions, profiles, staff lists, returns, a changed
-        # email, new agencies and courses published or withdrawn.
+        # email, new agencies and courses published, withdrawn or deleted.
         from django.contrib.auth import get_user_model
         from wagtail.signals import page_published, page_unpublished
 
@@ -35,3 +35,4 @@ class WorkforceConfig(AppConfig):
         post_save.connect(tallies.return_saved, sender=SingleAgencyReturn, dispatch_uid="coverage_return")
         page_published.connect(tallies.course_changed, sender=CoursePage, dispatch_uid="coverage_course")
         page_unpublished.connect(tallies.course_changed, sender=CoursePage, dispatch_uid="coverage_course")
+        post_delete.connect(tallies.course_changed, sender=CoursePage, dispatch_uid="coverage_course")

@@ -267,8 +267,11 @@ def rebuild(agency_ids: Iterable[int] | None = None) -> None:
 
 @task()
 def rebuild_agencies(agency_ids: list[int]) -> None:
-    """The worker's turn after a course changed what agencies require (`course_changed`)."""
-    rebuild(agency_ids)
+    """The worker's turn after a course changed what agencies require (`course_changed`):
+    nothing to do if an earlier turn counted them against what they require now (publishing
+    ten courses queues ten turns)."""
+    if not up_to_date(_required(agency_ids)):
+        rebuild(agency_ids)
 
 
 def up_to_date(required: dict[int, list[CoursePage]]) -> bool:
@@ -435,7 +438,7 @@ def agency_made(sender, instance, created=False, raw=False, **kwargs):
 
 
 def course_changed(sender, instance, **kwargs):
-    """A course published or withdrawn may change what agencies require: their marks are
+    """A course published, withdrawn or deleted may change what agencies require: their marks are
     counted again by the worker once the change is committed (coverage is counted from the
     records meanwhile, as `up_to_date` says)."""
     everyone = instance.agency_id is None  # a multi-agency course is required of every agency
