@@ -374,12 +374,17 @@ def record_deleted(sender, instance, **kwargs):
     recount([instance.learner_id])
 
 
+def stored(sender, instance, field: str, raw: bool):
+    """What `field` holds in the database for an instance about to be saved (None for a new one
+    or a fixture being loaded): for a signal to see whether the save changes it."""
+    if raw or instance.pk is None:
+        return None
+    return sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+
+
 def remember_job_role(sender, instance, raw=False, **kwargs):
     """Before a profile is saved: the job role it has in the database, to see whether it changes."""
-    instance._pairs_job_role = None
-    if not raw and instance.pk is not None:
-        stored = sender.objects.filter(pk=instance.pk).values_list("job_role", flat=True)
-        instance._pairs_job_role = stored.first()
+    instance._pairs_job_role = stored(sender, instance, "job_role", raw)
 
 
 def profile_saved(sender, instance, raw=False, **kwargs):

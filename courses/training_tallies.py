@@ -264,10 +264,7 @@ def enrolment_made(sender, instance, created=False, raw=False, **kwargs):
 
 def remember_agency(sender, instance, raw=False, **kwargs):
     """Before a profile is saved: the agency it has in the database, to see whether it changes."""
-    instance._training_agency = None
-    if not raw and instance.pk is not None:
-        stored = sender.objects.filter(pk=instance.pk).values_list("agency", flat=True)
-        instance._training_agency = stored.first()
+    instance._training_agency = pairs.stored(sender, instance, "agency", raw)
 
 
 def profile_saved(sender, instance, created=False, raw=False, **kwargs):

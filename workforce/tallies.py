@@ -41,7 +41,7 @@ from django_tasks import task
 from cms.dates import add_months
 from cms.models import Agency
 from courses.models import Completion, CoursePage, LearnerProfile
-from courses.pairs import add_counts
+from courses.pairs import add_counts, stored
 from training.models import ReturnAttendee
 from workforce import coverage
 from workforce.models import CoverageBasis, CoverageMark, CoverageTally, StaffListEntry
@@ -414,13 +414,9 @@ def return_saved(sender, instance, raw=False, **kwargs):
         _changed(instance.attendees.values_list("email", flat=True))
 
 
-
 def remember_email(sender, instance, raw=False, **kwargs):
     """Before an account is saved: the email it has in the database, to see whether it changes."""
-    instance._coverage_email = None
-    if not raw and instance.pk is not None:
-        stored = sender.objects.filter(pk=instance.pk).values_list("email", flat=True)
-        instance._coverage_email = stored.first()
+    instance._coverage_email = stored(sender, instance, "email", raw)
 
 
 def account_saved(sender, instance, raw=False, **kwargs):
