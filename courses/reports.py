@@ -529,6 +529,15 @@ def _median_days(completions):
     return training_tallies.median_of([training_tallies.days_taken(*pair) for pair in middle])
 
 
+def staff_count(agencies: QuerySet, job_role: str | None = None) -> int:
+    """How many `staff_list` names: from the training tallies for one agency or all of them,
+    else counted from the profiles."""
+    scope = pairs.agency_scope(agencies)
+    if scope is None:
+        return staff_list(agencies, job_role).count()
+    return training_tallies.registered_now(scope, job_role)
+
+
 def staff_list(agencies: QuerySet, job_role: str | None = None) -> QuerySet:
     """Staff of the agencies (by their profile now), by name; each with `completions`, the
     courses they completed in the period, attached by `attach_completions` for a page of them."""

@@ -239,6 +239,13 @@ def refreshers_due(agencies: QuerySet, job_role: str | None, windows: dict[str, 
     return {name: n or 0 for name, n in counts.items()}
 
 
+def registered_now(scope: tuple[str, int | None], job_role: str | None = None) -> int:
+    """How many staff of the scope are registered now (by their profile's agency and job role
+    now): every profile's one record, whatever its month. One query."""
+    cells = _level(REGISTERED, scope, None, job_role).filter(series=pairs.PEOPLE)
+    return cells.aggregate(n=Sum("people"))["n"] or 0
+
+
 def course_rows(people: dict[int, int]) -> list[dict[str, Any]]:
     """People per course, labelled with the course's title now, most first. One query."""
     titles = dict(Page.objects.filter(pk__in=list(people)).values_list("pk", "title"))

@@ -56,9 +56,9 @@ def training(request):
         scope = (agencies, period.label, period.slug, course, job_role)
         compared = reports.previous(period).label
         return export(kind, "Training numbers", "training-numbers", tables, *scope, previous_label=compared)
-    staff_page = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    staff = Paginator(reports.staff_list(agencies, job_role), STAFF_PER_PAGE)
+    staff.count = reports.staff_count(agencies, job_role)  # from the tallies, not by counting rows
+    staff_page = staff.get_page(request.GET.get("page"))
     reports.attach_completions(staff_page.object_list, agencies, period, course)
     due_shown = list(due[:DUE_SHOWN])
     by_key = {table.key: table for table in tables}

@@ -202,6 +202,10 @@ def assert_tallies_match_the_raw_records(world, monkeypatch):
                 assert reports.refresher_counts(agencies, TODAY, job_role) == refreshers_from_records(
                     agencies, job_role
                 ), (agencies.count(), job_role)
+                registered = LearnerProfile.objects.filter(agency__in=agencies)
+                registered = registered.filter(job_role=job_role) if job_role else registered
+                assert pairs.agency_scope(agencies) is not None  # the tallies are read
+                assert reports.staff_count(agencies, job_role) == registered.count(), job_role
             for period in PERIODS:
                 tallied = pairs.tallied_scope(agencies, period)
                 assert tallied is not None  # the tallies are read, not the records
