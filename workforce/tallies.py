@@ -136,17 +136,19 @@ def _marks(people: list[dict], required: dict[int, list[CoursePage]]) -> list[Co
     emails = {person["email"] for person in people}
     user_ids = {person["user"] for person in people if person["user"]}
     months = {course.pk: course.refresher_months for courses in required.values() for course in courses}
+    # Accounts by email first, then completions by account: each read through an index.
+    accounts = get_user_model().objects.annotate(lower_email=Lower("email")).filter(lower_email__in=emails)
+    email_of = dict(accounts.values_list("pk", "lower_email"))
     by_user, by_email = defaultdict(list), defaultdict(list)
-    completions = (
-        Completion.objects.annotate(lower_email=Lower("learner__email"))
-        .filter(Q(learner_id__in=user_ids) | Q(lower_email__in=emails), course_id__in=months)
-        .values_list("learner_id", "lower_email", "course_id", "completed_at", "expires_on")
-    )
+    completions = Completion.objects.filter(learner_id__in=user_ids | set(email_of), course_id__in=months)
     zone = timezone.get_current_timezone()
-    for learner, email, course, completed_at, expires_on in completions:
+    for learner, course, completed_at, expires_on in completions.values_list(
+        "learner_id", "course_id", "completed_at", "expires_on"
+    ):
         span = (course, timezone.localtime(completed_at, zone).date(), expires_on + timedelta(days=1))
         by_user[learner].append(span)
-        by_email[email].append(span)
+        if learner in email_of:
+            by_email[email_of[learner]].append(span)
     trained = defaultdict(list)
     attendees = (
         ReturnAttendee.objects.annotate(lower_email=Lower("email"))

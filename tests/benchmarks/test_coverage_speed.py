@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cms.models import Agency
-from courses.models import Completion, Enrolment, JobRole, LearnerProfile
+from courses.models import Completion, DeliveryMode, Enrolment, JobRole, LearnerProfile
 from workforce import tallies
 from workforce.coverage import coverage, coverage_trend, end_of, quarter_ends, required_courses
 from workforce.models import StaffListEntry
@@ -111,18 +111,18 @@ def make_staff(agencies, required):
     enrolment_ids = ids(Enrolment, len(done))
     copy(
         Enrolment,
-        ["id", "learner_id", "course_id", "agency_id", "cycle", "started_at", "completed_at"],
+        ["id", "learner_id", "course_id", "agency_id", "cycle", "started_at", "completed_at", "delivery_mode"],
         (
-            (e, pk, course.pk, agency.pk, 1, at - timedelta(hours=1), at)
+            (e, pk, course.pk, agency.pk, 1, at - timedelta(hours=1), at, DeliveryMode.E_LEARNING)
             for e, (pk, agency, _, course, at, _) in zip(enrolment_ids, done, strict=True)
         ),
     )
     copy(
         Completion,
         ["enrolment_id", "learner_id", "course_id", "agency_id", "agency_name", "job_role", "job_role_label"]
-        + ["course_title", "completed_at", "expires_on"],
+        + ["course_title", "completed_at", "expires_on", "delivery_mode"],
         (
-            (e, pk, course.pk, agency.pk, agency.name, role, role, course.title, at, expires)
+            (e, pk, course.pk, agency.pk, agency.name, role, role, course.title, at, expires, DeliveryMode.E_LEARNING)
             for e, (pk, agency, role, course, at, expires) in zip(enrolment_ids, done, strict=True)
         ),
     )

@@ -47,6 +47,7 @@ from quizzes.management.commands.rebuild_summaries import rebuild_all
 from quizzes.models import Attempt, ColourMark, IndicatorMark, Purpose, QuestionVersion, Quiz, Response
 from quizzes.scoring import mark, model_answer, quiz_percentage
 from quizzes.snapshots import load_questions, quiz_snapshots, split
+from workforce.models import CoverageMark, CoverageTally
 
 PREFIX = "scale."
 BATCH = 2000
@@ -115,7 +116,7 @@ class Command(BaseCommand):
         routine maintenance would, so that reports are timed against realistic plans."""
         models = [LearnerProfile, Enrolment, Completion, SurveySubmission, SurveyResponse, Attempt, Response]
         models += [PairMark, PairTally]
-        models += [IndicatorMark, ColourMark]
+        models += [IndicatorMark, ColourMark, CoverageMark, CoverageTally, get_user_model()]
         with connection.cursor() as cursor:
             for model in models:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
