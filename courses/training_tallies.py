@@ -31,6 +31,7 @@ from wagtail.models import Page
 
 from courses import pairs
 from courses.models import Completion, DeliveryMode, Enrolment, JobRole, LearnerProfile, PairTally
+from courses.models.records import RECORDED_MODES
 
 # The level refreshers are read at: all agencies, the completion's own course, all job roles,
 # so that a person's latest completion of a course is the one with no later one anywhere.
@@ -122,9 +123,30 @@ class RegisteredMeasure(pairs.Measure):
             yield pairs.Record(pk, learner, agency, 0, role, created_at, [])
 
 
+class TrainedMeasure(pairs.Measure):
+    """The completions of one delivery mode, for the staff trained by delivery mode
+    (`training.numbers`): each (person, course) once per mode needs the next completion of the
+    same mode, which "completed" (every mode in one chain) cannot give."""
+
+    by_agency = frozenset()
+
+    def __init__(self, mode: str):
+        self.mode = mode
+        self.name = f"trained_{mode}"
+
+    def records(self, learner_ids):
+        completions = Completion.objects.filter(delivery_mode=self.mode)
+        if learner_ids is not None:
+            completions = completions.filter(learner__in=learner_ids)
+        rows = completions.values_list("pk", "learner", "agency", "course", "job_role", "completed_at")
+        for pk, learner, agency, course, role, completed_at in rows:
+            yield pairs.Record(pk, learner, agency, course, role, completed_at, [])
+
+
 COMPLETED = pairs.register(CompletedMeasure())
 STARTED = pairs.register(StartedMeasure())
 REGISTERED = pairs.register(RegisteredMeasure())
+TRAINED = {mode: pairs.register(TrainedMeasure(mode)) for mode, _label in RECORDED_MODES}
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -203,6 +225,31 @@ def training_counts(agencies: QuerySet, scope, period, course, job_role) -> dict
     }
 
 
+def pairs_trained(scope, period, course, job_role) -> dict[str, dict[int, int]]:
+    """Each (person, course) once, per agency (`by_agency`: in the agency recorded on the
+    completion) and across the scope (`anywhere`), by delivery mode ("e_learning", "session")
+    and over both ("people"): {"by_agency": {mode: {agency: n}}, "anywhere": {mode: n}}. The
+    people of each course are added up over the courses. Two queries."""
+    measures = {"people": COMPLETED.name, **{mode: measure.name for mode, measure in TRAINED.items()}}
+    kind, _ = scope
+    role = bool(job_role)
+    counted = {}
+    for grouped, own_agency in (("by_agency", True), ("anywhere", kind == "one")):
+        cells = PairTally.objects.none()
+        for name in measures.values():
+            cells |= pairs.level_cells(name, scope, course, job_role, (own_agency, True, role))
+        cells = cells.filter(_latest_in(period))
+        counted[grouped] = cells.values_list("measure", "agency").annotate(n=Sum("people")).order_by()
+    mode_of = {name: mode for mode, name in measures.items()}
+    by_agency = {mode: {} for mode in measures}
+    for name, agency, n in counted["by_agency"]:
+        by_agency[mode_of[name]][agency] = n
+    anywhere = dict.fromkeys(measures, 0)
+    for name, _agency, n in counted["anywhere"]:
+        anywhere[mode_of[name]] += n
+    return {"by_agency": by_agency, "anywhere": anywhere}
+
+
 def _median(days: QuerySet) -> float | None:
     """The median of the durations counted in `days` rows: the middle one or two found by
     walking the counts per tenth of a day in order."""
@@ -230,6 +277,7 @@ def refreshers_due(agencies: QuerySet, job_role: str | None, windows: dict[str, 
         series="due",
         agency__in=agencies.values("pk"),
         x__gte=0,
+        x__lte=max(windows.values()).toordinal(),
     )
     if job_role:
         due = due.filter(key=job_role)

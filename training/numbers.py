@@ -18,13 +18,17 @@ The rules, which the table's definition states in plain words:
   trained in the same course for two agencies, and can be less than the rows added up.
 
 Every figure is counted by the database in a fixed number of queries, whatever the number of
-agencies, completions or returns."""
+agencies, completions or returns. For one agency or all of them and whole months, the people
+who completed come from the tallies (`training_tallies.pairs_trained`), so their cost does not
+grow with staff; the returns' people are matched against the completions of the period by email
+(index lookups per person listed), so they cost what the returns list."""
 
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Concat, Lower
 
+from courses import pairs, training_tallies
 from courses.models import CoursePage, DeliveryMode
 from courses.reporting.tables import Column, Table
 from courses.reports import Period, completions_in
@@ -100,22 +104,36 @@ def _not_yet_counted(completions: QuerySet, same_agency: bool) -> Q:
     return Q(email="") | ~Exists(match)
 
 
-def trained_by_mode(
-    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
-) -> dict[str, Any]:
-    """{"rows": one dict per agency in the agencies' order, "all_agencies": the footer}, each
-    with e_learning, session, single_agency and total. Six queries."""
-    completions = completions_in(agencies, period, course, job_role).filter(delivery_mode__in=COMPLETED_MODES)
+def _completed(completions, agencies, period, course, job_role) -> tuple[dict, dict]:
+    """The people who completed, each (person, course) once: per agency ({agency: {e_learning,
+    session, people}}) and across the agencies (one such dict), from the tallies where the
+    scope and period are tallied, else counted from the completions."""
+    scope = pairs.tallied_scope(agencies, period)
+    if scope is not None:
+        trained = training_tallies.pairs_trained(scope, period, course, job_role)
+        by_agency = {}
+        for measure, counts in trained["by_agency"].items():
+            for agency, n in counts.items():
+                by_agency.setdefault(agency, dict.fromkeys(trained["anywhere"], 0))[measure] = n
+        return by_agency, trained["anywhere"]
     pair = _person_and_course()
     by_completion = {
         "e_learning": Count(pair, distinct=True, filter=Q(delivery_mode=DeliveryMode.E_LEARNING)),
         "session": Count(pair, distinct=True, filter=Q(delivery_mode=DeliveryMode.SESSION)),
         "people": Count(pair, distinct=True),
     }
-    completed = {
-        row.pop("agency"): row for row in completions.values("agency").annotate(**by_completion).order_by()
-    }
-    completed_anywhere = completions.aggregate(**by_completion)
+    rows = completions.values("agency").annotate(**by_completion).order_by()
+    by_agency = {row.pop("agency"): row for row in rows}
+    return by_agency, completions.aggregate(**by_completion)
+
+
+def trained_by_mode(
+    agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
+) -> dict[str, Any]:
+    """{"rows": one dict per agency in the agencies' order, "all_agencies": the footer}, each
+    with e_learning, session, single_agency and total. Seven queries."""
+    completions = completions_in(agencies, period, course, job_role).filter(delivery_mode__in=COMPLETED_MODES)
+    completed, completed_anywhere = _completed(completions, agencies, period, course, job_role)
 
     delivered = Q(
         training_return__agency__in=agencies,

@@ -206,6 +206,8 @@ class Completion(models.Model):
             models.Index(fields=["course", "completed_at"]),
             # Each person's latest completion of each course (refreshers due, coverage).
             models.Index(fields=["learner", "course", "completed_at"]),
+            # The refreshers due, soonest first: read in expiry order and stopped at a page.
+            models.Index(fields=["expires_on"], name="completion_expires_on"),
         ]
 
     def __str__(self):

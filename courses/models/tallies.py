@@ -86,6 +86,10 @@ class PairTally(models.Model):
             # The training numbers read one series of a level (people, durations, refreshers
             # due), whose other series hold many more cells.
             models.Index(fields=("measure", "level", "series", "month"), name="pair_tally_series_month"),
+            # The refreshers due: each person's latest completion (no next one), by expiry day.
+            models.Index(
+                fields=("measure", "level", "series", "next_month", "x"), name="pair_tally_series_next"
+            ),
         ]
 
     def __str__(self):

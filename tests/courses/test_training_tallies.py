@@ -215,10 +215,11 @@ def assert_tallies_match_the_raw_records(world, monkeypatch):
                         counted = reports.training_counts_from_records(agencies, period, course, job_role)
                         read = training_tallies.training_counts(agencies, tallied, period, course, job_role)
                         assert read == counted, where
-                tallied_tables = tables(agencies, period, world.courses[1], None)
-                with monkeypatch.context() as patched:
-                    patched.setattr(pairs, "tallied_scope", lambda agencies, period: None)
-                    assert tables(agencies, period, world.courses[1], None) == tallied_tables
+                for course, job_role in ((world.courses[1], None), (None, ROLES[0])):
+                    tallied_tables = tables(agencies, period, course, job_role)
+                    with monkeypatch.context() as patched:
+                        patched.setattr(pairs, "tallied_scope", lambda agencies, period: None)
+                        assert tables(agencies, period, course, job_role) == tallied_tables
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -1,11 +1,12 @@
 """Raw rows for the numbers-trained tests: completions at an exact London time in a given
 delivery mode, agency and job role, and single-agency returns, written without the code under
-test."""
+test (a completion's person is then recounted in the tallies, as recording a completion does)."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from cms.models import Agency
+from courses import pairs
 from courses.models import Completion, Enrolment
 from training.models import ReturnAttendee, ReturnHeadcount, SingleAgencyReturn
 
@@ -23,7 +24,7 @@ def completion(learner, course, agency_code, when, mode="e_learning", job_role="
     enrolment = Enrolment.objects.create(
         learner=learner, course=course, agency=agency, cycle=cycle, completed_at=when, delivery_mode=mode
     )
-    return Completion.objects.create(
+    made = Completion.objects.create(
         enrolment=enrolment,
         learner=learner,
         course=course,
@@ -36,6 +37,8 @@ def completion(learner, course, agency_code, when, mode="e_learning", job_role="
         completed_at=when,
         expires_on=date(2030, 1, 1),
     )
+    pairs.recount([learner.pk])
+    return made
 
 
 def training_return(agency_code, delivered_on, course=None, topic="", attendees=(), headcounts=()):
