@@ -76,8 +76,9 @@ def first_attempts(
 def tally_cells(
     model, agencies: QuerySet, period: Period, course: CoursePage | None = None, job_role: str | None = None
 ) -> QuerySet:
-    """The cells of a tally (`quizzes.models.summaries`) in scope, the empty ones left out.
-    The tallies count whole Europe/London months, as the quiz figures are given."""
+    """The cells of a tally (`quizzes.models.summaries`) in scope, the empty ones left out: the
+    job role's, or with none chosen every role's together (`ALL_JOB_ROLES`). The tallies count
+    whole Europe/London months, as the quiz figures are given."""
     if period.months is None:
         raise ValueError(f"Quiz figures are counted in whole months, not {period.label}.")
     cells = model.objects.filter(agency__in=agencies, month__gte=period.start, month__lte=period.end).filter(
@@ -85,9 +86,7 @@ def tally_cells(
     )
     if course is not None:
         cells = cells.filter(quiz__course=course)
-    if job_role:
-        cells = cells.filter(job_role=job_role)
-    return cells
+    return cells.filter(job_role=job_role or ALL_JOB_ROLES)
 
 
 def _score_cells(

@@ -76,7 +76,13 @@ def _scope(prefix: str, job_role: str | None, agency: bool = True) -> dict:
 
 def _grouped(attempts, job_role):
     """(tally model, the attempts' records grouped into its cells), the key fields aliased
-    `s_<field>` and the counts `c_<count>`."""
+    `s_<field>` and the counts `c_<count>`: under each person's job role (or `job_role`), and
+    again under every role together (`ALL_JOB_ROLES`)."""
+    for role in (job_role, ALL_JOB_ROLES):
+        yield from _grouped_under(attempts, role)
+
+
+def _grouped_under(attempts, job_role):
     responses = Response.objects.filter(attempt__in=attempts)
     indicators = IndicatorMark.objects.filter(attempt__in=attempts)
     colours = ColourMark.objects.filter(attempt__in=attempts)
@@ -92,15 +98,14 @@ def _grouped(attempts, job_role):
             **_scope("attempt__", job_role), s_score=F("attempt__score"), s_question=Coalesce("question", 0)
         ).annotate(c_answers=Count("pk"), c_right=Count("pk", filter=right)),
     )
-    for role in (job_role, ALL_JOB_ROLES):
-        yield (
-            PartnershipScoreTally,
-            responses.values(
-                **_scope("attempt__", role, agency=False),
-                s_score=F("attempt__score"),
-                s_question=Coalesce("question", 0),
-            ).annotate(c_answers=Count("pk"), c_right=Count("pk", filter=right)),
-        )
+    yield (
+        PartnershipScoreTally,
+        responses.values(
+            **_scope("attempt__", job_role, agency=False),
+            s_score=F("attempt__score"),
+            s_question=Coalesce("question", 0),
+        ).annotate(c_answers=Count("pk"), c_right=Count("pk", filter=right)),
+    )
     yield (
         AnswerTally,
         responses.values(
@@ -173,7 +178,8 @@ def record(attempt: Attempt) -> None:
 
 def move_job_role(learner_id: int, old: str, new: str) -> None:
     """Move a learner's counts to her new job role: the figures count her under the role on
-    her profile now, past attempts included."""
+    her profile now, past attempts included (her counts under every role together are taken
+    away and added back, so they stay as they were)."""
     attempts = Attempt.objects.filter(learner_id=learner_id)
     with transaction.atomic():
         add(attempts, -1, job_role=old)

@@ -11,7 +11,9 @@ roles, never with people. Each row is one cell of that grid:
 - `quiz`: the quiz rather than its course, so that the course filter (`quiz__course`) follows
   the quiz as the raw figures do;
 - `job_role`: the role on the learner's profile now, which the raw figures use; a change of
-  role moves her counts (`quizzes.summaries.move_job_role`).
+  role moves her counts (`quizzes.summaries.move_job_role`). Every count is kept a second time
+  under `ALL_JOB_ROLES` ("*"), every role together, so that the figures with no job role
+  chosen (most reads) sum a grid without roles in it rather than adding up every role's cells.
 
 Attempts and answers are also counted per attempt score (`AttemptTally`, `ScoreTally`), so
 the upper and lower 27% groups can be formed from counts; the other tables leave the score
@@ -66,6 +68,12 @@ def _unique(name, fields):
     return [models.UniqueConstraint(fields=fields, name=name)]
 
 
+def _role_and_month(name):
+    """The cells of one job role (or of every role together) in a run of months: what every
+    read asks for (`quizzes.reports.tally_cells`), so it reads those cells and no others."""
+    return [models.Index(fields=("job_role", "month"), name=name)]
+
+
 class AttemptTally(Tally):
     """First attempts per cell and score: the people the figures are about."""
 
@@ -77,6 +85,7 @@ class AttemptTally(Tally):
 
     class Meta:
         constraints = _unique("one_attempt_tally_per_cell", (*Tally.SCOPE, "score"))
+        indexes = _role_and_month("attempt_tally_role_month")
 
 
 class ScoreCounts(models.Model):
@@ -100,6 +109,7 @@ class ScoreTally(ScoreCounts, Tally):
 
     class Meta:
         constraints = _unique("one_score_tally_per_cell", (*Tally.SCOPE, "score", "question"))
+        indexes = _role_and_month("score_tally_role_month")
 
 
 class AnswerTally(Tally):
@@ -118,6 +128,7 @@ class AnswerTally(Tally):
 
     class Meta:
         constraints = _unique("one_answer_tally_per_cell", (*Tally.SCOPE, "question", "category"))
+        indexes = _role_and_month("answer_tally_role_month")
 
 
 class IndicatorTally(Tally):
@@ -134,6 +145,7 @@ class IndicatorTally(Tally):
 
     class Meta:
         constraints = _unique("one_indicator_tally_per_cell", (*Tally.SCOPE, "category", "category_label"))
+        indexes = _role_and_month("indicator_tally_role_month")
 
 
 class ColourTally(Tally):
@@ -149,6 +161,7 @@ class ColourTally(Tally):
 
     class Meta:
         constraints = _unique("one_colour_tally_per_cell", (*Tally.SCOPE, "band", "correct", "chosen"))
+        indexes = _role_and_month("colour_tally_role_month")
 
 
 class BandTally(Tally):
@@ -162,9 +175,10 @@ class BandTally(Tally):
 
     class Meta:
         constraints = _unique("one_band_tally_per_cell", (*Tally.SCOPE, "band"))
+        indexes = _role_and_month("band_tally_role_month")
 
 
-ALL_JOB_ROLES = "*"  # `PartnershipScoreTally.job_role` of the cells that count every job role
+ALL_JOB_ROLES = "*"  # the `job_role` of the cells that count every job role together
 
 
 class PartnershipScoreTally(ScoreCounts, Cells):
@@ -173,3 +187,4 @@ class PartnershipScoreTally(ScoreCounts, Cells):
 
     class Meta:
         constraints = _unique("one_partnership_score_tally_per_cell", (*Cells.SCOPE, "score", "question"))
+        indexes = _role_and_month("pscore_tally_role_month")

@@ -11,7 +11,7 @@ from django.db import connection
 from courses import pairs
 from courses.models import PairMark
 from quizzes import summaries
-from quizzes.models import AttemptTally
+from quizzes.models import ALL_JOB_ROLES, AttemptTally
 from workforce import tallies
 from workforce.models import CoverageMark
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rebuild_all()
-        cells = AttemptTally.objects.filter(attempts__gt=0).count()
+        cells = AttemptTally.objects.filter(attempts__gt=0, job_role=ALL_JOB_ROLES).count()
         self.stdout.write(f"Recounted the quiz report tallies: {cells} cells of first attempts.")
         marks = PairMark.objects.count()
         self.stdout.write(f"Recounted the confidence and knowledge tallies: {marks} records counted.")
