@@ -30,8 +30,9 @@ def cells():
 def test_recounting_one_person_at_once_counts_her_once(committed):
     learner, _ = completed(committed)
     kept = cells()
-    # One mark per measure: her profile, her enrolment, her completion, and its surveys.
-    measures = ["completed", "confidence", "registered", "started"]
+    # One mark per measure: her profile, her enrolment, her completion (once for every mode,
+    # once for e-learning), and its surveys.
+    measures = ["completed", "confidence", "registered", "started", "trained_e_learning"]
     marks = PairMark.objects.filter(learner=learner.pk).order_by("measure").values_list("measure", flat=True)
     assert list(marks) == measures
     _, errors = run_at_once(6, lambda: pairs.recount([learner.pk]))
