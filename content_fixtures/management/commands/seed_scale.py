@@ -6,7 +6,7 @@ The history is spread over two years: enrolments start on any day of the last 73
 "before" survey comes at the start and the knowledge check minutes later; a completion, its
 "after" survey and its quiz attempt come up to 40 days after the start and never after now.
 
-Rows are written by `BulkWriter`: PostgreSQL's COPY (a million staff need tens of millions
+Rows are written by `cms.bulk.BulkWriter`: PostgreSQL's COPY (a million staff need tens of millions
 of rows, which INSERT statements and Django's objects cannot carry in reasonable time or
 memory), executemany elsewhere, with ids taken from the database's sequence beforehand so
 that the rows can refer to each other without reading anything back. Staff are made in
@@ -25,9 +25,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import JSONField, Max
 from django.utils import timezone
 
+from cms.bulk import BulkWriter
 from cms.models import Agency
 from courses.models import (
     Completion,
@@ -433,62 +433,3 @@ class _Variants:
             snapshot["points"],
             snapshot.get("category") or "",
         )
-
-
-class BulkWriter:
-    """Writes rows of plain values straight into a model's table: PostgreSQL's COPY, or
-    executemany elsewhere. Nothing is read back and no `save()` runs.
-
-    Each row gives the named columns (attribute names, `learner_id`); every other column gets
-    its field's default, or `now` for the times Django fills in on saving. JSON columns take
-    JSON text, made once by the caller rather than once per row."""
-
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self, model, columns, rows):
-        fields = {field.attname: field for field in model._meta.concrete_fields}
-        given = [fields[name] for name in columns]
-        others = [field for name, field in fields.items() if name not in columns and not field.primary_key]
-        filled = tuple(self._default(field) for field in others)
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(field.column) for field in [*given, *others])
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row + filled)
-                return
-            prepare = [self._preparer(field) for field in [*given, *others]]
-            values = [[p(v) for p, v in zip(prepare, row + filled, strict=True)] for row in rows]
-            if values:
-                placeholders = ", ".join(["%s"] * len(prepare))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
-
-    def _default(self, field):
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            return self.now
-        value = field.get_default()
-        return json.dumps(value) if isinstance(field, JSONField) else value
-
-    @staticmethod
-    def _preparer(field):
-        """How a plain value is written by executemany: JSON is text already."""
-        if isinstance(field, JSONField):
-            return lambda value: value
-        return lambda value: field.get_db_prep_save(value, connection)
-
-    @staticmethod
-    def ids(model, count):
-        """`count` ids for new rows: from PostgreSQL's sequence (safe beside other writers), or
-        after the highest id elsewhere (SQLite holds the write lock for the transaction)."""
-        if connection.vendor == "postgresql":
-            table, column = model._meta.db_table, model._meta.pk.column
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, column, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
-        highest = model.objects.aggregate(highest=Max("pk"))["highest"] or 0
-        return list(range(highest + 1, highest + 1 + count))

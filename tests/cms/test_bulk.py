@@ -1,0 +1,89 @@
+"""`cms.bulk.indexes_set_aside`: the tallies' rebuilds fill their tables without indexes on
+PostgreSQL. Afterwards every index and unique constraint must be back as it was, and a
+failure half-way must leave them as they were. The indexes are read from the database's own
+catalogue, not from the code under test."""
+
+import pytest
+from django.db import IntegrityError, connection, connections, transaction
+
+from cms.bulk import indexes_set_aside
+from courses import pairs, services
+from courses.models import PairMark, PairTally
+from tests.factories import finish_lesson, lessons_of, make_course, make_learner, survey_ratings
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexes(model) -> set[tuple[str, str]]:
+    """The table's indexes (name, definition) as the database lists them, primary key included."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        else:
+            cursor.execute(
+                "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = %s",
+                [table],
+            )
+        return set(cursor.fetchall())
+
+
+def _names(model) -> set[str]:
+    return {name for name, _ in _indexes(model)}
+
+
+def _some_records():
+    course = make_course(lessons=1)
+    for n in range(3):
+        enrolment = services.enrol(make_learner("housing", f"bulk.{n}@example.org"), course)
+        services.submit_survey(enrolment, "before", survey_ratings("before"))
+        finish_lesson(enrolment, lessons_of(course)[0])
+        services.submit_survey(enrolment, "after", survey_ratings("after"))
+
+
+def test_a_rebuild_leaves_every_index_and_constraint_as_it_was():
+    _some_records()
+    before = {model: _indexes(model) for model in (PairTally, PairMark)}
+    assert "pair_tally_series_next" in _names(PairTally)
+    pairs.rebuild()
+    assert {model: _indexes(model) for model in (PairTally, PairMark)} == before
+    assert PairTally.objects.filter(people__gt=0).exists()
+    taken = PairTally.objects.filter(people__gt=0).first()
+    taken.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        taken.save()  # the unique constraint is back and holds
+
+
+def test_inside_the_block_postgresql_has_only_the_primary_key():
+    before = _names(PairTally)
+    with transaction.atomic(), indexes_set_aside(PairTally):
+        inside = _names(PairTally)
+    if connection.vendor == "postgresql":
+        assert inside == {"courses_pairtally_pkey"}
+    else:
+        assert inside == before  # elsewhere nothing is set aside
+    assert _names(PairTally) == before
+
+
+def test_a_failure_half_way_leaves_the_indexes_as_they_were():
+    before = _indexes(PairTally)
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), indexes_set_aside(PairTally):
+        raise ZeroDivisionError("half-way")
+    assert _indexes(PairTally) == before
+
+
+def test_outside_a_transaction_postgresql_refuses(monkeypatch):
+    """Without a transaction a failure would leave the table without its indexes for good."""
+    before = _indexes(PairTally)
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
+    ran = []
+    if connection.vendor == "postgresql":
+        with pytest.raises(RuntimeError, match="inside a transaction"), indexes_set_aside(PairTally):
+            ran.append(True)
+        assert ran == []
+    else:
+        with indexes_set_aside(PairTally):
+            ran.append(True)
+        assert ran == [True]
+    monkeypatch.undo()
+    assert _indexes(PairTally) == before
