@@ -541,24 +541,25 @@ def _percent_score(earned, available):
 def _scores(pairs: QuerySet) -> tuple[dict, dict]:
     """Per attempt of the pairs (both the quiz attempt and its check): the score per indicator
     category, and the [points earned, points available] on the whole attempt. The database
-    sums the points per attempt and category."""
-    sums = (
-        Response.objects.filter(
-            Q(attempt__in=pairs.values("pk")) | Q(attempt__in=pairs.values("check_attempt"))
-        )
-        .values("attempt", "category")
-        .annotate(
-            earned=Sum(F("score") * F("points"), output_field=DecimalField()),
-            available=Sum("points"),
-        )
-        .order_by()
-    )
+    sums the points per attempt and category, for the quiz attempts and for the checks in
+    two queries: one query on "either" scans every answer (PostgreSQL cannot look either up
+    by the index), which at 100,000 staff made each recount of 2,000 people take a second."""
     by_category, totals = defaultdict(dict), defaultdict(lambda: [0, 0])
-    for row in sums:
-        if row["available"]:
-            by_category[row["attempt"]][row["category"]] = _percent_score(row["earned"], row["available"])
-        totals[row["attempt"]][0] += float(row["earned"] or 0)
-        totals[row["attempt"]][1] += row["available"]
+    for attempts in (pairs.values("pk"), pairs.values("check_attempt")):
+        sums = (
+            Response.objects.filter(attempt__in=attempts)
+            .values("attempt", "category")
+            .annotate(
+                earned=Sum(F("score") * F("points"), output_field=DecimalField()),
+                available=Sum("points"),
+            )
+            .order_by()
+        )
+        for row in sums:
+            if row["available"]:
+                by_category[row["attempt"]][row["category"]] = _percent_score(row["earned"], row["available"])
+            totals[row["attempt"]][0] += float(row["earned"] or 0)
+            totals[row["attempt"]][1] += row["available"]
     return by_category, totals
 
 

@@ -51,8 +51,6 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 _required("DATABASE_URL")  # base.py has already parsed it into DATABASES
 for _database in DATABASES.values():  # noqa: F405  (the primary, and the read replica if set)
     _database.update(CONN_MAX_AGE=int(os.environ.get("CONN_MAX_AGE", "60")), CONN_HEALTH_CHECKS=True)
-    if _database["ENGINE"] == "django.db.backends.postgresql":
-        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 WAGTAILADMIN_BASE_URL = _required("WAGTAILADMIN_BASE_URL")  # never base.py's development default
 
 # Rate limits (registration, password reset, the verify page) count in this cache: every
