@@ -282,7 +282,7 @@ def _count_marks() -> None:
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     """
     with connection.cursor() as cursor:
-        # PostgreSQL guesses 100 pairs per mark (there are about 4), so it expects fifty times
+        # PostgreSQL guesses 100 pairs per mark (there are about 5), so it expects fifty times
         # the cells there are and sorts them on disk: 103 s at 100,000 staff against 41 s
         # counted in a hash table. For this statement only, and within 128 MB.
         cursor.execute("SET LOCAL enable_sort = off")
