@@ -74,9 +74,10 @@ class BulkWriter:
 def indexes_set_aside(*models):
     """On PostgreSQL, inside the caller's transaction: the tables' secondary indexes and unique
     constraints (not their primary keys) dropped while the block fills them, then made again
-    from their stored definitions, whatever migration made them. The DDL locks the tables
-    until the transaction ends, so other writers wait rather than see a table without its
-    unique constraint. Elsewhere the block runs as it is."""
+    from their stored definitions, whatever migration made them. The tables stay locked until
+    the transaction ends, so other writers wait rather than see a table without its unique
+    constraint; empty them inside the block, after the lock, not before it. Elsewhere the
+    block runs as it is."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -85,6 +86,10 @@ def indexes_set_aside(*models):
     quote = connection.ops.quote_name
     set_aside = []  # (drop, make) statements
     with connection.cursor() as cursor:
+        # Every table locked at once, first, in the order given: a writer holding one of them
+        # finishes before the block starts, rather than the two waiting on each other.
+        tables = ", ".join(quote(model._meta.db_table) for model in models)
+        cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
         for model in models:
             table = model._meta.db_table
             cursor.execute(

@@ -220,21 +220,20 @@ def rebuild() -> None:
     PostgreSQL (`_count_marks`), so memory stays flat however many people and cells there
     are, and by `_cells` elsewhere. The marks go in by COPY, with both tables' indexes set
     aside until they are full (`cms.bulk`): at 100,000 staff that is millions of rows."""
-    with transaction.atomic():
+    with transaction.atomic(), indexes_set_aside(PairMark, PairTally):  # the order recount writes them
         PairTally.objects.all().delete()
         PairMark.objects.all().delete()
         ids = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
         counts = Counter()
         write = BulkWriter(timezone.now())
-        with indexes_set_aside(PairMark, PairTally):
-            for start in range(0, len(ids), CHUNK):
-                marks = _marks(ids[start : start + CHUNK])
-                write(PairMark, MARK_COLUMNS, (_row(mark) for mark in marks))
-                if connection.vendor != "postgresql":
-                    counts.update(_cells(marks))
-            if connection.vendor == "postgresql":
-                _count_marks()
-                return
+        for start in range(0, len(ids), CHUNK):
+            marks = _marks(ids[start : start + CHUNK])
+            write(PairMark, MARK_COLUMNS, (_row(mark) for mark in marks))
+            if connection.vendor != "postgresql":
+                counts.update(_cells(marks))
+        if connection.vendor == "postgresql":
+            _count_marks()
+            return
         cells = [(cell, n) for cell, n in counts.items() if n]
         for start in range(0, len(cells), INSERTS):
             PairTally.objects.bulk_create(
