@@ -38,7 +38,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cms.bulk import BulkWriter, indexes_set_aside
+from cms.bulk import BulkWriter, empty, indexes_set_aside
 from cms.models import Agency
 from courses.models import CoursePage, PairMark, PairTally
 from courses.models.tallies import CELL
@@ -221,8 +221,7 @@ def rebuild() -> None:
     are, and by `_cells` elsewhere. The marks go in by COPY, with both tables' indexes set
     aside until they are full (`cms.bulk`): at 100,000 staff that is millions of rows."""
     with transaction.atomic(), indexes_set_aside(PairMark, PairTally):  # the order recount writes them
-        PairTally.objects.all().delete()
-        PairMark.objects.all().delete()
+        empty(PairTally, PairMark)
         ids = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
         counts = Counter()
         write = BulkWriter(timezone.now())

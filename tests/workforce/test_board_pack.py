@@ -7,11 +7,13 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
 from certificates.models import Certificate
+from cms import pdf
 from cms.models import Agency
 from courses import pairs
 from courses.models import (
@@ -339,3 +341,22 @@ def test_the_quarter_under_way_is_measured_to_today_and_says_so(client, manager,
     assert "(so far)" in text
     last_ended = today.replace(day=1) - timedelta(days=1)
     assert f"Figures up to {last_ended.day} {last_ended:%B %Y}" in text
+
+
+def test_the_same_figures_are_drawn_once_and_changed_figures_are_drawn_again(client, manager, board, monkeypatch):
+    """The PDF is kept under its HTML, made from the figures on every request: asking again
+    costs no drawing, and a changed figure is drawn afresh, never served from the old PDF."""
+    drawings = []
+    draw = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: drawings.append(html) or draw(html))
+    cache.clear()
+    client.force_login(manager)
+    first = client.get("/leads/reports/board-pack.pdf")
+    again = client.get("/leads/reports/board-pack.pdf")
+    assert first.status_code == again.status_code == 200
+    assert len(drawings) == 1 and again.content == first.content
+    assert "Housing Headcount by job role 10 6 60.0%" in pdf_text(again.content)
+    Headcount.objects.filter(agency__code="housing").update(staff=12)
+    changed = client.get("/leads/reports/board-pack.pdf")
+    assert len(drawings) == 2
+    assert "Housing Headcount by job role 12 6 50.0%" in pdf_text(changed.content)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 
-from cms.pdf import render_pdf
+from cms.pdf import drawn_once
 from courses.decorators import report_view
 from courses.models import PartnershipManager
 from courses.reporting.views import period_problem, report_scope
@@ -32,7 +32,7 @@ def board_pack(request, kind):
         return period_problem(request, "Board pack", agencies, problem, None, None)
     pack = gather(agencies, quarter)
     if kind == "pdf":
-        content = render_pdf(render_to_string("workforce/board_pack.html", {"pack": pack}))
+        content = drawn_once(render_to_string("workforce/board_pack.html", {"pack": pack}))
     else:
         content = document(pack)
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
