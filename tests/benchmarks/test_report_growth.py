@@ -9,7 +9,9 @@ this quarter and for the last 12 whole months (the board pack: this quarter and 
 same rounds as a bare Wagtail page (interleaved), whose time says how fast the machine was
 at that size. Prints each page's median in milliseconds at every size, its growth from the
 smallest size to the largest (the issue's target: 1.2x or less for 10x staff, and under
-200 ms at 100,000) and the same growth measured against the bare page.
+200 ms at 100,000) and the same growth measured against the bare page. The board pack is
+timed twice: drawn on every read (as the first read of a quarter's figures is) and kept (as
+each read after it, until a figure changes: `cms.pdf.drawn_once`).
 
 The assertion only guards against a page becoming linear in staff again: for 10x staff a
 page that reads summaries grows far less than 3x, and one that reads every row about 10x."""
@@ -22,10 +24,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from cms.models import Agency
+from cms.pdf import render_pdf
 from courses.models import PartnershipManager
 from tests.benchmarks.test_page_speed import bare_page
 from tests.benchmarks.timing import interleaved
 from tests.factories import make_learner
+from workforce.views import board
 
 pytestmark = pytest.mark.django_db
 SIZES = [int(n) for n in os.environ.get("BENCH_GROWTH_STAFF", "1000,10000").split(",")]
@@ -42,17 +46,15 @@ PAGES = [
     ("what staff miss", "/leads/reports/quiz/", PERIODS),
     ("coverage", "/leads/reports/coverage/", PERIODS),
     ("trends", "/leads/reports/trends/", PERIODS),
-    (
-        "board pack (PDF)",
-        "/leads/reports/board-pack.pdf",
-        [THIS_QUARTER, LAST_QUARTER],
-    ),  # whole quarters only
+    ("board pack drawn", "/leads/reports/board-pack.pdf", [THIS_QUARTER, LAST_QUARTER]),  # whole quarters
+    ("board pack kept", "/leads/reports/board-pack.pdf", [THIS_QUARTER, LAST_QUARTER]),
 ]
+DRAWN = "board pack drawn"
 PAGES = [page for page in PAGES if page[0] in os.environ.get("BENCH_GROWTH_PAGES", page[0]).split(",")]
 MOST_GROWTH = 3
 
 
-def test_the_managers_reports_do_not_grow_with_staff(client):
+def test_the_managers_reports_do_not_grow_with_staff(client, monkeypatch):
     manager = make_learner(Agency.objects.first().code, "growth.manager@example.org")
     PartnershipManager.objects.create(user=manager)
     client.force_login(manager)
@@ -61,11 +63,14 @@ def test_the_managers_reports_do_not_grow_with_staff(client):
     for staff in SIZES:
         call_command("seed_scale", staff=staff, remove=True, stdout=io.StringIO())
         for name, url, periods in PAGES:
-            for when, params in periods:
-                page = lambda url=url, params=params: client.get(url, params)  # noqa: E731
-                assert page().status_code == 200, (name, when, staff)
-                ours, yardstick = interleaved(page, lambda: client.get(bare), ROUNDS)
-                measured.setdefault((name, when), []).append((ours * 1000, ours / yardstick))
+            with monkeypatch.context() as patched:
+                if name == DRAWN:
+                    patched.setattr(board, "drawn_once", render_pdf)  # every read draws its PDF
+                for when, params in periods:
+                    page = lambda url=url, params=params: client.get(url, params)  # noqa: E731
+                    assert page().status_code == 200, (name, when, staff)
+                    ours, yardstick = interleaved(page, lambda: client.get(bare), ROUNDS)
+                    measured.setdefault((name, when), []).append((ours * 1000, ours / yardstick))
     sizes = " ".join(f"{f'{n} (ms)':>13}" for n in SIZES)
     print(
         f"\nThe manager's reports on {connection.vendor}, median of {ROUNDS} rounds interleaved with a bare page"
