@@ -883,6 +883,9 @@ COMPARISON_DEFINITIONS = {
 }
 
 
+PLACES = {"p": 3, "r": 2}  # as `Comparison.p_rounded` and `r_rounded` round them
+
+
 def _comparison_table(key, title, name_heading, before="Median before"):
     """A table of (name, comparison) rows: the name, then `Comparison.published`."""
     headings = zip(COMPARISON_KEYS, published_columns(before), strict=True)
@@ -894,6 +897,7 @@ def _comparison_table(key, title, name_heading, before="Median before"):
             type=int if name == "people" else float,
             value=lambda row, position=position: row[1].published()[position],
             unit="%" if name in ("more_confident", "same", "less_confident") else "",
+            places=PLACES.get(name),
         )
         for position, (name, heading) in enumerate(headings)
     ]

@@ -731,12 +731,14 @@ KNOWLEDGE_COLUMNS = (
         "From the Wilcoxon signed-rank test (Pratt's method for unchanged "
         "scores): below 0.05 the change is unlikely to be chance. None for fewer than 6 people.",
         type=float,
+        places=3,
     ),
     Column(
         "r",
         "Effect size r",
         "Runs from -1 to 1: around 0.1 is small, 0.3 medium and 0.5 large; positive means scores rose.",
         type=float,
+        places=2,
     ),
     Column(
         "gain",
@@ -744,6 +746,7 @@ KNOWLEDGE_COLUMNS = (
         "(Mean after - mean before) / (100 - mean before): the share of the "
         "room to improve that was gained (Hake). Not defined when the mean before is 100.",
         type=float,
+        places=2,
     ),
 )
 KNOWLEDGE_FIGURES = tuple(column.key for column in KNOWLEDGE_COLUMNS)

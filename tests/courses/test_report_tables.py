@@ -27,6 +27,8 @@ def text(value):
         return "–"
     if isinstance(value, str) and value.startswith(("+", "−")):
         value = value.replace("−", "-").removesuffix(" points").removesuffix(" point")
+    if isinstance(value, str):
+        value = value.replace(",", "")  # thousands, on the page
     try:
         return str(float(value))
     except (TypeError, ValueError):
@@ -163,7 +165,26 @@ def test_a_column_declared_once_reaches_every_output():
     assert filled.api_records() == items
     assert [(cell.value, cell.unit, cell.missing) for cell in filled.page_rows[1]] == [
         ("Police", "", False),
-        (3, "", False),
+        ("3", "", False),
         (None, "%", True),
     ]
     assert table.fill(items).lines() == [["Housing", 6], ["Police", 3]]
+
+
+def test_the_page_separates_thousands_and_keeps_decimal_places_while_downloads_keep_numbers():
+    """At a hundred thousand staff "58592" is hard to read, and an effect size of 0.80 shown as
+    0.8 beside 0.77 looks less precise than it is."""
+    table = Table(
+        "t",
+        "Test",
+        (
+            Column("name", "Name"),
+            Column("people", "People", type=int),
+            Column("mean", "Mean", type=float),
+            Column("r", "Effect size r", type=float, places=2),
+            Column("code", "Code"),  # text, even when it is a number
+        ),
+    ).fill([{"name": "All", "people": 58592, "mean": 1234.5, "r": 0.8, "code": 2026}])
+    assert [cell.value for cell in table.page_rows[0]] == ["All", "58,592", "1,234.5", "0.80", 2026]
+    assert table.lines() == [["All", 58592, 1234.5, 0.8, 2026]]
+    assert table.api_records()[0]["people"] == 58592

@@ -174,6 +174,11 @@ def test_the_headcount_is_saved_and_shown(client, lead):
     }
     text = " ".join(BeautifulSoup(client.get(INDEX).content, "html.parser").get_text().split())
     assert "headcount of 35 staff" in text
+    client.post(url, {"probation": "12000", "manager": "450"})
+    text = " ".join(BeautifulSoup(client.get(INDEX).content, "html.parser").get_text().split())
+    assert "headcount of 12,450 staff" in text  # thousands separated, as GOV.UK writes them
+    text = " ".join(BeautifulSoup(client.get(url).content, "html.parser").get_text().split())
+    assert "The headcount now: 12,450 staff." in text
 
 
 @pytest.mark.parametrize("value", ["-1", "1.5", "ten", "1000001"])
