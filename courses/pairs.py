@@ -233,12 +233,18 @@ def rebuild() -> None:
         if connection.vendor == "postgresql":
             _count_marks()
             return
-        cells = [(cell, n) for cell, n in counts.items() if n]
+        cells = sorted(((cell, n) for cell, n in counts.items() if n), key=_reading_order)
         for start in range(0, len(cells), INSERTS):
             PairTally.objects.bulk_create(
                 PairTally(**dict(zip(CELL, cell, strict=True)), people=n)
                 for cell, n in cells[start : start + INSERTS]
             )
+
+
+def _reading_order(counted) -> tuple:
+    """Measure, level and month: the order cells are stored in (`_count_marks`)."""
+    cell, _n = counted
+    return cell[0], cell[1], cell[5]
 
 
 MARK_COLUMNS = ("measure", "source", "learner", "agency", "course", "job_role", "month", "following", "pairs")
@@ -255,7 +261,13 @@ def _count_marks() -> None:
     each mark, at each level and for each pair, grouped and counted by PostgreSQL. (A rebuild
     at 100,000 staff counts over a million cells, which Python would hold in memory.) The
     random-writes tests compare a rebuild with the tallies the writes kept, so the two
-    countings cannot drift apart."""
+    countings cannot drift apart.
+
+    The cells go in ordered by measure, level and month, the way the reports read them: a
+    report reads one level's cells for some months, and in the order they were counted those
+    lay one to a page. At a million staff the 24,000 cells of confidence for 12 months were on
+    22,000 pages (160 ms); stored together they take 10 ms. (Cells added later, month by
+    month as records are written, land together in the same way.)"""
     quote = connection.ops.quote_name
     mark, tally = (quote(model._meta.db_table) for model in (PairMark, PairTally))
     columns = ", ".join(quote(PairTally._meta.get_field(name).column) for name in CELL)
@@ -263,7 +275,7 @@ def _count_marks() -> None:
     by_agency = [(name, series) for name, measure in MEASURES.items() for series in measure.by_agency]
     given = ", ".join(["(%s, %s)"] * len(by_agency)) or "(NULL, NULL)"
     sql = f"""
-        INSERT INTO {tally} ({columns}, people)
+        WITH counted AS MATERIALIZED (
         SELECT m.measure, l.level,
                CASE WHEN l.own_agency OR b.series IS NOT NULL THEN m.agency ELSE 0 END,
                CASE WHEN l.own_course THEN m.course ELSE 0 END,
@@ -278,6 +290,9 @@ def _count_marks() -> None:
         LEFT JOIN (VALUES {given}) AS b (measure, series)
                ON b.measure = m.measure AND b.series = p.value ->> 0
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+        )
+        INSERT INTO {tally} ({columns}, people)
+        SELECT * FROM counted ORDER BY 1, 2, 6
     """
     with connection.cursor() as cursor:
         # PostgreSQL guesses 100 pairs per mark (there are about 5), so it expects fifty times

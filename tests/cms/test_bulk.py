@@ -3,8 +3,12 @@ indexes on PostgreSQL, and leave no dead rows behind. Afterwards every index and
 failure half-way must leave them as they were. The indexes are read from the database's own
 catalogue, not from the code under test."""
 
+import math
+from collections import defaultdict
+
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Count
 
 from cms.bulk import indexes_set_aside
 from courses import pairs
@@ -101,3 +105,30 @@ def test_outside_a_transaction_postgresql_refuses(monkeypatch):
         assert ran == [True]
     monkeypatch.undo()
     assert _indexes(PairTally) == before
+
+
+def test_a_rebuild_stores_the_cells_in_the_order_reports_read_them(complete):
+    """Reports read one level's cells for a run of months: stored in counting order they lay one
+    to a page (160 ms at a million staff for confidence over 12 months, against 10 ms stored
+    together). On PostgreSQL each measure and level must lie on about as few pages as its rows
+    fill (a row may land in room left on an earlier page); elsewhere in exact order."""
+    for name in ("Ava", "Bea", "Cal", "Dee", "Eve"):
+        complete(first_name=name)
+    pairs.rebuild()
+    table = PairTally._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(f"SELECT measure, level, month FROM {table} ORDER BY rowid")
+            stored = cursor.fetchall()
+            assert stored == sorted(stored)
+            return
+        cursor.execute(f"SELECT measure, level, (ctid::text::point)[0] FROM {table}")
+        pages = defaultdict(set)
+        for measure, level, page in cursor.fetchall():
+            pages[measure, level].add(page)
+    counted = PairTally.objects.values_list("measure", "level").annotate(n=Count("pk")).order_by()
+    rows = {(measure, level): n for measure, level, n in counted}
+    per_page = sum(rows.values()) / len(set().union(*pages.values()))
+    assert len(rows) > 8 and per_page > 10  # several measures and levels, many rows to a page
+    for group, held in pages.items():
+        assert len(held) <= math.ceil(rows[group] / per_page) + 2, group
