@@ -3,12 +3,10 @@ indexes on PostgreSQL, and leave no dead rows behind. Afterwards every index and
 failure half-way must leave them as they were. The indexes are read from the database's own
 catalogue, not from the code under test."""
 
-import math
 from collections import defaultdict
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import Count
 
 from cms.bulk import indexes_set_aside
 from courses import pairs
@@ -110,8 +108,9 @@ def test_outside_a_transaction_postgresql_refuses(monkeypatch):
 def test_a_rebuild_stores_the_cells_in_the_order_reports_read_them(complete):
     """Reports read one level's cells for a run of months: stored in counting order they lay one
     to a page (160 ms at a million staff for confidence over 12 months, against 10 ms stored
-    together). On PostgreSQL each measure and level must lie on about as few pages as its rows
-    fill (a row may land in room left on an earlier page); elsewhere in exact order."""
+    together). On PostgreSQL the measures and levels together must lie on about as many pages
+    as the table has, not each spread over all of them (a narrow row may still land in room
+    left on an earlier page); elsewhere in exact order."""
     for name in ("Ava", "Bea", "Cal", "Dee", "Eve"):
         complete(first_name=name)
     pairs.rebuild()
@@ -126,9 +125,8 @@ def test_a_rebuild_stores_the_cells_in_the_order_reports_read_them(complete):
         pages = defaultdict(set)
         for measure, level, page in cursor.fetchall():
             pages[measure, level].add(page)
-    counted = PairTally.objects.values_list("measure", "level").annotate(n=Count("pk")).order_by()
-    rows = {(measure, level): n for measure, level, n in counted}
-    per_page = sum(rows.values()) / len(set().union(*pages.values()))
-    assert len(rows) > 8 and per_page > 10  # several measures and levels, many rows to a page
-    for group, held in pages.items():
-        assert len(held) <= math.ceil(rows[group] / per_page) + 2, group
+    table_pages = len(set().union(*pages.values()))
+    assert len(pages) > 8 and table_pages > 8  # several measures and levels, over many pages
+    # Stored together, each group's pages overlap its neighbours' by a page or so; in counting
+    # order every group would be on most of the table's pages.
+    assert sum(len(held) for held in pages.values()) <= 2 * (table_pages + len(pages))
