@@ -36,7 +36,7 @@ def names(items: list[str]) -> str:
 
 
 def people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+    return f"{count:,} {'person' if count == 1 else 'people'}"
 
 
 def coverage_message(now: float | None, before: float | None) -> str:
@@ -112,7 +112,7 @@ def messages(figures: Figures) -> list[str]:
         if figures.overdue is None
         else "No refreshers are overdue."
         if not figures.overdue
-        else f"{figures.overdue} refresher{'' if figures.overdue == 1 else 's'} "
+        else f"{figures.overdue:,} refresher{'' if figures.overdue == 1 else 's'} "
         f"{'is' if figures.overdue == 1 else 'are'} overdue.",
     ]
     return [message for message in found if message]

@@ -91,6 +91,8 @@ def test_counts_of_people_and_refreshers():
     assert "No one completed a course this quarter." in messages(Figures(completed=0))
     assert "3 refreshers are overdue." in messages(Figures(overdue=3))
     assert "1 refresher is overdue." in messages(Figures(overdue=1))
+    assert "30,218 people completed a course this quarter." in messages(Figures(completed=30218))
+    assert "12,000 refreshers are overdue." in messages(Figures(overdue=12000))
     assert "No refreshers are overdue." in messages(Figures(overdue=0))
 
 
