@@ -266,8 +266,8 @@ def _count_marks() -> None:
     The cells go in ordered by measure, level and month, the way the reports read them: a
     report reads one level's cells for some months, and in the order they were counted those
     lay one to a page. At a million staff the 24,000 cells of confidence for 12 months were on
-    22,000 pages (160 ms); stored together they take 10 ms. (Cells added later, month by
-    month as records are written, land together in the same way.)"""
+    22,000 pages (160 ms); stored together they take 10 ms. (Cells added later by recounts go
+    at the end of the table, where a new month's cells gather.)"""
     quote = connection.ops.quote_name
     mark, tally = (quote(model._meta.db_table) for model in (PairMark, PairTally))
     columns = ", ".join(quote(PairTally._meta.get_field(name).column) for name in CELL)
@@ -297,7 +297,8 @@ def _count_marks() -> None:
     with connection.cursor() as cursor:
         # PostgreSQL guesses 100 pairs per mark (there are about 5), so it expects fifty times
         # the cells there are and sorts them on disk: 103 s at 100,000 staff against 41 s
-        # counted in a hash table. For this statement only, and within 128 MB.
+        # counted in a hash table. For this statement only, and within 128 MB. (The ORDER BY
+        # still sorts: the counted cells, a few per mark, which it cannot do without.)
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, [MISSING, MISSING, *(value for row in by_agency for value in row)])
