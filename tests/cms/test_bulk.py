@@ -1,16 +1,19 @@
-"""`cms.bulk.indexes_set_aside` and `empty`: the tallies' rebuilds fill their tables without
-indexes on PostgreSQL, and leave no dead rows behind. Afterwards every index and unique constraint must be back as it was, and a
-failure half-way must leave them as they were. The indexes are read from the database's own
-catalogue, not from the code under test."""
+"""`cms.bulk.indexes_set_aside` and `empty`: the tallies' rebuilds and the synthetic scale data
+fill their tables without indexes and keys on PostgreSQL, and leave no dead rows behind.
+Afterwards every index, unique constraint and foreign key must be back as it was, checking the
+rows written meanwhile, and a failure half-way must leave them as they were. The indexes and
+keys are read from the database's own catalogue, not from the code under test."""
 
 from collections import defaultdict
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
 
-from cms.bulk import indexes_set_aside
+from cms.bulk import BulkWriter, indexes_set_aside
+from cms.models import Agency
 from courses import pairs
-from courses.models import PairMark, PairTally
+from courses.models import LearnerProfile, PairMark, PairTally
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +82,72 @@ def test_inside_the_block_postgresql_has_only_the_primary_key():
     else:
         assert inside == before  # elsewhere nothing is set aside
     assert _names(PairTally) == before
+
+
+def _keys(model) -> set[tuple[str, str]]:
+    """The table's foreign keys (name, definition) as PostgreSQL lists them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [model._meta.db_table],
+        )
+        return set(cursor.fetchall())
+
+
+def _write_profile(user_id: int, agency_id: int) -> None:
+    """A profile row written straight into the table, as the bulk loads write (no checks in Python)."""
+    now = timezone.now()
+    columns = ("user_id", "agency_id", "job_role", "privacy_accepted_at")
+    BulkWriter(now)(LearnerProfile, columns, [(user_id, agency_id, "teacher", now)])
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="foreign keys are set aside on PostgreSQL only"
+)
+
+
+@postgresql_only
+def test_foreign_keys_are_set_aside_and_made_again_as_they_were(django_user_model):
+    before = _keys(LearnerProfile)
+    assert {"user_id", "agency_id"} <= {d.split("(")[1].split(")")[0] for _, d in before}
+    agency = Agency.objects.create(name="Keys housing", code="keys-housing")
+    user = django_user_model.objects.create(username="keys@example.org")
+    with transaction.atomic(), indexes_set_aside(LearnerProfile):
+        assert _keys(LearnerProfile) == set()
+        _write_profile(user.pk, agency.pk)
+    assert _keys(LearnerProfile) == before
+    assert all("DEFERRABLE INITIALLY DEFERRED" in definition for _, definition in before)
+
+
+@postgresql_only
+def test_rows_written_meanwhile_are_checked_when_the_keys_are_made_again():
+    agency = Agency.objects.create(name="Dangling housing", code="dangling-housing")
+    before = _keys(LearnerProfile)
+    with pytest.raises(IntegrityError, match="user_id"), transaction.atomic():
+        with indexes_set_aside(LearnerProfile):
+            _write_profile(987654321, agency.pk)  # no such account
+    assert _keys(LearnerProfile) == before  # the failure rolled the drops back
+    assert not LearnerProfile.objects.filter(user_id=987654321).exists()
+
+
+@postgresql_only
+def test_after_the_block_keys_are_checked_at_commit_again_as_django_makes_them(django_user_model):
+    """Checks owed before the block are run before it (a table with checks pending cannot be
+    altered); afterwards a dangling row is only found when the transaction's checks run."""
+    agency = Agency.objects.create(name="Deferred housing", code="deferred-housing")
+    with transaction.atomic():
+        user = django_user_model.objects.create(username="owed@example.org")
+        _write_profile(user.pk, agency.pk)  # its key's check is owed until the commit
+        with indexes_set_aside(LearnerProfile):
+            pass
+        _write_profile(987654321, agency.pk)  # deferred: no error yet
+        with pytest.raises(IntegrityError, match="user_id"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with connection.cursor() as cursor:  # the test's own end checks every key owed
+            cursor.execute("DELETE FROM courses_learnerprofile WHERE user_id = 987654321")
+        assert user.pk
 
 
 def test_a_failure_half_way_leaves_the_indexes_as_they_were():

@@ -10,7 +10,10 @@ Rows are written by `cms.bulk.BulkWriter`: PostgreSQL's COPY (a million staff ne
 of rows, which INSERT statements and Django's objects cannot carry in reasonable time or
 memory), executemany elsewhere, with ids taken from the database's sequence beforehand so
 that the rows can refer to each other without reading anything back. Staff are made in
-batches, each in its own transaction, so memory stays flat however many are asked for. The
+batches, so memory stays flat however many are asked for, all in one transaction with the
+tables' indexes and keys set aside until the end (`cms.bulk.indexes_set_aside`): a failure
+half-way leaves nothing behind, and the tables are locked while it runs, so run it on a
+database kept for measuring. The
 report tallies (`quizzes.summaries`, `courses.pairs`) are counted again at the end, since bulk rows go round
 the code that keeps them."""
 
@@ -27,7 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cms.bulk import BulkWriter
+from cms.bulk import BulkWriter, indexes_set_aside
 from cms.models import Agency
 from courses.models import (
     Completion,
@@ -50,6 +53,19 @@ from quizzes.snapshots import load_questions, quiz_snapshots, split
 from workforce.models import CoverageMark, CoverageTally
 
 PREFIX = "scale."
+# Every table the batches write, in the order they are written.
+WRITTEN = (
+    get_user_model(),
+    LearnerProfile,
+    Enrolment,
+    Completion,
+    SurveySubmission,
+    SurveyResponse,
+    Attempt,
+    Response,
+    IndicatorMark,
+    ColourMark,
+)
 BATCH = 2000
 MOST_STAFF = 2_000_000
 HISTORY_DAYS = 730  # enrolments start on any day of the last two years
@@ -89,20 +105,10 @@ class Command(BaseCommand):
         password = make_password(None)
         now = timezone.now()
         began = time.monotonic()
-        for start in range(0, staff, BATCH):
-            with transaction.atomic():
-                self._batch(
-                    User,
-                    range(start, min(staff, start + BATCH)),
-                    rng,
-                    agencies,
-                    core,
-                    quiz,
-                    draws,
-                    items,
-                    password,
-                    now,
-                )
+        with transaction.atomic(), indexes_set_aside(*WRITTEN):
+            for start in range(0, staff, BATCH):
+                numbers = range(start, min(staff, start + BATCH))
+                self._batch(User, numbers, rng, agencies, core, quiz, draws, items, password, now)
         written = time.monotonic()
         rebuild_all()  # the report tallies, which rows written in bulk go round
         self._analyse()
