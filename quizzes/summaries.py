@@ -23,6 +23,7 @@ from django.db.models import Count, DateField, F, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from cms.bulk import empty, indexes_set_aside
 from quizzes.models import (
     ALL_JOB_ROLES,
     AnswerTally,
@@ -141,8 +142,9 @@ def _grouped_under(attempts, job_role):
     )
 
 
-def _upsert(model, grouped, sign: int) -> None:
-    """Add `sign` times the grouped counts to `model`'s cells, making the cells that are new."""
+def _upsert(model, grouped, sign: int, new: bool = False) -> None:
+    """Add `sign` times the grouped counts to `model`'s cells, making the cells that are new
+    (`new`: every cell is, into a table without its unique constraint)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     keys = [quote(model._meta.get_field(name).column) for name in model.unique_fields()]
@@ -152,12 +154,9 @@ def _upsert(model, grouped, sign: int) -> None:
         f"{sign} * s.c_{name}" for name in model.COUNTS
     ]
     increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in counts)
-    # "WHERE true" tells SQLite that ON CONFLICT belongs to the INSERT, not to the SELECT.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(keys + counts)}) "
-        f"SELECT {', '.join(selected)} FROM ({inner}) s WHERE true "
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {increments}"
-    )
+    sql = f"INSERT INTO {table} ({', '.join(keys + counts)}) SELECT {', '.join(selected)} FROM ({inner}) s"
+    if not new:  # "WHERE true" tells SQLite that ON CONFLICT belongs to the INSERT, not to the SELECT
+        sql += f" WHERE true ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {increments}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -188,11 +187,41 @@ def move_job_role(learner_id: int, old: str, new: str) -> None:
 
 def rebuild() -> None:
     """Recount every tally from the raw records, in one transaction (run it as often as you
-    like: the result is the same)."""
-    with transaction.atomic():
+    like: the result is the same).
+
+    Only the cells under each person's job role are grouped from the records. The cells of every
+    role together (`ALL_JOB_ROLES`) and the partnership's score cells are added up from them:
+    each attempt falls in one role and one agency, so even the counts of distinct attempts add
+    up. At 100,000 staff the 1.3 million answers are then read twice rather than five times.
+    The tables are filled with their indexes set aside (`cms.bulk`), every cell new."""
+    with transaction.atomic(), indexes_set_aside(*TALLIES):
+        empty(*TALLIES)
+        for model, grouped in _grouped_under(Attempt.objects.filter(COUNTED), None):
+            if model is not PartnershipScoreTally:
+                _upsert(model, grouped, 1, new=True)
+        _add_up(ScoreTally, PartnershipScoreTally)  # over the agencies
         for model in TALLIES:
-            model.objects.all().delete()
-        add(Attempt.objects.all())
+            _add_up(model, model, job_role=ALL_JOB_ROLES)
+
+
+def _add_up(source, target, job_role: str | None = None) -> None:
+    """Add `source`'s cells under each job role up into new cells of `target` (which has the
+    same fields, or fewer), under `job_role` instead of each cell's own role when given."""
+    quote = connection.ops.quote_name
+    columns = {name: quote(target._meta.get_field(name).column) for name in target.unique_fields()}
+    replaced = job_role is not None
+    chosen = ["%s" if replaced and name == "job_role" else column for name, column in columns.items()]
+    grouped = [column for name, column in columns.items() if not (replaced and name == "job_role")]
+    counts = [quote(name) for name in target.COUNTS]
+    sql = (
+        f"INSERT INTO {quote(target._meta.db_table)} ({', '.join([*columns.values(), *counts])}) "
+        f"SELECT {', '.join([*chosen, *(f'SUM({count})' for count in counts)])} "
+        f"FROM {quote(source._meta.db_table)} WHERE {columns['job_role']} <> %s "
+        f"GROUP BY {', '.join(grouped)}"
+    )
+    params = ([job_role] if replaced else []) + [ALL_JOB_ROLES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # -- signals (connected in `quizzes.apps`) -------------------------------------------------------

@@ -38,6 +38,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import task
 
+from cms.bulk import BulkWriter
 from cms.dates import add_months
 from cms.models import Agency
 from courses.models import Completion, CoursePage, LearnerProfile
@@ -237,6 +238,17 @@ def person_changed(sender, instance, raw=False, **kwargs):
         recount(user_ids=[instance.learner_id if sender is Completion else instance.user_id])
 
 
+# A mark's columns as the rebuild writes them (`_mark_row`).
+MARK_COLUMNS = (
+    *("source", "email", "user", "agency_id", "job_role", "team"),
+    *("measure", "start", "end", "counted_from"),
+)
+
+
+def _mark_row(mark: CoverageMark) -> tuple:
+    return tuple(getattr(mark, name) for name in MARK_COLUMNS)
+
+
 def rebuild(agency_ids: Iterable[int] | None = None) -> None:
     """Every mark and tally of these agencies (all when None) counted again from the records,
     in one transaction, a chunk of people at a time; and each agency's basis recorded."""
@@ -252,13 +264,14 @@ def rebuild(agency_ids: Iterable[int] | None = None) -> None:
         tallies.delete()
         required = _required(agencies.values_list("pk", flat=True))
         counts = Counter()
+        write = BulkWriter(timezone.now())  # COPY: Django's bulk_create took a third of the time
         for model, source in ((StaffListEntry, LIST), (LearnerProfile, PROFILE)):
             ids = list(model.objects.filter(agency__in=required).order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), CHUNK):
                 chunk = Q(pk__in=ids[start : start + CHUNK])
                 people = _people(chunk, Q(pk__in=[])) if source == LIST else _people(Q(pk__in=[]), chunk)
                 made = _marks(people, required)
-                CoverageMark.objects.bulk_create(made, batch_size=1000)
+                write(CoverageMark, MARK_COLUMNS, (_mark_row(m) for m in made))
                 counts.update(_cells(made))
         add_counts(CoverageTally, CELL, counts, "change")
         for agency_id, courses in required.items():
