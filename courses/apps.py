@@ -13,9 +13,13 @@ class CoursesConfig(AppConfig):
         # The confidence figures' and the training numbers' measures register themselves with
         # the tallies (courses.pairs), which follow deleted completions and a learner's job role;
         # the training numbers also follow enrolments and a profile's agency.
+        from django.contrib.auth import get_user_model
+
         from courses import pairs, reports, training_tallies  # noqa: F401
         from courses.models import Completion, Enrolment, LearnerProfile
+        from courses.models.profiles import account_names_changed
 
+        post_save.connect(account_names_changed, sender=get_user_model(), dispatch_uid="profile_names")
         post_delete.connect(pairs.record_deleted, sender=Completion, dispatch_uid="pairs_completion_deleted")
         pre_save.connect(pairs.remember_job_role, sender=LearnerProfile, dispatch_uid="pairs_job_role")
         post_save.connect(pairs.profile_saved, sender=LearnerProfile, dispatch_uid="pairs_job_role")

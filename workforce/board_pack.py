@@ -12,10 +12,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.models import Site
 
 from cms.models import PartnershipSettings
+from cms.pdf import drawn_once
 from courses import reports
 from courses.reporting.tables import Column, Table
 from courses.reports import Period, british
@@ -210,6 +212,12 @@ def logo_rendition(settings: PartnershipSettings | None):
     if settings is None or settings.logo is None:
         return None
     return settings.logo.get_rendition("max-400x160")
+
+
+def pdf(pack: BoardPack) -> bytes:
+    """The pack as a PDF, drawn once and kept until any figure, word or date in it changes
+    (`cms.pdf.drawn_once`; `draw_board_packs` draws the manager's ahead of her asking)."""
+    return drawn_once(render_to_string("workforce/board_pack.html", {"pack": pack}))
 
 
 def gather(agencies: QuerySet, quarter: Period, today: date | None = None) -> BoardPack:

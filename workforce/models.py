@@ -36,7 +36,11 @@ class StaffListEntry(models.Model):
                 condition=models.Q(email=Lower("email")), name="staff_list_email_lower_case"
             ),
         ]
-        indexes = [models.Index(fields=["email"])]
+        indexes = [
+            models.Index(fields=["email"]),
+            # An agency's list in name order, a page at a time (`reports.people_not_covered`).
+            models.Index(fields=["agency", "name", "email"], name="staff_list_names"),
+        ]
         verbose_name_plural = "staff list entries"
 
     def __str__(self):

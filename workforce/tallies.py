@@ -370,21 +370,22 @@ def held_on(source: str, people: list, course_ids: list[int], day: date) -> dict
     return held
 
 
-def not_covered_count(
+def not_covered_counts(
     source: str,
     agency_ids: Sequence[int],
     day: date,
-    roles: Iterable[tuple[int, str]] | None,
+    roles: dict[int, list[str]] | None,
     job_role: str | None,
-) -> int:
-    """How many people of the agencies (a staff list's, or the registered staff of the (agency,
-    job role) pairs in `roles`) are not covered on `day`: their count less those covered. One query."""
+) -> dict[int, int]:
+    """{agency id: how many of its people are not covered on `day`}: those on its staff list
+    (`source` LIST), or its registered staff in the job roles `roles` names for it, less those
+    covered. One query."""
     fields = ["agency"] if roles is None else ["agency", "job_role"]
-    rows = grouped(source, agency_ids, [day], fields, (job_role,) if job_role else ())
-    if roles is not None:
-        roles = set(roles)
-        rows = [row for row in rows if (row["agency"], row["job_role"]) in roles]
-    return sum(row["people_0"] - row["covered_0"] for row in rows)
+    counts = dict.fromkeys(agency_ids, 0)
+    for row in grouped(source, agency_ids, [day], fields, (job_role,) if job_role else ()):
+        if roles is None or row["job_role"] in roles.get(row["agency"], ()):
+            counts[row["agency"]] += row["people_0"] - row["covered_0"]
+    return counts
 
 
 # -- signals (connected in `workforce.apps`) ------------------------------------------------------

@@ -43,6 +43,11 @@ class LearnerProfile(JobRoleLabel, models.Model):
     Only work details: agency, job role and team. Enrolments and completions copy the
     agency when they are made, so a change of agency (approved through an
     `AgencyChangeRequest`) does not move past training to the new agency.
+
+    The account's names are copied here (set when the profile is made, kept by
+    `account_names_changed`) so that an agency's staff can be read in name order from one
+    index, a page at a time, however many staff the agency has (who is not covered:
+    `workforce.reports.people_not_covered`).
     """
 
     user = models.OneToOneField(
@@ -54,6 +59,8 @@ class LearnerProfile(JobRoleLabel, models.Model):
     team = models.CharField("team or organisation", max_length=100, blank=True)
     privacy_accepted_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    first_name = models.CharField(max_length=150, blank=True, editable=False)
+    last_name = models.CharField(max_length=150, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -62,9 +69,25 @@ class LearnerProfile(JobRoleLabel, models.Model):
                 name="other_job_role_is_named",
             )
         ]
+        indexes = [models.Index(fields=["agency", "last_name", "first_name", "user"], name="profile_names")]
 
     def __str__(self):
         return f"{self.user} ({self.agency})"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.first_name, self.last_name = self.user.first_name, self.user.last_name
+        super().save(*args, **kwargs)
+
+
+def account_names_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Keeps the copy of an account's names on its profile (`LearnerProfile`) the same as the
+    account's whenever they may have changed (not on a sign-in, which saves `last_login` only)."""
+    if raw or (update_fields is not None and not {"first_name", "last_name"} & set(update_fields)):
+        return
+    LearnerProfile.objects.filter(user_id=instance.pk).exclude(
+        first_name=instance.first_name, last_name=instance.last_name
+    ).update(first_name=instance.first_name, last_name=instance.last_name)
 
 
 class AgencyChangeRequest(JobRoleLabel, models.Model):

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
@@ -343,7 +344,9 @@ def test_the_quarter_under_way_is_measured_to_today_and_says_so(client, manager,
     assert f"Figures up to {last_ended.day} {last_ended:%B %Y}" in text
 
 
-def test_the_same_figures_are_drawn_once_and_changed_figures_are_drawn_again(client, manager, board, monkeypatch):
+def test_the_same_figures_are_drawn_once_and_changed_figures_are_drawn_again(
+    client, manager, board, monkeypatch
+):
     """The PDF is kept under its HTML, made from the figures on every request: asking again
     costs no drawing, and a changed figure is drawn afresh, never served from the old PDF."""
     drawings = []
@@ -359,4 +362,32 @@ def test_the_same_figures_are_drawn_once_and_changed_figures_are_drawn_again(cli
     Headcount.objects.filter(agency__code="housing").update(staff=12)
     changed = client.get("/leads/reports/board-pack.pdf")
     assert len(drawings) == 2
+    assert "Housing Headcount by job role 12 6 50.0%" in pdf_text(changed.content)
+
+
+def test_packs_drawn_ahead_are_read_without_drawing_until_a_figure_changes(
+    client, manager, board, monkeypatch
+):
+    """`draw_board_packs` (cron) draws this quarter's and the last quarter's packs, so the
+    manager's first read of either draws nothing; a figure changed after it is drawn afresh."""
+    cache.clear()
+    out = io.StringIO()
+    call_command("draw_board_packs", stdout=out)
+    start, end = last_quarter(timezone.localdate())
+    assert f"Board pack for {start.day} {start:%B %Y} to {end.day} {end:%B %Y} ready" in out.getvalue()
+    assert out.getvalue().count("ready") == 2
+    drawings = []
+    draw = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: drawings.append(html) or draw(html))
+    client.force_login(manager)
+    for period in ("last_quarter", "this_quarter"):
+        response = client.get("/leads/reports/board-pack.pdf", {"period": period})
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert drawings == []
+    assert "Housing Headcount by job role 10 6 60.0%" in pdf_text(
+        client.get("/leads/reports/board-pack.pdf").content
+    )
+    Headcount.objects.filter(agency__code="housing").update(staff=12)
+    changed = client.get("/leads/reports/board-pack.pdf")
+    assert len(drawings) == 1
     assert "Housing Headcount by job role 12 6 50.0%" in pdf_text(changed.content)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -372,3 +373,51 @@ def test_queries_are_flat_in_staff(client, world):
             complete_all(user, probation, london(world["day"], 8), world["day"] + timedelta(days=9))
     Headcount.objects.filter(agency=probation).update(staff=50)
     assert queries(client, world["params"]) == before
+
+
+def test_who_is_not_covered_goes_agency_by_agency_in_name_order_across_pages(client, world, monkeypatch):
+    """Staff lists first, then headcounts, each agency in the agencies' order and its people by
+    name (an entry's name; an account's last then first name), page after page; an account
+    renamed moves to its new place."""
+    monkeypatch.setattr("workforce.views.coverage.PEOPLE_PER_PAGE", 3)
+    education = Agency.objects.get(code="education")
+    Headcount.objects.create(agency=education, job_role="teacher", staff=10)
+    for email, first, last in [
+        ("zed@example.org", "Zed", "Adams"),
+        ("amy@example.org", "Amy", "Zane"),
+        ("bob@example.org", "Bob", "Adams"),
+    ]:
+        registered("education", email, "teacher", first, last)
+    registered("probation", "abe@example.org", "probation", "Abe", "Baker")
+    pat = get_user_model().objects.get(email="pat@example.org")
+    pat.last_name = "Aardvark"  # from after Abe Baker to before him; saved as the account page does
+    pat.save(update_fields=["first_name", "last_name"])
+    client.force_login(world["lead"])
+    shown, page = [], 1
+    while True:
+        soup = BeautifulSoup(client.get(URL, {**world["params"], "page": page}).content, "html.parser")
+        shown += [(row["Agency"], row["Name"], row["Email"]) for row in table_rows(soup, "not_covered")]
+        if not soup.find("a", string="Next page"):
+            break
+        page += 1
+    # Expected from the raw rows: entries by name, accounts by (last, first) name.
+    accounts = {u.email: u for u in get_user_model().objects.all()}
+    headcounted = [
+        a for a in Agency.objects.order_by("sort_order", "name") if a.code in ("education", "probation")
+    ]
+    expected = sorted(
+        (row for row in shown if row[0] == "Housing"),
+        key=lambda row: StaffListEntry.objects.get(email=row[2]).name,
+    )
+    for agency in headcounted:
+        rows = [row for row in shown if row[0] == agency.name]
+        expected += sorted(rows, key=lambda row: (accounts[row[2]].last_name, accounts[row[2]].first_name))
+    assert shown == expected
+    assert {row[0] for row in shown} == {"Housing", "Education", "Probation"}
+    assert [row[2] for row in shown if row[0] == "Education"] == [
+        "bob@example.org",
+        "zed@example.org",
+        "amy@example.org",
+    ]
+    probation = [row[2] for row in shown if row[0] == "Probation"]
+    assert probation.index("pat@example.org") < probation.index("abe@example.org")

@@ -3,14 +3,12 @@ figures (`workforce.board_pack.gather`) in both."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
 
-from cms.pdf import drawn_once
 from courses.decorators import report_view
 from courses.models import PartnershipManager
 from courses.reporting.views import period_problem, report_scope
 from workforce.board_docx import document
-from workforce.board_pack import NOT_A_QUARTER, gather, is_quarter
+from workforce.board_pack import NOT_A_QUARTER, gather, is_quarter, pdf
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -31,10 +29,7 @@ def board_pack(request, kind):
     if problem:
         return period_problem(request, "Board pack", agencies, problem, None, None)
     pack = gather(agencies, quarter)
-    if kind == "pdf":
-        content = drawn_once(render_to_string("workforce/board_pack.html", {"pack": pack}))
-    else:
-        content = document(pack)
+    content = pdf(pack) if kind == "pdf" else document(pack)
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{pack.filename_stem}.{kind}"'
     return response

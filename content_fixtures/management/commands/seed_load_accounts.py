@@ -59,6 +59,8 @@ class Command(BaseCommand):
                     job_role=JobRole.OTHER,
                     job_role_other="Load test",
                     privacy_accepted_at=timezone.now(),
+                    first_name=user.first_name,  # bulk_create skips `LearnerProfile.save`
+                    last_name=user.last_name,
                 )
                 for n, user in enumerate(made)
             )

@@ -159,8 +159,11 @@ class Command(BaseCommand):
         profile_of = {pk: (rng.choice(agencies), *rng.choice(roles)) for pk in user_ids}
         write(
             LearnerProfile,
-            ("user_id", "agency_id", "job_role", "privacy_accepted_at"),
-            ((pk, agency.pk, role, now) for pk, (agency, role, _) in profile_of.items()),
+            ("user_id", "agency_id", "job_role", "privacy_accepted_at", "first_name", "last_name"),
+            (
+                (pk, agency.pk, role, now, "Scale", str(n))
+                for (pk, (agency, role, _)), n in zip(profile_of.items(), numbers, strict=True)
+            ),
         )
         enrolments = []  # (id, learner, agency, started, completed or None)
         for pk in user_ids:
