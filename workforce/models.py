@@ -219,6 +219,11 @@ class CoverageTally(models.Model):
                 name="one_coverage_tally_cell",
             )
         ]
+        # The rows a count on a day reads (`tallies.grouped`): the month rows before its month and
+        # the day rows of its month, without passing over the day rows of every other month.
+        indexes = [
+            models.Index(fields=["source", "agency", "level", "span", "on"], name="coverage_tally_days")
+        ]
         verbose_name_plural = "coverage tallies"
 
     def __str__(self):

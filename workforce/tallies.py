@@ -317,11 +317,15 @@ def grouped(
     cells = cells.filter(measure__in=measures)
     if job_roles:
         cells = cells.filter(job_role__in=job_roles)
-    sums = {}
+    sums, read = {}, Q(pk__in=[])
     for index, day in enumerate(days):
         month = day.replace(day=1)
         before = Q(span="month", on__lt=month) | Q(span="day", on__gte=month, on__lte=day)
         sums[f"d{index}"] = Sum("change", filter=before, default=0)
+        read |= before
+    # Only the rows some day counts: a group's day rows of other months (up to one a day of
+    # its history, more of them the more staff) are passed over in the index.
+    cells = cells.filter(read)
     names = [PEOPLE, COVERED, *(f"course_{pk}" for pk in courses)]
     rows: dict = {}
     for cell in cells.values(*fields, "measure").annotate(**sums).order_by():

@@ -29,7 +29,7 @@ from courses.models import PartnershipManager
 from tests.benchmarks.test_page_speed import bare_page
 from tests.benchmarks.timing import interleaved
 from tests.factories import make_learner
-from workforce.views import board
+from workforce import board_pack
 
 pytestmark = pytest.mark.django_db
 SIZES = [int(n) for n in os.environ.get("BENCH_GROWTH_STAFF", "1000,10000").split(",")]
@@ -65,7 +65,7 @@ def test_the_managers_reports_do_not_grow_with_staff(client, monkeypatch):
         for name, url, periods in PAGES:
             with monkeypatch.context() as patched:
                 if name == DRAWN:
-                    patched.setattr(board, "drawn_once", render_pdf)  # every read draws its PDF
+                    patched.setattr(board_pack, "drawn_once", render_pdf)  # every read draws its PDF
                 for when, params in periods:
                     page = lambda url=url, params=params: client.get(url, params)  # noqa: E731
                     assert page().status_code == 200, (name, when, staff)
