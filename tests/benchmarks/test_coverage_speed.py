@@ -111,16 +111,7 @@ def make_staff(agencies, required):
     enrolment_ids = ids(Enrolment, len(done))
     copy(
         Enrolment,
-        [
-            "id",
-            "learner_id",
-            "course_id",
-            "agency_id",
-            "cycle",
-            "started_at",
-            "completed_at",
-            "delivery_mode",
-        ],
+        ["id", "learner_id", "course_id", "agency_id", "cycle", "started_at", "completed_at", "delivery_mode"],
         (
             (e, pk, course.pk, agency.pk, 1, at - timedelta(hours=1), at, DeliveryMode.E_LEARNING)
             for e, (pk, agency, _, course, at, _) in zip(enrolment_ids, done, strict=True)
@@ -131,19 +122,7 @@ def make_staff(agencies, required):
         ["enrolment_id", "learner_id", "course_id", "agency_id", "agency_name", "job_role", "job_role_label"]
         + ["course_title", "completed_at", "expires_on", "delivery_mode"],
         (
-            (
-                e,
-                pk,
-                course.pk,
-                agency.pk,
-                agency.name,
-                role,
-                role,
-                course.title,
-                at,
-                expires,
-                DeliveryMode.E_LEARNING,
-            )
+            (e, pk, course.pk, agency.pk, agency.name, role, role, course.title, at, expires, DeliveryMode.E_LEARNING)
             for e, (pk, agency, role, course, at, expires) in zip(enrolment_ids, done, strict=True)
         ),
     )

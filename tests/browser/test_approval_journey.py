@@ -100,9 +100,7 @@ def test_an_editor_submits_and_an_approver_approves_a_resource(browser, live_sit
     phone_shot(browser, toggle, "approval-editor-submit-360")
     open_dropdown(browser, toggle, submit)
     click_and_wait(browser, submit)
-    assert (
-        "submitted" in browser.find_element(By.CSS_SELECTOR, ".messages").get_attribute("textContent").lower()
-    )
+    assert "submitted" in browser.find_element(By.CSS_SELECTOR, ".messages").get_attribute("textContent").lower()
     admin_sign_out(browser, live_site)
     assert NEW_TITLE not in public_resources(browser, live_site, demo["chapter"])
 

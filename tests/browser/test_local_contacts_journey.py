@@ -53,9 +53,7 @@ def test_an_editor_adds_a_local_contact_that_staff_see_once_approved(browser, li
     screenshot("local-contacts-editor-submit-1280", width=1280)
     screenshot("local-contacts-editor-submit-360", width=360)
     click_and_wait(browser, submit)
-    assert (
-        "submitted" in browser.find_element(By.CSS_SELECTOR, ".messages").get_attribute("textContent").lower()
-    )
+    assert "submitted" in browser.find_element(By.CSS_SELECTOR, ".messages").get_attribute("textContent").lower()
     admin_sign_out(browser, live_site)
     assert NAME not in lado_on_the_contacts_page(browser, live_site)
 

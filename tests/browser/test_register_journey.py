@@ -48,9 +48,7 @@ print(json.dumps({{"session": session.pk, "bookings": ids}}))
 
 def take_register(browser, live_site, on_site, screenshot, width):
     # The survey code in the widest letters (W and M), which must still fit a phone's width.
-    made = json.loads(
-        on_site("import json\n" + MAKE.format(password=PASSWORD, width=width, width_digit=str(width)[0]))
-    )
+    made = json.loads(on_site("import json\n" + MAKE.format(password=PASSWORD, width=width, width_digit=str(width)[0])))
     sign_in(browser, live_site, f"trainer.{width}@example.org")
     browser.set_window_size(width, 1000)
     browser.get(live_site + "/sessions/running/")

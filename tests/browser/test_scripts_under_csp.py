@@ -19,9 +19,7 @@ return document.querySelector(`input[type=radio][name="${name}"][value="red"]`).
 
 
 def test_the_sorting_exercise_works_under_the_sites_policy(browser, live_site):
-    policy = urllib.request.urlopen(live_site + "/practice/traffic-light/5-9/").headers[
-        "Content-Security-Policy"
-    ]
+    policy = urllib.request.urlopen(live_site + "/practice/traffic-light/5-9/").headers["Content-Security-Policy"]
     script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
     assert "'unsafe-inline'" not in script_src
 

@@ -54,9 +54,7 @@ def test_development_trusts_no_proxy_by_default(settings):
 
 
 def look_up(client, forwarded):
-    return client.get(
-        "/certificates/verify/", {"code": "ABCD-EFGH-JKLM"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded
-    )
+    return client.get("/certificates/verify/", {"code": "ABCD-EFGH-JKLM"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
 
 
 @pytest.mark.django_db

@@ -61,12 +61,7 @@ def test_a_learners_pages_and_a_quiz_attempt_have_no_inline_script(client):
     client.force_login(learner)
     attempt_page = client.post(f"/quizzes/{quiz.slug}/start/", follow=True)
     assert "/quizzes/attempts/" in attempt_page.redirect_chain[-1][0]
-    for response in [
-        attempt_page,
-        client.get("/my/"),
-        client.get("/accounts/profile/"),
-        client.get(course.url),
-    ]:
+    for response in [attempt_page, client.get("/my/"), client.get("/accounts/profile/"), client.get(course.url)]:
         assert response.status_code == 200, response.request["PATH_INFO"]
         assert "'unsafe-inline'" not in script_sources(response)
         assert inline_scripts(response) == []

@@ -60,6 +60,8 @@ print(json.dumps({
 """
 
 
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     database = tmp_path_factory.mktemp("upgrade") / "db.sqlite3"

@@ -105,10 +105,7 @@ def test_a_password_protected_page_is_never_kept(client):
     page = chapter()
     PageViewRestriction.objects.create(page=page, restriction_type="password", password="open-sesame")
     forms = [Client().get(page.url) for _ in range(2)]
-    tokens = [
-        BeautifulSoup(r.content, "html.parser").select_one("[name=csrfmiddlewaretoken]")["value"]
-        for r in forms
-    ]
+    tokens = [BeautifulSoup(r.content, "html.parser").select_one("[name=csrfmiddlewaretoken]")["value"] for r in forms]
     assert all(r.status_code == 200 for r in forms)
     assert tokens[0] != tokens[1]
     assert all("public" not in r.get("Cache-Control", "") for r in forms)
@@ -119,9 +116,7 @@ def form_page(request):
     page_cache.mark_cacheable(chapter(), request)
     from django.http import HttpResponse
 
-    return HttpResponse(
-        Template('<form method="post">{% csrf_token %}</form>').render(RequestContext(request))
-    )
+    return HttpResponse(Template('<form method="post">{% csrf_token %}</form>').render(RequestContext(request)))
 
 
 urlpatterns = [path("form/", form_page), *site_urls.urlpatterns]  # the site's own after it
@@ -130,10 +125,7 @@ urlpatterns = [path("form/", form_page), *site_urls.urlpatterns]  # the site's o
 def test_a_page_with_a_csrf_token_is_never_served_with_someone_elses(settings):
     settings.ROOT_URLCONF = __name__
     responses = [Client().get("/form/") for _ in range(2)]
-    tokens = [
-        BeautifulSoup(r.content, "html.parser").select_one("[name=csrfmiddlewaretoken]")["value"]
-        for r in responses
-    ]
+    tokens = [BeautifulSoup(r.content, "html.parser").select_one("[name=csrfmiddlewaretoken]")["value"] for r in responses]
     assert tokens[0] != tokens[1]
     assert all(settings.CSRF_COOKIE_NAME in r.cookies for r in responses)
     assert all("public" not in r.get("Cache-Control", "") for r in responses)
@@ -149,9 +141,7 @@ def test_a_visitor_with_a_message_waiting_gets_the_page_with_her_message(client)
     client.get(url)  # the anonymous copy exists
     storage = CookieStorage(HttpRequest())
     reader = Client()
-    reader.cookies[storage.cookie_name] = storage._encode(
-        [Message(constants.SUCCESS, "You have signed out.")]
-    )
+    reader.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "You have signed out.")])
     assert b"You have signed out." in reader.get(url).content
     assert b"You have signed out." not in Client().get(url).content
 

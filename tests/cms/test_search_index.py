@@ -23,9 +23,7 @@ def result_links(client, words):
 
 def test_a_published_page_is_found_at_once_without_a_worker(client, settings):
     settings.TASKS = PRODUCTION_TASKS
-    page = ChapterPage(
-        title="Zebrafinch guidance", slug="zebrafinch-guidance", source="-", body=[], live=False
-    )
+    page = ChapterPage(title="Zebrafinch guidance", slug="zebrafinch-guidance", source="-", body=[], live=False)
     ToolkitIndexPage.objects.get().add_child(instance=page)
     # Saving queued Wagtail's index update, which nothing runs: the index does not know it.
     assert DBTaskResult.objects.ready().filter(task_path__endswith="insert_or_update_object_task").exists()

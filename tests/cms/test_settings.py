@@ -134,9 +134,7 @@ def test_redis_is_a_dependency_of_the_site_itself():
 def test_pages_are_served_from_productions_redis_cache(redis_url, settings):
     from cms.models import ChapterPage
 
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
-    }
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
     settings.PAGE_CACHE_SECONDS = 600
     url = ChapterPage.objects.live().order_by("path").first().url
     first = Client().get(url)

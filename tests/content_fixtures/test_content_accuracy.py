@@ -81,9 +81,7 @@ def test_every_helpline_number_was_checked_within_the_last_year():
 @pytest.mark.parametrize("path", TOOLKIT_FILES, ids=lambda p: str(p.relative_to(DATA)))
 def test_no_withdrawn_term_remains(path):
     text = path.read_text(encoding="utf-8")
-    found = [
-        f"'{term}' (say: {instead})" for term, instead in WITHDRAWN.items() if term.lower() in text.lower()
-    ]
+    found = [f"'{term}' (say: {instead})" for term, instead in WITHDRAWN.items() if term.lower() in text.lower()]
     assert not found, f"{path.relative_to(DATA)} still says " + "; ".join(found)
 
 
@@ -94,13 +92,8 @@ def test_the_chapters_say_what_current_law_and_guidance_say(client):
         return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
 
     protection = text("protection-procedures")
-    assert (
-        '"Found" means where the child is when the concern arises, not where the harm happened' in protection
-    )
-    assert (
-        "should not have therapy withheld or delayed because of an investigation or a prosecution"
-        in protection
-    )
+    assert '"Found" means where the child is when the concern arises, not where the harm happened' in protection
+    assert "should not have therapy withheld or delayed because of an investigation or a prosecution" in protection
     assert "therapeutic intervention should not start until it has happened" not in protection
     assert "Sexual Offences Act 2003, sections 5 to 8" in text("child-sexual-exploitation")
     assert "on a child protection plan" in text("safety-planning")

@@ -38,9 +38,7 @@ QUOTED_BLOCKS = {"quote", "definition"}
 NAMING_FIELDS = {"source", "url", "attribution", "key", "slug"}
 
 ALLOWED_NUMBERS = {"999"}  # the emergency number; every other number is a helpline or a local contact
-PHONE_NUMBER = re.compile(
-    r"(?<![\d£.,])(?:\+44\s?|0)\d(?:[ \n\d]{7,11})\d(?!\d)|\b(?:999|101|111|112|116 ?\d{3})\b"
-)
+PHONE_NUMBER = re.compile(r"(?<![\d£.,])(?:\+44\s?|0)\d(?:[ \n\d]{7,11})\d(?!\d)|\b(?:999|101|111|112|116 ?\d{3})\b")
 
 THREE_GROUPS = {
     "early years": re.compile(r"early years"),
@@ -144,12 +142,8 @@ def test_the_check_finds_a_copied_sentence_and_spares_quotations_and_definitions
     seed = (SEEDS / "004_4f6851f20cf2aa6f.txt").read_text(encoding="utf-8").split()
     borrowed = " ".join(seed[400:412])  # twelve words straight from the Kent toolkit
     runs = seed_runs()
-    chapter = {
-        "sections": [{"heading": "Borrowed", "blocks": [{"type": "text", "html": f"<p>{borrowed}</p>"}]}]
-    }
-    assert [run for _, text in our_text(chapter) for run in copied_runs(text, runs)] == [
-        " ".join(words(borrowed))
-    ]
+    chapter = {"sections": [{"heading": "Borrowed", "blocks": [{"type": "text", "html": f"<p>{borrowed}</p>"}]}]}
+    assert [run for _, text in our_text(chapter) for run in copied_runs(text, runs)] == [" ".join(words(borrowed))]
     for kind in QUOTED_BLOCKS:
         marked = {"sections": [{"heading": "Marked", "blocks": [{"type": kind, "text": borrowed}]}]}
         assert [run for _, text in our_text(marked) for run in copied_runs(text, runs)] == []
@@ -174,9 +168,7 @@ def test_no_phone_number_is_typed_into_body_text_except_999():
         for number in PHONE_NUMBER.findall(html.unescape(text))
         if re.sub(r"\s", "", number) not in allowed
     ]
-    assert not strays, "Use a helpline or a local_contacts block instead of typing a number:\n" + "\n".join(
-        strays
-    )
+    assert not strays, "Use a helpline or a local_contacts block instead of typing a number:\n" + "\n".join(strays)
 
 
 @pytest.mark.parametrize(

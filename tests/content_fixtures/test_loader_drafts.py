@@ -2,6 +2,7 @@
 owner and a review date; a later shipped change to something an editor has changed since
 becomes a draft for an approver, never an overwrite of what staff see."""
 
+
 import pytest
 import yaml
 from django.utils import timezone

@@ -50,12 +50,8 @@ def test_behind_the_proxy_each_visitor_has_their_own_reset_limit(client, setting
     settings.TRUSTED_PROXY_COUNT = 1
     for n in range(PER_IP):
         reset(client, f"nobody{n}@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
-    assert (
-        reset(client, "x@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
-    )
-    assert (
-        reset(client, "y@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
-    )
+    assert reset(client, "x@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
+    assert reset(client, "y@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
 
 
 def register(client, ip="127.0.0.1", **changes):
@@ -110,9 +106,7 @@ def test_one_address_trying_a_password_on_many_accounts_is_paused(client):
             "/accounts/sign-in/", {"username": f"staff{n}@example.org", "password": "Summer2026!"}
         )
         assert response.status_code == 200
-    paused = client.post(
-        "/accounts/sign-in/", {"username": "real@example.org", "password": "correct-horse-battery"}
-    )
+    paused = client.post("/accounts/sign-in/", {"username": "real@example.org", "password": "correct-horse-battery"})
     assert paused.status_code == 429
     assert any("paused them for an hour" in e for e in errors_of(paused))
     assert "_auth_user_id" not in client.session

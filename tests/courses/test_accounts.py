@@ -342,3 +342,4 @@ def test_the_confirmation_page_shows_whose_registration_it_confirms(client):
     for shown in ("Holly Harris", "Housing", "Caretaker", "Tenancy team, North", "do not confirm"):
         assert shown in text
     assert not User.objects.filter(username="holly.harris@council.example.org").exists()
+

@@ -190,7 +190,9 @@ def test_records_made_after_the_move_are_the_new_agencys(client, moved, django_c
     assert completion.agency == police and completion.enrolment.agency == police
     # The course she started in housing stays housing's when she finishes it.
     open_enrolment = moved["open_enrolment"]
-    finish_lesson(Enrolment.objects.get(pk=open_enrolment.pk), lessons_of(open_enrolment.course)[1])
+    finish_lesson(
+        Enrolment.objects.get(pk=open_enrolment.pk), lessons_of(open_enrolment.course)[1]
+    )
     assert Completion.objects.get(enrolment=open_enrolment).agency.code == "housing"
 
     client.force_login(moved["police_lead"])

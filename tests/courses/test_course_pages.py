@@ -32,18 +32,7 @@ class ShippedCoursesTests(WagtailPageTestCase):
         self.assertEqual(core.title, "Recognising and responding to child sexual abuse")
         self.assertIsNone(core.agency)
         self.assertGreaterEqual(LessonPage.objects.child_of(core).live().count(), 6)
-        for code in [
-            "health",
-            "police",
-            "education",
-            "housing",
-            "probation",
-            "yos",
-            "vcs",
-            "csc",
-            "adult",
-            "carers",
-        ]:
+        for code in ["health", "police", "education", "housing", "probation", "yos", "vcs", "csc", "adult", "carers"]:
             with self.subTest(module=code):
                 module = courses[code]
                 self.assertEqual(module.agency.code, code)

@@ -36,9 +36,7 @@ def attach_badges(completions):
 
 
 def badges():
-    return CompletionExtra(
-        attach=attach_badges, learner_template="badges/learner.html", staff_template="badges/staff.html"
-    )
+    return CompletionExtra(attach=attach_badges, learner_template="badges/learner.html", staff_template="badges/staff.html")
 
 
 def lead_for(code):

@@ -90,9 +90,7 @@ def test_lists_each_failing_or_moved_link_once_with_its_status_and_since_when(ed
     table = [[row[0].split(" ")[0], *row[1:]] for row in table]
     by_url = {row[0]: row for row in table}
     assert by_url["https://example.org/gone"][1].startswith("Broken (HTTP 404)")
-    assert (
-        by_url["https://example.org/gone"][2] == "Failing since 28 November 2026"
-    )  # the label shows on a phone card
+    assert by_url["https://example.org/gone"][2] == "Failing since 28 November 2026"  # the label shows on a phone card
     assert by_url["https://example.org/slow"][1].startswith("Timed out")
     assert by_url["https://example.org/slow"][2] == "Failing since 20 November 2026"
     assert by_url["https://example.org/private"][1].startswith("Not allowed (private address)")

@@ -196,9 +196,7 @@ def confidently_wrong_categories(agencies, period, top=5):
     rows = (
         Response.objects.filter(attempt__in=first_attempts(agencies, period))
         .values("category")
-        .annotate(
-            answers=Count("pk"), very_sure=Count("pk", filter=very_sure), wrong=Count("pk", filter=wrong)
-        )
+        .annotate(answers=Count("pk"), very_sure=Count("pk", filter=very_sure), wrong=Count("pk", filter=wrong))
         .filter(wrong__gt=0)
         .order_by("-wrong", "category")[:top]
     )

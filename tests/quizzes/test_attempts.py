@@ -211,7 +211,6 @@ def test_editing_a_question_later_never_changes_a_past_attempt(client):
     learner, course, quiz, enrolment = ready_for_quiz()
     client.force_login(learner)
     attempt, before = take(client, quiz)
-
     def stored_answers():
         responses = Response.objects.filter(attempt=attempt).select_related("version")
         return [(r.shown_snapshot, r.answer, r.score) for r in responses]

@@ -226,7 +226,6 @@ def test_past_attempts_keep_draw_order_answers_and_marks_when_the_bank_changes(c
     marked.refresh_from_db()
     assert marked.score == 50
     before = client.get(f"/quizzes/attempts/{marked.pk}/result/")
-
     def answers_of(attempt):
         responses = Response.objects.filter(attempt=attempt).select_related("version")
         return [(r.position, r.shown_snapshot, r.answer, r.score) for r in responses]

@@ -86,10 +86,7 @@ def test_facility_matches_the_raw_responses(answered):
     rows = {r["question"]: r for r in reports.question_statistics(agencies, period, course)}
     for index, data in enumerate(SAMPLE_QUESTIONS):
         raw = Response.objects.filter(
-            attempt__quiz=quiz,
-            attempt__purpose=Purpose.QUIZ,
-            attempt__number=1,
-            version__snapshot__text=data["text"],
+            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, attempt__number=1, version__snapshot__text=data["text"]
         )
         assert raw.count() == 8
         assert (
@@ -279,10 +276,7 @@ def test_confidently_wrong_answers_per_question_and_category(client, answered):
     assert len(rows) == len(SAMPLE_QUESTIONS)
     for index, data in enumerate(SAMPLE_QUESTIONS):
         raw = Response.objects.filter(
-            attempt__quiz=quiz,
-            attempt__purpose=Purpose.QUIZ,
-            version__snapshot__text=data["text"],
-            certainty=3,
+            attempt__quiz=quiz, attempt__purpose=Purpose.QUIZ, version__snapshot__text=data["text"], certainty=3
         )
         wrong = raw.filter(score__lt=0.5).count()
         assert wrong == index + 1

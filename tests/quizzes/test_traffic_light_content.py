@@ -50,9 +50,7 @@ def problems(behaviour):
         value = behaviour.get(field) or ""
         match = ADULT_EXPLOITATION.search(value) or (field == "text" and EXPLOITATION_IN_TEXT.search(value))
         if match:
-            found.append(
-                f"{behaviour['key']} {field}: an adult's exploitation, not the child's behaviour ({match[0]!r})"
-            )
+            found.append(f"{behaviour['key']} {field}: an adult's exploitation, not the child's behaviour ({match[0]!r})")
         match = SHARED_AGE.search(value)
         if match:
             found.append(f"{behaviour['key']} {field}: depends on an age two bands share ({match[0]!r})")

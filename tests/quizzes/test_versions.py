@@ -58,10 +58,7 @@ def test_split_and_join_give_back_every_kind_exactly_whatever_the_key_order():
         reordered = {k: reordered[k] for k in reversed(list(reordered))}
         for value in reordered.values():
             if isinstance(value, list):
-                value[:] = [
-                    {k: part[k] for k in reversed(list(part))} if isinstance(part, dict) else part
-                    for part in value
-                ]
+                value[:] = [{k: part[k] for k in reversed(list(part))} if isinstance(part, dict) else part for part in value]
         assert join(reordered, ids) == shown
     expected_ids = {
         "single_choice": 2,
@@ -78,9 +75,7 @@ def test_split_and_join_give_back_every_kind_exactly_whatever_the_key_order():
 
 
 def test_join_refuses_ids_that_do_not_fit_the_version():
-    shared, ids = split(
-        {"type": "single_choice", "options": [{"id": 5, "text": "A"}, {"id": 6, "text": "B"}]}
-    )
+    shared, ids = split({"type": "single_choice", "options": [{"id": 5, "text": "A"}, {"id": 6, "text": "B"}]})
     assert ids == [5, 6]
     with pytest.raises(ValueError, match="1 part ids for a question version with 2 parts"):
         join(shared, [5])
@@ -138,9 +133,7 @@ def test_a_deleted_question_leaves_its_answers_readable_and_marked_as_before(cli
     client.force_login(attempt.learner)
     page = client.get(f"/quizzes/attempts/{attempt.pk}/result/")
     soup = BeautifulSoup(page.content, "html.parser")
-    assert "Who do you tell first?" in [
-        h.get_text(" ", strip=True).split(" ", 2)[-1] for h in soup.select("h3")
-    ]
+    assert "Who do you tell first?" in [h.get_text(" ", strip=True).split(" ", 2)[-1] for h in soup.select("h3")]
 
 
 def numbered(questions, copy):
@@ -150,9 +143,7 @@ def numbered(questions, copy):
 def test_submitting_and_the_feedback_page_cost_the_same_however_many_questions(client):
     counts = {}
     for copies in (1, 3):
-        quiz = make_quiz(
-            make_course(lessons=1), [q for c in range(copies) for q in numbered(SAMPLE_QUESTIONS, c)]
-        )
+        quiz = make_quiz(make_course(lessons=1), [q for c in range(copies) for q in numbered(SAMPLE_QUESTIONS, c)])
         attempt = attempt_at(quiz)
         answers = [model_answer(q) for q in attempt.questions]
         with CaptureQueriesContext(connection) as submitting:

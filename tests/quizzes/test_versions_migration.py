@@ -130,9 +130,7 @@ def upgrade(tmp_path_factory):
     env = {"DJANGO_SETTINGS_MODULE": "cms.settings.test", "DATABASE_URL": url}
 
     def shell(script, **values):
-        return last_line(
-            run_manage("shell", "-c", script % {"before": BEFORE, **values}, env=env, timeout=1200)
-        )
+        return last_line(run_manage("shell", "-c", script % {"before": BEFORE, **values}, env=env, timeout=1200))
 
     def migrate(*target):
         result = run_manage("migrate", *target, "--no-input", env=env, timeout=1200)
@@ -145,11 +143,7 @@ def test_answers_read_back_identical_after_the_move_and_before_it_again(upgrade)
     shell, migrate = upgrade
     written = shell(WRITE_OLD_ANSWERS)
     expected = written["answers"]
-    assert (
-        len(expected) == 12
-        and len(written["attempts"]) == 2
-        and {e["right"] for e in expected} == {True, False}
-    )
+    assert len(expected) == 12 and len(written["attempts"]) == 2 and {e["right"] for e in expected} == {True, False}
     assert any(e["blank"] for e in expected) and not all(e["blank"] for e in expected)
     migrate()
 

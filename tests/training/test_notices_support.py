@@ -15,6 +15,8 @@ HOST = "learning.example.org"
 ADDRESS = f"https://{HOST}"
 
 
+
+
 def public_address():
     Site.objects.filter(is_default_site=True).update(hostname=HOST, port=443)
 

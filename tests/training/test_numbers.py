@@ -24,9 +24,7 @@ def source(request, monkeypatch):
     looked up as the page does, then treated as one the tallies do not count)."""
     if request.param == "records":
         looked_up = pairs.tallied_scope
-        monkeypatch.setattr(
-            pairs, "tallied_scope", lambda agencies, period: looked_up(agencies, period) and None
-        )
+        monkeypatch.setattr(pairs, "tallied_scope", lambda agencies, period: looked_up(agencies, period) and None)
     return request.param
 
 

@@ -36,6 +36,7 @@ class RefusingBackend(EmailBackend):
         return super().send_messages(messages)
 
 
+
 NOW = london(2026, 12, 1, 15, 0)
 
 

@@ -344,9 +344,7 @@ def test_the_quarter_under_way_is_measured_to_today_and_says_so(client, manager,
     assert f"Figures up to {last_ended.day} {last_ended:%B %Y}" in text
 
 
-def test_the_same_figures_are_drawn_once_and_changed_figures_are_drawn_again(
-    client, manager, board, monkeypatch
-):
+def test_the_same_figures_are_drawn_once_and_changed_figures_are_drawn_again(client, manager, board, monkeypatch):
     """The PDF is kept under its HTML, made from the figures on every request: asking again
     costs no drawing, and a changed figure is drawn afresh, never served from the old PDF."""
     drawings = []

@@ -75,9 +75,7 @@ class Writes:
     def register(self):
         code = self.rng.choice(CODES)
         n = len(self.people)
-        self.people.append(
-            make_learner(code, email=f"Writes.{n}@Example.org", job_role=self.rng.choice(ROLES))
-        )
+        self.people.append(make_learner(code, email=f"Writes.{n}@Example.org", job_role=self.rng.choice(ROLES)))
 
     def complete(self):
         if not self.people:
@@ -110,9 +108,7 @@ class Writes:
             }
             for person in self.rng.sample(self.people, min(len(self.people), 4))
         ]
-        rows.append(
-            {"email": "never.registered@example.org", "name": "Never", "job_role": "housing", "team": ""}
-        )
+        rows.append({"email": "never.registered@example.org", "name": "Never", "job_role": "housing", "team": ""})
         upload = make_preview(agency, self.lead, "staff.csv", rows)
         apply_upload(upload.pk, agency)
 
@@ -143,7 +139,10 @@ class Writes:
             ),
             self.lead,
             None,
-            [{"name": "Attendee", "email": person.email.upper(), "job_role": "housing"} for person in listed],
+            [
+                {"name": "Attendee", "email": person.email.upper(), "job_role": "housing"}
+                for person in listed
+            ],
             [],
         )
 
@@ -240,9 +239,7 @@ def test_a_course_withdrawn_sends_coverage_to_the_records_until_counted_again(
     core, module = required_courses([housing])[housing.pk]
     person = make_learner("housing", email="core.only@example.org")
     record_completion(person, core, MID_MARCH, date(2028, 1, 1))  # not the housing module
-    Headcount.objects.create(
-        agency=housing, job_role=LearnerProfile.objects.get(user=person).job_role, staff=5
-    )
+    Headcount.objects.create(agency=housing, job_role=LearnerProfile.objects.get(user=person).job_role, staff=5)
     StaffListEntry.objects.filter(agency=housing).delete()  # counted against its headcount
     day = date(2026, 11, 30)
     covered = {row.agency.pk: row.covered for row in coverage(agencies, day)}

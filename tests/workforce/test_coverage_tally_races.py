@@ -27,11 +27,9 @@ def spans(learner):
 def test_recounting_one_person_at_once_counts_her_once(committed):
     learner, _ = completed(committed)
     kept, hers = cells(), spans(learner)
-    assert ("people",) == tuple(
-        {measure for measure, _, _ in hers}
-        - {"covered"}
-        - {measure for measure, _, _ in hers if measure.startswith("c")}
-    )
+    assert ("people",) == tuple({measure for measure, _, _ in hers} - {"covered"} - {
+        measure for measure, _, _ in hers if measure.startswith("c")
+    })
     _, errors = run_at_once(6, lambda: tallies.recount(user_ids=[learner.pk]))
     assert errors == []
     assert cells() == kept
