@@ -80,10 +80,11 @@ class LearnerProfile(JobRoleLabel, models.Model):
         super().save(*args, **kwargs)
 
 
-def account_names_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+def account_names_changed(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     """Keeps the copy of an account's names on its profile (`LearnerProfile`) the same as the
-    account's whenever they may have changed (not on a sign-in, which saves `last_login` only)."""
-    if raw or (update_fields is not None and not {"first_name", "last_name"} & set(update_fields)):
+    account's whenever they may have changed (not on a sign-in, which saves `last_login` only,
+    nor when the account is new: it has no profile yet)."""
+    if created or raw or (update_fields is not None and not {"first_name", "last_name"} & set(update_fields)):
         return
     LearnerProfile.objects.filter(user_id=instance.pk).exclude(
         first_name=instance.first_name, last_name=instance.last_name
