@@ -47,13 +47,16 @@ def test_simultaneous_first_attempts_are_all_counted(committed):
 
 
 def test_rebuilding_every_tally_at_once_gives_what_the_writes_kept(committed):
-    """`rebuild_all` outside a transaction recounts the quiz tallies and the pairs on two
-    connections at once: each must come out as the writes kept it, cell for cell."""
+    """`rebuild_all` outside a transaction recounts the quiz tallies, the pairs and coverage in
+    forked processes at once: each must come out as the writes kept it, cell for cell, and the
+    test's own connection must still work afterwards."""
     from django.db import connection
 
     from courses.models import PairTally
     from quizzes.management.commands.rebuild_summaries import rebuild_all
     from quizzes.summaries import TALLIES
+    from workforce import tallies
+    from workforce.models import CoverageTally
 
     course = make_course(lessons=1, title="Rebuilt tallies")
     committed["courses"].append(course)
@@ -71,14 +74,44 @@ def test_rebuilding_every_tally_at_once_gives_what_the_writes_kept(committed):
             for model in TALLIES
         }
         kept["pairs"] = sorted(PairTally.objects.exclude(people=0).values_list(*PairTally.CELL, "people"))
+        kept["coverage"] = sorted(CoverageTally.objects.exclude(change=0).values_list(*tallies.CELL, "change"))
         return kept
 
     kept = cells()
-    assert kept["AttemptTally"] and kept["pairs"]
+    assert kept["AttemptTally"] and kept["pairs"] and kept["coverage"]
     assert not connection.in_atomic_block  # so the rebuilds run on connections of their own
     rebuild_all()
-    rebuilt = cells()
+    rebuilt = cells()  # read on this process's connection, opened again
     for model in TALLIES:  # cells counted back to zero by the writes are gone after a rebuild
         width = len(model.COUNTS)
         kept[model.__name__] = [row for row in kept[model.__name__] if any(row[-width:])]
     assert rebuilt == kept
+
+
+def _fails():
+    raise RuntimeError("the pairs could not be counted")
+
+
+def test_a_rebuild_that_fails_in_its_process_fails_the_whole(committed, monkeypatch):
+    """A rebuild that raises in its forked process makes `rebuild_all` raise the same error
+    (the command and `seed_scale` must not report tallies they did not count); what the others
+    recount in their own transactions comes out as the writes kept it."""
+    from quizzes import summaries
+    from quizzes.management.commands import rebuild_summaries
+    from quizzes.models import AttemptTally
+
+    course = make_course(lessons=1, title="Failed rebuild")
+    committed["courses"].append(course)
+    quiz = make_quiz(course, SAMPLE_QUESTIONS, slug="failed-rebuild")
+    learner = make_learner("housing", job_role="housing")
+    committed["users"].append(learner)
+    open_the_quiz(course_services.enrol(learner, course))
+    attempt = services.start_attempt(learner, quiz)
+    services.submit_attempt(attempt, [model_answer(q) for q in attempt.questions])
+    kept = sorted(AttemptTally.objects.filter(quiz=quiz).values_list("job_role", "attempts"))
+    assert kept
+
+    monkeypatch.setattr(rebuild_summaries, "REBUILDS", (summaries.rebuild, _fails))
+    with pytest.raises(RuntimeError, match="could not be counted"):
+        rebuild_summaries.rebuild_all()
+    assert sorted(AttemptTally.objects.filter(quiz=quiz).values_list("job_role", "attempts")) == kept

@@ -3,10 +3,11 @@ the confidence and knowledge pairs (`courses.pairs`) and coverage (`workforce.ta
 place that lists them, for the command and for the data commands that write round the model
 layer (`rebuild_all`)."""
 
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, connections
 
 from courses import pairs
 from courses.models import PairMark
@@ -22,19 +23,22 @@ def _on_own_connection(rebuild):
     try:
         rebuild()
     finally:
-        connection.close()  # the thread's own connection
+        connections.close_all()  # the child's own connections
 
 
 def rebuild_all() -> None:
     """Every tally recounted, each in its own transaction. On PostgreSQL, outside a
-    transaction, they run at once on connections of their own: they write different tables,
-    and the quiz tallies are counted by the database while the pairs are read by Python, so
-    on a machine with two cores they take about as long as the slower one."""
+    transaction, they run at once in processes of their own (forked, each with its own
+    connection): they write different tables, and the pairs and coverage are worked out in
+    Python, which threads of one process would take turns at. At 100,000 staff on a machine
+    with two cores the three took 158 s one after another, 123 s as threads and 115 s as
+    processes; the pairs alone take 108 s."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         for rebuild in REBUILDS:
             rebuild()
         return
-    with ThreadPoolExecutor(max_workers=len(REBUILDS)) as pool:
+    connections.close_all()  # a forked child must not share the parent's connection
+    with ProcessPoolExecutor(len(REBUILDS), mp_context=multiprocessing.get_context("fork")) as pool:
         for running in [pool.submit(_on_own_connection, rebuild) for rebuild in REBUILDS]:
             running.result()
 
