@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -223,9 +223,16 @@ class CoverageRow:
 def sources(agencies: Iterable[Agency]) -> dict[int, str]:
     """Where each agency's workforce comes from: its staff list, else its headcount, else none."""
     ids = [agency.pk for agency in agencies]
-    listed = set(StaffListEntry.objects.filter(agency__in=ids).values_list("agency", flat=True).distinct())
-    counted = set(Headcount.objects.filter(agency__in=ids).values_list("agency", flat=True).distinct())
+    listed, counted = _agencies_with(StaffListEntry, ids), _agencies_with(Headcount, ids)
     return {i: LIST if i in listed else HEADCOUNT if i in counted else NONE for i in ids}
+
+
+def _agencies_with(model, ids: list[int]) -> set[int]:
+    """Which of these agencies have any row of `model`: one look into its agency index per
+    agency. (DISTINCT over the rows read every entry of every staff list: 6 ms a time at a
+    million staff, five times a coverage page.)"""
+    having = Agency.objects.filter(pk__in=ids).filter(Exists(model.objects.filter(agency=OuterRef("pk"))))
+    return set(having.values_list("pk", flat=True))
 
 
 def coverage(
