@@ -2,11 +2,16 @@
 their own counts (the upsert adds in the database; no read-modify-write loses one)."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Sum
 
+from cms.models import Agency
 from courses import services as course_services
+from courses.models import CoursePage
 from quizzes import services
-from quizzes.models import ALL_JOB_ROLES, AnswerTally, Attempt, AttemptTally, Response
+from quizzes.management.commands.rebuild_summaries import REBUILDS
+from quizzes.models import ALL_JOB_ROLES, AnswerTally, Attempt, AttemptTally, Quiz, Response
 from quizzes.scoring import model_answer
 from tests.concurrency import run_at_once
 from tests.factories import SAMPLE_QUESTIONS, make_course, make_learner, make_quiz, open_the_quiz
@@ -50,8 +55,6 @@ def test_rebuilding_every_tally_at_once_gives_what_the_writes_kept(committed):
     """`rebuild_all` outside a transaction recounts the quiz tallies, the pairs and coverage in
     forked processes at once: each must come out as the writes kept it, cell for cell, and the
     test's own connection must still work afterwards."""
-    from django.db import connection
-
     from courses.models import PairTally
     from quizzes.management.commands.rebuild_summaries import rebuild_all
     from quizzes.summaries import TALLIES
@@ -115,3 +118,23 @@ def test_a_rebuild_that_fails_in_its_process_fails_the_whole(committed, monkeypa
     with pytest.raises(RuntimeError, match="could not be counted"):
         rebuild_summaries.rebuild_all()
     assert sorted(AttemptTally.objects.filter(quiz=quiz).values_list("job_role", "attempts")) == kept
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the locks are PostgreSQL's")
+@pytest.mark.parametrize("rebuild", range(3), ids=["quiz tallies", "pairs", "coverage"])
+def test_a_rebuild_locks_no_table_it_does_not_write(rebuild):
+    """A rebuild holds its own tables until it commits, and nothing every page reads: it took
+    agencies and quizzes with it when it set the quiz tallies' keys aside (PostgreSQL drops a
+    key under an exclusive lock on the table it refers to), so every page, and the other
+    rebuilds, waited for it."""
+    read_everywhere = {model._meta.db_table for model in (Agency, Quiz, CoursePage, get_user_model())}
+    with transaction.atomic():
+        REBUILDS[rebuild]()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relation::regclass::text FROM pg_locks WHERE pid = pg_backend_pid() "
+                "AND mode = 'AccessExclusiveLock' AND relation IS NOT NULL"
+            )
+            locked = {name for (name,) in cursor.fetchall()}
+    assert locked.isdisjoint(read_everywhere)
