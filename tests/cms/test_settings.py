@@ -97,8 +97,13 @@ def redis_url():
 
 
 # One visitor's request counted against a one-per-hour limit, as the sign-in, registration
-# and verify limits count it.
+# and verify limits count it. django-ratelimit starts a new count at a fixed second of each
+# hour, so both processes read the same pinned clock: two processes a few seconds apart
+# otherwise straddle that second now and then and both count a first request.
 COUNT_ONE_REQUEST = """
+import django_ratelimit.core
+from types import SimpleNamespace
+django_ratelimit.core.time = SimpleNamespace(time=lambda: 1_798_000_000.0)
 from django.test import RequestFactory
 from django_ratelimit.core import is_ratelimited
 request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5")
