@@ -3,7 +3,9 @@ every test reads the real toolkit; each test's own changes are rolled back."""
 
 import io
 import os
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -22,6 +24,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_content", stdout=io.StringIO())
         call_command("seed_demo", extra_learners=0, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def empty_database_url(tmp_path_factory):
+    """The address of a new, empty database of the kind this run tests, for `migrate` in
+    another process as on a production install: a file on the SQLite run; on the PostgreSQL
+    run a database of its own beside the suite's, dropped afterwards."""
+    suite = os.environ.get("DATABASE_URL", "")
+    if not suite.startswith("postgres"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('empty') / 'db.sqlite3'}"
+        return
+    address = urlsplit(suite)
+    name = f"test_empty_{os.getpid()}"
+    server = address._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield address._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)

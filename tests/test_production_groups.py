@@ -1,12 +1,13 @@
 """A production install has its content groups and two-person approval after `migrate` alone:
 no demo command.
 
-`migrate` runs in a fresh process with the production settings on an empty database, and a
-second process reads what each group may do (what cms gives it, what courses and quizzes
-grant their own models, and nothing more; never publish) and which workflow every page and
-shared snippet goes through."""
+`migrate` runs in a fresh process with the production settings on an empty database (SQLite or
+PostgreSQL, as the run), and a second process reads what each group may do (what cms gives it,
+what courses and quizzes grant their own models, and nothing more; never publish) and which
+workflow every page and shared snippet (training sessions among them) goes through."""
 
 import json
+import os
 
 import pytest
 
@@ -17,6 +18,7 @@ from tests.cms.test_settings import PRODUCTION_ENV, run_manage
 READ_GROUPS = """
 import json
 from django.contrib.auth.models import Group
+from django.db import connection
 from wagtail.models import (
     GroupCollectionPermission, GroupPagePermission, WorkflowContentType, WorkflowMixin, WorkflowPage,
 )
@@ -38,6 +40,7 @@ def describe(name):
 
 root = WorkflowPage.objects.get(page__depth=1).workflow
 print(json.dumps({
+    "vendor": connection.vendor,
     "editors": describe("Content editors"),
     "approvers": describe("Content approvers"),
     "groups": sorted(Group.objects.values_list("name", flat=True)),
@@ -70,14 +73,18 @@ COURSES = ["courses.add_surveyitem", "courses.change_surveyitem"]
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    database = tmp_path_factory.mktemp("fresh") / "db.sqlite3"
-    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{database}"}
+def fresh(empty_database_url):
+    env = {**PRODUCTION_ENV, "DATABASE_URL": empty_database_url}
     migrated = run_manage("migrate", "--no-input", env=env, timeout=900)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     read = run_manage("shell", "-c", READ_GROUPS, env=env)
     assert read.returncode == 0, read.stderr
     return json.loads(read.stdout.strip().splitlines()[-1])
+
+
+def test_the_install_is_made_on_the_database_this_run_tests(fresh):
+    suite_on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    assert fresh["vendor"] == ("postgresql" if suite_on_postgres else "sqlite")
 
 
 def under_approval(fresh):

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from tests.cms.test_settings import PRODUCTION_ENV, run_manage
 
+pytestmark = pytest.mark.own_sqlite
+
 # Up to cms 0009 (and what it depends on) only, then contacts as the 0009 models had them.
 WRITE_OLD_CONTACTS = """
 from django.db import connection

@@ -16,6 +16,8 @@ import pytest
 
 from tests.cms.test_settings import run_manage
 
+pytestmark = pytest.mark.own_sqlite
+
 BEFORE = "0007_drafts_and_workflow"
 
 # Everything migrated, quizzes taken back to 0007; two attempts at one quiz (so answers share
