@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Recipes run in bash with pipefail, so a run whose output goes through `sed` still fails.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 
 .PHONY: run install test test-sqlite test-postgres lint bench stack-load clean lock
 
@@ -54,16 +57,19 @@ lint: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite on SQLite (with the browser tests) and again on PostgreSQL, the two runs side
-# by side (one per core: together about half the time of one after the other); each run's
-# output is printed whole when it ends, and either failing fails the test.
+# by side (one per core: together about half the time of one after the other). Their lines
+# interleave as they come, each begun with its run's name; either failing fails the test.
 test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 test-sqlite test-postgres TAG_LINES=yes
+
+# With TAG_LINES set, every line a run prints begins "sqlite | " or "postgres | ".
+tag = $(if $(TAG_LINES),2>&1 | sed -u 's/^/$(1) | /')
 
 test-sqlite: $(VENV)/.installed-test
-	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS) $(call tag,sqlite)
 
 test-postgres: $(VENV)/.installed-test
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	@{ if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "Running the suite on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest -m "not browser and not own_sqlite" $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
@@ -71,7 +77,7 @@ test-postgres: $(VENV)/.installed-test
 		exit 1; \
 	else \
 		echo "SKIPPED the PostgreSQL run: TEST_DATABASE_URL is not set (see README, 'PostgreSQL')."; \
-	fi
+	fi; } $(call tag,postgres)
 
 # On SQLite, or on PostgreSQL when TEST_DATABASE_URL is set (as for `make test`).
 bench: $(VENV)/.installed-test
