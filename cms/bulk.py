@@ -1,14 +1,21 @@
 """Loading many rows at once: `BulkWriter` writes plain values straight into a table (COPY on
 PostgreSQL), `empty` clears a table to be filled again, and `indexes_set_aside` takes a
 table's indexes and keys away while it is filled and makes them again after, which is several
-times faster than keeping them up to date row by row. Used by the synthetic scale data and by the
-tallies' rebuilds, whose rows run to millions at a hundred thousand staff."""
+times faster than keeping them up to date row by row, and `runs_of_ids` reads a table a run of
+rows at a time. Used by the synthetic scale data and by the tallies' rebuilds, whose rows run
+to millions at a hundred thousand staff.
+
+Each of those works a chunk at a time so that its memory stays that of one chunk, and calls
+`django.db.reset_queries()` between chunks: under DEBUG (the development settings) Django keeps
+the SQL of each connection's last 9,000 queries: 11 MB of the pairs' recount at 100,000 staff,
+and about ten times that at a million."""
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import JSONField, Max
+from django.db.models import JSONField, Max, Q, QuerySet
 
 
 class BulkWriter:
@@ -68,6 +75,19 @@ class BulkWriter:
                 return [row[0] for row in cursor.fetchall()]
         highest = model.objects.aggregate(highest=Max("pk"))["highest"] or 0
         return list(range(highest + 1, highest + 1 + count))
+
+
+def runs_of_ids(rows: QuerySet, size: int) -> Iterator[Q]:
+    """The rows a query selects, `size` at a time in the order of their ids, each run given as
+    a condition on the ids from its first to its last (add the query's own conditions for the
+    rows in between that it does not select). PostgreSQL reads a run of ids by an index as
+    quickly as a list; the driver need not pass thousands of parameters (a quarter of the
+    pairs' reading time), nor the caller hold every id."""
+    last = None
+    ids = rows.order_by("pk").values_list("pk", flat=True)
+    while run := list((ids if last is None else ids.filter(pk__gt=last))[:size]):
+        yield Q(pk__gte=run[0], pk__lte=run[-1])
+        last = run[-1]
 
 
 def empty(*models):

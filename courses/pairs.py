@@ -27,18 +27,18 @@ Counts go in with INSERT ... ON CONFLICT DO UPDATE SET people = people + exclude
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import product
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cms.bulk import BulkWriter, empty, indexes_set_aside
+from cms.bulk import BulkWriter, empty, indexes_set_aside, runs_of_ids
 from cms.models import Agency
 from courses.models import CoursePage, PairMark, PairTally
 from courses.models.tallies import CELL
@@ -243,16 +243,19 @@ def rebuild() -> None:
     chunk at a time; the tallies are then counted from the marks by the database on
     PostgreSQL (`_count_marks`), so memory stays flat however many people and cells there
     are, and by `_cells` elsewhere. The marks go in by COPY, with both tables' indexes set
-    aside until they are full (`cms.bulk`): at 100,000 staff that is millions of rows."""
+    aside until they are full (`cms.bulk`): at 100,000 staff that is millions of rows. People
+    are read in runs of ids (`cms.bulk.runs_of_ids`)."""
     with transaction.atomic(), indexes_set_aside(PairMark, PairTally):  # the order recount writes them
         empty(PairTally, PairMark)
         counts = Counter()
         write = BulkWriter(timezone.now())
-        for people in _runs_of_people():
-            marks = _marks(people)
+        users = get_user_model().objects.all()
+        for run in runs_of_ids(users, CHUNK):
+            marks = _marks(users.filter(run).values("pk"))
             write(PairMark, MARK_COLUMNS, (_row(mark) for mark in marks))
             if connection.vendor != "postgresql":
                 counts.update(_cells(marks))
+            reset_queries()  # see `cms.bulk`
         if connection.vendor == "postgresql":
             _count_marks()
             return
@@ -262,17 +265,6 @@ def rebuild() -> None:
                 PairTally(**dict(zip(CELL, cell, strict=True)), people=n)
                 for cell, n in cells[start : start + INSERTS]
             )
-
-
-def _runs_of_people() -> Iterator[QuerySet]:
-    """Every account, `CHUNK` at a time, each chunk as a query of the ids from its first to its
-    last: PostgreSQL reads a run of ids by an index as quickly as a list, and Django and the
-    driver need not pass thousands of parameters (a quarter of the reading time)."""
-    users = get_user_model().objects.order_by("pk")
-    last = 0
-    while ids := list(users.filter(pk__gt=last).values_list("pk", flat=True)[:CHUNK]):
-        yield users.filter(pk__gte=ids[0], pk__lte=ids[-1]).values("pk")
-        last = ids[-1]
 
 
 def _reading_order(counted) -> tuple:

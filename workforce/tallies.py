@@ -32,13 +32,13 @@ from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import task
 
-from cms.bulk import BulkWriter
+from cms.bulk import BulkWriter, runs_of_ids
 from cms.dates import add_months
 from cms.models import Agency
 from courses.models import Completion, CoursePage, LearnerProfile
@@ -266,13 +266,14 @@ def rebuild(agency_ids: Iterable[int] | None = None) -> None:
         counts = Counter()
         write = BulkWriter(timezone.now())  # COPY: Django's bulk_create took a third of the time
         for model, source in ((StaffListEntry, LIST), (LearnerProfile, PROFILE)):
-            ids = list(model.objects.filter(agency__in=required).order_by("pk").values_list("pk", flat=True))
-            for start in range(0, len(ids), CHUNK):
-                chunk = Q(pk__in=ids[start : start + CHUNK])
+            counted = Q(agency__in=list(required))
+            for run in runs_of_ids(model.objects.filter(counted), CHUNK):
+                chunk = run & counted
                 people = _people(chunk, Q(pk__in=[])) if source == LIST else _people(Q(pk__in=[]), chunk)
                 made = _marks(people, required)
                 write(CoverageMark, MARK_COLUMNS, (_mark_row(m) for m in made))
                 counts.update(_cells(made))
+                reset_queries()  # see `cms.bulk`
         add_counts(CoverageTally, CELL, counts, "change")
         for agency_id, courses in required.items():
             CoverageBasis.objects.update_or_create(

@@ -2,18 +2,26 @@
 fill their tables without indexes and keys on PostgreSQL, and leave no dead rows behind.
 Afterwards every index, unique constraint and foreign key must be back as it was, checking the
 rows written meanwhile, and a failure half-way must leave them as they were. The indexes and
-keys are read from the database's own catalogue, not from the code under test."""
+keys are read from the database's own catalogue, not from the code under test.
 
+They work a chunk at a time (`runs_of_ids`), so that their memory stays that of one chunk
+however many staff there are, Django's debug record of queries included."""
+
+import io
 from collections import defaultdict
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from cms.bulk import BulkWriter, indexes_set_aside
+from cms.bulk import BulkWriter, indexes_set_aside, runs_of_ids
 from cms.models import Agency
+from content_fixtures.management.commands import seed_scale
 from courses import pairs
 from courses.models import LearnerProfile, PairMark, PairTally
+from tests.factories import make_learner
+from workforce import tallies
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +207,46 @@ def test_a_rebuild_stores_the_cells_in_the_order_reports_read_them(complete):
     # Stored together, each group's pages overlap its neighbours' by a page or so; in counting
     # order every group would be on most of the table's pages.
     assert sum(len(held) for held in pages.values()) <= 2 * (table_pages + len(pages))
+
+
+def test_runs_of_ids_give_each_row_chosen_once_a_run_at_a_time(django_user_model):
+    made = [django_user_model.objects.create(username=f"run{n}") for n in range(10)]
+    made[2].delete()
+    made[5].delete()  # gaps in the ids
+    chosen = django_user_model.objects.filter(username__startswith="run").exclude(username="run7")
+    expected = sorted(user.pk for n, user in enumerate(made) if n not in (2, 5, 7))
+    runs = [sorted(chosen.filter(run).values_list("pk", flat=True)) for run in runs_of_ids(chosen, 3)]
+    assert runs == [expected[0:3], expected[3:6], expected[6:]]
+    assert list(runs_of_ids(chosen.none(), 3)) == []
+
+
+def _scale_staff(monkeypatch):
+    monkeypatch.setattr(seed_scale, "BATCH", 1)
+    call_command("seed_scale", staff=6, remove=True, stdout=io.StringIO())
+
+
+def _pairs(monkeypatch):
+    monkeypatch.setattr(pairs, "CHUNK", 1)
+    pairs.rebuild()
+
+
+def _coverage(monkeypatch):
+    monkeypatch.setattr(tallies, "CHUNK", 1)
+    tallies.rebuild()
+
+
+@pytest.mark.parametrize("load", [_scale_staff, _pairs, _coverage], ids=["seed_scale", "pairs", "coverage"])
+def test_under_debug_a_long_load_keeps_the_queries_of_its_last_chunk_not_all(
+    settings, monkeypatch, complete, load
+):
+    """Under DEBUG Django keeps the SQL of each connection's last 9,000 queries: at a million
+    staff, over 100 MB of a rebuild's memory before each chunk emptied it."""
+    for name in ("Ava", "Bea", "Cal", "Dee", "Eve", "Fay"):
+        complete(first_name=name)
+        make_learner("police", first_name=f"{name}-2")
+    settings.DEBUG = True
+    ran = []
+    with connection.execute_wrapper(lambda execute, *args: ran.append(1) or execute(*args)):
+        load(monkeypatch)
+    assert len(ran) > 60  # six or more chunks of several queries each
+    assert len(connection.queries) < len(ran) / 3

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from cms.bulk import BulkWriter, indexes_set_aside
@@ -109,6 +109,7 @@ class Command(BaseCommand):
             for start in range(0, staff, BATCH):
                 numbers = range(start, min(staff, start + BATCH))
                 self._batch(User, numbers, rng, agencies, core, quiz, draws, items, password, now)
+                reset_queries()  # see `cms.bulk`
         written = time.monotonic()
         rebuild_all()  # the report tallies, which rows written in bulk go round
         self._analyse()
