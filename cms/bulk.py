@@ -63,16 +63,23 @@ class BulkWriter:
 
     @staticmethod
     def ids(model, count):
-        """`count` ids for new rows: from PostgreSQL's sequence (safe beside other writers), or
-        after the highest id elsewhere (SQLite holds the write lock for the transaction)."""
+        """`count` ids for new rows, for a caller that holds the table locked
+        (`indexes_set_aside`). On PostgreSQL a run taken from the table's sequence at once: its
+        next value, and the sequence moved on past the run. (One `nextval` per row took 12 s of
+        the 100,000 staff's load.) No INSERT can take a value in between, since an INSERT
+        locks the table before it asks the sequence. Elsewhere after the highest id (SQLite
+        holds the write lock for the transaction)."""
+        if count < 1:
+            return []
         if connection.vendor == "postgresql":
             table, column = model._meta.db_table, model._meta.pk.column
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, column, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+                (sequence,) = cursor.fetchone()
+                cursor.execute("SELECT nextval(%s)", [sequence])
+                (first,) = cursor.fetchone()
+                cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+                return list(range(first, first + count))
         highest = model.objects.aggregate(highest=Max("pk"))["highest"] or 0
         return list(range(highest + 1, highest + 1 + count))
 

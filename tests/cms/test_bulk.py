@@ -209,6 +209,24 @@ def test_a_rebuild_stores_the_cells_in_the_order_reports_read_them(complete):
     assert sum(len(held) for held in pages.values()) <= 2 * (table_pages + len(pages))
 
 
+def test_ids_taken_for_a_load_are_new_and_no_later_row_is_given_one(django_user_model):
+    """Ids are taken as one run (on PostgreSQL the sequence moved on past it): every id is one
+    no row had, the rows written with them refer to each other, and an account made the
+    ordinary way afterwards gets an id after the run rather than one of it."""
+    earlier = django_user_model.objects.create(username="earlier@example.org")
+    with transaction.atomic(), indexes_set_aside(django_user_model):
+        taken = BulkWriter.ids(django_user_model, 5)
+        assert BulkWriter.ids(django_user_model, 0) == []
+        BulkWriter(timezone.now())(
+            django_user_model, ("id", "username"), [(pk, f"run{pk}@example.org") for pk in taken]
+        )
+    assert len(set(taken)) == 5 and min(taken) > earlier.pk
+    written = django_user_model.objects.filter(username__startswith="run").values_list("pk", flat=True)
+    assert sorted(written) == sorted(taken)
+    later = django_user_model.objects.create(username="later@example.org")
+    assert later.pk > max(taken)
+
+
 def test_runs_of_ids_give_each_row_chosen_once_a_run_at_a_time(django_user_model):
     made = [django_user_model.objects.create(username=f"run{n}") for n in range(10)]
     made[2].delete()
