@@ -162,8 +162,8 @@ LISTS = {"staff": STAFF_DOWNLOAD, "refreshers": REFRESHERS_DOWNLOAD}
 def staff_caption(page: Page) -> str:
     """12 members of staff, page 1 of 3."""
     count, pages = page.paginator.count, page.paginator.num_pages
-    paging = f", page {page.number} of {pages}" if pages > 1 else ""
-    return f"{count} member{pluralize(count)} of staff{paging}"
+    paging = f", page {page.number:,} of {pages:,}" if pages > 1 else ""
+    return f"{count:,} member{pluralize(count)} of staff{paging}"
 
 
 @report_view
