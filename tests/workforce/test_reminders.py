@@ -191,6 +191,35 @@ def test_the_page_counts_and_filters(client, lead):
     assert page.select_one('button[name="everyone"][value="not_registered"]')
 
 
+def test_a_lead_of_two_agencies_filtering_by_one_sees_and_reminds_only_its_staff(client):
+    lead = make_lead("housing")
+    AgencyLead.objects.get(user=lead).agencies.add(Agency.objects.get(code="police"))
+    client.force_login(lead)
+    listed("tenancy@example.org", name="Tia Tenancy")
+    listed("copper@example.org", code="police", name="Cal Copper")
+    listed("sergeant@example.org", code="police", name="Sam Sergeant")
+    filters = {"agency": "police", "state": "not_registered"}
+
+    page = BeautifulSoup(client.get(URL, filters).content, "html.parser")
+    download = client.get(URL, {**filters, "export": "csv"})
+    lines = list(csv.reader(io.StringIO(download.getvalue().decode("utf-8-sig"))))
+    header = next(line for line in lines if line and line[0] == "Name")
+    rows = [line for line in lines[lines.index(header) + 1 :] if line]
+    sent = client.post(URL, {**filters, "everyone": "not_registered"}, follow=True)
+    housing = StaffListEntry.objects.get(email="tenancy@example.org")
+    ticked = client.post(URL, {**filters, "person": [f"list-{housing.pk}"]}, follow=True)
+
+    assert [tr["data-email"] for tr in page.select("tr[data-email]")] == [
+        "copper@example.org",
+        "sergeant@example.org",
+    ]
+    assert page.select_one('[data-figure="stuck"]') is not None
+    assert [row[1] for row in rows] == ["copper@example.org", "sergeant@example.org"]
+    assert "Reminders sent to 2 people." in sent.content.decode()
+    assert "Reminders sent to 1 person." in ticked.content.decode()  # a ticked person of her other agency
+    assert sent_to() == ["copper@example.org", "sergeant@example.org", "tenancy@example.org"]
+
+
 def test_bad_filters_are_a_clear_message_not_an_error(client, lead):
     response = client.get(URL, {"state": "nonsense", "agency": "police"})
 
