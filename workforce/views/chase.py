@@ -123,8 +123,8 @@ def _present(rows, agencies, today) -> list[dict]:
 def _staff_of(listed, filters: states.Filters, today):
     """The staff of the agency chosen, or of all of the reader's agencies, with their states.
     Made for the chosen agency alone rather than made for all and then filtered: for one
-    agency of 9,000 people at 100,000 staff PostgreSQL took 8-9 s over the filtered form and
-    0.3 s over this one (the same rows)."""
+    agency of 9,000 people at 100,000 staff PostgreSQL took 6 s a query over the filtered form
+    and 0.2 s over this one (the same rows)."""
     if filters.agency_id:
         listed = [agency for agency in listed if agency.pk == filters.agency_id]
     return states.staff(listed, today)
