@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 from cms.dates import add_months
@@ -142,6 +143,11 @@ def missing_prerequisite(user, course: CoursePage) -> CoursePage | None:
     return CoursePage.objects.get(pk=course.prerequisite_id)
 
 
+# Sent when a lesson is opened: the row is written round the model's signals (above), and
+# what follows a learner's activity (staff progress's states) hears of it here.
+lesson_opened = Signal()
+
+
 def open_lesson(enrolment: Enrolment, lesson: LessonPage) -> None:
     """Record that the learner has the lesson in front of her (once per enrolment and lesson).
 
@@ -150,6 +156,7 @@ def open_lesson(enrolment: Enrolment, lesson: LessonPage) -> None:
     if enrolment.completed_at is None:
         opened = LessonOpened(enrolment=enrolment, lesson=lesson)
         LessonOpened.objects.bulk_create([opened], ignore_conflicts=True)
+        lesson_opened.send(sender=LessonOpened, enrolment=enrolment)
 
 
 def pending_before_lessons(enrolment: Enrolment) -> activities.Activity | None:
@@ -284,6 +291,8 @@ def record_completion(enrolment: Enrolment, completed_at: datetime, quiz_score=N
     place a completion record is made, for the e-learning and for a session's register.
     Call inside a transaction with the enrolment locked."""
     profile = LearnerProfile.objects.get(user_id=enrolment.learner_id)
+    # Closed first: what the completion's signals count (staff progress) sees it closed.
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed_at)
     completion = Completion.objects.create(
         enrolment=enrolment,
         learner_id=enrolment.learner_id,
@@ -298,7 +307,6 @@ def record_completion(enrolment: Enrolment, completed_at: datetime, quiz_score=N
         expires_on=add_months(timezone.localtime(completed_at).date(), enrolment.course.refresher_months),
         quiz_score=quiz_score,
     )
-    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed_at)
     pairs.recount([enrolment.learner_id])
     return completion
 

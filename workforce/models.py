@@ -195,6 +195,42 @@ class CoverageMark(models.Model):
         return f"{self.email} {self.measure} {self.start} to {self.end}"
 
 
+class StateMark(models.Model):
+    """One span of days over which one person of staff progress is in one state, from which
+    the page lists and counts people (`workforce.standing`). A person is a staff list entry
+    (`source` "list") or a registered person's profile not on her agency's list ("registered"),
+    `person` its id; found again by email and account, as a coverage mark is, so that deleting
+    the entry or profile leaves its marks for the recount to take away. The name and email are
+    the page's order."""
+
+    source = models.CharField(max_length=10)
+    person = models.PositiveIntegerField()
+    email = models.CharField(max_length=254)
+    user = models.PositiveIntegerField(null=True)  # a profile's account
+    agency = models.ForeignKey("cms.Agency", on_delete=models.CASCADE, related_name="+")
+    job_role = models.CharField(max_length=30)
+    team = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=301)
+    state = models.CharField(max_length=14)
+    stuck = models.BooleanField(default=False)
+    start = models.DateField()  # the first day in the state
+    end = models.DateField()  # the first day no longer in it (far in the future if never)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email"], name="state_mark_email"),
+            models.Index(fields=["user"], name="state_mark_user"),
+            # A page of everyone, or of one state, in name order without sorting everyone.
+            models.Index(fields=["name", "email", "source", "person"], name="state_mark_names"),
+            models.Index(
+                fields=["state", "name", "email", "source", "person"], name="state_mark_state_names"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.person} {self.state} {self.start} to {self.end}"
+
+
 class CoverageTally(models.Model):
     """How many people start (`change` +1 each) or stop (-1) counting in a measure on a day or
     in a month (`span`), per agency at one level of detail: the agency (`level` 0), its job roles

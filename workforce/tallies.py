@@ -42,10 +42,10 @@ from cms.bulk import BulkWriter, runs_of_ids
 from cms.dates import add_months
 from cms.models import Agency
 from courses.models import Completion, CoursePage, LearnerProfile
-from courses.pairs import add_counts, stored
+from courses.pairs import add_counts
 from training.models import ReturnAttendee
-from workforce import coverage
-from workforce.models import CoverageBasis, CoverageMark, CoverageTally, StaffListEntry
+from workforce import coverage, standing, states
+from workforce.models import CoverageBasis, CoverageMark, CoverageTally, StaffListEntry, StateMark
 
 LIST, PROFILE = CoverageMark.Source.LIST, CoverageMark.Source.PROFILE
 BEGINNING, NEVER = date(1, 1, 1), date(9999, 12, 31)
@@ -108,22 +108,39 @@ def _people(entries: Q, profiles: Q) -> list[dict]:
     """The staff list entries and profiles chosen (`profiles` may name `lower_email`), each as
     what its marks need."""
     people = [
-        {"source": LIST, "user": None, **row}
-        for row in StaffListEntry.objects.filter(entries).values("email", "agency_id", "job_role", "team")
+        {"source": LIST, "user": None, **row, "own_team": row["team"]}
+        for row in StaffListEntry.objects.filter(entries).values(
+            "pk", "email", "name", "agency_id", "job_role", "team"
+        )
     ]
     profiles = (
-        _profiles().filter(profiles).values("user_id", "agency_id", "job_role", "created_at", "lower_email")
+        _profiles()
+        .filter(profiles)
+        .values(
+            "pk",
+            "user_id",
+            "agency_id",
+            "job_role",
+            "team",
+            "created_at",
+            "lower_email",
+            "user__first_name",
+            "user__last_name",
+        )
     )
     zone = timezone.get_current_timezone()
     for row in profiles:
         people.append(
             {
                 "source": PROFILE,
+                "pk": row["pk"],
                 "user": row["user_id"],
                 "email": row["lower_email"],
+                "name": f"{row['user__first_name']} {row['user__last_name']}",
                 "agency_id": row["agency_id"],
                 "job_role": row["job_role"],
-                "team": "",
+                "team": "",  # headcounts are per job role
+                "own_team": row["team"],  # what staff progress filters by
                 "registered": timezone.localtime(row["created_at"], zone).date(),
             }
         )
@@ -170,6 +187,7 @@ def _marks(people: list[dict], required: dict[int, list[CoursePage]]) -> list[Co
             spans[course_measure(course.pk)] = joined(held_here)
             all_of = overlap(all_of, spans[course_measure(course.pk)])
         spans[COVERED] = all_of
+        person["spans"] = spans  # what her state on each day follows from (`workforce.standing`)
         fields = {key: person[key] for key in ("source", "email", "user", "agency_id", "job_role", "team")}
         fields["counted_from"] = person["registered"] if person["source"] == PROFILE else BEGINNING
         for measure, found in spans.items():
@@ -188,12 +206,18 @@ def _cells(marks: Iterable[CoverageMark], sign: int = 1) -> Counter:
             job_role = mark.job_role if level >= ROLE else ""
             team = mark.team if level == TEAM else ""
             key = (mark.source, mark.agency_id, level, job_role, team, mark.measure)
-            for day, change in ((start, sign), (mark.end, -sign)):
-                if day == NEVER:
-                    continue
-                counts[(*key, "day", day)] += change
-                counts[(*key, "month", day.replace(day=1))] += change
+            count_span(counts, key, start, mark.end, sign)
     return counts
+
+
+def count_span(counts: Counter, key: tuple, start: date, end: date, sign: int) -> None:
+    """One span [start, end) in the cells of `key` (a cell without its span and day): +1 on its
+    first day and -1 on the day after its last (`sign=-1`: taken away), by day and by month."""
+    for day, change in ((start, sign), (end, -sign)):
+        if day == NEVER:
+            continue
+        counts[(*key, "day", day)] += change
+        counts[(*key, "month", day.replace(day=1))] += change
 
 
 def _required(agency_ids: Iterable[int]) -> dict[int, list[CoursePage]]:
@@ -222,13 +246,20 @@ def _recount(emails: list[str], user_ids: list[int]) -> None:
     with transaction.atomic():
         list(StaffListEntry.objects.select_for_update().filter(entries).order_by("pk").values("pk"))
         list(_profiles().select_for_update(of=("self",)).filter(profiles).order_by("pk").values("pk"))
-        stored = CoverageMark.objects.filter(Q(email__in=emails) | Q(user__in=user_ids))
+        theirs = Q(email__in=emails) | Q(user__in=user_ids)
+        stored, stored_states = CoverageMark.objects.filter(theirs), StateMark.objects.filter(theirs)
         counts = _cells(stored, -1)
+        counts.update(standing.cells(stored_states, -1))
         stored.delete()
+        stored_states.delete()
         people = _people(entries, profiles)
-        marks = _marks(people, _required(person["agency_id"] for person in people))
+        required = _required(person["agency_id"] for person in people)
+        marks = _marks(people, required)
         CoverageMark.objects.bulk_create(marks)
         counts.update(_cells(marks))
+        state_marks = standing.marks(people, required)
+        StateMark.objects.bulk_create(state_marks)
+        counts.update(standing.cells(state_marks))
         add_counts(CoverageTally, CELL, counts, "change")
 
 
@@ -254,13 +285,16 @@ def rebuild(agency_ids: Iterable[int] | None = None) -> None:
     in one transaction, a chunk of people at a time; and each agency's basis recorded."""
     with transaction.atomic():
         marks = CoverageMark.objects.all()
+        state_marks = StateMark.objects.all()
         tallies = CoverageTally.objects.all()
         agencies = Agency.objects.all()
         if agency_ids is not None:
             agency_ids = list(agency_ids)
             marks, tallies = marks.filter(agency__in=agency_ids), tallies.filter(agency__in=agency_ids)
+            state_marks = state_marks.filter(agency__in=agency_ids)
             agencies = agencies.filter(pk__in=agency_ids)
         marks.delete()
+        state_marks.delete()
         tallies.delete()
         required = _required(agencies.values_list("pk", flat=True))
         counts = Counter()
@@ -273,6 +307,9 @@ def rebuild(agency_ids: Iterable[int] | None = None) -> None:
                 made = _marks(people, required)
                 write(CoverageMark, MARK_COLUMNS, (_mark_row(m) for m in made))
                 counts.update(_cells(made))
+                made = standing.marks(people, required)
+                write(StateMark, standing.COLUMNS, (standing.row(m) for m in made))
+                counts.update(standing.cells(made))
                 reset_queries()  # see `cms.bulk`
         add_counts(CoverageTally, CELL, counts, "change")
         for agency_id, courses in required.items():
@@ -436,15 +473,51 @@ def return_saved(sender, instance, raw=False, **kwargs):
 
 
 def remember_email(sender, instance, raw=False, **kwargs):
-    """Before an account is saved: the email it has in the database, to see whether it changes."""
-    instance._coverage_email = stored(sender, instance, "email", raw)
+    """Before an account is saved: the email and names it has in the database, to see whether
+    they change."""
+    instance._coverage_was = None
+    if not raw and instance.pk is not None:
+        fields = ("email", "first_name", "last_name")
+        instance._coverage_was = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
 
 
-def account_saved(sender, instance, raw=False, **kwargs):
-    """A changed email: staff list entries are matched to accounts by it."""
-    old = getattr(instance, "_coverage_email", None)
-    if not raw and old is not None and old.lower() != (instance.email or "").lower():
-        recount([old], [instance.pk])
+def account_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A new account (a staff list entry with its email is registered now), a changed email
+    (entries are matched to accounts by it) or new names (staff progress lists people by name)."""
+    if raw:
+        return
+    was = getattr(instance, "_coverage_was", None)
+    if created:
+        recount([instance.email], [instance.pk])
+    elif was is not None and was[0].lower() != (instance.email or "").lower():
+        recount([was[0]], [instance.pk])
+    elif was is not None and was[1:] != (instance.first_name, instance.last_name):
+        recount(user_ids=[instance.pk])
+
+
+def account_deleted(sender, instance, **kwargs):
+    """An account deleted: a staff list entry with its email is no longer registered."""
+    recount([instance.email], [instance.pk])
+
+
+def lesson_opened(sender, enrolment, **kwargs):
+    """A lesson opened (`courses.services.lesson_opened`): she was active today, so she is stuck
+    14 days from today if she stays in progress. Counted again unless her marks say so already
+    (so only the first lesson she opens on a day costs a recount; any other costs one query)."""
+    stuck_from = timezone.localdate() + timedelta(days=states.STUCK_DAYS)
+    learner = enrolment.learner_id
+    account = get_user_model().objects.filter(pk=learner).values(lower_email=Lower("email"))
+    theirs = Q(user=learner) | Q(email__in=account)
+    if not StateMark.objects.filter(theirs, state=states.IN_PROGRESS, stuck=True, start=stuck_from).exists():
+        recount(user_ids=[learner])
+
+
+def learning_changed(sender, instance, raw=False, **kwargs):
+    """An enrolment, a lesson opened or finished, or a survey saved or deleted: whether its
+    learner is in progress, and when she was last active, may have changed."""
+    if not raw:
+        learner = instance.learner_id if hasattr(instance, "learner_id") else instance.enrolment.learner_id
+        recount(user_ids=[learner])
 
 
 def agency_made(sender, instance, created=False, raw=False, **kwargs):

@@ -263,10 +263,14 @@ def profile(request):
                 )
             elif moving:
                 # A move to another agency waits for that agency's lead; only the team changes now.
-                LearnerProfile.objects.filter(pk=learner.pk).update(team=data["team"])
+                learner.team = data["team"]
+                learner.save(update_fields=["team"])  # saved, so that what counts teams hears of it
                 services.request_agency_change(user, **values)
             else:
-                LearnerProfile.objects.filter(pk=learner.pk).update(team=data["team"], **values)
+                learner.team = data["team"]
+                for field, value in values.items():
+                    setattr(learner, field, value)
+                learner.save(update_fields=["team", *values])  # not the names just copied to it
                 services.withdraw_agency_change(user)
         if moving:
             messages.success(

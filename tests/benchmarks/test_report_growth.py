@@ -5,7 +5,8 @@
     BENCH_GROWTH_PAGES="confidence,what staff miss" ...                    # only these pages
 
 At each size: synthetic staff (`seed_scale`), then every report page the manager reads, for
-this quarter and for the last 12 whole months (the board pack: this quarter and the last), each timed in the
+this quarter and for the last 12 whole months (the board pack: this quarter and the last; staff
+progress: everyone today, and the overdue), each timed in the
 same rounds as a bare Wagtail page (interleaved), whose time says how fast the machine was
 at that size. Prints each page's median in milliseconds at every size, its growth from the
 smallest size to the largest (the issue's target: 1.2x or less for 10x staff, and under
@@ -48,6 +49,7 @@ PAGES = [
     ("trends", "/leads/reports/trends/", PERIODS),
     ("board pack drawn", "/leads/reports/board-pack.pdf", [THIS_QUARTER, LAST_QUARTER]),  # whole quarters
     ("board pack kept", "/leads/reports/board-pack.pdf", [THIS_QUARTER, LAST_QUARTER]),
+    ("staff progress", "/leads/reports/staff-progress/", [("everyone", {}), ("overdue", {"state": "overdue"})]),
 ]
 DRAWN = "board pack drawn"
 PAGES = [page for page in PAGES if page[0] in os.environ.get("BENCH_GROWTH_PAGES", page[0]).split(",")]

@@ -1,16 +1,10 @@
-"""Coverage's tallies (`workforce.tallies`), counted for the records already there so that an
-upgraded site's coverage is read from them from the first page view. It calls
-`workforce.tallies.rebuild`, the one way they are counted, rather than a copy of it on
-historical models, so only the latest migration that changes what they count may call it."""
+"""Coverage's tallies (`workforce.tallies`). They were counted for the records already there
+here until the state marks (0005) joined them: `workforce.tallies.rebuild`, the one way they
+are counted, writes those too, so only the latest migration that changes what they count
+(now 0005) calls it."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def count_coverage(apps, schema_editor):
-    from workforce.tallies import rebuild
-
-    rebuild()
 
 
 class Migration(migrations.Migration):
@@ -74,5 +68,4 @@ class Migration(migrations.Migration):
             "CREATE INDEX auth_user_lower_email ON auth_user (LOWER(email))",
             "DROP INDEX IF EXISTS auth_user_lower_email",
         ),
-        migrations.RunPython(count_coverage, migrations.RunPython.noop),
     ]
