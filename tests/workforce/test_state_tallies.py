@@ -16,13 +16,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cms.dates import add_months
 from cms.models import Agency
 from courses import services
-from courses.models import Enrolment, LessonPage, SurveySubmission
+from courses.models import Completion, Enrolment, LessonPage, SurveySubmission
 from tests.factories import make_learner
 from tests.month_edges import ROLES
 from tests.workforce.helpers import complete
 from tests.workforce.test_coverage_tallies import CODES, Writes, from_records, kept_cells
+from training.models import ReturnAttendee
 from workforce import standing, states, tallies
 from workforce.coverage import required_courses
 from workforce.models import StaffListEntry, StateMark
@@ -30,10 +32,21 @@ from workforce.models import StaffListEntry, StateMark
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-# Today, the day before and the day someone active today is stuck, and days when the random
-# writes' completions (expiring 1 January 2028, or in their course's refresher months) have a
-# refresher due or are overdue.
-LATER = [TODAY + timedelta(days=n) for n in (0, 13, 14, 365, 400, 1100)]
+# Today, and the day before and the day someone active today is stuck.
+SOON = [TODAY, TODAY + timedelta(days=13), TODAY + timedelta(days=14)]
+
+
+def turning_days():
+    """The days on which someone's state turns with nothing written, from the records: for each
+    expiry day e of a completion or of single-agency training, e - 61 (still completed), e - 60
+    (a refresher due), e (the last day held) and e + 1 (overdue), from today on."""
+    expiries = set(Completion.objects.values_list("expires_on", flat=True))
+    for delivered, months in ReturnAttendee.objects.values_list(
+        "training_return__delivered_on", "training_return__course__refresher_months"
+    ):
+        expiries.add(add_months(delivered, months))
+    days = {e + timedelta(days=n) for e in expiries for n in (-61, -60, 0, 1)}
+    return sorted(day for day in days if day > SOON[-1])
 
 
 class LearningWrites(Writes):
@@ -45,7 +58,9 @@ class LearningWrites(Writes):
         """As coverage's, numbered by people made rather than people left (some are deleted)."""
         self.made += 1
         role = self.rng.choice(ROLES)
-        self.people.append(make_learner(self.rng.choice(CODES), email=f"Learning.{self.made}@Example.org", job_role=role))
+        self.people.append(
+            make_learner(self.rng.choice(CODES), email=f"Learning.{self.made}@Example.org", job_role=role)
+        )
 
     def enrol(self):
         person = self.rng.choice(self.people)
@@ -77,7 +92,9 @@ class LearningWrites(Writes):
     def survey(self):
         enrolment = self._open_enrolment()
         if enrolment is not None:
-            SurveySubmission.objects.get_or_create(enrolment=enrolment, phase=self.rng.choice(["before", "after"]))
+            SurveySubmission.objects.get_or_create(
+                enrolment=enrolment, phase=self.rng.choice(["before", "after"])
+            )
 
     def finish_course(self):
         enrolment = self._open_enrolment()
@@ -86,7 +103,11 @@ class LearningWrites(Writes):
                 services.record_completion(services.lock(enrolment), timezone.now())
 
     def withdraw(self):
-        enrolment = Enrolment.objects.filter(completed_at__isnull=True, quiz_attempts__isnull=True).order_by("?").first()
+        enrolment = (
+            Enrolment.objects.filter(completed_at__isnull=True, quiz_attempts__isnull=True)
+            .order_by("?")
+            .first()
+        )
         if enrolment is not None:
             enrolment.delete()
 
@@ -98,7 +119,11 @@ class LearningWrites(Writes):
 
     def account_for_listed(self):
         """Someone on a staff list gets an account (an administrator makes it, no profile)."""
-        taken = {name.lower() for pair in get_user_model().objects.values_list("email", "username") for name in pair}
+        taken = {
+            name.lower()
+            for pair in get_user_model().objects.values_list("email", "username")
+            for name in pair
+        }
         entry = StaffListEntry.objects.exclude(email__in=taken).order_by("?").first()
         if entry is not None:
             get_user_model().objects.create_user(username=entry.email, email=entry.email.upper())
@@ -142,14 +167,17 @@ def check(agencies):
         states.Filters(job_role="housing", team="SOUTH"),
     ]
     each_state = [states.Filters(state=key) for key in (*states.STATES, "stuck")]
-    for day in LATER:
-        asked_of = [(agencies, filters) for filters in choices + (each_state if day in LATER[::3] else [])]
-        for asked, filters in [*asked_of, ([housing], states.Filters())]:
-                marked, *tallied = everything(asked, filters, day)
-                counted, *recorded = from_records(lambda a=asked, f=filters, d=day: everything(a, f, d))
-                assert marked and not counted  # one from the marks, one from the records
-                assert tallied == recorded, (day, filters)
-                assert tallied[0] == len(tallied[2])  # the pager's count is the list's length
+    asked = [(agencies, filters) for filters in choices] + [([housing], states.Filters())]
+    days = [(day, asked + [(agencies, filters) for filters in each_state]) for day in SOON]
+    days += [(day, [(agencies, states.Filters())]) for day in turning_days()]
+    assert len(days) > len(SOON)  # completions that expire from today on
+    for day, questions in days:
+        for of, filters in questions:
+            marked, *tallied = everything(of, filters, day)
+            counted, *recorded = from_records(lambda a=of, f=filters, d=day: everything(a, f, d))
+            assert marked and not counted  # one from the marks, one from the records
+            assert tallied == recorded, (day, filters)
+            assert tallied[0] == len(tallied[2])  # the pager's count is the list's length
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -215,7 +243,9 @@ def test_a_state_changes_with_the_day_and_nothing_written():
     assert (counts[states.OVERDUE], counts[states.IN_PROGRESS], counts["stuck"]) == (1, 1, 1)
 
 
-def test_staff_progress_reads_the_records_while_a_course_waits_to_be_counted(django_capture_on_commit_callbacks):
+def test_staff_progress_reads_the_records_while_a_course_waits_to_be_counted(
+    django_capture_on_commit_callbacks,
+):
     agencies = list(Agency.objects.filter(code__in=CODES))
     housing = Agency.objects.get(code="housing")
     module = required_courses([housing])[housing.pk][-1]
