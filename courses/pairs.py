@@ -205,6 +205,20 @@ def add_counts(model, cell: tuple[str, ...], counts: Counter, count: str = "peop
     columns = [quote(field.column) for field in fields]
     total = quote(model._meta.get_field(count).column)
     rows = [(values, n) for values, n in counts.items() if n]
+    upsert = f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET {total} = {table}.{total} + excluded.{total}"
+    if connection.vendor == "postgresql" and len(rows) > BATCH:
+        # Many rows (a rebuild's): COPY them into a table of this transaction, then one upsert
+        # from it. At 100,000 staff the coverage and state tallies' 440,000 rows took 75 s as
+        # statements of 200 rows (most of it preparing and parsing the statements), and XX s so.
+        names = ", ".join([*columns, total])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE adding_counts AS SELECT {names} FROM {table} LIMIT 0")
+            with cursor.copy(f"COPY adding_counts ({names}) FROM STDIN") as copy:
+                for values, n in rows:
+                    copy.write_row((*values, n))
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM adding_counts {upsert}")
+            cursor.execute("DROP TABLE adding_counts")
+        return
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         params = []
@@ -213,10 +227,7 @@ def add_counts(model, cell: tuple[str, ...], counts: Counter, count: str = "peop
             params.extend(field.get_db_prep_value(value, connection) for field, value in prepared)
             params.append(n)
         values = ", ".join(["(" + ", ".join(["%s"] * (len(cell) + 1)) + ")"] * len(batch))
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}, {total}) VALUES {values} "
-            f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET {total} = {table}.{total} + excluded.{total}"
-        )
+        sql = f"INSERT INTO {table} ({', '.join(columns)}, {total}) VALUES {values} {upsert}"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 

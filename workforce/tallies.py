@@ -258,7 +258,7 @@ def _recount(emails: list[str], user_ids: list[int]) -> None:
         CoverageMark.objects.bulk_create(marks)
         counts.update(_cells(marks))
         state_marks = standing.marks(people, required)
-        StateMark.objects.bulk_create(state_marks)
+        StateMark.objects.bulk_create(standing.model(span) for span in state_marks)
         counts.update(standing.cells(state_marks))
         add_counts(CoverageTally, CELL, counts, "change")
 
@@ -308,7 +308,7 @@ def rebuild(agency_ids: Iterable[int] | None = None) -> None:
                 write(CoverageMark, MARK_COLUMNS, (_mark_row(m) for m in made))
                 counts.update(_cells(made))
                 made = standing.marks(people, required)
-                write(StateMark, standing.COLUMNS, (standing.row(m) for m in made))
+                write(StateMark, standing.COLUMNS, made)
                 counts.update(standing.cells(made))
                 reset_queries()  # see `cms.bulk`
         add_counts(CoverageTally, CELL, counts, "change")
