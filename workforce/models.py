@@ -220,6 +220,7 @@ class StateMark(models.Model):
         indexes = [
             models.Index(fields=["email"], name="state_mark_email"),
             models.Index(fields=["user"], name="state_mark_user"),
+            models.Index(fields=["source", "person"], name="state_mark_people"),  # a page's people
             # A page of everyone, or of one state, in name order without sorting everyone.
             models.Index(fields=["name", "email", "source", "person"], name="state_mark_names"),
             models.Index(

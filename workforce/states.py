@@ -129,7 +129,7 @@ def _prefixed(prefix: str, source: str) -> Q:
     return Q(**{f"{prefix}learner": OuterRef("user")})
 
 
-def _lesson_counts(course_ids: list[int]) -> dict[int, int]:
+def lesson_counts(course_ids: list[int]) -> dict[int, int]:
     """How many live lessons each course has (one query)."""
     courses = CoursePage.objects.filter(pk__in=course_ids).only("pk", "path", "depth")
     counts = {}
@@ -146,7 +146,7 @@ def annotate_progress(people: QuerySet, source: str, required: dict[int, list[Co
     their state, and whether they are in progress: when they are, their last activity and
     lessons done."""
     all_ids = sorted({course.pk for courses in required.values() for course in courses})
-    lesson_counts = _lesson_counts(all_ids)
+    lessons_of = lesson_counts(all_ids)
 
     def open_required(prefix=""):
         return Q(
@@ -180,7 +180,7 @@ def annotate_progress(people: QuerySet, source: str, required: dict[int, list[Co
         output_field=IntegerField(),
     )
     total_of = Case(
-        *(When(course_id=pk, then=Value(n)) for pk, n in lesson_counts.items()),
+        *(When(course_id=pk, then=Value(n)) for pk, n in lessons_of.items()),
         default=Value(0),
         output_field=IntegerField(),
     )

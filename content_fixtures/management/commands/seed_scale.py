@@ -50,7 +50,7 @@ from quizzes.management.commands.rebuild_summaries import rebuild_all
 from quizzes.models import Attempt, ColourMark, IndicatorMark, Purpose, QuestionVersion, Quiz, Response
 from quizzes.scoring import mark, model_answer, quiz_percentage
 from quizzes.snapshots import load_questions, quiz_snapshots, split
-from workforce.models import CoverageMark, CoverageTally
+from workforce.models import CoverageMark, CoverageTally, StateMark
 
 PREFIX = "scale."
 # Every table the batches write, in the order they are written.
@@ -113,7 +113,7 @@ class Command(BaseCommand):
         written = time.monotonic()
         _analyse(WRITTEN)  # before the recounts, which read these tables
         rebuild_all()  # the report tallies, which rows written in bulk go round
-        _analyse((PairMark, PairTally, CoverageMark, CoverageTally))
+        _analyse((PairMark, PairTally, CoverageMark, CoverageTally, StateMark))
         self.stdout.write(
             f"Made {staff} synthetic staff in {time.monotonic() - began:.0f} s "
             f"(rows {written - began:.0f} s, tallies and statistics {time.monotonic() - written:.0f} s)."
