@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models.signals import post_save
 from wagtail.models import Page
 from cms.models import Agency
 from courses.models import CoursePage, Enrolment
@@ -39,6 +40,10 @@ from tests.factories import SAMPLE_QUESTIONS, make_quiz
 call_command("migrate", verbosity=0)
 call_command("migrate", "quizzes", "%(before)s", verbosity=0)
 apps = MigrationExecutor(connection).loader.project_state(("quizzes", "%(before)s")).apps
+# At this old schema the coverage and state marks' tables do not exist yet: the receivers that
+# count a new account or enrolment into them (`workforce.apps`) are set aside while writing.
+post_save.disconnect(sender=get_user_model(), dispatch_uid="coverage_email")
+post_save.disconnect(sender=Enrolment, dispatch_uid="states_learning")
 Attempt = apps.get_model("quizzes", "Attempt")
 Response = apps.get_model("quizzes", "Response")
 
